@@ -1,0 +1,372 @@
+"""Create cases and take actions on them: the one door through which every case changes.
+
+Each public function checks (visibility, permission, state, input — via the domain's
+`plan_action`), then does: it writes the case's new current state and appends exactly one
+hash-chained event, inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, exists, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from fazhi.actions.directory import UnitDirectory
+from fazhi.actions.platform import Platform
+from fazhi.domain.case_type import CaseType
+from fazhi.domain.errors import DomainError, not_found
+from fazhi.domain.roles import REGION_WIDE_ROLES
+from fazhi.domain.trail import GENESIS, event_hash
+from fazhi.domain.units import Actor, UnitRef
+from fazhi.domain.workflow import CaseSnapshot, ClockRecord, Plan, plan_action
+from fazhi.routing.locate import locate_grid
+from fazhi.store.models import Case, CaseAccess, CaseUnit, Clock, Document, Event
+
+UNIT_ROLES = ("unit_handler", "unit_leader")
+# Built once: statements whose values come as parameters skip per-call coercion.
+_INSERT_CASE = insert(Case).returning(Case.id)
+_INSERT_EVENT = insert(Event)
+
+
+@dataclass(frozen=True)
+class ActionContext:
+    """Who acts, when, and with which services."""
+
+    platform: Platform
+    actor: Actor
+    now: datetime
+
+    @property
+    def directory(self) -> UnitDirectory:
+        return self.platform.directory()
+
+
+def case_type_or_error(platform: Platform, name: str) -> CaseType:
+    case_type = platform.types.get(name)
+    if case_type is None:
+        raise DomainError("unknown_case_type", f"没有案件类型 {name}", 422, "type")
+    return case_type
+
+
+# ---------------------------------------------------------------------------------------------
+# Visibility
+
+
+def visible_clause(actor: Actor) -> Any:
+    """A WHERE clause limiting cases to what `actor` may see."""
+    region = Case.region_code == actor.region_code
+    if actor.role in REGION_WIDE_ROLES:
+        return region
+    involved = exists().where(CaseAccess.case_id == Case.id,
+                              CaseAccess.unit_id == actor.unit.id)
+    if actor.role in UNIT_ROLES:
+        return region & (involved | Case.open_to_units.is_(True))
+    return region & involved
+
+
+def _visible_case_statement(kind: str) -> Any:
+    by_id = select(Case).where(Case.id == bindparam("case_id"),
+                               Case.region_code == bindparam("region"))
+    if kind == "region":
+        return by_id
+    involved = exists().where(CaseAccess.case_id == Case.id,
+                              CaseAccess.unit_id == bindparam("unit_id"))
+    if kind == "unit":
+        return by_id.where(involved | Case.open_to_units.is_(True))
+    return by_id.where(involved)
+
+
+# Built once per visibility rule: these run on every case request.
+_VISIBLE_CASE = {kind: _visible_case_statement(kind) for kind in ("region", "unit", "involved")}
+_UNITS_OF_CASE = select(CaseUnit.unit_id, CaseUnit.role).where(
+    CaseUnit.case_id == bindparam("case_id"))
+_RUNNING_CLOCKS = select(Clock.__table__).where(Clock.case_id == bindparam("case_id"),
+                                                Clock.stopped_at.is_(None))
+_DOCUMENT_KINDS = select(Document.kind).where(Document.case_id == bindparam("case_id")).distinct()
+_LAST_EVENT = select(Event.seq, Event.hash).where(Event.case_id == bindparam("case_id")) \
+    .order_by(Event.seq.desc()).limit(1)
+_ACCESS_UNITS = select(CaseAccess.unit_id).where(CaseAccess.case_id == bindparam("case_id"))
+_INSERT_ACCESS = insert(CaseAccess)
+_INSERT_CASE_UNIT = insert(CaseUnit)
+_INSERT_CLOCK = insert(Clock)
+_SET_UNIT_ROLE = update(CaseUnit).where(CaseUnit.case_id == bindparam("b_case_id"),
+                                        CaseUnit.unit_id == bindparam("b_unit_id"))
+_STOP_CLOCK = update(Clock).where(Clock.id == bindparam("b_id"))
+_UPDATE_CASE = update(Case).where(Case.id == bindparam("b_id"),
+                                  Case.version == bindparam("b_version"))
+
+
+def load_visible_case(session: Session, actor: Actor, case_id: int) -> Case:
+    """The case, or a 404 both when it does not exist and when the actor may not see it."""
+    if actor.role in REGION_WIDE_ROLES:
+        kind = "region"
+    else:
+        kind = "unit" if actor.role in UNIT_ROLES else "involved"
+    case = session.scalar(_VISIBLE_CASE[kind], {"case_id": case_id, "region": actor.region_code,
+                                                "unit_id": actor.unit.id})
+    if case is None:
+        raise not_found()
+    return case
+
+
+# ---------------------------------------------------------------------------------------------
+# Snapshot
+
+
+def snapshot(session: Session, case: Case, directory: UnitDirectory) -> CaseSnapshot:
+    conn = session.connection()
+    key = {"case_id": case.id}
+    unit_rows = conn.execute(_UNITS_OF_CASE, key).all()
+    assisting = tuple(directory.by_id[u] for u, role in unit_rows
+                      if role == "assisting" and u in directory.by_id)
+    involved = tuple(directory.by_id[u] for u, _ in unit_rows if u in directory.by_id)
+    clocks = [
+        ClockRecord(name=c.name, label=c.label, basis=c.basis, limit=c.limit,
+                    started_at=c.started_at, due_at=c.due_at, start_action=c.start_action,
+                    stopped_at=c.stopped_at, extended=c.extended, id=c.id)
+        for c in conn.execute(_RUNNING_CLOCKS, key)
+    ]
+    kinds = frozenset(conn.execute(_DOCUMENT_KINDS, key).scalars())
+    lead = directory.by_id.get(case.lead_unit_id) if case.lead_unit_id else None
+    return CaseSnapshot(state=case.state, fields=dict(case.fields), lead_unit=lead,
+                        assisting_units=assisting, involved_units=involved, clocks=clocks,
+                        marks=list(case.marks or []), open_to_units=case.open_to_units,
+                        document_kinds=kinds)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def _title(case_type: CaseType, fields: dict[str, Any]) -> str:
+    text = str(fields.get(case_type.title_field, "")) if case_type.title_field else ""
+    text = " ".join(text.split())
+    return text[:60] + ("…" if len(text) > 60 else "") if text else case_type.label
+
+
+def _clock_brief(clock: ClockRecord) -> dict[str, Any]:
+    return {"name": clock.name, "limit": clock.limit, "due_at": clock.due_at.isoformat(),
+            "extended": clock.extended}
+
+
+def append_event(session: Session, case_id: int, action: str, ctx: ActionContext,
+                 from_state: str | None, to_state: str, payload: dict[str, Any],
+                 first: bool = False) -> int:
+    """Append the next link of the case's chain; return its seq."""
+    last = None if first else session.connection().execute(
+        _LAST_EVENT, {"case_id": case_id}).first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    actor = {"id": ctx.actor.user_id, "username": ctx.actor.username, "name": ctx.actor.name,
+             "role": ctx.actor.role, "unit": ctx.actor.unit.brief()}
+    payload = _jsonable(payload)
+    content = event_content(case_id, seq, action, ctx.now, actor, from_state, to_state, payload)
+    session.connection().execute(_INSERT_EVENT, {
+        "case_id": case_id, "seq": seq, "action": action, "at": ctx.now,
+        "actor_id": ctx.actor.user_id, "actor": actor, "from_state": from_state,
+        "to_state": to_state, "payload": payload, "prev_hash": prev,
+        "hash": event_hash(prev, content)})
+    return seq
+
+
+def event_content(case_id: int, seq: int, action: str, at: datetime, actor: dict[str, Any],
+                  from_state: str | None, to_state: str, payload: dict[str, Any]
+                  ) -> dict[str, Any]:
+    """What an event's hash seals: everything it says."""
+    return {"case_id": case_id, "seq": seq, "action": action, "at": at.isoformat(),
+            "actor": actor, "from_state": from_state, "to_state": to_state, "payload": payload}
+
+
+def _grant_access(session: Session, case_id: int, units: list[UnitRef],
+                  directory: UnitDirectory, known: set[int]) -> None:
+    rows = []
+    for unit in units:
+        for ancestor in directory.ancestors(unit):
+            if ancestor.id not in known:
+                known.add(ancestor.id)
+                rows.append({"case_id": case_id, "unit_id": ancestor.id})
+    if rows:
+        session.connection().execute(_INSERT_ACCESS, rows)
+
+
+def _sync_units(session: Session, case_id: int, plan: Plan, ctx: ActionContext,
+                new_case: bool = False) -> None:
+    """Keep case_units (lead / assisting / former) and case_access in step with the plan."""
+    if not new_case and not plan.units_changed:
+        return
+    wanted: dict[int, str] = {u.id: "assisting" for u in plan.assisting_units}
+    if plan.lead_unit:
+        wanted[plan.lead_unit.id] = "lead"
+    conn = session.connection()
+    current: dict[int, str] = {} if new_case else dict(
+        conn.execute(_UNITS_OF_CASE, {"case_id": case_id}).all())
+    for unit_id, role in current.items():
+        target = wanted.get(unit_id, "former")
+        if target != role:
+            conn.execute(_SET_UNIT_ROLE, {"b_case_id": case_id, "b_unit_id": unit_id,
+                                          "role": target})
+    added = [unit_id for unit_id in wanted if unit_id not in current]
+    if added:
+        conn.execute(_INSERT_CASE_UNIT, [
+            {"case_id": case_id, "unit_id": u, "role": wanted[u], "since": ctx.now}
+            for u in added])
+    # Whoever registers a case keeps sight of it, as does every unit ever involved.
+    grant = [ctx.directory.by_id[u] for u in added]
+    if new_case:
+        grant.append(ctx.actor.unit)
+    if grant:
+        known: set[int] = set() if new_case else set(
+            conn.execute(_ACCESS_UNITS, {"case_id": case_id}).scalars())
+        _grant_access(session, case_id, grant, ctx.directory, known)
+
+
+def _write_clocks(session: Session, case_id: int, plan: Plan) -> None:
+    conn = session.connection()
+    for clock in plan.clocks_stopped:
+        conn.execute(_STOP_CLOCK, {"b_id": clock.id, "stopped_at": clock.stopped_at})
+    for clock in plan.clocks_extended:
+        conn.execute(_STOP_CLOCK, {"b_id": clock.id, "due_at": clock.due_at,
+                                   "extended": clock.extended})
+    if plan.clocks_started:
+        conn.execute(_INSERT_CLOCK, [
+            {"case_id": case_id, "name": c.name, "label": c.label, "basis": c.basis,
+             "limit": c.limit, "start_action": c.start_action, "started_at": c.started_at,
+             "due_at": c.due_at, "stopped_at": None, "extended": 0}
+            for c in plan.clocks_started])
+
+
+def _payload(plan: Plan) -> dict[str, Any]:
+    payload: dict[str, Any] = {"inputs": plan.inputs, "changes": plan.changes}
+    clocks = {
+        "started": [_clock_brief(c) for c in plan.clocks_started],
+        "stopped": [{"name": c.name, "met": not c.overdue(c.stopped_at or c.due_at)}
+                    for c in plan.clocks_stopped],
+        "extended": [_clock_brief(c) for c in plan.clocks_extended],
+    }
+    if any(clocks.values()):
+        payload["clocks"] = {k: v for k, v in clocks.items() if v}
+    return payload
+
+
+def _add_location(case_type: CaseType, inputs: dict[str, Any], ctx: ActionContext) -> None:
+    """Place a case on its grid from its coordinates, when its type has those fields."""
+    if not (case_type.field("grid") and case_type.field("longitude")):
+        return
+    if inputs.get("grid") or inputs.get("longitude") in (None, "") \
+            or inputs.get("latitude") in (None, ""):
+        return
+    try:
+        point = (float(inputs["longitude"]), float(inputs["latitude"]))
+    except (TypeError, ValueError, OverflowError):
+        return  # the field validation reports the bad number
+    grid = locate_grid(ctx.platform, point)
+    if grid is not None:
+        inputs["grid"] = grid.id
+
+
+def create_case(session: Session, ctx: ActionContext, type_name: str,
+                fields: dict[str, Any], action_name: str | None = None,
+                external_source: str | None = None, external_id: str | None = None) -> Case:
+    case_type = case_type_or_error(ctx.platform, type_name)
+    creators = case_type.create_actions
+    action = case_type.action(action_name) if action_name else creators[0]
+    if action is None or not action.create:
+        raise DomainError("unknown_action", f"「{case_type.label}」没有创建动作 {action_name}",
+                          422, "action")
+    inputs = dict(fields)
+    _add_location(case_type, inputs, ctx)
+    plan = plan_action(case_type, CaseSnapshot(), ctx.actor, action.name, inputs, ctx.now,
+                       ctx.platform.calendar(), ctx.directory.resolve)
+    terminal = bool(case_type.state(plan.to_state) and case_type.state(plan.to_state).terminal)  # type: ignore[union-attr]
+    grid_id = plan.fields.get("grid") if case_type.field("grid") else None
+    values: dict[str, Any] = {
+        "region_code": ctx.actor.region_code, "type": case_type.name, "state": plan.to_state,
+        "terminal": terminal, "version": 1, "title": _title(case_type, plan.fields),
+        "category": plan.fields.get(case_type.category_field)
+        if case_type.category_field else None,
+        "lead_unit_id": plan.lead_unit.id if plan.lead_unit else None,
+        "grid_id": grid_id if isinstance(grid_id, int) else None,
+        "fields": _jsonable(plan.fields), "marks": plan.marks,
+        "open_to_units": plan.open_to_units, "due_at": plan.next_due, "created_at": ctx.now,
+        "updated_at": ctx.now, "closed_at": ctx.now if terminal else None,
+        "created_by": ctx.actor.user_id, "external_source": external_source,
+        "external_id": external_id,
+    }
+    case_id = session.connection().execute(_INSERT_CASE, values).scalar_one()
+    _sync_units(session, case_id, plan, ctx, new_case=True)
+    _write_clocks(session, case_id, plan)
+    payload = _payload(plan)
+    if external_id:
+        payload["external"] = {"source": external_source, "id": external_id}
+    append_event(session, case_id, action.name, ctx, None, plan.to_state, payload, first=True)
+    # A detached record of what was written, so callers need not read it back.
+    return Case(id=case_id, **values)
+
+
+def perform_action(session: Session, ctx: ActionContext, case_id: int, action_name: str,
+                   inputs: dict[str, Any], expected_version: int | None = None) -> Case:
+    case = load_visible_case(session, ctx.actor, case_id)
+    if expected_version is not None and expected_version != case.version:
+        raise DomainError("version_conflict",
+                          f"案件已被他人更新（当前版本 {case.version}），请刷新后重试", 409)
+    case_type = case_type_or_error(ctx.platform, case.type)
+    before = snapshot(session, case, ctx.directory)
+    plan = plan_action(case_type, before, ctx.actor, action_name, inputs, ctx.now,
+                       ctx.platform.calendar(), ctx.directory.resolve)
+    state_spec = case_type.state(plan.to_state)
+    terminal = bool(state_spec and state_spec.terminal)
+    values: dict[str, Any] = {
+        "state": plan.to_state, "terminal": terminal, "version": case.version + 1,
+        "fields": _jsonable(plan.fields), "marks": plan.marks,
+        "open_to_units": plan.open_to_units, "due_at": plan.next_due, "updated_at": ctx.now,
+        "lead_unit_id": plan.lead_unit.id if plan.lead_unit else None,
+        "title": _title(case_type, plan.fields),
+        "category": plan.fields.get(case_type.category_field)
+        if case_type.category_field else case.category,
+        "closed_at": (case.closed_at or ctx.now) if terminal else None,
+    }
+    result = session.connection().execute(
+        _UPDATE_CASE, {**values, "b_id": case.id, "b_version": case.version})
+    if result.rowcount != 1:
+        raise DomainError("version_conflict", "案件已被他人同时更新，请刷新后重试", 409)
+    _sync_units(session, case.id, plan, ctx)
+    _write_clocks(session, case.id, plan)
+    append_event(session, case.id, action_name, ctx, plan.from_state, plan.to_state,
+                 _payload(plan))
+    # The row was written with Core; bring the loaded object up to date without a re-read,
+    # detached so the ORM never writes it again.
+    session.expunge(case)
+    for key, value in values.items():
+        setattr(case, key, value)
+    return case
+
+
+def record_access_event(session: Session, ctx: ActionContext, case: Case, action: str,
+                        payload: dict[str, Any]) -> int:
+    """An event that changes no state (a document added, personal data shown).
+
+    It does not bump the version, so it cannot make someone else's edit stale; the unique
+    (case, seq) pair still serialises the chain, and a lost race is retried once.
+    """
+    for attempt in (1, 2):
+        try:
+            with session.begin_nested():
+                seq = append_event(session, case.id, action, ctx, case.state, case.state,
+                                   payload)
+            return seq
+        except IntegrityError:
+            if attempt == 2:
+                raise DomainError("busy", "案件正在被同时操作，请稍后重试", 409) from None
+    raise AssertionError("unreachable")
+
+
+def event_count(session: Session, case_id: int) -> int:
+    return int(session.scalar(select(func.count()).where(Event.case_id == case_id)) or 0)

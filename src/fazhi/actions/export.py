@@ -1,0 +1,67 @@
+"""Export cases to CSV or XLSX, with citizens' personal data masked."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from fazhi.actions.cases import case_type_or_error
+from fazhi.actions.platform import Platform
+from fazhi.api.presenters import case_number, local_iso
+from fazhi.domain.durations import LOCAL_TZ
+from fazhi.domain.errors import DomainError
+from fazhi.domain.privacy import mask_fields
+from fazhi.store.models import Case
+
+
+def export_cases(platform: Platform, path: Path, type_name: str, since: date | None,
+                 until: date | None) -> int:
+    case_type = case_type_or_error(platform, type_name)
+    suffix = path.suffix.lower()
+    if suffix not in {".csv", ".xlsx"}:
+        raise DomainError("unsupported_file", "只支持导出为 .csv 或 .xlsx", 422, "file")
+    fields = [f for f in case_type.fields if not f.internal or f.name in {"rating", "result"}]
+    header = ["编号", "状态", "主办单位", "受理时间", "办结时间"] + [f.label for f in fields]
+    directory = platform.directory()
+    stmt = select(Case).where(Case.region_code == platform.region_code,
+                              Case.type == type_name).order_by(Case.id)
+    if since:
+        stmt = stmt.where(Case.created_at >= datetime.combine(since, time(), LOCAL_TZ))
+    if until:
+        stmt = stmt.where(Case.created_at < datetime.combine(until, time(), LOCAL_TZ))
+    rows: list[list[Any]] = []
+    with platform.sessions() as session:
+        for case in session.scalars(stmt.execution_options(yield_per=2000)):
+            values = mask_fields(case.fields, case_type.personal_fields)
+            lead = directory.by_id.get(case.lead_unit_id) if case.lead_unit_id else None
+            row: list[Any] = [case_number(case_type, case), case_type.state_label(case.state),
+                              lead.name if lead else "", local_iso(case.created_at),
+                              local_iso(case.closed_at) or ""]
+            for spec in fields:
+                value = values.get(spec.name)
+                if spec.type == "unit" and value:
+                    unit = directory.by_id.get(int(value))
+                    value = unit.name if unit else value
+                elif spec.choices and value is not None:
+                    value = spec.choice_label(value)
+                row.append("" if value is None else value)
+            rows.append(row)
+    if suffix == ".csv":
+        with path.open("w", newline="", encoding="utf-8-sig") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(case_type.label[:30])
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+        workbook.save(path)
+    return len(rows)

@@ -1,0 +1,70 @@
+"""Load an organisation file into the units and users tables (idempotent by code)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fazhi.catalog.org_file import OrgSpec
+from fazhi.store.models import Unit, User
+
+_hasher = PasswordHasher()
+
+
+@dataclass
+class OrgLoadResult:
+    units_created: int = 0
+    units_updated: int = 0
+    users_created: int = 0
+    users_updated: int = 0
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def load_org_into(session: Session, spec: OrgSpec) -> OrgLoadResult:
+    result = OrgLoadResult()
+    existing = {u.code: u for u in session.scalars(
+        select(Unit).where(Unit.region_code == spec.region_code))}
+    for unit_spec in spec.units:  # parents come first
+        parent = existing.get(unit_spec.parent_code) if unit_spec.parent_code else None
+        row = existing.get(unit_spec.code)
+        if row is None:
+            row = Unit(region_code=spec.region_code, code=unit_spec.code, path="", depth=0)
+            session.add(row)
+            result.units_created += 1
+        else:
+            result.units_updated += 1
+        row.name = unit_spec.name
+        row.short_name = unit_spec.short_name
+        row.kind = unit_spec.kind
+        row.parent_id = parent.id if parent else None
+        row.categories = list(unit_spec.categories)
+        row.polygon = [list(p) for p in unit_spec.polygon] if unit_spec.polygon else None
+        row.address_hints = list(unit_spec.address_hints)
+        row.active = True
+        session.flush()
+        row.path = f"{parent.path if parent else '/'}{row.id}/"
+        row.depth = (parent.depth + 1) if parent else 0
+        existing[unit_spec.code] = row
+    users = {u.username: u for u in session.scalars(select(User))}
+    for user_spec in spec.users:
+        user = users.get(user_spec.username)
+        if user is None:
+            user = User(username=user_spec.username,
+                        password_hash=hash_password(user_spec.password))
+            session.add(user)
+            result.users_created += 1
+        else:
+            result.users_updated += 1
+        user.region_code = spec.region_code
+        user.display_name = user_spec.display_name
+        user.role = user_spec.role
+        user.unit_id = existing[user_spec.unit_code].id
+        user.active = True
+    session.flush()
+    return result

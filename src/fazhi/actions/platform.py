@@ -1,0 +1,75 @@
+"""The services every entry point shares: database, case types, units, calendar and clock."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from fazhi.actions.directory import UnitDirectory
+from fazhi.catalog.registry import CaseTypes, default_case_types
+from fazhi.domain.calendar import DayOverride, WorkCalendar
+from fazhi.settings import Settings
+from fazhi.store.db import make_engine, session_factory
+from fazhi.store.models import CalendarDay, CalendarYear
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Platform:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    types: CaseTypes
+    clock: Callable[[], datetime] = system_clock
+    _directory: UnitDirectory | None = None
+    _calendar: WorkCalendar | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def create(cls, settings: Settings | None = None,
+               clock: Callable[[], datetime] | None = None) -> Platform:
+        settings = settings or Settings()
+        engine = make_engine(settings.database_url)
+        if clock is None and settings.fixed_now is not None:
+            fixed = settings.fixed_now.astimezone(UTC)
+            clock = lambda: fixed  # noqa: E731
+        return cls(settings=settings, engine=engine, sessions=session_factory(engine),
+                   types=default_case_types(), clock=clock or system_clock)
+
+    @property
+    def region_code(self) -> str:
+        return self.settings.region_code
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def directory(self) -> UnitDirectory:
+        if self._directory is None:
+            with self._lock, self.sessions() as session:
+                self._directory = UnitDirectory.load(session, self.region_code)
+        return self._directory
+
+    def calendar(self) -> WorkCalendar:
+        if self._calendar is None:
+            with self._lock, self.sessions() as session:
+                days = session.scalars(select(CalendarDay)).all()
+                years = session.scalars(select(CalendarYear.year)).all()
+                self._calendar = WorkCalendar(
+                    overrides=[DayOverride(d.day, d.kind, d.name)  # type: ignore[arg-type]
+                               for d in days],
+                    override_years=years)
+        return self._calendar
+
+    def forget_units(self) -> None:
+        self._directory = None
+
+    def forget_calendar(self) -> None:
+        self._calendar = None

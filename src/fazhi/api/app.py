@@ -1,0 +1,54 @@
+"""The FastAPI application: JSON API, offline API docs and the console's pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import swagger_ui_bundle
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from fazhi import __version__
+from fazhi.actions.platform import Platform
+from fazhi.api import auth_routes, calendar_routes, case_routes, errors, meta_routes
+
+DESCRIPTION = """法治政府建设运行平台（Fazhi）接口。
+
+除登录外，所有接口需要 `Authorization: Bearer <token>`（先调用 `POST /api/v1/auth/token`）。
+错误统一为 JSON：`{"code": "稳定的英文代码", "message": "中文说明", "field": "出错字段"}`。
+"""
+
+
+def create_app(platform: Platform | None = None) -> FastAPI:
+    platform = platform or Platform.create()
+    app = FastAPI(title="Fazhi 法治", version=__version__, description=DESCRIPTION,
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+    app.state.platform = platform
+    errors.install(app)
+    for module in (auth_routes, case_routes, meta_routes, calendar_routes):
+        app.include_router(module.router)
+
+    # API docs served from the swagger-ui-bundle package: no CDN on government networks.
+    swagger_dir = Path(swagger_ui_bundle.swagger_ui_path)
+    app.mount("/static/swagger", StaticFiles(directory=swagger_dir), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title="Fazhi 法治 — 接口文档",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, Any]:
+        return {"ok": True, "version": __version__}
+
+    from fazhi.web import pages
+
+    app.include_router(pages.router)
+
+    return app

@@ -1,0 +1,100 @@
+"""Read model for case lists: indexed current-state columns only (DESIGN.md §6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from fazhi.actions.cases import visible_clause
+from fazhi.actions.directory import UnitDirectory
+from fazhi.api.presenters import parse_case_number
+from fazhi.domain.errors import DomainError
+from fazhi.domain.units import Actor
+from fazhi.store.models import Case
+
+COUNT_CAP = 10_000
+SORTS = {
+    "-created_at": (Case.created_at.desc(), Case.id.desc()),
+    "created_at": (Case.created_at.asc(), Case.id.asc()),
+    "due_at": (Case.due_at.asc(), Case.id.asc()),
+    "-updated_at": (Case.updated_at.desc(), Case.id.desc()),
+}
+
+
+@dataclass
+class CaseFilter:
+    type: str | None = None
+    state: str | None = None
+    unit: str | None = None
+    category: str | None = None
+    overdue: bool | None = None
+    open: bool | None = None
+    due_before: datetime | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    q: str | None = None
+    sort: str = "-created_at"
+
+
+def filtered(actor: Actor, f: CaseFilter, directory: UnitDirectory, now: datetime
+             ) -> Select[tuple[Case]]:
+    stmt = select(Case).where(visible_clause(actor))
+    if f.type:
+        stmt = stmt.where(Case.type == f.type)
+    if f.state:
+        stmt = stmt.where(Case.state.in_([s for s in f.state.split(",") if s]))
+    if f.unit:
+        unit = directory.resolve(f.unit)
+        if unit is None:
+            raise DomainError("unknown_unit", f"找不到单位 {f.unit}", 422, "unit")
+        stmt = stmt.where(Case.lead_unit_id.in_(directory.subtree_ids(unit)))
+    if f.category:
+        stmt = stmt.where(Case.category.in_([c for c in f.category.split(",") if c]))
+    if f.open is not None:
+        stmt = stmt.where(Case.terminal.is_(not f.open))
+    if f.overdue is True:
+        stmt = stmt.where(Case.terminal.is_(False), Case.due_at < now)
+    elif f.overdue is False:
+        stmt = stmt.where(or_(Case.due_at.is_(None), Case.due_at >= now))
+    if f.due_before:
+        stmt = stmt.where(Case.terminal.is_(False), Case.due_at <= f.due_before)
+    if f.created_from:
+        stmt = stmt.where(Case.created_at >= f.created_from)
+    if f.created_to:
+        stmt = stmt.where(Case.created_at < f.created_to)
+    if f.q:
+        text = f.q.strip()
+        number = parse_case_number(text)
+        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions = [Case.title.like(like, escape="\\")]
+        if number is not None:
+            conditions.append(Case.id == number)
+        if text.isdigit():
+            conditions.append(Case.id == int(text))
+        conditions.append(Case.external_id == text)
+        stmt = stmt.where(or_(*conditions))
+    return stmt
+
+
+def list_cases(session: Session, actor: Actor, f: CaseFilter, directory: UnitDirectory,
+               now: datetime, page: int, page_size: int) -> tuple[list[Case], int, bool]:
+    if f.sort not in SORTS:
+        raise DomainError("invalid_sort", "排序只能是：" + "、".join(SORTS), 422, "sort")
+    stmt = filtered(actor, f, directory, now)
+    rows = list(session.scalars(stmt.order_by(*SORTS[f.sort])
+                                .offset((page - 1) * page_size).limit(page_size)))
+    capped = select(func.count()).select_from(
+        stmt.with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery())
+    total = int(session.scalar(capped) or 0)
+    return rows, min(total, COUNT_CAP), total > COUNT_CAP
+
+
+def summary_counts(session: Session, actor: Actor) -> dict[str, Any]:
+    rows = session.execute(select(Case.type, Case.state, func.count())
+                           .where(visible_clause(actor), Case.terminal.is_(False))
+                           .group_by(Case.type, Case.state)).all()
+    return {f"{t}:{s}": n for t, s, n in rows}

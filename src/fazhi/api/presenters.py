@@ -1,0 +1,136 @@
+"""Cases, events and clocks as the API shows them, with personal data masked by role."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fazhi.actions.directory import UnitDirectory
+from fazhi.catalog.categories import load_categories
+from fazhi.domain.calendar import WorkCalendar
+from fazhi.domain.case_type import CaseType
+from fazhi.domain.due import due_status, workdays_left
+from fazhi.domain.durations import LOCAL_TZ
+from fazhi.domain.privacy import mask_fields
+from fazhi.domain.roles import SEES_PERSONAL_DATA
+from fazhi.domain.units import Actor
+from fazhi.store.models import Case, Event
+
+_CATEGORY_NAMES = {c.code: c.name for c in load_categories()}
+
+
+def local_iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(LOCAL_TZ).isoformat() if moment else None
+
+
+def case_number(case_type: CaseType | None, case: Case) -> str:
+    prefix = case_type.number_prefix if case_type else "AJ"
+    return f"{prefix}{case.created_at.astimezone(LOCAL_TZ):%Y%m%d}{case.id:07d}"
+
+
+def parse_case_number(text: str) -> int | None:
+    """The case id inside a number like RX202306010000123."""
+    text = text.strip().upper()
+    digits = text.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    if digits != text and digits.isdigit() and len(digits) > 8:
+        return int(digits[8:])
+    return None
+
+
+def sees_whole(actor: Actor) -> bool:
+    return actor.role in SEES_PERSONAL_DATA
+
+
+def present_fields(case_type: CaseType, fields: dict[str, Any], actor: Actor,
+                   reveal: bool = False) -> dict[str, Any]:
+    if reveal or sees_whole(actor):
+        return dict(fields)
+    return mask_fields(fields, case_type.personal_fields)
+
+
+def present_case_brief(case: Case, case_type: CaseType | None, actor: Actor,
+                       directory: UnitDirectory, calendar: WorkCalendar,
+                       now: datetime) -> dict[str, Any]:
+    lead = directory.by_id.get(case.lead_unit_id) if case.lead_unit_id else None
+    status = None if case.terminal else due_status(case.due_at, now, calendar)
+    return {
+        "id": case.id,
+        "number": case_number(case_type, case),
+        "type": case.type,
+        "type_label": case_type.label if case_type else case.type,
+        "state": case.state,
+        "state_label": case_type.state_label(case.state) if case_type else case.state,
+        "terminal": case.terminal,
+        "version": case.version,
+        "title": case.title,
+        "category": case.category,
+        "category_label": _CATEGORY_NAMES.get(case.category or "", case.category),
+        "lead_unit": lead.brief() if lead else None,
+        "due_at": local_iso(case.due_at) if not case.terminal else None,
+        "due_status": status,
+        "marks": [m.get("kind") for m in case.marks or []],
+        "created_at": local_iso(case.created_at),
+        "updated_at": local_iso(case.updated_at),
+        "closed_at": local_iso(case.closed_at),
+    }
+
+
+def present_clock(clock: Any, now: datetime, calendar: WorkCalendar) -> dict[str, Any]:
+    running = clock.stopped_at is None
+    return {
+        "name": clock.name, "label": clock.label, "basis": clock.basis, "limit": clock.limit,
+        "started_at": local_iso(clock.started_at), "due_at": local_iso(clock.due_at),
+        "stopped_at": local_iso(clock.stopped_at), "extended": clock.extended,
+        "running": running,
+        "status": due_status(clock.due_at, now, calendar) if running else
+        ("met" if clock.stopped_at and clock.stopped_at <= clock.due_at else "missed"),
+        "workdays_left": workdays_left(clock.due_at, now, calendar) if running else None,
+    }
+
+
+def present_case(case: Case, case_type: CaseType, actor: Actor, directory: UnitDirectory,
+                 calendar: WorkCalendar, now: datetime, clocks: list[Any],
+                 assisting: list[int], reveal: bool = False) -> dict[str, Any]:
+    out = present_case_brief(case, case_type, actor, directory, calendar, now)
+    grid = directory.by_id.get(case.grid_id) if case.grid_id else None
+    street = directory.street_of(grid) if grid else None
+    out.update({
+        "fields": present_fields(case_type, case.fields, actor, reveal),
+        "personal_data_masked": not (reveal or sees_whole(actor)) and any(
+            case.fields.get(k) for k in case_type.personal_fields),
+        "assisting_units": [directory.by_id[u].brief() for u in assisting
+                            if u in directory.by_id],
+        "grid": grid.brief() if grid else None,
+        "street": street.brief() if street else None,
+        "marks": case.marks or [],
+        "open_to_units": case.open_to_units,
+        "clocks": [present_clock(c, now, calendar) for c in clocks],
+        "external": {"source": case.external_source, "id": case.external_id}
+        if case.external_id else None,
+    })
+    return out
+
+
+def present_event(event: Event, case_type: CaseType | None, actor: Actor) -> dict[str, Any]:
+    payload = event.payload
+    if case_type and not sees_whole(actor):
+        personal = case_type.personal_fields
+        payload = dict(payload)
+        if "inputs" in payload:
+            payload["inputs"] = mask_fields(payload["inputs"], personal)
+        if "changes" in payload:
+            payload["changes"] = {
+                k: [mask_fields({k: v}, personal)[k] for v in pair]
+                for k, pair in payload["changes"].items()}
+    action_spec = case_type.action(event.action) if case_type else None
+    return {
+        "id": event.id, "seq": event.seq, "action": event.action,
+        "action_label": action_spec.label if action_spec else BUILTIN_LABELS.get(
+            event.action, event.action),
+        "at": local_iso(event.at), "actor": event.actor,
+        "from_state": event.from_state, "to_state": event.to_state,
+        "payload": payload, "hash": event.hash, "prev_hash": event.prev_hash,
+    }
+
+
+BUILTIN_LABELS = {"attach_document": "上传材料", "reveal_personal_data": "查看个人信息"}

@@ -1,0 +1,342 @@
+"""The `fazhi` command. The database comes from FAZHI_DATABASE_URL (default var/fazhi.db)."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress
+from rich.table import Table
+from sqlalchemy import select
+
+from fazhi.actions.platform import Platform
+from fazhi.domain.calendar import CalendarYearUnknown, WorkCalendar
+from fazhi.domain.errors import DomainError
+
+app = typer.Typer(help="Fazhi 法治 — 法治政府建设运行平台", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+calendar_app = typer.Typer(help="节假日与期限计算", no_args_is_help=True)
+audit_app = typer.Typer(help="全过程记录校验", no_args_is_help=True)
+app.add_typer(calendar_app, name="calendar")
+app.add_typer(audit_app, name="audit")
+out = Console()
+err = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> None:
+    err.print(f"[red]错误：{message}[/red]")
+    raise typer.Exit(code)
+
+
+def platform() -> Platform:
+    return Platform.create()
+
+
+def _init(p: Platform) -> None:
+    from fazhi.store.migrate import upgrade
+
+    upgrade(p.engine)
+
+
+@app.command()
+def init() -> None:
+    """创建或升级数据库结构。"""
+    p = platform()
+    _init(p)
+    out.print(f"数据库已就绪：{p.engine.url.render_as_string(hide_password=True)}")
+
+
+@app.command("load-org")
+def load_org(path: Annotated[Path, typer.Argument(help="组织文件（fazhi-org/1 YAML）")]) -> None:
+    """载入组织架构与账号（按编码幂等更新）。"""
+    from fazhi.actions.org import load_org_into
+    from fazhi.catalog.org_file import OrgFileError
+    from fazhi.catalog.org_file import load_org as read_org
+    from fazhi.store.db import transaction
+
+    try:
+        spec = read_org(path)
+    except OrgFileError as exc:
+        for problem in exc.problems:
+            err.print(f"[red]- {problem}[/red]")
+        fail(f"组织文件有 {len(exc.problems)} 处错误，未写入任何数据")
+        return
+    p = platform()
+    _init(p)
+    with transaction(p.sessions) as session:
+        result = load_org_into(session, spec)
+    p.forget_units()
+    out.print(f"单位：新增 {result.units_created}，更新 {result.units_updated}；"
+              f"账号：新增 {result.users_created}，更新 {result.users_updated}")
+
+
+@app.command()
+def demo(
+    orders: Annotated[int, typer.Option(help="2023年合成工单数")] = 3000,
+    current: Annotated[int, typer.Option(help="近期在办的合成工单数")] = 120,
+    seed: Annotated[int, typer.Option(help="随机种子")] = 2023,
+) -> None:
+    """载入石峰区演示组织和合成数据（已载入则跳过）。"""
+    from fazhi.actions.org import load_org_into
+    from fazhi.catalog.org_file import load_demo_org
+    from fazhi.demo.generate import demo_loaded, generate
+    from fazhi.store.db import transaction
+
+    p = platform()
+    _init(p)
+    with transaction(p.sessions) as session:
+        load_org_into(session, load_demo_org())
+    p.forget_units()
+    with p.sessions() as session:
+        if demo_loaded(session, p.region_code):
+            out.print("演示数据已存在，跳过生成。")
+            return
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("生成合成工单", total=orders + current)
+        made, recent = generate(p.sessions, p, orders, seed, current,
+                                lambda n: bar.advance(task, n))
+    out.print(f"已生成 2023 年合成工单 {made} 件、近期在办 {recent} 件（均为合成数据）。")
+
+
+def print_logins() -> None:
+    from fazhi.catalog.org_file import load_demo_org
+    from fazhi.domain.roles import ROLE_LABELS
+
+    table = Table(title="演示账号（合成数据，仅供演示）")
+    for column in ("用户名", "密码", "角色", "单位"):
+        table.add_column(column)
+    spec = load_demo_org()
+    for user in spec.users:
+        table.add_row(user.username, user.password, ROLE_LABELS.get(user.role, user.role),
+                      spec.unit(user.unit_code).name)
+    out.print(table)
+
+
+@app.command()
+def logins() -> None:
+    """列出演示账号。"""
+    print_logins()
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000,
+          show_logins: Annotated[bool, typer.Option(help="启动前列出演示账号")] = False) -> None:
+    """启动控制台与接口服务。"""
+    import uvicorn
+
+    from fazhi.api.app import create_app
+
+    p = platform()
+    _init(p)
+    if show_logins:
+        print_logins()
+    out.print(f"控制台与接口：http://{host}:{port}/   接口文档：http://{host}:{port}/docs")
+    uvicorn.run(create_app(p), host=host, port=port, log_level="warning")
+
+
+def _acting_user(p: Platform, username: str | None, roles: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    from fazhi.actions.auth import actor_for
+    from fazhi.store.models import User
+
+    with p.sessions() as session:
+        stmt = select(User).where(User.region_code == p.region_code, User.active.is_(True))
+        if username:
+            user = session.scalar(stmt.where(User.username == username))
+        else:
+            user = session.scalar(stmt.where(User.role.in_(roles)).order_by(User.id))
+        if user is None:
+            fail(f"找不到可用的账号 {username or '、'.join(roles)}")
+        return actor_for(p, user)  # type: ignore[arg-type]
+
+
+@app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(help="工单文件（.csv 或 .xlsx，见 docs/data-formats.md）")],
+    source: Annotated[str, typer.Option(help="来源平台标识，用于去重")] = "import",
+    as_user: Annotated[str | None, typer.Option("--as", help="以哪个账号登记（默认第一个话务员）")] = None,
+) -> None:
+    """导入12345工单：全部通过才写入；同一外部编号不会重复导入。"""
+    from fazhi.actions.cases import ActionContext
+    from fazhi.actions.imports import import_work_orders, read_rows
+
+    if not path.exists():
+        fail(f"文件不存在：{path}")
+    p = platform()
+    _init(p)
+    actor = _acting_user(p, as_user, ("operator",))
+    try:
+        total = sum(1 for _ in read_rows(path))
+    except DomainError as exc:
+        fail(exc.message)
+    session = p.sessions()
+    transaction = session.begin()
+    try:
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("导入工单", total=total)
+            report = import_work_orders(session, ActionContext(p, actor, p.now()), path, source,
+                                        lambda n: bar.advance(task, n))
+        if report.ok:
+            transaction.commit()
+        else:
+            transaction.rollback()
+    except DomainError as exc:
+        transaction.rollback()
+        fail(exc.message)
+    finally:
+        session.close()
+    if not report.ok:
+        for e in report.errors:
+            # escape(): the field's brackets and the file's own text are not rich markup.
+            line = (f"第 {e.line} 行（{e.external_id or '无编号'}）"
+                    f"{'[' + e.field + '] ' if e.field else ''}{e.message}")
+            err.print(f"[red]{escape(line)}[/red]")
+        fail(f"{len(report.errors)} 处错误，本批 {report.rows} 行均未导入")
+    out.print(f"共 {report.rows} 行：新建 {report.created}，已存在跳过 {report.skipped_existing}")
+
+
+@app.command()
+def export(
+    path: Annotated[Path, typer.Argument(help="输出文件（.csv 或 .xlsx）")],
+    type_: Annotated[str, typer.Option("--type", help="案件类型")] = "hotline",
+    since: Annotated[str | None, typer.Option("--from", help="起始日期 2023-01-01")] = None,
+    until: Annotated[str | None, typer.Option("--to", help="截止日期（不含）")] = None,
+) -> None:
+    """导出案件（个人信息已脱敏）。"""
+    from fazhi.actions.export import export_cases
+
+    p = platform()
+    try:
+        start = date.fromisoformat(since) if since else None
+        end = date.fromisoformat(until) if until else None
+        count = export_cases(p, path, type_, start, end)
+    except ValueError:
+        fail("日期格式应为 2023-01-01")
+    except DomainError as exc:
+        fail(exc.message)
+    out.print(f"已导出 {count} 件到 {path}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """校验每个案件的事件哈希链，指出第一个被改动的事件。"""
+    from fazhi.store.audit import verify_all
+
+    p = platform()
+    with p.sessions() as session:
+        result = verify_all(session)
+    if result.ok:
+        out.print(f"校验通过：{result.cases} 个案件，{result.events} 条事件，哈希链完整。")
+        return
+    for case_id, broken in result.breaks:
+        err.print(f"[red]案件 {case_id}：事件 {broken.event_id}（第 {broken.seq} 条）"
+                  f"{broken.reason}[/red]")
+    fail(f"校验失败：{len(result.breaks)} 个案件的记录链断裂", 1)
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"日期格式应为 2023-09-28：{text}")
+        raise
+
+
+def _calendar() -> WorkCalendar:
+    """The working calendar; a fresh install gets its (empty) override table first."""
+    p = platform()
+    _init(p)
+    return p.calendar()
+
+
+@calendar_app.command("add-workdays")
+def add_workdays(start: str, n: int) -> None:
+    """打印 START 之后第 N 个工作日（当日不计）。"""
+    if n < 1:
+        fail("N 应为正整数")
+    try:
+        out.print(_calendar().add_workdays(_parse_date(start), n).isoformat())
+    except CalendarYearUnknown as exc:
+        fail(str(exc))
+
+
+@calendar_app.command("add-days")
+def add_days(start: str, n: int) -> None:
+    """打印 START 之后 N 个自然日的到期日（末日非工作日顺延）。"""
+    if n < 0:
+        fail("N 不能为负数")
+    try:
+        out.print(_calendar().add_calendar_days(_parse_date(start), n).isoformat())
+    except CalendarYearUnknown as exc:
+        fail(str(exc))
+
+
+@calendar_app.command("import-notice")
+def import_notice(
+    path: Annotated[Path, typer.Argument(help="国务院办公厅节假日安排通知全文（文本文件）")],
+    yes: Annotated[bool, typer.Option("--yes", help="不询问，直接保存")] = False,
+) -> None:
+    """读取节假日安排通知，显示理解的内容，确认后写入调整表。"""
+    from fazhi.actions.calendar import save_arrangement
+    from fazhi.domain.holiday_notice import NoticeParseError, parse_notice
+    from fazhi.store.db import transaction
+
+    if not path.exists():
+        fail(f"文件不存在：{path}")
+    try:
+        arrangement = parse_notice(path.read_text(encoding="utf-8"))
+    except NoticeParseError as exc:
+        fail(str(exc))
+        return
+    except UnicodeDecodeError:
+        fail("文件应为 UTF-8 编码的文本")
+        return
+    out.print(f"[bold]{arrangement.year}年节假日安排：[/bold]")
+    for line in arrangement.summary_lines():
+        out.print(f"  {line}")
+    if not yes:
+        if not sys.stdin.isatty():
+            fail("非交互环境请加 --yes 确认保存")
+        typer.confirm("确认保存？", abort=True)
+    p = platform()
+    _init(p)
+    with transaction(p.sessions) as session:
+        saved = save_arrangement(session, arrangement, f"{path.name}", datetime.now(UTC))
+    out.print(f"已保存 {arrangement.year} 年的 {saved} 个调整日。")
+
+
+@calendar_app.command("list")
+def calendar_list() -> None:
+    """列出已知年份与调整日。"""
+    from fazhi.actions.calendar import list_overrides
+
+    p = platform()
+    _init(p)
+    out.print("已知年份：" + "、".join(str(y) for y in sorted(p.calendar().known_years())))
+    with p.sessions() as session:
+        for row in list_overrides(session):
+            label = "放假" if row.kind == "holiday" else "上班"
+            out.print(f"{row.day.isoformat()} {label} {row.name}（{row.source}）")
+
+
+@app.command("export-template")
+def export_template(path: Annotated[Path, typer.Argument(help="输出 .csv 模板")]) -> None:
+    """写出工单导入模板（表头与一行合成示例）。"""
+    from fazhi.actions.imports import COLUMNS
+
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS.values())
+        writer.writerow(["EXT-0001", "2023-06-01 09:30", "电话", "投诉", "市容秩序", "一般",
+                         "小区门口有流动摊贩占道经营（合成示例）", "张三", "17000000001",
+                         "田心街道某社区", "113.13", "27.93"])
+    out.print(f"模板已写出：{path}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,486 @@
+"""A case type is data: fields, states, actions, clocks and documents read from one file.
+
+This module turns the parsed file (a plain dict) into checked, frozen specs. Every reference
+inside the file (a state, an action, a field, a clock) is resolved here, so a broken type file
+fails at load time with every problem listed, not at the first request that hits it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from fazhi.domain.durations import Duration
+
+FIELD_TYPES = frozenset({
+    "string", "text", "enum", "int", "number", "bool", "date",
+    "phone", "id_number", "person_name", "unit", "unit_list",
+})
+PERSONAL_KINDS = frozenset({"name", "phone", "id_number"})
+PARTIES = frozenset({"anyone", "lead_unit", "involved_unit", "open_to_units"})
+GUARD_OPS = frozenset({"eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "present", "absent"})
+TERMINAL_HINT = "terminal"
+
+
+class CaseTypeError(Exception):
+    def __init__(self, type_name: str, problems: list[str]) -> None:
+        self.type_name = type_name
+        self.problems = problems
+        super().__init__(f"案件类型 {type_name} 定义有误：" + "；".join(problems))
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: str
+    label: str
+    required: bool = False
+    choices: tuple[tuple[str, str], ...] = ()
+    max_length: int | None = None
+    min: float | None = None
+    max: float | None = None
+    personal: str | None = None
+    internal: bool = False
+    required_if: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    default: Any = None
+    help: str = ""
+
+    def choice_label(self, value: Any) -> str:
+        for code, label in self.choices:
+            if code == value:
+                return label
+        return str(value)
+
+    def describe(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "type": self.type, "label": self.label,
+                               "required": self.required}
+        if self.choices:
+            out["choices"] = [{"value": c, "label": lbl} for c, lbl in self.choices]
+        for key in ("max_length", "min", "max"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.required_if:
+            out["required_if"] = {k: list(v) for k, v in self.required_if}
+        if self.help:
+            out["help"] = self.help
+        return out
+
+
+@dataclass(frozen=True)
+class StateSpec:
+    name: str
+    label: str
+    terminal: bool = False
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A condition an action needs besides role and state, with the refusal in Chinese."""
+
+    kind: str  # field | clock_within | mark | no_mark
+    target: str
+    op: str = "present"
+    value: Any = None
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Effects:
+    assign_lead: str | None = None  # an input name, or "actor_unit"
+    assign_assisting: str | None = None
+    increment: tuple[str, ...] = ()
+    set: tuple[tuple[str, Any], ...] = ()  # value "input.x" copies an input
+    clear: tuple[str, ...] = ()
+    mark: str | None = None  # an input name (or literal "kind:x") naming a supervision mark
+    unmark: str | None = None
+    open_to_units: bool | None = None
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    label: str
+    from_states: tuple[str, ...]
+    to: str | None
+    roles: tuple[str, ...]
+    party: str = "anyone"
+    inputs: tuple[FieldSpec, ...] = ()
+    guards: tuple[Guard, ...] = ()
+    effects: Effects = Effects()
+    documents: tuple[str, ...] = ()
+    create: bool = False
+    help: str = ""
+
+    def input(self, name: str) -> FieldSpec | None:
+        for spec in self.inputs:
+            if spec.name == name:
+                return spec
+        return None
+
+
+@dataclass(frozen=True)
+class Limit:
+    default: Duration
+    by_field: str | None = None
+    values: tuple[tuple[str, Duration], ...] = ()
+
+    def for_value(self, value: Any) -> Duration:
+        for key, duration in self.values:
+            if key == value:
+                return duration
+        return self.default
+
+
+@dataclass(frozen=True)
+class ExtendRule:
+    action: str
+    input: str
+    max_total: int
+
+
+@dataclass(frozen=True)
+class ClockSpec:
+    name: str
+    label: str
+    basis: str
+    limit: Limit
+    start: tuple[str, ...]
+    stop: tuple[str, ...] = ()
+    limit_on: tuple[tuple[str, Duration], ...] = ()
+    extend: ExtendRule | None = None
+    primary: bool = False
+
+    def limit_for(self, action: str, fields: Mapping[str, Any]) -> Duration:
+        for name, duration in self.limit_on:
+            if name == action:
+                return duration
+        value = fields.get(self.limit.by_field) if self.limit.by_field else None
+        return self.limit.for_value(value)
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    name: str
+    label: str
+
+
+@dataclass(frozen=True)
+class CaseType:
+    name: str
+    label: str
+    number_prefix: str
+    fields: tuple[FieldSpec, ...]
+    states: tuple[StateSpec, ...]
+    actions: tuple[ActionSpec, ...]
+    clocks: tuple[ClockSpec, ...] = ()
+    documents: tuple[DocumentKind, ...] = ()
+    title_field: str | None = None
+    summary_fields: tuple[str, ...] = ()
+    category_field: str | None = None
+    description: str = ""
+    _by_name: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def field(self, name: str) -> FieldSpec | None:
+        return self._lookup("field", name, self.fields)
+
+    def state(self, name: str) -> StateSpec | None:
+        return self._lookup("state", name, self.states)
+
+    def action(self, name: str) -> ActionSpec | None:
+        return self._lookup("action", name, self.actions)
+
+    def clock(self, name: str) -> ClockSpec | None:
+        return self._lookup("clock", name, self.clocks)
+
+    def _lookup(self, kind: str, name: str, items: tuple[Any, ...]) -> Any:
+        key = f"{kind}:{name}"
+        if not self._by_name:
+            for group, seq in (("field", self.fields), ("state", self.states),
+                               ("action", self.actions), ("clock", self.clocks)):
+                for item in seq:
+                    self._by_name[f"{group}:{item.name}"] = item
+        return self._by_name.get(key)
+
+    @property
+    def create_actions(self) -> tuple[ActionSpec, ...]:
+        return tuple(a for a in self.actions if a.create)
+
+    @property
+    def personal_fields(self) -> dict[str, str]:
+        return {f.name: f.personal for f in self.fields if f.personal}
+
+    def state_label(self, name: str) -> str:
+        spec = self.state(name)
+        return spec.label if spec else name
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing
+
+
+def _as_tuple(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
+
+
+def _parse_field(name: str, raw: Any, where: str, problems: list[str],
+                 choice_sets: Mapping[str, tuple[tuple[str, str], ...]]) -> FieldSpec | None:
+    if not isinstance(raw, dict):
+        problems.append(f"{where}.{name}: 应为映射")
+        return None
+    ftype = str(raw.get("type", "string"))
+    if ftype not in FIELD_TYPES:
+        problems.append(f"{where}.{name}: 未知字段类型 {ftype}")
+        return None
+    choices: tuple[tuple[str, str], ...] = ()
+    raw_choices = raw.get("choices")
+    if isinstance(raw_choices, str):
+        if raw_choices not in choice_sets:
+            problems.append(f"{where}.{name}: 未知选项集 {raw_choices}")
+        choices = choice_sets.get(raw_choices, ())
+    elif isinstance(raw_choices, dict):
+        choices = tuple((str(k), str(v)) for k, v in raw_choices.items())
+    if ftype == "enum" and not choices:
+        problems.append(f"{where}.{name}: 枚举字段缺少 choices")
+    personal = raw.get("personal")
+    if personal is not None and personal not in PERSONAL_KINDS:
+        problems.append(f"{where}.{name}: 未知个人信息类别 {personal}")
+    required_if = tuple(
+        (str(k), tuple(v) if isinstance(v, list) else (v,))
+        for k, v in (raw.get("required_if") or {}).items()
+    )
+    return FieldSpec(
+        name=name, type=ftype, label=str(raw.get("label", name)),
+        required=bool(raw.get("required", False)), choices=choices,
+        max_length=raw.get("max_length"), min=raw.get("min"), max=raw.get("max"),
+        personal=personal, internal=bool(raw.get("internal", False)), required_if=required_if,
+        default=raw.get("default"), help=str(raw.get("help", "")),
+    )
+
+
+def _parse_fields(raw: Any, where: str, problems: list[str],
+                  choice_sets: Mapping[str, tuple[tuple[str, str], ...]]) -> tuple[FieldSpec, ...]:
+    out: list[FieldSpec] = []
+    for name, spec in (raw or {}).items():
+        parsed = _parse_field(str(name), spec, where, problems, choice_sets)
+        if parsed:
+            out.append(parsed)
+    return tuple(out)
+
+
+def _parse_duration(text: Any, where: str, problems: list[str]) -> Duration | None:
+    try:
+        return Duration.parse(str(text))
+    except ValueError as exc:
+        problems.append(f"{where}: {exc}")
+        return None
+
+
+def _parse_guard(raw: Any, where: str, problems: list[str]) -> Guard | None:
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: 条件应为映射")
+        return None
+    message = str(raw.get("message", ""))
+    if not message:
+        problems.append(f"{where}: 条件缺少中文 message")
+    if "clock_within" in raw:
+        return Guard("clock_within", str(raw["clock_within"]), message=message)
+    if "mark" in raw:
+        return Guard("mark", str(raw["mark"]), message=message)
+    if "no_mark" in raw:
+        return Guard("no_mark", str(raw["no_mark"]), message=message)
+    if "field" in raw:
+        ops = [op for op in GUARD_OPS if op in raw]
+        if len(ops) != 1:
+            problems.append(f"{where}: 字段条件需要且只能有一个比较（{sorted(GUARD_OPS)}）")
+            return None
+        return Guard("field", str(raw["field"]), ops[0], raw[ops[0]], message)
+    problems.append(f"{where}: 无法识别的条件 {sorted(raw)}")
+    return None
+
+
+def _parse_effects(raw: Any) -> Effects:
+    raw = raw or {}
+    return Effects(
+        assign_lead=raw.get("assign_lead"),
+        assign_assisting=raw.get("assign_assisting"),
+        increment=_as_tuple(raw.get("increment")),
+        set=tuple((str(k), v) for k, v in (raw.get("set") or {}).items()),
+        clear=_as_tuple(raw.get("clear")),
+        mark=raw.get("mark"),
+        unmark=raw.get("unmark"),
+        open_to_units=raw.get("open_to_units"),
+    )
+
+
+def parse_case_type(raw: Mapping[str, Any], roles: frozenset[str],
+                    choice_sets: Mapping[str, tuple[tuple[str, str], ...]] | None = None
+                    ) -> CaseType:
+    """Check a type file's content and build its spec; raise CaseTypeError listing every fault."""
+    name = str(raw.get("type", "?"))
+    problems: list[str] = []
+    sets = choice_sets or {}
+
+    fields = _parse_fields(raw.get("fields"), "fields", problems, sets)
+    field_names = {f.name for f in fields}
+
+    states: list[StateSpec] = []
+    for sname, sraw in (raw.get("states") or {}).items():
+        sraw = sraw or {}
+        states.append(StateSpec(str(sname), str(sraw.get("label", sname)),
+                                bool(sraw.get("terminal", False))))
+    state_names = {s.name for s in states}
+    if not states:
+        problems.append("没有定义状态 states")
+
+    documents = tuple(
+        DocumentKind(str(k), str((v or {}).get("label", k)))
+        for k, v in (raw.get("documents") or {}).items()
+    )
+    document_names = {d.name for d in documents}
+
+    actions: list[ActionSpec] = []
+    for aname, araw in (raw.get("actions") or {}).items():
+        where = f"actions.{aname}"
+        araw = araw or {}
+        create = bool(araw.get("create", False))
+        from_states = _as_tuple(araw.get("from"))
+        if from_states == ("*",):
+            from_states = tuple(s.name for s in states if not s.terminal)
+        to = araw.get("to")
+        for state in (*from_states, *([to] if to else [])):
+            if state not in state_names:
+                problems.append(f"{where}: 未知状态 {state}")
+        if create and (from_states or not to):
+            problems.append(f"{where}: 创建动作不能有 from，且必须有 to")
+        if not create and not from_states:
+            problems.append(f"{where}: 缺少 from 状态")
+        action_roles = _as_tuple(araw.get("roles"))
+        for role in action_roles:
+            if role not in roles:
+                problems.append(f"{where}: 未知角色 {role}")
+        if not action_roles:
+            problems.append(f"{where}: 缺少 roles")
+        party = str(araw.get("party", "anyone"))
+        if party not in PARTIES:
+            problems.append(f"{where}: 未知 party {party}")
+        inputs = _parse_fields(araw.get("inputs"), f"{where}.inputs", problems, sets)
+        guards = tuple(
+            parsed for i, raw_guard in enumerate(araw.get("guards") or [])
+            if (parsed := _parse_guard(raw_guard, f"{where}.guards[{i}]", problems)) is not None
+        )
+        for guard in guards:
+            if guard.kind == "field" and guard.target not in field_names:
+                problems.append(f"{where}: 条件引用未知字段 {guard.target}")
+        effects = _parse_effects(araw.get("effects"))
+        input_names = {i.name for i in inputs}
+        for key, value in effects.set:
+            if key not in field_names:
+                problems.append(f"{where}: effects.set 引用未知字段 {key}")
+            if isinstance(value, str) and value.startswith("input.") and \
+                    value[6:] not in input_names:
+                problems.append(f"{where}: effects.set 引用未知输入 {value}")
+        for key in (*effects.increment, *effects.clear):
+            if key not in field_names:
+                problems.append(f"{where}: effects 引用未知字段 {key}")
+        for ref in (effects.assign_lead, effects.assign_assisting):
+            if ref and ref != "actor_unit" and ref not in input_names:
+                problems.append(f"{where}: 指派引用未知输入 {ref}")
+        docs = _as_tuple(araw.get("documents"))
+        for doc in docs:
+            if doc not in document_names:
+                problems.append(f"{where}: 未知文书类别 {doc}")
+        if create:
+            # A creating action takes the type's own fields; internal ones (counters,
+            # ratings) only when the action declares them as its inputs.
+            own = {i.name for i in inputs}
+            inputs = tuple(f for f in fields if not f.internal and f.name not in own) + inputs
+        actions.append(ActionSpec(
+            name=str(aname), label=str(araw.get("label", aname)), from_states=from_states,
+            to=str(to) if to else None, roles=action_roles, party=party, inputs=inputs,
+            guards=guards, effects=effects, documents=docs, create=create,
+            help=str(araw.get("help", "")),
+        ))
+    action_names = {a.name for a in actions}
+    if not any(a.create for a in actions):
+        problems.append("没有创建动作（create: true）")
+
+    clocks: list[ClockSpec] = []
+    for cname, craw in (raw.get("clocks") or {}).items():
+        where = f"clocks.{cname}"
+        craw = craw or {}
+        limit_raw = craw.get("limit")
+        limit: Limit | None = None
+        if isinstance(limit_raw, dict):
+            default = _parse_duration(limit_raw.get("default"), f"{where}.limit.default", problems)
+            by_field = limit_raw.get("by")
+            if by_field and by_field not in field_names:
+                problems.append(f"{where}: limit.by 引用未知字段 {by_field}")
+            values = []
+            for key, text in (limit_raw.get("values") or {}).items():
+                duration = _parse_duration(text, f"{where}.limit.values.{key}", problems)
+                if duration:
+                    values.append((str(key), duration))
+            if default:
+                limit = Limit(default, by_field, tuple(values))
+        else:
+            default = _parse_duration(limit_raw, f"{where}.limit", problems)
+            if default:
+                limit = Limit(default)
+        starts = _as_tuple(craw.get("start"))
+        stops = _as_tuple(craw.get("stop"))
+        for ref in (*starts, *stops):
+            if ref not in action_names:
+                problems.append(f"{where}: 引用未知动作 {ref}")
+        limit_on = []
+        for aname, text in (craw.get("limit_on") or {}).items():
+            if aname not in starts:
+                problems.append(f"{where}: limit_on.{aname} 不是起算动作")
+            duration = _parse_duration(text, f"{where}.limit_on.{aname}", problems)
+            if duration:
+                limit_on.append((str(aname), duration))
+        extend = None
+        if craw.get("extend"):
+            ext = craw["extend"]
+            extend = ExtendRule(str(ext.get("action")), str(ext.get("input")),
+                                int(ext.get("max_total", 0)))
+            act = next((a for a in actions if a.name == extend.action), None)
+            if act is None:
+                problems.append(f"{where}: extend 引用未知动作 {extend.action}")
+            elif act.input(extend.input) is None:
+                problems.append(f"{where}: extend 引用动作 {act.name} 没有的输入 {extend.input}")
+        if not craw.get("basis"):
+            problems.append(f"{where}: 缺少法律或规则依据 basis")
+        if limit:
+            clocks.append(ClockSpec(
+                name=str(cname), label=str(craw.get("label", cname)), basis=str(craw["basis"])
+                if craw.get("basis") else "", limit=limit, start=starts, stop=stops,
+                limit_on=tuple(limit_on), extend=extend, primary=bool(craw.get("primary", False)),
+            ))
+
+    title_field = raw.get("title_field")
+    if title_field and title_field not in field_names:
+        problems.append(f"title_field 引用未知字段 {title_field}")
+    category_field = raw.get("category_field")
+    if category_field and category_field not in field_names:
+        problems.append(f"category_field 引用未知字段 {category_field}")
+    summary = _as_tuple(raw.get("summary_fields"))
+    for ref in summary:
+        if ref not in field_names:
+            problems.append(f"summary_fields 引用未知字段 {ref}")
+    prefix = str(raw.get("number_prefix", ""))
+    if not prefix.isalpha() or not prefix.isupper():
+        problems.append("number_prefix 应为大写字母")
+
+    if problems:
+        raise CaseTypeError(name, problems)
+    return CaseType(
+        name=name, label=str(raw.get("label", name)), number_prefix=prefix, fields=fields,
+        states=tuple(states), actions=tuple(actions), clocks=tuple(clocks),
+        documents=documents, title_field=title_field, summary_fields=summary,
+        category_field=category_field, description=str(raw.get("description", "")),
+    )

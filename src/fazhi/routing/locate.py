@@ -1,0 +1,46 @@
+"""Coordinates to grid: point-in-polygon over the grids' polygons (shapely's STRtree)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from shapely import STRtree
+from shapely.geometry import Point, Polygon
+
+from fazhi.domain.units import UnitRef
+
+if TYPE_CHECKING:
+    from fazhi.actions.platform import Platform
+
+
+class GridIndex:
+    def __init__(self, grids: list[tuple[UnitRef, list[list[float]]]]) -> None:
+        self.units = [unit for unit, _ in grids]
+        self.polygons = [Polygon([(p[0], p[1]) for p in ring]) for _, ring in grids]
+        self.tree = STRtree(self.polygons) if self.polygons else None
+
+    def locate(self, lon: float, lat: float) -> UnitRef | None:
+        if self.tree is None:
+            return None
+        point = Point(lon, lat)
+        for index in self.tree.query(point, predicate="intersects"):
+            return self.units[int(index)]
+        return None
+
+
+_cache: dict[int, GridIndex] = {}
+
+
+def grid_index(platform: Platform) -> GridIndex:
+    directory = platform.directory()
+    key = id(directory)
+    if key not in _cache:
+        _cache.clear()
+        grids = [(directory.by_id[uid], row.polygon) for uid, row in directory.rows.items()
+                 if row.kind == "grid" and row.polygon]
+        _cache[key] = GridIndex(grids)
+    return _cache[key]
+
+
+def locate_grid(platform: Platform, point: tuple[float, float]) -> UnitRef | None:
+    return grid_index(platform).locate(point[0], point[1])

@@ -1,0 +1,32 @@
+"""Settings read from the environment, with the demo deployment's defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from fazhi.store.db import default_url
+
+
+def _fixed_now() -> datetime | None:
+    text = os.environ.get("FAZHI_NOW")
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("FAZHI_NOW 需要带时区，例如 2023-06-01T10:00:00+08:00")
+    return moment
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=default_url)
+    region_code: str = field(default_factory=lambda: os.environ.get("FAZHI_REGION_CODE",
+                                                                    "430204"))
+    token_hours: int = field(default_factory=lambda: int(os.environ.get("FAZHI_TOKEN_HOURS",
+                                                                        "12")))
+    max_upload_bytes: int = field(
+        default_factory=lambda: int(os.environ.get("FAZHI_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
+    # A fixed "now" for demonstrations and browser tests; production leaves it unset.
+    fixed_now: datetime | None = field(default_factory=_fixed_now)

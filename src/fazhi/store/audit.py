@@ -1,0 +1,52 @@
+"""Verify every case's hash chain; report the first broken event of each broken case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fazhi.actions.cases import event_content
+from fazhi.domain.trail import Break, ChainedEvent, first_break
+from fazhi.store.models import Event
+
+
+@dataclass
+class AuditResult:
+    cases: int
+    events: int
+    breaks: list[tuple[int, Break]]
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaks
+
+
+def _chains(session: Session, batch: int = 5000) -> Iterator[tuple[int, list[ChainedEvent]]]:
+    current: int | None = None
+    chain: list[ChainedEvent] = []
+    stmt = select(Event).order_by(Event.case_id, Event.seq).execution_options(yield_per=batch)
+    for event in session.scalars(stmt):
+        if event.case_id != current:
+            if current is not None:
+                yield current, chain
+            current, chain = event.case_id, []
+        content = event_content(event.case_id, event.seq, event.action, event.at, event.actor,
+                                event.from_state, event.to_state, event.payload)
+        chain.append(ChainedEvent(event.id, event.seq, event.prev_hash, event.hash, content))
+    if current is not None:
+        yield current, chain
+
+
+def verify_all(session: Session) -> AuditResult:
+    cases = events = 0
+    breaks: list[tuple[int, Break]] = []
+    for case_id, chain in _chains(session):
+        cases += 1
+        events += len(chain)
+        broken = first_break(chain)
+        if broken:
+            breaks.append((case_id, broken))
+    return AuditResult(cases, events, breaks)

@@ -1,0 +1,134 @@
+"""Shared fixtures: one database (SQLite, or PostgreSQL when FAZHI_TEST_DATABASE_URL is set)
+with the demo organisation, a real HTTP server on loopback and a logged-in client per user.
+
+Run the whole suite on PostgreSQL with
+    FAZHI_TEST_DATABASE_URL=postgresql://user@127.0.0.1/fazhi_test pytest
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from fazhi.actions.org import load_org_into
+from fazhi.actions.platform import Platform
+from fazhi.api.app import create_app
+from fazhi.catalog.org_file import load_demo_org
+from fazhi.catalog.registry import default_case_types
+from fazhi.domain.durations import LOCAL_TZ
+from fazhi.settings import Settings
+from fazhi.store.db import make_engine, session_factory, transaction
+from fazhi.store.migrate import upgrade
+from fazhi.store.models import Base
+from tests.support import ApiClient, FakeClock, ServerThread
+
+PASSWORD = "fazhi2023"
+# A Thursday in an ordinary working week of 2023.
+DEFAULT_NOW = datetime(2023, 6, 1, 9, 0, tzinfo=LOCAL_TZ)
+
+
+def _reset(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        else:
+            Base.metadata.drop_all(conn)
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("FAZHI_TEST_DATABASE_URL")
+    if url:
+        _reset(url)
+        return url
+    path: Path = tmp_path_factory.mktemp("db") / "fazhi-test.db"
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def clock() -> FakeClock:
+    return FakeClock(DEFAULT_NOW)
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock(clock: FakeClock) -> None:
+    clock.set(DEFAULT_NOW)
+
+
+@pytest.fixture(scope="session")
+def platform(database_url: str, clock: FakeClock) -> Iterator[Platform]:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    platform = Platform(settings=Settings(database_url=database_url), engine=engine,
+                        sessions=session_factory(engine), types=default_case_types(),
+                        clock=clock)
+    with transaction(platform.sessions) as session:
+        load_org_into(session, load_demo_org())
+    yield platform
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def server(platform: Platform) -> Iterator[ServerThread]:
+    thread = ServerThread(create_app(platform))
+    thread.start()
+    yield thread
+    thread.stop()
+
+
+@pytest.fixture(scope="session")
+def _tokens(server: ServerThread) -> dict[str, tuple[str, dict[str, object]]]:
+    return {}
+
+
+@pytest.fixture
+def login(server: ServerThread, _tokens: dict[str, tuple[str, dict[str, object]]]
+          ) -> Iterator[object]:
+    """login("operator1") → an ApiClient for that demo user (tokens cached per session)."""
+    clients: list[httpx.Client] = []
+
+    def make(username: str) -> ApiClient:
+        if username not in _tokens:
+            response = httpx.post(f"{server.url}/api/v1/auth/token",
+                                  json={"username": username, "password": PASSWORD})
+            assert response.status_code == 200, response.text
+            body = response.json()
+            _tokens[username] = (body["access_token"], body["user"])
+        token, user = _tokens[username]
+        http = httpx.Client(base_url=server.url, headers={"authorization": f"Bearer {token}"},
+                            timeout=30)
+        clients.append(http)
+        return ApiClient(http, username, dict(user))
+
+    yield make
+    for http in clients:
+        http.close()
+
+
+@pytest.fixture
+def anonymous(server: ServerThread) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        yield http
+
+
+# In strict mode (CI) nothing may be skipped: a skip is reported as a failure.
+STRICT = os.environ.get("FAZHI_STRICT") == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if STRICT and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in strict mode (FAZHI_STRICT=1): {report.longrepr}"

@@ -1,0 +1,103 @@
+"""Test support: an adjustable clock, a real HTTP server on loopback and an API client."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import uvicorn
+
+from fazhi.domain.durations import LOCAL_TZ
+
+
+class FakeClock:
+    """The time the platform sees; tests set and advance it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.moment = start.astimezone(UTC)
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def set(self, moment: datetime | str) -> None:
+        if isinstance(moment, str):
+            moment = datetime.fromisoformat(moment)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=LOCAL_TZ)
+        self.moment = moment.astimezone(UTC)
+
+    def advance(self, **kwargs: float) -> None:
+        self.moment += timedelta(**kwargs)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ServerThread:
+    """uvicorn serving the app on loopback in a thread: real HTTP, real sockets."""
+
+    def __init__(self, app: Any) -> None:
+        self.port = free_port()
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
+                                access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("test server did not start")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@dataclass
+class ApiClient:
+    """An authenticated client for one demo user."""
+
+    http: httpx.Client
+    username: str
+    user: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.http.get(path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.http.post(path, **kwargs)
+
+    def register(self, **fields: Any) -> dict[str, Any]:
+        """Register a hotline order with sensible synthetic defaults; assert success."""
+        body = {"request_kind": "complaint", "category": "CITY_APPEARANCE",
+                "content": "小区门口流动摊贩占道经营（测试合成数据）",
+                "caller_name": "测试甲", "caller_phone": "17000001234"}
+        body.update(fields)
+        response = self.post("/api/v1/cases", json={"type": "hotline", "fields": body})
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    def act(self, case_id: int, action: str, expect: int = 200, **inputs: Any
+            ) -> dict[str, Any]:
+        response = self.post(f"/api/v1/cases/{case_id}/actions/{action}",
+                             json={"inputs": inputs})
+        assert response.status_code == expect, f"{action}: {response.text}"
+        return dict(response.json())
+
+    def case(self, case_id: int) -> httpx.Response:
+        return self.get(f"/api/v1/cases/{case_id}")
