@@ -31,9 +31,14 @@ from pydantic import BaseModel
 
 ROOT = Path(__file__).resolve().parents[1]
 BODY_FIELDS = {
-    "request_kind": "complaint", "category": "CITY_APPEARANCE", "channel": "phone",
-    "caller_name": "测试甲", "caller_phone": "17000001234",
-    "address": "田心街道某社区（合成）", "longitude": 113.13, "latitude": 27.93,
+    "request_kind": "complaint",
+    "category": "CITY_APPEARANCE",
+    "channel": "phone",
+    "caller_name": "测试甲",
+    "caller_phone": "17000001234",
+    "address": "田心街道某社区（合成）",
+    "longitude": 113.13,
+    "latitude": 27.93,
 }
 
 
@@ -67,7 +72,9 @@ def _client(args: tuple[int, str, str, int, int]) -> list[float]:
     headers = {"content-type": "application/json", "authorization": f"Bearer {token}"}
     latencies = []
     for i in range(count):
-        fields = dict(BODY_FIELDS, content=f"小区门口流动摊贩占道经营，第{offset + i}号合成测试诉求")
+        fields = dict(
+            BODY_FIELDS, content=f"小区门口流动摊贩占道经营，第{offset + i}号合成测试诉求"
+        )
         body = json.dumps({"type": "hotline", "fields": fields}, ensure_ascii=False).encode()
         start = time.perf_counter()
         conn.request("POST", path, body, headers)
@@ -80,8 +87,9 @@ def _client(args: tuple[int, str, str, int, int]) -> list[float]:
     return latencies
 
 
-def load(port: int, path: str, token: str, total: int, clients: int, offset: int
-         ) -> dict[str, float]:
+def load(
+    port: int, path: str, token: str, total: int, clients: int, offset: int
+) -> dict[str, float]:
     per = total // clients
     jobs = [(port, path, token, per, offset + c * per) for c in range(clients)]
     with mp.get_context("fork").Pool(clients) as pool:
@@ -89,8 +97,12 @@ def load(port: int, path: str, token: str, total: int, clients: int, offset: int
         results = pool.map(_client, jobs)
         elapsed = time.perf_counter() - start
     latencies = sorted(x for r in results for x in r)
-    return {"rate": len(latencies) / elapsed, "p50": statistics.median(latencies) * 1000,
-            "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000, "n": len(latencies)}
+    return {
+        "rate": len(latencies) / elapsed,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "n": len(latencies),
+    }
 
 
 def raw_inserts(database_url: str, total: int) -> dict[str, float]:
@@ -109,17 +121,34 @@ def raw_inserts(database_url: str, total: int) -> dict[str, float]:
             fields = dict(BODY_FIELDS, content=f"原始插入对照第{i}号", urgency="normal")
             t0 = time.perf_counter()
             with conn.begin():
-                conn.execute(insert(Case).values(
-                    region_code="430204", type="hotline", state="registered", terminal=False,
-                    version=1, title=fields["content"], category="CITY_APPEARANCE",
-                    fields=fields, marks=[], open_to_units=False, created_at=now,
-                    updated_at=now, external_source="bench-raw", external_id=str(i)))
+                conn.execute(
+                    insert(Case).values(
+                        region_code="430204",
+                        type="hotline",
+                        state="registered",
+                        terminal=False,
+                        version=1,
+                        title=fields["content"],
+                        category="CITY_APPEARANCE",
+                        fields=fields,
+                        marks=[],
+                        open_to_units=False,
+                        created_at=now,
+                        updated_at=now,
+                        external_source="bench-raw",
+                        external_id=str(i),
+                    )
+                )
             latencies.append(time.perf_counter() - t0)
     elapsed = time.perf_counter() - start
     engine.dispose()
     latencies.sort()
-    return {"rate": total / elapsed, "p50": statistics.median(latencies) * 1000,
-            "p99": latencies[int(total * 0.99) - 1] * 1000, "n": total}
+    return {
+        "rate": total / elapsed,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[int(total * 0.99) - 1] * 1000,
+        "n": total,
+    }
 
 
 def prepare(database_url: str) -> None:
@@ -137,9 +166,12 @@ def prepare(database_url: str) -> None:
 
 def login(port: int) -> str:
     conn = http.client.HTTPConnection("127.0.0.1", port)
-    conn.request("POST", "/api/v1/auth/token",
-                 json.dumps({"username": "operator1", "password": "fazhi2023"}),
-                 {"content-type": "application/json"})
+    conn.request(
+        "POST",
+        "/api/v1/auth/token",
+        json.dumps({"username": "operator1", "password": "fazhi2023"}),
+        {"content-type": "application/json"},
+    )
     body = json.loads(conn.getresponse().read())
     return str(body["access_token"])
 
@@ -160,12 +192,14 @@ def wait_for(port: int, proc: subprocess.Popen[bytes]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--database-url", default=None,
-                        help="default: a fresh SQLite file in a temporary folder")
+    parser.add_argument(
+        "--database-url", default=None, help="default: a fresh SQLite file in a temporary folder"
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -176,8 +210,10 @@ def main() -> None:
     url = args.database_url or f"sqlite:///{tmp}/bench.db"
     prepare(url)
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    proc = subprocess.Popen([sys.executable, __file__, "--serve", "--database-url", url,
-                             "--port", str(args.port)], env=env)
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--serve", "--database-url", url, "--port", str(args.port)],
+        env=env,
+    )
     try:
         wait_for(args.port, proc)
         token = login(args.port)
@@ -191,14 +227,21 @@ def main() -> None:
         proc.wait(timeout=10)
     raw = raw_inserts(url, args.requests)
     db = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
-    print(f"Intake benchmark — {db}, {args.requests} requests, {args.clients} clients, "
-          f"1 server worker, {os.cpu_count()} cores")
+    print(
+        f"Intake benchmark — {db}, {args.requests} requests, {args.clients} clients, "
+        f"1 server worker, {os.cpu_count()} cores"
+    )
     print(f"{'measure':<34}{'per s':>10}{'p50 ms':>10}{'p99 ms':>10}")
-    for name, r in (("registration (POST /api/v1/cases)", reg), ("(a) bare FastAPI endpoint", bare),
-                    ("(b) raw inserts, same rows", raw)):
+    for name, r in (
+        ("registration (POST /api/v1/cases)", reg),
+        ("(a) bare FastAPI endpoint", bare),
+        ("(b) raw inserts, same rows", raw),
+    ):
         print(f"{name:<34}{r['rate']:>10.0f}{r['p50']:>10.2f}{r['p99']:>10.2f}")
-    print(f"ratio registration / bare endpoint: {reg['rate'] / bare['rate']:.2f}"
-          f"   (aim ≥ 0.50 on SQLite)")
+    print(
+        f"ratio registration / bare endpoint: {reg['rate'] / bare['rate']:.2f}"
+        f"   (aim ≥ 0.50 on SQLite)"
+    )
     print(f"ratio registration / raw inserts:   {reg['rate'] / raw['rate']:.2f}")
 
 

@@ -69,9 +69,13 @@ def _reset_clock(clock: FakeClock) -> None:
 def platform(database_url: str, clock: FakeClock) -> Iterator[Platform]:
     engine = make_engine(database_url)
     upgrade(engine)
-    platform = Platform(settings=Settings(database_url=database_url), engine=engine,
-                        sessions=session_factory(engine), types=default_case_types(),
-                        clock=clock)
+    platform = Platform(
+        settings=Settings(database_url=database_url),
+        engine=engine,
+        sessions=session_factory(engine),
+        types=default_case_types(),
+        clock=clock,
+    )
     with transaction(platform.sessions) as session:
         load_org_into(session, load_demo_org())
     yield platform
@@ -92,21 +96,24 @@ def _tokens(server: ServerThread) -> dict[str, tuple[str, dict[str, object]]]:
 
 
 @pytest.fixture
-def login(server: ServerThread, _tokens: dict[str, tuple[str, dict[str, object]]]
-          ) -> Iterator[object]:
+def login(
+    server: ServerThread, _tokens: dict[str, tuple[str, dict[str, object]]]
+) -> Iterator[object]:
     """login("operator1") → an ApiClient for that demo user (tokens cached per session)."""
     clients: list[httpx.Client] = []
 
     def make(username: str) -> ApiClient:
         if username not in _tokens:
-            response = httpx.post(f"{server.url}/api/v1/auth/token",
-                                  json={"username": username, "password": PASSWORD})
+            response = httpx.post(
+                f"{server.url}/api/v1/auth/token", json={"username": username, "password": PASSWORD}
+            )
             assert response.status_code == 200, response.text
             body = response.json()
             _tokens[username] = (body["access_token"], body["user"])
         token, user = _tokens[username]
-        http = httpx.Client(base_url=server.url, headers={"authorization": f"Bearer {token}"},
-                            timeout=30)
+        http = httpx.Client(
+            base_url=server.url, headers={"authorization": f"Bearer {token}"}, timeout=30
+        )
         clients.append(http)
         return ApiClient(http, username, dict(user))
 

@@ -46,8 +46,9 @@ class ServerThread:
 
     def __init__(self, app: Any) -> None:
         self.port = free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                access_log=False)
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -84,18 +85,20 @@ class ApiClient:
 
     def register(self, **fields: Any) -> dict[str, Any]:
         """Register a hotline order with sensible synthetic defaults; assert success."""
-        body = {"request_kind": "complaint", "category": "CITY_APPEARANCE",
-                "content": "小区门口流动摊贩占道经营（测试合成数据）",
-                "caller_name": "测试甲", "caller_phone": "17000001234"}
+        body = {
+            "request_kind": "complaint",
+            "category": "CITY_APPEARANCE",
+            "content": "小区门口流动摊贩占道经营（测试合成数据）",
+            "caller_name": "测试甲",
+            "caller_phone": "17000001234",
+        }
         body.update(fields)
         response = self.post("/api/v1/cases", json={"type": "hotline", "fields": body})
         assert response.status_code == 201, response.text
         return dict(response.json())
 
-    def act(self, case_id: int, action: str, expect: int = 200, **inputs: Any
-            ) -> dict[str, Any]:
-        response = self.post(f"/api/v1/cases/{case_id}/actions/{action}",
-                             json={"inputs": inputs})
+    def act(self, case_id: int, action: str, expect: int = 200, **inputs: Any) -> dict[str, Any]:
+        response = self.post(f"/api/v1/cases/{case_id}/actions/{action}", json={"inputs": inputs})
         assert response.status_code == expect, f"{action}: {response.text}"
         return dict(response.json())
 

@@ -71,7 +71,8 @@ def test_add_workdays_across_national_day_2023(fresh: dict[str, str]) -> None:
 
 
 def test_add_days_ending_in_a_holiday_rolls_forward_to_the_next_working_day(
-        fresh: dict[str, str]) -> None:
+    fresh: dict[str, str],
+) -> None:
     # 9/28 + 3 days = 10/1, inside 中秋+国庆 (9/29–10/6); 10/7 is a make-up Saturday.
     result = run(fresh, "calendar", "add-days", "2023-09-28", "3")
     assert result.exit_code == 0, result.output
@@ -81,27 +82,33 @@ def test_add_days_ending_in_a_holiday_rolls_forward_to_the_next_working_day(
 
 
 def test_add_workdays_into_an_unknown_year_exits_2_with_the_chinese_message(
-        fresh: dict[str, str]) -> None:
+    fresh: dict[str, str],
+) -> None:
     result = run(fresh, "calendar", "add-workdays", "2027-01-04", "3")
     assert result.exit_code == 2
     assert flat(CalendarYearUnknown(2027).message) in flat(result.output)
     assert "请先导入国务院办公厅2027年节假日安排通知" in flat(result.output)
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("add-workdays", "2023-09-28", "0"), "N应为正整数"),
-    (("add-days", "--", "2023-09-28", "-1"), "N不能为负数"),
-    (("add-workdays", "28/09/2023", "1"), "日期格式应为2023-09-28"),
-])
-def test_bad_calendar_arguments_exit_2(fresh: dict[str, str], args: tuple[str, ...],
-                                       message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("add-workdays", "2023-09-28", "0"), "N应为正整数"),
+        (("add-days", "--", "2023-09-28", "-1"), "N不能为负数"),
+        (("add-workdays", "28/09/2023", "1"), "日期格式应为2023-09-28"),
+    ],
+)
+def test_bad_calendar_arguments_exit_2(
+    fresh: dict[str, str], args: tuple[str, ...], message: str
+) -> None:
     result = run(fresh, "calendar", *args)
     assert result.exit_code == 2
     assert message in flat(result.output)
 
 
 def test_import_notice_without_yes_in_a_non_interactive_run_shows_the_summary_and_refuses(
-        fresh: dict[str, str]) -> None:
+    fresh: dict[str, str],
+) -> None:
     result = run(fresh, "calendar", "import-notice", str(FICTIONAL_2027))
     assert result.exit_code == 2
     output = flat(result.output)
@@ -118,14 +125,11 @@ def test_import_notice_with_yes_saves_and_then_2027_computes(fresh: dict[str, st
     result = run(fresh, "calendar", "import-notice", str(FICTIONAL_2027), "--yes")
     assert result.exit_code == 0, result.output
     assert f"已保存2027年的{len(arrangement.overrides())}个调整日" in flat(result.output)
-    assert run(fresh, "calendar", "add-workdays", "2027-01-04", "3").output.strip() == \
-        "2027-01-07"
+    assert run(fresh, "calendar", "add-workdays", "2027-01-04", "3").output.strip() == "2027-01-07"
     # Thursday 2/4; 春节 2/5–13 off; 2/14 is a Sunday: Monday 2/15.
-    assert run(fresh, "calendar", "add-workdays", "2027-02-04", "1").output.strip() == \
-        "2027-02-15"
+    assert run(fresh, "calendar", "add-workdays", "2027-02-04", "1").output.strip() == "2027-02-15"
     # Friday 2/19; Saturday 2/20 is worked.
-    assert run(fresh, "calendar", "add-workdays", "2027-02-19", "1").output.strip() == \
-        "2027-02-20"
+    assert run(fresh, "calendar", "add-workdays", "2027-02-19", "1").output.strip() == "2027-02-20"
     listing = flat(run(fresh, "calendar", "list").output)
     assert "2027" in listing.split("已知年份：")[1].split("2027-")[0]
     assert "2027-02-20上班春节" in listing
@@ -133,8 +137,9 @@ def test_import_notice_with_yes_saves_and_then_2027_computes(fresh: dict[str, st
     assert run(fresh, "calendar", "import-notice", str(FICTIONAL_2027), "--yes").exit_code == 0
 
 
-def test_an_unreadable_notice_exits_2_with_the_parsers_message(fresh: dict[str, str],
-                                                               tmp_path: Path) -> None:
+def test_an_unreadable_notice_exits_2_with_the_parsers_message(
+    fresh: dict[str, str], tmp_path: Path
+) -> None:
     garbage = tmp_path / "garbage.txt"
     garbage.write_text("这不是通知，只是一段随便写的文字。\n明天开会。\n", encoding="utf-8")
     with pytest.raises(NoticeParseError) as info:
@@ -145,8 +150,9 @@ def test_an_unreadable_notice_exits_2_with_the_parsers_message(fresh: dict[str, 
     assert flat(info.value.message) in flat(result.output)
 
 
-def test_a_notice_that_is_not_utf8_or_missing_exits_2(fresh: dict[str, str],
-                                                      tmp_path: Path) -> None:
+def test_a_notice_that_is_not_utf8_or_missing_exits_2(
+    fresh: dict[str, str], tmp_path: Path
+) -> None:
     gbk = tmp_path / "gbk.txt"
     gbk.write_bytes(FICTIONAL_2027.read_text(encoding="utf-8").encode("gbk", "replace"))
     result = run(fresh, "calendar", "import-notice", str(gbk), "--yes")

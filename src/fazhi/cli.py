@@ -19,8 +19,9 @@ from fazhi.actions.platform import Platform
 from fazhi.domain.calendar import CalendarYearUnknown, WorkCalendar
 from fazhi.domain.errors import DomainError
 
-app = typer.Typer(help="Fazhi 法治 — 法治政府建设运行平台", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Fazhi 法治 — 法治政府建设运行平台", no_args_is_help=True, pretty_exceptions_enable=False
+)
 calendar_app = typer.Typer(help="节假日与期限计算", no_args_is_help=True)
 audit_app = typer.Typer(help="全过程记录校验", no_args_is_help=True)
 app.add_typer(calendar_app, name="calendar")
@@ -72,8 +73,10 @@ def load_org(path: Annotated[Path, typer.Argument(help="组织文件（fazhi-org
     with transaction(p.sessions) as session:
         result = load_org_into(session, spec)
     p.forget_units()
-    out.print(f"单位：新增 {result.units_created}，更新 {result.units_updated}；"
-              f"账号：新增 {result.users_created}，更新 {result.users_updated}")
+    out.print(
+        f"单位：新增 {result.units_created}，更新 {result.units_updated}；"
+        f"账号：新增 {result.users_created}，更新 {result.users_updated}"
+    )
 
 
 @app.command()
@@ -99,8 +102,9 @@ def demo(
             return
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("生成合成工单", total=orders + current)
-        made, recent = generate(p.sessions, p, orders, seed, current,
-                                lambda n: bar.advance(task, n))
+        made, recent = generate(
+            p.sessions, p, orders, seed, current, lambda n: bar.advance(task, n)
+        )
     out.print(f"已生成 2023 年合成工单 {made} 件、近期在办 {recent} 件（均为合成数据）。")
 
 
@@ -113,8 +117,12 @@ def print_logins() -> None:
         table.add_column(column)
     spec = load_demo_org()
     for user in spec.users:
-        table.add_row(user.username, user.password, ROLE_LABELS.get(user.role, user.role),
-                      spec.unit(user.unit_code).name)
+        table.add_row(
+            user.username,
+            user.password,
+            ROLE_LABELS.get(user.role, user.role),
+            spec.unit(user.unit_code).name,
+        )
     out.print(table)
 
 
@@ -125,8 +133,11 @@ def logins() -> None:
 
 
 @app.command()
-def serve(host: str = "127.0.0.1", port: int = 8000,
-          show_logins: Annotated[bool, typer.Option(help="启动前列出演示账号")] = False) -> None:
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    show_logins: Annotated[bool, typer.Option(help="启动前列出演示账号")] = False,
+) -> None:
     """启动控制台与接口服务。"""
     import uvicorn
 
@@ -157,9 +168,11 @@ def _acting_user(p: Platform, username: str | None, roles: tuple[str, ...]):  # 
 
 @app.command("import")
 def import_(
-    path: Annotated[Path, typer.Argument(help="工单文件（.csv 或 .xlsx，见 docs/data-formats.md）")],
+    path: Annotated[Path, typer.Argument(help="工单文件（.csv 或 .xlsx）")],
     source: Annotated[str, typer.Option(help="来源平台标识，用于去重")] = "import",
-    as_user: Annotated[str | None, typer.Option("--as", help="以哪个账号登记（默认第一个话务员）")] = None,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="以哪个账号登记（默认第一个话务员）")
+    ] = None,
 ) -> None:
     """导入12345工单：全部通过才写入；同一外部编号不会重复导入。"""
     from fazhi.actions.cases import ActionContext
@@ -179,8 +192,13 @@ def import_(
     try:
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task("导入工单", total=total)
-            report = import_work_orders(session, ActionContext(p, actor, p.now()), path, source,
-                                        lambda n: bar.advance(task, n))
+            report = import_work_orders(
+                session,
+                ActionContext(p, actor, p.now()),
+                path,
+                source,
+                lambda n: bar.advance(task, n),
+            )
         if report.ok:
             transaction.commit()
         else:
@@ -193,8 +211,10 @@ def import_(
     if not report.ok:
         for e in report.errors:
             # escape(): the field's brackets and the file's own text are not rich markup.
-            line = (f"第 {e.line} 行（{e.external_id or '无编号'}）"
-                    f"{'[' + e.field + '] ' if e.field else ''}{e.message}")
+            line = (
+                f"第 {e.line} 行（{e.external_id or '无编号'}）"
+                f"{'[' + e.field + '] ' if e.field else ''}{e.message}"
+            )
             err.print(f"[red]{escape(line)}[/red]")
         fail(f"{len(report.errors)} 处错误，本批 {report.rows} 行均未导入")
     out.print(f"共 {report.rows} 行：新建 {report.created}，已存在跳过 {report.skipped_existing}")
@@ -211,6 +231,7 @@ def export(
     from fazhi.actions.export import export_cases
 
     p = platform()
+    _init(p)
     try:
         start = date.fromisoformat(since) if since else None
         end = date.fromisoformat(until) if until else None
@@ -228,14 +249,17 @@ def audit_verify() -> None:
     from fazhi.store.audit import verify_all
 
     p = platform()
+    _init(p)
     with p.sessions() as session:
         result = verify_all(session)
     if result.ok:
         out.print(f"校验通过：{result.cases} 个案件，{result.events} 条事件，哈希链完整。")
         return
     for case_id, broken in result.breaks:
-        err.print(f"[red]案件 {case_id}：事件 {broken.event_id}（第 {broken.seq} 条）"
-                  f"{broken.reason}[/red]")
+        err.print(
+            f"[red]案件 {case_id}：事件 {broken.event_id}（第 {broken.seq} 条）"
+            f"{broken.reason}[/red]"
+        )
     fail(f"校验失败：{len(result.breaks)} 个案件的记录链断裂", 1)
 
 
@@ -332,9 +356,22 @@ def export_template(path: Annotated[Path, typer.Argument(help="输出 .csv 模�
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS.values())
-        writer.writerow(["EXT-0001", "2023-06-01 09:30", "电话", "投诉", "市容秩序", "一般",
-                         "小区门口有流动摊贩占道经营（合成示例）", "张三", "17000000001",
-                         "田心街道某社区", "113.13", "27.93"])
+        writer.writerow(
+            [
+                "EXT-0001",
+                "2023-06-01 09:30",
+                "电话",
+                "投诉",
+                "市容秩序",
+                "一般",
+                "小区门口有流动摊贩占道经营（合成示例）",
+                "张三",
+                "17000000001",
+                "田心街道某社区",
+                "113.13",
+                "27.93",
+            ]
+        )
     out.print(f"模板已写出：{path}")
 
 

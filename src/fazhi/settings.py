@@ -22,11 +22,10 @@ def _fixed_now() -> datetime | None:
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=default_url)
-    region_code: str = field(default_factory=lambda: os.environ.get("FAZHI_REGION_CODE",
-                                                                    "430204"))
-    token_hours: int = field(default_factory=lambda: int(os.environ.get("FAZHI_TOKEN_HOURS",
-                                                                        "12")))
+    region_code: str = field(default_factory=lambda: os.environ.get("FAZHI_REGION_CODE", "430204"))
+    token_hours: int = field(default_factory=lambda: int(os.environ.get("FAZHI_TOKEN_HOURS", "12")))
     max_upload_bytes: int = field(
-        default_factory=lambda: int(os.environ.get("FAZHI_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
+        default_factory=lambda: int(os.environ.get("FAZHI_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    )
     # A fixed "now" for demonstrations and browser tests; production leaves it unset.
     fixed_now: datetime | None = field(default_factory=_fixed_now)

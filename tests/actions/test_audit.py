@@ -31,28 +31,42 @@ def _actor(platform: Platform, username: str) -> Any:
 
 def _order(platform: Platform, clock: FakeClock) -> int:
     """A hotline order taken through register → dispatch → acknowledge → handle."""
-    steps = [("dispatcher1", "dispatch", {"lead_unit": "SF-CGJ", "note": "请核查（测试）"}),
-             ("cgj_handler", "acknowledge", {}),
-             ("cgj_handler", "handle", {"note": "已到现场劝离摊贩（测试）"})]
+    steps = [
+        ("dispatcher1", "dispatch", {"lead_unit": "SF-CGJ", "note": "请核查（测试）"}),
+        ("cgj_handler", "acknowledge", {}),
+        ("cgj_handler", "handle", {"note": "已到现场劝离摊贩（测试）"}),
+    ]
     with transaction(platform.sessions) as session:
-        case = create_case(session, ActionContext(platform, _actor(platform, "operator1"),
-                                                  clock()), "hotline",
-                           {"request_kind": "complaint", "category": "CITY_APPEARANCE",
-                            "content": "流动摊贩占道经营（测试合成数据）",
-                            "caller_phone": "17000001234"})
+        case = create_case(
+            session,
+            ActionContext(platform, _actor(platform, "operator1"), clock()),
+            "hotline",
+            {
+                "request_kind": "complaint",
+                "category": "CITY_APPEARANCE",
+                "content": "流动摊贩占道经营（测试合成数据）",
+                "caller_phone": "17000001234",
+            },
+        )
         case_id = case.id
     for username, action, inputs in steps:
         clock.advance(hours=1)
         with transaction(platform.sessions) as session:
-            perform_action(session, ActionContext(platform, _actor(platform, username),
-                                                  clock()), case_id, action, inputs)
+            perform_action(
+                session,
+                ActionContext(platform, _actor(platform, username), clock()),
+                case_id,
+                action,
+                inputs,
+            )
     return case_id
 
 
 def _events(platform: Platform, case_id: int) -> list[Event]:
     with platform.sessions() as session:
-        return list(session.scalars(select(Event).where(Event.case_id == case_id)
-                                    .order_by(Event.seq)))
+        return list(
+            session.scalars(select(Event).where(Event.case_id == case_id).order_by(Event.seq))
+        )
 
 
 def _set_payload(platform: Platform, event_id: int, payload: dict[str, Any]) -> None:
@@ -73,8 +87,9 @@ def test_actions_leave_a_chain_that_verifies(platform: Platform, clock: FakeCloc
     assert result.cases >= 1 and result.events >= 4
 
 
-def test_a_tampered_payload_is_reported_with_its_case_and_event(platform: Platform,
-                                                                clock: FakeClock) -> None:
+def test_a_tampered_payload_is_reported_with_its_case_and_event(
+    platform: Platform, clock: FakeClock
+) -> None:
     case_id = _order(platform, clock)
     target = _events(platform, case_id)[2]  # the acknowledge
     original = dict(target.payload)
@@ -84,8 +99,7 @@ def test_a_tampered_payload_is_reported_with_its_case_and_event(platform: Platfo
         with platform.sessions() as session:
             result = verify_all(session)
         assert not result.ok
-        assert [(c, b.event_id, b.seq) for c, b in result.breaks] == [
-            (case_id, target.id, 3)]
+        assert [(c, b.event_id, b.seq) for c, b in result.breaks] == [(case_id, target.id, 3)]
         assert "内容" in result.breaks[0][1].reason
     finally:
         _set_payload(platform, target.id, original)
@@ -115,11 +129,16 @@ def test_cli_audit_verify_exits_1_naming_the_changed_event(demo_db: dict[str, st
     engine = create_engine(demo_db["FAZHI_DATABASE_URL"])
     try:
         with engine.begin() as conn:
-            case_id, event_id, seq = conn.execute(text(
-                "SELECT case_id, id, seq FROM events WHERE seq = 2 ORDER BY case_id LIMIT 1"
-            )).one()
-            conn.execute(text("UPDATE events SET payload = json_set(payload, '$.inputs.note', "
-                              "'被改过的派单意见') WHERE id = :id"), {"id": event_id})
+            case_id, event_id, seq = conn.execute(
+                text("SELECT case_id, id, seq FROM events WHERE seq = 2 ORDER BY case_id LIMIT 1")
+            ).one()
+            conn.execute(
+                text(
+                    "UPDATE events SET payload = json_set(payload, '$.inputs.note', "
+                    "'被改过的派单意见') WHERE id = :id"
+                ),
+                {"id": event_id},
+            )
         result = CliRunner().invoke(app, ["audit", "verify"], env=demo_db)
         assert result.exit_code == 1, result.output
         output = "".join(result.output.split())

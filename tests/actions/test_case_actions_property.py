@@ -42,8 +42,14 @@ START = datetime(2023, 6, 1, 9, 0, tzinfo=LOCAL_TZ)
 USERS = ("operator1", "dispatcher1", "cgj_handler", "cgj_leader", "tx_leader", "supervisor1")
 REGISTRARS = ("operator1", "dispatcher1", "cgj_handler")
 UNITS = st.sampled_from(["SF-CGJ", "SF-TX", "SF-CGJ-ZFDD", "SF-ZJJ"])
-TEXT = st.sampled_from(["已到现场核实（测试）", "不属于本单位职责（测试）",
-                        "需要协调多个部门（测试）", "群众多次反映（测试）"])
+TEXT = st.sampled_from(
+    [
+        "已到现场核实（测试）",
+        "不属于本单位职责（测试）",
+        "需要协调多个部门（测试）",
+        "群众多次反映（测试）",
+    ]
+)
 URGENCY = st.sampled_from(["normal", "urgent", "complex"])
 DAYS = st.integers(1, 12)  # 11 and 12 are over the limit of 10: refused
 REASON = st.fixed_dictionaries({"reason": TEXT})
@@ -53,29 +59,35 @@ NOTHING: st.SearchStrategy[dict[str, Any]] = st.just({})
 INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "dispatch": st.fixed_dictionaries(
         {"lead_unit": UNITS},
-        optional={"assisting_units": st.lists(UNITS, max_size=2), "urgency": URGENCY,
-                  "note": TEXT}),
+        optional={"assisting_units": st.lists(UNITS, max_size=2), "urgency": URGENCY, "note": TEXT},
+    ),
     "acknowledge": NOTHING,
     "return": REASON,
     "handle": NOTE,
     "request_extension": st.fixed_dictionaries({"days": DAYS, "reason": TEXT}),
     "approve_extension": st.fixed_dictionaries({"days": DAYS}, optional={"note": TEXT}),
     "reject_extension": REASON,
-    "reply": st.fixed_dictionaries({
-        "reply": TEXT, "result": st.sampled_from(["resolved", "explained", "unresolvable"])}),
+    "reply": st.fixed_dictionaries(
+        {"reply": TEXT, "result": st.sampled_from(["resolved", "explained", "unresolvable"])}
+    ),
     "revisit": st.fixed_dictionaries(
         {"rating": st.sampled_from(["satisfied", "basically_satisfied", "dissatisfied"])},
-        optional={"note": TEXT}),
+        optional={"note": TEXT},
+    ),
     "reopen": REASON,
     "close": NOTHING,
     "close_after_review": REASON,
-    "supervise": st.fixed_dictionaries({
-        "kind": st.sampled_from(["leader_assignment", "key_supervision"]), "reason": TEXT}),
+    "supervise": st.fixed_dictionaries(
+        {"kind": st.sampled_from(["leader_assignment", "key_supervision"]), "reason": TEXT}
+    ),
     "post_challenge": REASON,
     "claim_challenge": NOTE,
-    "clear_supervision": st.fixed_dictionaries({
-        "kind": st.sampled_from(["leader_assignment", "key_supervision", "open_challenge"]),
-        "reason": TEXT}),
+    "clear_supervision": st.fixed_dictionaries(
+        {
+            "kind": st.sampled_from(["leader_assignment", "key_supervision", "open_challenge"]),
+            "reason": TEXT,
+        }
+    ),
     # Creating actions taken on an existing case: always refused.
     "register": NOTHING,
     "resolve_at_intake": NOTHING,
@@ -83,17 +95,32 @@ INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
 INPUTS["reassign"] = INPUTS["dispatch"]
 ACTIONS = sorted(INPUTS)
 # The actions that carry an order forward through the loop.
-FORWARD = {"dispatch", "acknowledge", "reply", "revisit", "reopen", "close",
-           "close_after_review", "return", "claim_challenge", "request_extension",
-           "approve_extension"}
+FORWARD = {
+    "dispatch",
+    "acknowledge",
+    "reply",
+    "revisit",
+    "reopen",
+    "close",
+    "close_after_review",
+    "return",
+    "claim_challenge",
+    "request_extension",
+    "approve_extension",
+}
 
 REGISTER_FIELDS = st.fixed_dictionaries(
-    {"request_kind": st.sampled_from(["complaint", "consultation", "report", "help"]),
-     "category": st.sampled_from(["CITY_APPEARANCE", "SANITATION", "ILLEGAL_BUILDING"]),
-     "content": TEXT},
-    optional={"urgency": URGENCY, "caller_phone": st.sampled_from(["17000001234",
-                                                                   "0731-22881234"]),
-              "caller_name": st.just("测试甲")})
+    {
+        "request_kind": st.sampled_from(["complaint", "consultation", "report", "help"]),
+        "category": st.sampled_from(["CITY_APPEARANCE", "SANITATION", "ILLEGAL_BUILDING"]),
+        "content": TEXT,
+    },
+    optional={
+        "urgency": URGENCY,
+        "caller_phone": st.sampled_from(["17000001234", "0731-22881234"]),
+        "caller_name": st.just("测试甲"),
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -134,16 +161,31 @@ class HotlineMachine(RuleBasedStateMachine):
             case = session.get(Case, case_id)
             assert case is not None
             events = session.scalar(select(func.count()).where(Event.case_id == case_id))
-            last = session.scalar(select(Event.action).where(Event.case_id == case_id)
-                                  .order_by(Event.seq.desc()).limit(1))
+            last = session.scalar(
+                select(Event.action)
+                .where(Event.case_id == case_id)
+                .order_by(Event.seq.desc())
+                .limit(1)
+            )
             running = session.execute(
-                select(Clock.name, Clock.due_at).where(Clock.case_id == case_id,
-                                                       Clock.stopped_at.is_(None))
-                .order_by(Clock.name, Clock.id)).all()
-            return Observed(case.version, int(events or 0), case.state, case.terminal,
-                            case.closed_at is not None, dict(case.fields),
-                            list(case.marks or []), case.lead_unit_id, case.open_to_units,
-                            case.due_at, tuple((n, d) for n, d in running), last)
+                select(Clock.name, Clock.due_at)
+                .where(Clock.case_id == case_id, Clock.stopped_at.is_(None))
+                .order_by(Clock.name, Clock.id)
+            ).all()
+            return Observed(
+                case.version,
+                int(events or 0),
+                case.state,
+                case.terminal,
+                case.closed_at is not None,
+                dict(case.fields),
+                list(case.marks or []),
+                case.lead_unit_id,
+                case.open_to_units,
+                case.due_at,
+                tuple((n, d) for n, d in running),
+                last,
+            )
 
     def offered(self, case_id: int, username: str) -> list[str]:
         """What the workflow says `username` may do now (ignoring inputs)."""
@@ -157,8 +199,7 @@ class HotlineMachine(RuleBasedStateMachine):
     # -- rules ---------------------------------------------------------------------------------
 
     @precondition(lambda self: len(self.case_ids) < 2)
-    @rule(who=st.sampled_from(REGISTRARS), fields=REGISTER_FIELDS,
-          at_intake=st.integers(0, 5))
+    @rule(who=st.sampled_from(REGISTRARS), fields=REGISTER_FIELDS, at_intake=st.integers(0, 5))
     def register(self, who: str, fields: dict[str, Any], at_intake: int) -> None:
         action = "resolve_at_intake" if at_intake == 0 else "register"
         if action == "resolve_at_intake":
@@ -195,9 +236,12 @@ class HotlineMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def act_at_random(self, data: st.DataObject) -> None:
         """Anyone trying anything: mostly refusals, which must change nothing."""
-        self.act(data, data.draw(st.sampled_from(self.case_ids), label="case"),
-                 data.draw(st.sampled_from(USERS), label="user"),
-                 data.draw(st.sampled_from(ACTIONS), label="action"))
+        self.act(
+            data,
+            data.draw(st.sampled_from(self.case_ids), label="case"),
+            data.draw(st.sampled_from(USERS), label="user"),
+            data.draw(st.sampled_from(ACTIONS), label="action"),
+        )
 
     def guided(self, data: st.DataObject, moving: bool) -> None:
         case_id = data.draw(st.sampled_from(self.case_ids), label="case")
@@ -249,9 +293,16 @@ class HotlineMachine(RuleBasedStateMachine):
             assert error.code and error.message
             assert 400 <= error.status < 500
             if spoil == 1:
-                assert error.code in {"unknown_field", "invalid_input", "forbidden_role",
-                                      "invalid_state", "not_your_case", "not_found",
-                                      "guard_failed", "document_missing"}
+                assert error.code in {
+                    "unknown_field",
+                    "invalid_input",
+                    "forbidden_role",
+                    "invalid_state",
+                    "not_your_case",
+                    "not_found",
+                    "guard_failed",
+                    "document_missing",
+                }
 
     # -- invariants ----------------------------------------------------------------------------
 
@@ -272,7 +323,9 @@ class HotlineMachine(RuleBasedStateMachine):
             with self.platform.sessions() as session:
                 events = session.execute(
                     select(Event.seq, Event.action, Event.from_state, Event.to_state)
-                    .where(Event.case_id == case_id).order_by(Event.seq)).all()
+                    .where(Event.case_id == case_id)
+                    .order_by(Event.seq)
+                ).all()
             assert [e.seq for e in events] == list(range(1, len(events) + 1))
             assert events[-1].to_state == seen.state
             previous: str | None = None
@@ -286,26 +339,32 @@ class HotlineMachine(RuleBasedStateMachine):
                 previous = event.to_state
 
 
-def test_random_action_sequences_keep_every_case_consistent(platform: Platform,
-                                                             clock: FakeClock) -> None:
+def test_random_action_sequences_keep_every_case_consistent(
+    platform: Platform, clock: FakeClock
+) -> None:
     with platform.sessions() as session:
-        users = {u.username: u for u in session.scalars(
-            select(User).where(User.username.in_(USERS)))}
+        users = {
+            u.username: u for u in session.scalars(select(User).where(User.username.in_(USERS)))
+        }
     HotlineMachine.platform = platform
     HotlineMachine.clock = clock
     HotlineMachine.actors = {name: actor_for(platform, users[name]) for name in USERS}
     HotlineMachine.case_type = platform.types.get("hotline")  # type: ignore[assignment]
     HotlineMachine.created = []
-    run_state_machine_as_test(HotlineMachine, settings=settings(
-        max_examples=25, stateful_step_count=30, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow]))
+    run_state_machine_as_test(
+        HotlineMachine,
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=30,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
     assert HotlineMachine.created, "the machine never registered an order"
     with platform.sessions() as session:
         result = verify_all(session)
-        states = set(session.scalars(select(Case.state).where(
-            Case.id.in_(HotlineMachine.created))))
+        states = set(session.scalars(select(Case.state).where(Case.id.in_(HotlineMachine.created))))
     assert result.ok, result.breaks
     assert result.events >= len(HotlineMachine.created)
     # The sequences went past registration, not only refusals.
     assert states - {"registered"}, states
-

@@ -38,17 +38,26 @@ def source() -> str:
 
 def row(external_id: Any, **overrides: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "external_id": external_id, "received_at": "2023-05-31 10:30", "channel": "电话",
-        "request_kind": "投诉", "category": "市容秩序", "urgency": "一般",
-        "content": "小区门口有流动摊贩占道经营（测试合成数据）", "caller_name": "测试甲",
-        "caller_phone": "17000001234", "address": "田心街道某社区", "longitude": "113.13",
-        "latitude": "27.93"}
+        "external_id": external_id,
+        "received_at": "2023-05-31 10:30",
+        "channel": "电话",
+        "request_kind": "投诉",
+        "category": "市容秩序",
+        "urgency": "一般",
+        "content": "小区门口有流动摊贩占道经营（测试合成数据）",
+        "caller_name": "测试甲",
+        "caller_phone": "17000001234",
+        "address": "田心街道某社区",
+        "longitude": "113.13",
+        "latitude": "27.93",
+    }
     values.update(overrides)
     return values
 
 
-def write_csv(path: Path, rows: Sequence[dict[str, Any]], chinese: bool = False,
-              columns: Sequence[str] = KEYS) -> Path:
+def write_csv(
+    path: Path, rows: Sequence[dict[str, Any]], chinese: bool = False, columns: Sequence[str] = KEYS
+) -> Path:
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow([COLUMNS.get(c, c) if chinese else c for c in columns])
@@ -57,8 +66,9 @@ def write_csv(path: Path, rows: Sequence[dict[str, Any]], chinese: bool = False,
     return path
 
 
-def write_xlsx(path: Path, rows: Sequence[dict[str, Any]], chinese: bool = True,
-               columns: Sequence[str] = KEYS) -> Path:
+def write_xlsx(
+    path: Path, rows: Sequence[dict[str, Any]], chinese: bool = True, columns: Sequence[str] = KEYS
+) -> Path:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -71,8 +81,12 @@ def write_xlsx(path: Path, rows: Sequence[dict[str, Any]], chinese: bool = True,
 
 def count(platform: Platform, src: str) -> int:
     with platform.sessions() as session:
-        return int(session.scalar(select(func.count()).select_from(Case)
-                                  .where(Case.external_source == src)) or 0)
+        return int(
+            session.scalar(
+                select(func.count()).select_from(Case).where(Case.external_source == src)
+            )
+            or 0
+        )
 
 
 def run_import(platform: Platform, clock: FakeClock, path: Path, src: str) -> ImportReport:
@@ -89,24 +103,32 @@ def run_import(platform: Platform, clock: FakeClock, path: Path, src: str) -> Im
 
 
 def test_a_good_csv_batch_creates_one_order_per_row_with_its_external_id(
-        platform: Platform, clock: FakeClock, tmp_path: Path) -> None:
+    platform: Platform, clock: FakeClock, tmp_path: Path
+) -> None:
     src = source()
     rows = [row(f"EXT-{i}") for i in range(1, 6)]
-    rows[1].update(channel="web", request_kind="consultation", category="SANITATION",
-                   urgency="urgent")  # codes are accepted as well as labels
-    rows[2].update(received_at="", caller_name="", caller_phone="", longitude="",
-                   latitude="")  # optional columns may be blank
+    rows[1].update(
+        channel="web", request_kind="consultation", category="SANITATION", urgency="urgent"
+    )  # codes are accepted as well as labels
+    rows[2].update(
+        received_at="", caller_name="", caller_phone="", longitude="", latitude=""
+    )  # optional columns may be blank
     report = run_import(platform, clock, write_csv(tmp_path / "orders.csv", rows), src)
     assert report.ok, report.errors
     assert (report.rows, report.created, report.skipped_existing) == (5, 5, 0)
     assert count(platform, src) == 5
     with platform.sessions() as session:
-        cases = {c.external_id: c for c in session.scalars(
-            select(Case).where(Case.external_source == src))}
+        cases = {
+            c.external_id: c
+            for c in session.scalars(select(Case).where(Case.external_source == src))
+        }
         assert set(cases) == {f"EXT-{i}" for i in range(1, 6)}
         first = cases["EXT-1"]
-        assert (first.type, first.state, first.category) == ("hotline", "registered",
-                                                              "CITY_APPEARANCE")
+        assert (first.type, first.state, first.category) == (
+            "hotline",
+            "registered",
+            "CITY_APPEARANCE",
+        )
         assert first.fields["channel"] == "phone"
         assert first.fields["request_kind"] == "complaint"
         assert first.fields["urgency"] == "normal"
@@ -114,8 +136,11 @@ def test_a_good_csv_batch_creates_one_order_per_row_with_its_external_id(
         assert first.created_at == datetime(2023, 5, 31, 10, 30, tzinfo=LOCAL_TZ)
         assert first.grid_id is not None  # placed on its grid from the coordinates
         second = cases["EXT-2"]
-        assert (second.fields["channel"], second.fields["urgency"],
-                second.category) == ("web", "urgent", "SANITATION")
+        assert (second.fields["channel"], second.fields["urgency"], second.category) == (
+            "web",
+            "urgent",
+            "SANITATION",
+        )
         assert cases["EXT-3"].created_at == clock()  # no received_at: now
         event = session.scalar(select(Event).where(Event.case_id == first.id))
         assert event is not None and event.action == "register"
@@ -123,19 +148,23 @@ def test_a_good_csv_batch_creates_one_order_per_row_with_its_external_id(
 
 
 def test_an_xlsx_batch_with_chinese_headers_and_typed_cells_is_accepted(
-        platform: Platform, clock: FakeClock, tmp_path: Path) -> None:
+    platform: Platform, clock: FakeClock, tmp_path: Path
+) -> None:
     src = source()
-    rows = [row("X-1", received_at=datetime(2023, 5, 30, 8, 15), longitude=113.13,
-                latitude=27.93),
-            row(1002, received_at="2023/05/29 16:00", channel="网站", request_kind="咨询")]
+    rows = [
+        row("X-1", received_at=datetime(2023, 5, 30, 8, 15), longitude=113.13, latitude=27.93),
+        row(1002, received_at="2023/05/29 16:00", channel="网站", request_kind="咨询"),
+    ]
     path = write_xlsx(tmp_path / "orders.xlsx", rows)
     assert [line for line, _ in read_rows(path)] == [2, 3]
     report = run_import(platform, clock, path, src)
     assert report.ok, report.errors
     assert report.created == 2
     with platform.sessions() as session:
-        cases = {c.external_id: c for c in session.scalars(
-            select(Case).where(Case.external_source == src))}
+        cases = {
+            c.external_id: c
+            for c in session.scalars(select(Case).where(Case.external_source == src))
+        }
     assert set(cases) == {"X-1", "1002"}
     assert cases["X-1"].created_at == datetime(2023, 5, 30, 8, 15, tzinfo=LOCAL_TZ)
     assert cases["1002"].fields["request_kind"] == "consultation"
@@ -143,7 +172,8 @@ def test_an_xlsx_batch_with_chinese_headers_and_typed_cells_is_accepted(
 
 
 def test_chinese_headers_work_in_csv_too_and_blank_lines_are_skipped(
-        platform: Platform, clock: FakeClock, tmp_path: Path) -> None:
+    platform: Platform, clock: FakeClock, tmp_path: Path
+) -> None:
     src = source()
     path = write_csv(tmp_path / "cn.csv", [row("C-1"), {}, row("C-2")], chinese=True)
     assert [line for line, _ in read_rows(path)] == [2, 4]
@@ -152,7 +182,8 @@ def test_chinese_headers_work_in_csv_too_and_blank_lines_are_skipped(
 
 
 def test_reimporting_the_same_file_creates_no_duplicates(
-        platform: Platform, clock: FakeClock, tmp_path: Path) -> None:
+    platform: Platform, clock: FakeClock, tmp_path: Path
+) -> None:
     src = source()
     path = write_csv(tmp_path / "orders.csv", [row(f"R-{i}") for i in range(4)])
     assert run_import(platform, clock, path, src).created == 4
@@ -167,11 +198,13 @@ def test_reimporting_the_same_file_creates_no_duplicates(
 
 
 def test_a_file_with_old_and_new_rows_imports_only_the_new(
-        platform: Platform, clock: FakeClock, tmp_path: Path) -> None:
+    platform: Platform, clock: FakeClock, tmp_path: Path
+) -> None:
     src = source()
     run_import(platform, clock, write_csv(tmp_path / "a.csv", [row("N-1"), row("N-2")]), src)
-    report = run_import(platform, clock,
-                        write_csv(tmp_path / "b.csv", [row("N-2"), row("N-3")]), src)
+    report = run_import(
+        platform, clock, write_csv(tmp_path / "b.csv", [row("N-2"), row("N-3")]), src
+    )
     assert (report.created, report.skipped_existing) == (1, 1)
     assert count(platform, src) == 3
 
@@ -181,25 +214,33 @@ def test_a_file_with_old_and_new_rows_imports_only_the_new(
 
 def bad_rows() -> list[dict[str, Any]]:
     return [
-        row("B-1"),                                      # line 2: good
-        row("B-2", caller_phone="1234"),                 # line 3: bad phone
-        row("B-3", category="宇宙探索"),                  # line 4: unknown category
-        row("B-4", content=""),                          # line 5: missing content
-        row("B-1"),                                      # line 6: duplicate in the file
-        row("B-6", received_at="2099-01-01 09:00"),      # line 7: in the future
-        row("B-7", received_at="昨天下午"),               # line 8: unreadable time
-        row("", content="没有编号"),                      # line 9: no external id
-        row("B-9"),                                      # line 10: good
+        row("B-1"),  # line 2: good
+        row("B-2", caller_phone="1234"),  # line 3: bad phone
+        row("B-3", category="宇宙探索"),  # line 4: unknown category
+        row("B-4", content=""),  # line 5: missing content
+        row("B-1"),  # line 6: duplicate in the file
+        row("B-6", received_at="2099-01-01 09:00"),  # line 7: in the future
+        row("B-7", received_at="昨天下午"),  # line 8: unreadable time
+        row("", content="没有编号"),  # line 9: no external id
+        row("B-9"),  # line 10: good
     ]
 
 
-EXPECTED_ERRORS = [(3, "caller_phone"), (4, "category"), (5, "content"), (6, "external_id"),
-                   (7, "received_at"), (8, "received_at"), (9, "external_id")]
+EXPECTED_ERRORS = [
+    (3, "caller_phone"),
+    (4, "category"),
+    (5, "content"),
+    (6, "external_id"),
+    (7, "received_at"),
+    (8, "received_at"),
+    (9, "external_id"),
+]
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_a_batch_with_bad_rows_reports_every_one_and_writes_nothing(
-        platform: Platform, clock: FakeClock, tmp_path: Path, kind: str) -> None:
+    platform: Platform, clock: FakeClock, tmp_path: Path, kind: str
+) -> None:
     src = source()
     writer = write_csv if kind == "csv" else write_xlsx
     path = writer(tmp_path / f"bad.{kind}", bad_rows())
@@ -222,18 +263,24 @@ def test_a_batch_with_bad_rows_reports_every_one_and_writes_nothing(
 
 
 def test_a_row_with_several_bad_fields_reports_each_field(
-        platform: Platform, clock: FakeClock, tmp_path: Path) -> None:
+    platform: Platform, clock: FakeClock, tmp_path: Path
+) -> None:
     src = source()
-    path = write_csv(tmp_path / "multi.csv", [
-        row("M-1", caller_phone="1234", category="宇宙探索", content="")])
+    path = write_csv(
+        tmp_path / "multi.csv", [row("M-1", caller_phone="1234", category="宇宙探索", content="")]
+    )
     report = run_import(platform, clock, path, src)
     assert sorted((e.line, e.field) for e in report.errors) == [
-        (2, "caller_phone"), (2, "category"), (2, "content")]
+        (2, "caller_phone"),
+        (2, "category"),
+        (2, "content"),
+    ]
     assert count(platform, src) == 0
 
 
-def test_an_unknown_column_is_refused_naming_it(platform: Platform, clock: FakeClock,
-                                                tmp_path: Path) -> None:
+def test_an_unknown_column_is_refused_naming_it(
+    platform: Platform, clock: FakeClock, tmp_path: Path
+) -> None:
     path = write_csv(tmp_path / "extra.csv", [row("U-1")], columns=[*KEYS, "priority"])
     with pytest.raises(DomainError) as info:
         run_import(platform, clock, path, source())
@@ -243,7 +290,8 @@ def test_an_unknown_column_is_refused_naming_it(platform: Platform, clock: FakeC
 
 @pytest.mark.parametrize("missing", ["external_id", "request_kind", "category", "content"])
 def test_a_missing_required_column_is_refused_naming_it(
-        platform: Platform, clock: FakeClock, tmp_path: Path, missing: str) -> None:
+    platform: Platform, clock: FakeClock, tmp_path: Path, missing: str
+) -> None:
     columns = [c for c in KEYS if c != missing]
     path = write_csv(tmp_path / "short.csv", [row("S-1")], columns=columns)
     with pytest.raises(DomainError) as info:
@@ -252,11 +300,15 @@ def test_a_missing_required_column_is_refused_naming_it(
     assert COLUMNS[missing] in info.value.message
 
 
-def test_optional_columns_may_be_left_out(platform: Platform, clock: FakeClock,
-                                          tmp_path: Path) -> None:
+def test_optional_columns_may_be_left_out(
+    platform: Platform, clock: FakeClock, tmp_path: Path
+) -> None:
     src = source()
-    path = write_csv(tmp_path / "min.csv", [row("O-1")],
-                     columns=["external_id", "request_kind", "category", "content"])
+    path = write_csv(
+        tmp_path / "min.csv",
+        [row("O-1")],
+        columns=["external_id", "request_kind", "category", "content"],
+    )
     assert run_import(platform, clock, path, src).created == 1
 
 
@@ -299,8 +351,9 @@ def test_cli_import_prints_the_counts(cli_env: dict[str, str], tmp_path: Path) -
     assert "共3行：新建0，已存在跳过3" in flat(again.output)
 
 
-def test_cli_import_with_bad_rows_exits_2_listing_each_line(cli_env: dict[str, str],
-                                                            tmp_path: Path) -> None:
+def test_cli_import_with_bad_rows_exits_2_listing_each_line(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
     path = write_csv(tmp_path / "bad.csv", bad_rows())
     result = CliRunner().invoke(app, ["import", str(path), "--source", "cli-bad"], env=cli_env)
     assert result.exit_code == 2, result.output
@@ -317,16 +370,18 @@ def test_cli_import_with_bad_rows_exits_2_listing_each_line(cli_env: dict[str, s
     assert "新建2" in flat(ok.output)
 
 
-def test_cli_import_of_a_file_with_an_unknown_column_exits_2(cli_env: dict[str, str],
-                                                             tmp_path: Path) -> None:
+def test_cli_import_of_a_file_with_an_unknown_column_exits_2(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
     path = write_csv(tmp_path / "extra.csv", [row("U-1")], columns=[*KEYS, "priority"])
     result = CliRunner().invoke(app, ["import", str(path), "--source", "cli-x"], env=cli_env)
     assert result.exit_code == 2
     assert "不认识的列：priority" in flat(result.output)
 
 
-def test_cli_import_prints_the_files_own_text_literally(cli_env: dict[str, str],
-                                                       tmp_path: Path) -> None:
+def test_cli_import_prints_the_files_own_text_literally(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
     # Square brackets in an external id are not console markup (nor a crash).
     path = write_csv(tmp_path / "brackets.csv", [row("[/red][b]Q-1", caller_phone="1")])
     result = CliRunner().invoke(app, ["import", str(path), "--source", "cli-q"], env=cli_env)

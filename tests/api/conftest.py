@@ -36,8 +36,7 @@ def _api_clients(server: ServerThread, clock: FakeClock) -> Iterator[dict[str, A
 
 
 @pytest.fixture
-def login(server: ServerThread, clock: FakeClock,
-          _api_clients: dict[str, ApiClient]) -> Login:
+def login(server: ServerThread, clock: FakeClock, _api_clients: dict[str, ApiClient]) -> Login:
     """login("operator1") → an ApiClient for that demo user, valid at any test time."""
 
     def make(username: str) -> ApiClient:
@@ -45,14 +44,19 @@ def login(server: ServerThread, clock: FakeClock,
             saved = clock.moment
             clock.set(TOKEN_MINT_TIME)
             try:
-                response = httpx.post(f"{server.url}/api/v1/auth/token",
-                                      json={"username": username, "password": PASSWORD})
+                response = httpx.post(
+                    f"{server.url}/api/v1/auth/token",
+                    json={"username": username, "password": PASSWORD},
+                )
             finally:
                 clock.moment = saved
             assert response.status_code == 200, response.text
             body = response.json()
-            http = httpx.Client(base_url=server.url, timeout=30,
-                                headers={"authorization": f"Bearer {body['access_token']}"})
+            http = httpx.Client(
+                base_url=server.url,
+                timeout=30,
+                headers={"authorization": f"Bearer {body['access_token']}"},
+            )
             _api_clients[username] = ApiClient(http, username, dict(body["user"]))
         return _api_clients[username]
 

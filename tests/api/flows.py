@@ -61,8 +61,11 @@ class Desk:
 
     def clock(self, case_id: int, name: str, running: bool = True) -> dict[str, Any]:
         """The (running, by default) clock of that name; the newest one when several."""
-        clocks = [c for c in self.case(case_id)["clocks"]
-                  if c["name"] == name and (c["running"] or not running)]
+        clocks = [
+            c
+            for c in self.case(case_id)["clocks"]
+            if c["name"] == name and (c["running"] or not running)
+        ]
         assert clocks, f"no clock {name} on case {case_id}"
         return dict(clocks[-1])
 
@@ -117,8 +120,9 @@ class Desk:
 
 def assert_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
     """The response is the platform's JSON error: {code, message} with a Chinese message."""
-    assert response.status_code == status, f"expected {status}: {response.status_code} " \
-        f"{response.text}"
+    assert response.status_code == status, (
+        f"expected {status}: {response.status_code} {response.text}"
+    )
     body = response.json()
     assert isinstance(body, dict), body
     assert isinstance(body.get("code"), str) and body["code"], body

@@ -22,7 +22,8 @@ def clocks_by_name(case: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def test_a_normal_order_dispatched_before_the_national_day_holiday_is_due_on_october_11(
-        desk: Desk, clock: FakeClock) -> None:
+    desk: Desk, clock: FakeClock
+) -> None:
     clock.set("2023-09-28T10:00:00+08:00")  # Thursday before 中秋/国庆
     case_id = desk.dispatched()
     case = desk.case(case_id)
@@ -38,13 +39,15 @@ def test_a_normal_order_dispatched_before_the_national_day_holiday_is_due_on_oct
     # The order is due at its nearest running clock.
     assert case["due_at"] == "2023-10-07T23:59:59+08:00"
     # The calendar endpoint agrees with the clock.
-    day = desk.operator.get("/api/v1/calendar/add-workdays",
-                            params={"date": "2023-09-28", "n": 5}).json()
+    day = desk.operator.get(
+        "/api/v1/calendar/add-workdays", params={"date": "2023-09-28", "n": 5}
+    ).json()
     assert day["due_date"] == "2023-10-11"
 
 
 def test_an_urgent_order_must_be_acknowledged_in_30_minutes_and_handled_in_24_hours(
-        desk: Desk, clock: FakeClock) -> None:
+    desk: Desk, clock: FakeClock
+) -> None:
     clock.set("2023-06-01T09:00:00+08:00")
     case_id = desk.dispatched(urgency="urgent")
     clocks = clocks_by_name(desk.case(case_id))
@@ -72,8 +75,7 @@ def test_urgency_chosen_at_dispatch_sets_the_limits(desk: Desk) -> None:
     assert clocks_by_name(body)["handle"]["due_at"] == "2023-06-02T09:00:00+08:00"
 
 
-def test_a_complex_order_gets_15_working_days_which_may_end_on_a_make_up_sunday(
-        desk: Desk) -> None:
+def test_a_complex_order_gets_15_working_days_which_may_end_on_a_make_up_sunday(desk: Desk) -> None:
     case_id = desk.dispatched(urgency="complex")  # Thu 2023-06-01
     handle = clocks_by_name(desk.case(case_id))["handle"]
     # 6/2 (1), 6/5–9 (2–6), 6/12–16 (7–11), 6/19–21 (12–14), 6/22–24 off, Sun 6/25 (15).
@@ -82,7 +84,8 @@ def test_a_complex_order_gets_15_working_days_which_may_end_on_a_make_up_sunday(
 
 
 def test_reopening_starts_a_fresh_5_working_day_clock_even_for_an_urgent_order(
-        desk: Desk, clock: FakeClock) -> None:
+    desk: Desk, clock: FakeClock
+) -> None:
     case_id = desk.revisited("dissatisfied", urgency="urgent")
     clock.set("2023-06-19T10:00:00+08:00")  # Monday
     body = desk.operator.act(case_id, "reopen", reason="回访不满意（测试）")
@@ -99,8 +102,9 @@ def test_reopening_starts_a_fresh_5_working_day_clock_even_for_an_urgent_order(
     assert event["payload"]["clocks"]["started"][0]["limit"] == "5wd"
 
 
-def test_the_revisit_clock_gives_2_working_days_after_the_reply(desk: Desk,
-                                                                clock: FakeClock) -> None:
+def test_the_revisit_clock_gives_2_working_days_after_the_reply(
+    desk: Desk, clock: FakeClock
+) -> None:
     case_id = desk.handling()
     clock.set("2023-06-21T16:00:00+08:00")  # Wednesday before 端午
     body = desk.handler.act(case_id, "reply", reply="已处理（测试）", result="resolved")
@@ -112,7 +116,8 @@ def test_the_revisit_clock_gives_2_working_days_after_the_reply(desk: Desk,
 
 
 def test_an_order_is_due_soon_on_its_last_day_and_overdue_once_its_clock_has_passed(
-        desk: Desk, clock: FakeClock) -> None:
+    desk: Desk, clock: FakeClock
+) -> None:
     case_id = desk.handling()  # handle due Thu 2023-06-08 23:59:59
     case = desk.case(case_id)
     number = case["number"]
@@ -150,8 +155,9 @@ def test_an_order_not_yet_overdue_is_not_in_the_overdue_list(desk: Desk) -> None
     assert items == []
 
 
-def test_a_clock_stopped_after_its_due_time_is_shown_as_missed(desk: Desk,
-                                                              clock: FakeClock) -> None:
+def test_a_clock_stopped_after_its_due_time_is_shown_as_missed(
+    desk: Desk, clock: FakeClock
+) -> None:
     case_id = desk.dispatched(urgency="urgent")  # acknowledge within 30 min
     clock.advance(minutes=45)
     body = desk.handler.act(case_id, "acknowledge")
@@ -162,8 +168,7 @@ def test_a_clock_stopped_after_its_due_time_is_shown_as_missed(desk: Desk,
     assert {"name": "acknowledge", "met": False} in event["payload"]["clocks"]["stopped"]
 
 
-def test_a_closed_order_has_no_due_date_and_is_never_overdue(desk: Desk,
-                                                            clock: FakeClock) -> None:
+def test_a_closed_order_has_no_due_date_and_is_never_overdue(desk: Desk, clock: FakeClock) -> None:
     case_id = desk.closed()
     clock.set("2023-12-01T09:00:00+08:00")
     case = desk.case(case_id)
@@ -173,11 +178,13 @@ def test_a_closed_order_has_no_due_date_and_is_never_overdue(desk: Desk,
 
 
 def test_a_clock_that_would_run_into_a_year_without_a_calendar_is_refused(
-        desk: Desk, clock: FakeClock) -> None:
+    desk: Desk, clock: FakeClock
+) -> None:
     case_id = desk.registered()
     clock.set("2026-12-28T10:00:00+08:00")  # 5 WD would end in 2027, not yet published
-    response = desk.dispatcher.post(f"{CASES}/{case_id}/actions/dispatch",
-                                    json={"inputs": {"lead_unit": LEAD}})
+    response = desk.dispatcher.post(
+        f"{CASES}/{case_id}/actions/dispatch", json={"inputs": {"lead_unit": LEAD}}
+    )
     body = assert_error(response, 422, "calendar_year_unknown")
     assert "2027" in body["message"]
     assert desk.case(case_id)["state"] == "registered"

@@ -27,8 +27,10 @@ APPLICATION = {
 
 
 def apply(desk: Desk, username: str = "sfj_handler", **fields: Any) -> dict[str, Any]:
-    response = desk[username].post(CASES, json={
-        "type": "disclosure_request", "action": "apply", "fields": {**APPLICATION, **fields}})
+    response = desk[username].post(
+        CASES,
+        json={"type": "disclosure_request", "action": "apply", "fields": {**APPLICATION, **fields}},
+    )
     assert response.status_code == 201, response.text
     return dict(response.json())
 
@@ -38,7 +40,8 @@ def running(case: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def test_the_whole_walk_of_a_request_completed_then_refused_with_a_ground(
-        desk: Desk, clock: FakeClock) -> None:
+    desk: Desk, clock: FakeClock
+) -> None:
     sfj = desk["sfj_handler"]
     case = apply(desk)  # Thu 2023-06-01 09:00
     case_id = case["id"]
@@ -60,8 +63,10 @@ def test_the_whole_walk_of_a_request_completed_then_refused_with_a_ground(
     reply = running(body)["reply"]
     assert set(running(body)) == {"reply"}
     # A fresh 20 WD from 6/12: 6/13–21 (7), 6/25 (8), 6/26–30 (13), 7/3–7 (18), 7/10, 7/11.
-    assert (reply["started_at"], reply["due_at"]) == ("2023-06-12T10:00:00+08:00",
-                                                      "2023-07-11T23:59:59+08:00")
+    assert (reply["started_at"], reply["due_at"]) == (
+        "2023-06-12T10:00:00+08:00",
+        "2023-07-11T23:59:59+08:00",
+    )
     assert body["due_at"] == "2023-07-11T23:59:59+08:00"
 
     clock.set("2023-07-03T15:00:00+08:00")
@@ -74,8 +79,11 @@ def test_the_whole_walk_of_a_request_completed_then_refused_with_a_ground(
     # The notice to complete can be given only once: its clock stopped at the first one.
     assert "request_completion" in {b["name"] for b in blocked}
 
-    uploaded = sfj.post(f"{CASES}/{case_id}/documents", data={"kind": "reply_letter"},
-                        files={"file": ("答复告知书.pdf", PDF, "application/pdf")})
+    uploaded = sfj.post(
+        f"{CASES}/{case_id}/documents",
+        data={"kind": "reply_letter"},
+        files={"file": ("答复告知书.pdf", PDF, "application/pdf")},
+    )
     assert uploaded.status_code == 201, uploaded.text
     assert uploaded.json()["kind"] == "reply_letter"
 
@@ -110,36 +118,43 @@ def test_the_whole_walk_of_a_request_completed_then_refused_with_a_ground(
 def test_a_disclosed_reply_needs_no_refusal_ground(desk: Desk) -> None:
     case_id = apply(desk)["id"]
     sfj = desk["sfj_handler"]
-    sfj.post(f"{CASES}/{case_id}/documents", data={"kind": "reply_letter"},
-             files={"file": ("答复.pdf", PDF, "application/pdf")})
+    sfj.post(
+        f"{CASES}/{case_id}/documents",
+        data={"kind": "reply_letter"},
+        files={"file": ("答复.pdf", PDF, "application/pdf")},
+    )
     body = sfj.act(case_id, "reply", reply_kind="disclosed", reply_text="予以公开（测试）")
     assert body["state"] == "replied"
     assert "refusal_ground" not in body["fields"]
 
 
-def test_notice_to_complete_after_7_working_days_is_refused(desk: Desk,
-                                                           clock: FakeClock) -> None:
+def test_notice_to_complete_after_7_working_days_is_refused(desk: Desk, clock: FakeClock) -> None:
     case_id = apply(desk)["id"]
     clock.set("2023-06-13T09:00:00+08:00")  # the 7th working day was Monday 6/12
-    response = desk["sfj_handler"].post(f"{CASES}/{case_id}/actions/request_completion",
-                                        json={"inputs": {"completion_items": "（测试）"}})
+    response = desk["sfj_handler"].post(
+        f"{CASES}/{case_id}/actions/request_completion",
+        json={"inputs": {"completion_items": "（测试）"}},
+    )
     body = assert_error(response, 422, "guard_failed")
     assert "7个工作日" in body["message"]
 
 
 def test_the_unit_leader_extends_the_reply_clock_once_by_at_most_20_working_days(
-        desk: Desk) -> None:
+    desk: Desk,
+) -> None:
     case = apply(desk, "cgj_handler")
     case_id = case["id"]
     assert case["lead_unit"]["code"] == "SF-CGJ"
     assert running(case)["reply"]["due_at"] == "2023-06-30T23:59:59+08:00"
 
-    response = desk.handler.post(f"{CASES}/{case_id}/actions/extend",
-                                 json={"inputs": {"days": 5, "reason": "（测试）"}})
+    response = desk.handler.post(
+        f"{CASES}/{case_id}/actions/extend", json={"inputs": {"days": 5, "reason": "（测试）"}}
+    )
     assert_error(response, 403, "forbidden_role")  # only the head of the unit
     leader = desk["cgj_leader"]
-    response = leader.post(f"{CASES}/{case_id}/actions/extend",
-                           json={"inputs": {"days": 21, "reason": "（测试）"}})
+    response = leader.post(
+        f"{CASES}/{case_id}/actions/extend", json={"inputs": {"days": 21, "reason": "（测试）"}}
+    )
     assert assert_error(response, 422, "invalid_value")["field"] == "days"
 
     body = leader.act(case_id, "extend", days=20, reason="需征求第三方意见（测试）")
@@ -149,8 +164,9 @@ def test_the_unit_leader_extends_the_reply_clock_once_by_at_most_20_working_days
     assert body["state"] == "received"
     assert body["fields"]["extension_count"] == 1
 
-    response = leader.post(f"{CASES}/{case_id}/actions/extend",
-                           json={"inputs": {"days": 1, "reason": "（测试）"}})
+    response = leader.post(
+        f"{CASES}/{case_id}/actions/extend", json={"inputs": {"days": 1, "reason": "（测试）"}}
+    )
     assert "延长过一次" in assert_error(response, 422, "guard_failed")["message"]
 
 
@@ -162,8 +178,7 @@ def test_a_request_is_seen_only_by_the_unit_that_registered_it(desk: Desk) -> No
 
 
 def test_hotline_roles_cannot_register_a_disclosure_request(desk: Desk) -> None:
-    response = desk.operator.post(CASES, json={"type": "disclosure_request",
-                                               "fields": APPLICATION})
+    response = desk.operator.post(CASES, json={"type": "disclosure_request", "fields": APPLICATION})
     assert_error(response, 403, "forbidden_role")
 
 
@@ -172,6 +187,9 @@ def test_a_withdrawn_request_is_closed_and_takes_no_more_documents(desk: Desk) -
     sfj = desk["sfj_handler"]
     body = sfj.act(case_id, "withdraw", reason="申请人撤回（测试）")
     assert (body["state"], body["terminal"]) == ("withdrawn", True)
-    response = sfj.post(f"{CASES}/{case_id}/documents", data={"kind": "reply_letter"},
-                        files={"file": ("答复.pdf", PDF, "application/pdf")})
+    response = sfj.post(
+        f"{CASES}/{case_id}/documents",
+        data={"kind": "reply_letter"},
+        files={"file": ("答复.pdf", PDF, "application/pdf")},
+    )
     assert_error(response, 409, "invalid_state")

@@ -15,26 +15,63 @@ from tests.support import FakeClock
 # The scripted walk: (when, who, action, inputs, from state, to state).
 WALK = [
     ("2023-06-01T09:00:00+08:00", "operator1", "register", None, None, "registered"),
-    ("2023-06-01T09:10:00+08:00", "dispatcher1", "dispatch", {"lead_unit": LEAD},
-     "registered", "dispatched"),
+    (
+        "2023-06-01T09:10:00+08:00",
+        "dispatcher1",
+        "dispatch",
+        {"lead_unit": LEAD},
+        "registered",
+        "dispatched",
+    ),
     ("2023-06-01T10:00:00+08:00", "cgj_handler", "acknowledge", {}, "dispatched", "handling"),
-    ("2023-06-02T16:30:00+08:00", "cgj_handler", "reply",
-     {"reply": "已劝离流动摊贩（测试）", "result": "resolved"}, "handling", "replied"),
-    ("2023-06-05T09:30:00+08:00", "operator1", "revisit",
-     {"rating": "dissatisfied", "note": "市民称摊贩又回来了（测试）"}, "replied", "revisited"),
-    ("2023-06-05T09:40:00+08:00", "operator1", "reopen", {"reason": "回访不满意（测试）"},
-     "revisited", "handling"),
-    ("2023-06-07T15:00:00+08:00", "cgj_handler", "reply",
-     {"reply": "已设置固定巡查点位（测试）", "result": "resolved"}, "handling", "replied"),
-    ("2023-06-08T09:00:00+08:00", "operator1", "revisit", {"rating": "satisfied"},
-     "replied", "revisited"),
+    (
+        "2023-06-02T16:30:00+08:00",
+        "cgj_handler",
+        "reply",
+        {"reply": "已劝离流动摊贩（测试）", "result": "resolved"},
+        "handling",
+        "replied",
+    ),
+    (
+        "2023-06-05T09:30:00+08:00",
+        "operator1",
+        "revisit",
+        {"rating": "dissatisfied", "note": "市民称摊贩又回来了（测试）"},
+        "replied",
+        "revisited",
+    ),
+    (
+        "2023-06-05T09:40:00+08:00",
+        "operator1",
+        "reopen",
+        {"reason": "回访不满意（测试）"},
+        "revisited",
+        "handling",
+    ),
+    (
+        "2023-06-07T15:00:00+08:00",
+        "cgj_handler",
+        "reply",
+        {"reply": "已设置固定巡查点位（测试）", "result": "resolved"},
+        "handling",
+        "replied",
+    ),
+    (
+        "2023-06-08T09:00:00+08:00",
+        "operator1",
+        "revisit",
+        {"rating": "satisfied"},
+        "replied",
+        "revisited",
+    ),
     ("2023-06-08T09:05:00+08:00", "operator1", "close", {}, "revisited", "closed"),
 ]
 ROLES = {"operator1": "operator", "dispatcher1": "dispatcher", "cgj_handler": "unit_handler"}
 
 
 def test_scripted_walk_from_register_to_close_is_recorded_step_by_step_in_a_hash_chain(
-        desk: Desk, clock: FakeClock) -> None:
+    desk: Desk, clock: FakeClock
+) -> None:
     case_id = 0
     for when, who, action, inputs, _, to_state in WALK:
         clock.set(when)
@@ -69,11 +106,19 @@ def test_scripted_walk_from_register_to_close_is_recorded_step_by_step_in_a_hash
 
 
 def test_resolve_at_intake_closes_the_order_at_once_without_dispatch(desk: Desk) -> None:
-    response = desk.operator.post(CASES, json={
-        "type": "hotline", "action": "resolve_at_intake",
-        "fields": {"request_kind": "consultation", "category": "CITY_APPEARANCE",
-                   "content": "咨询占道经营许可如何办理（测试）",
-                   "answer": "可到区政务服务中心城管窗口办理（测试）"}})
+    response = desk.operator.post(
+        CASES,
+        json={
+            "type": "hotline",
+            "action": "resolve_at_intake",
+            "fields": {
+                "request_kind": "consultation",
+                "category": "CITY_APPEARANCE",
+                "content": "咨询占道经营许可如何办理（测试）",
+                "answer": "可到区政务服务中心城管窗口办理（测试）",
+            },
+        },
+    )
     assert response.status_code == 201, response.text
     case = response.json()
     assert case["state"] == "closed" and case["terminal"] is True
@@ -81,15 +126,24 @@ def test_resolve_at_intake_closes_the_order_at_once_without_dispatch(desk: Desk)
     assert case["lead_unit"] is None and case["clocks"] == []
     events = desk.events(case["id"])
     assert [(e["action"], e["from_state"], e["to_state"]) for e in events] == [
-        ("resolve_at_intake", None, "closed")]
+        ("resolve_at_intake", None, "closed")
+    ]
     assert desk.action_names(case["id"], "operator1") == []
 
 
 def test_resolve_at_intake_needs_the_answer_given_to_the_caller(desk: Desk) -> None:
-    response = desk.operator.post(CASES, json={
-        "type": "hotline", "action": "resolve_at_intake",
-        "fields": {"request_kind": "consultation", "category": "CITY_APPEARANCE",
-                   "content": "咨询（测试）"}})
+    response = desk.operator.post(
+        CASES,
+        json={
+            "type": "hotline",
+            "action": "resolve_at_intake",
+            "fields": {
+                "request_kind": "consultation",
+                "category": "CITY_APPEARANCE",
+                "content": "咨询（测试）",
+            },
+        },
+    )
     body = assert_error(response, 422, "required")
     assert body["field"] == "answer"
 
@@ -100,7 +154,10 @@ def test_a_returned_order_goes_back_to_the_dispatcher_who_reassigns_it(desk: Des
     assert body["state"] == "returned"
     assert body["fields"]["return_count"] == 1
     assert {c["name"]: c["running"] for c in body["clocks"]} == {
-        "acknowledge": False, "return_window": False, "handle": False}
+        "acknowledge": False,
+        "return_window": False,
+        "handle": False,
+    }
 
     body = desk.dispatcher.act(case_id, "reassign", lead_unit="SF-ZJJ", note="改派住建局")
     assert body["state"] == "dispatched"
@@ -127,8 +184,9 @@ def test_after_three_dispatches_the_unit_may_no_longer_return_the_order(desk: De
         desk.dispatcher.act(case_id, "reassign", lead_unit=LEAD)
     assert desk.case(case_id)["fields"]["dispatch_count"] == 3
 
-    response = desk.handler.post(f"{CASES}/{case_id}/actions/return",
-                                 json={"inputs": {"reason": "还是不属于本单位（测试）"}})
+    response = desk.handler.post(
+        f"{CASES}/{case_id}/actions/return", json={"inputs": {"reason": "还是不属于本单位（测试）"}}
+    )
     body = assert_error(response, 422, "guard_failed")
     assert "3次" in body["message"]
     assert "return" not in desk.action_names(case_id, "cgj_handler")
@@ -138,29 +196,30 @@ def test_after_three_dispatches_the_unit_may_no_longer_return_the_order(desk: De
 
 
 def test_a_return_is_allowed_within_one_working_day_of_dispatch_across_a_weekend(
-        desk: Desk, clock: FakeClock) -> None:
+    desk: Desk, clock: FakeClock
+) -> None:
     clock.set("2023-06-02T17:00:00+08:00")  # Friday afternoon
     case_id = desk.dispatched()
     assert desk.clock(case_id, "return_window")["due_at"] == "2023-06-05T23:59:59+08:00"
     clock.set("2023-06-05T10:00:00+08:00")  # Monday: the one working day is still running
-    assert desk.handler.act(case_id, "return", reason="不属于本单位（测试）")["state"] == \
-        "returned"
+    assert desk.handler.act(case_id, "return", reason="不属于本单位（测试）")["state"] == "returned"
 
 
-def test_a_return_after_the_one_working_day_window_is_refused(desk: Desk,
-                                                             clock: FakeClock) -> None:
+def test_a_return_after_the_one_working_day_window_is_refused(desk: Desk, clock: FakeClock) -> None:
     clock.set("2023-06-02T17:00:00+08:00")
     case_id = desk.dispatched()
     clock.set("2023-06-06T10:00:00+08:00")  # Tuesday: the window closed Monday night
-    response = desk.handler.post(f"{CASES}/{case_id}/actions/return",
-                                 json={"inputs": {"reason": "不属于本单位（测试）"}})
+    response = desk.handler.post(
+        f"{CASES}/{case_id}/actions/return", json={"inputs": {"reason": "不属于本单位（测试）"}}
+    )
     body = assert_error(response, 422, "guard_failed")
     assert "退单时限" in body["message"]
     assert desk.action_names(case_id, "cgj_handler") == ["acknowledge"]
 
 
 def test_an_approved_extension_moves_the_handle_due_date_by_exactly_the_approved_working_days(
-        desk: Desk) -> None:
+    desk: Desk,
+) -> None:
     case_id = desk.handling()  # dispatched Thu 06-01: 5 WD → Thu 06-08
     assert desk.clock(case_id, "handle")["due_at"] == "2023-06-08T23:59:59+08:00"
 
@@ -192,63 +251,83 @@ def test_an_urgent_order_extension_also_counts_in_working_days(desk: Desk) -> No
 
 def test_only_one_extension_may_be_requested(desk: Desk) -> None:
     case_id = desk.extension_pending()
-    response = desk.handler.post(f"{CASES}/{case_id}/actions/request_extension",
-                                 json={"inputs": {"days": 2, "reason": "再申请（测试）"}})
+    response = desk.handler.post(
+        f"{CASES}/{case_id}/actions/request_extension",
+        json={"inputs": {"days": 2, "reason": "再申请（测试）"}},
+    )
     assert "审批中" in assert_error(response, 422, "guard_failed")["message"]
 
     desk.dispatcher.act(case_id, "approve_extension", days=3)
-    response = desk.handler.post(f"{CASES}/{case_id}/actions/request_extension",
-                                 json={"inputs": {"days": 2, "reason": "再申请（测试）"}})
+    response = desk.handler.post(
+        f"{CASES}/{case_id}/actions/request_extension",
+        json={"inputs": {"days": 2, "reason": "再申请（测试）"}},
+    )
     assert "已延期一次" in assert_error(response, 422, "guard_failed")["message"]
 
 
 def test_a_rejected_extension_leaves_the_due_date_and_allows_no_approval_afterwards(
-        desk: Desk) -> None:
+    desk: Desk,
+) -> None:
     case_id = desk.extension_pending()
     before = desk.clock(case_id, "handle")["due_at"]
     body = desk.dispatcher.act(case_id, "reject_extension", reason="理由不充分（测试）")
     assert "extension_requested" not in body["fields"]
     assert desk.clock(case_id, "handle")["due_at"] == before
-    response = desk.dispatcher.post(f"{CASES}/{case_id}/actions/approve_extension",
-                                    json={"inputs": {"days": 2}})
+    response = desk.dispatcher.post(
+        f"{CASES}/{case_id}/actions/approve_extension", json={"inputs": {"days": 2}}
+    )
     assert_error(response, 422, "guard_failed")
 
 
 def test_an_extension_of_more_than_ten_working_days_is_refused(desk: Desk) -> None:
     case_id = desk.handling()
-    response = desk.handler.post(f"{CASES}/{case_id}/actions/request_extension",
-                                 json={"inputs": {"days": 11, "reason": "（测试）"}})
+    response = desk.handler.post(
+        f"{CASES}/{case_id}/actions/request_extension",
+        json={"inputs": {"days": 11, "reason": "（测试）"}},
+    )
     assert assert_error(response, 422, "invalid_value")["field"] == "days"
     desk.handler.act(case_id, "request_extension", days=10, reason="（测试）")
-    response = desk.dispatcher.post(f"{CASES}/{case_id}/actions/approve_extension",
-                                    json={"inputs": {"days": 11}})
+    response = desk.dispatcher.post(
+        f"{CASES}/{case_id}/actions/approve_extension", json={"inputs": {"days": 11}}
+    )
     assert assert_error(response, 422, "invalid_value")["field"] == "days"
 
 
 def test_supervision_records_who_marked_the_order_and_why(desk: Desk, clock: FakeClock) -> None:
     case_id = desk.handling()
     clock.advance(hours=1)
-    body = desk.supervisor.act(case_id, "supervise", kind="key_supervision",
-                               reason="群众反映强烈，列入重点督办（测试）")
-    assert body["marks"] == [{
-        "kind": "key_supervision", "by": "supervisor1", "by_name": "陈立新",
-        "unit": "石峰区人民政府督查室", "at": "2023-06-01T02:00:00+00:00",
-        "reason": "群众反映强烈，列入重点督办（测试）"}]
+    body = desk.supervisor.act(
+        case_id, "supervise", kind="key_supervision", reason="群众反映强烈，列入重点督办（测试）"
+    )
+    assert body["marks"] == [
+        {
+            "kind": "key_supervision",
+            "by": "supervisor1",
+            "by_name": "陈立新",
+            "unit": "石峰区人民政府督查室",
+            "at": "2023-06-01T02:00:00+00:00",
+            "reason": "群众反映强烈，列入重点督办（测试）",
+        }
+    ]
     assert body["state"] == "handling"
     brief = desk.operator.get(CASES, params={"q": body["number"]}).json()["items"]
     assert [c["marks"] for c in brief] == [["key_supervision"]]
 
-    response = desk.supervisor.post(f"{CASES}/{case_id}/actions/supervise", json={
-        "inputs": {"kind": "key_supervision", "reason": "重复督办（测试）"}})
+    response = desk.supervisor.post(
+        f"{CASES}/{case_id}/actions/supervise",
+        json={"inputs": {"kind": "key_supervision", "reason": "重复督办（测试）"}},
+    )
     assert_error(response, 409, "already_marked")
 
-    body = desk.supervisor.act(case_id, "clear_supervision", kind="key_supervision",
-                               reason="已按期办结整改（测试）")
+    body = desk.supervisor.act(
+        case_id, "clear_supervision", kind="key_supervision", reason="已按期办结整改（测试）"
+    )
     assert body["marks"] == []
 
 
 def test_a_posted_challenge_lets_another_units_leader_claim_the_order_and_lead_it(
-        desk: Desk) -> None:
+    desk: Desk,
+) -> None:
     case_id = desk.handling()
     tx_leader = desk["tx_leader"]
     assert tx_leader.case(case_id).status_code == 404  # not involved, not yet open
@@ -273,21 +352,26 @@ def test_a_posted_challenge_lets_another_units_leader_claim_the_order_and_lead_i
     assert "reply" not in desk.action_names(case_id, "cgj_handler")  # no longer the lead
     assert desk["xsl_handler"].case(case_id).status_code == 404  # closed to units again
 
-    body = desk.supervisor.act(case_id, "clear_supervision", kind="open_challenge",
-                               reason="已有单位领办（测试）")
+    body = desk.supervisor.act(
+        case_id, "clear_supervision", kind="open_challenge", reason="已有单位领办（测试）"
+    )
     assert body["marks"] == []
 
 
 def test_two_actions_sent_with_the_same_read_version_the_second_is_a_version_conflict(
-        desk: Desk) -> None:
+    desk: Desk,
+) -> None:
     case_id = desk.dispatched()
     version = desk.case(case_id)["version"]
-    first = desk.handler.post(f"{CASES}/{case_id}/actions/acknowledge",
-                              json={"inputs": {}, "version": version})
+    first = desk.handler.post(
+        f"{CASES}/{case_id}/actions/acknowledge", json={"inputs": {}, "version": version}
+    )
     assert first.status_code == 200, first.text
     assert first.json()["version"] == version + 1
-    second = desk.dispatcher.post(f"{CASES}/{case_id}/actions/reassign", json={
-        "inputs": {"lead_unit": "SF-ZJJ"}, "version": version})
+    second = desk.dispatcher.post(
+        f"{CASES}/{case_id}/actions/reassign",
+        json={"inputs": {"lead_unit": "SF-ZJJ"}, "version": version},
+    )
     body = assert_error(second, 409, "version_conflict")
     assert str(version + 1) in body["message"]
     case = desk.case(case_id)
@@ -300,7 +384,10 @@ def test_the_actions_list_shows_exactly_what_the_user_may_do_now(desk: Desk) -> 
     assert desk.action_names(case_id, "dispatcher1") == ["dispatch"]
     assert desk.action_names(case_id, "operator1") == []
     assert desk.action_names(case_id, "supervisor1") == [
-        "supervise", "post_challenge", "clear_supervision"]
+        "supervise",
+        "post_challenge",
+        "clear_supervision",
+    ]
     assert desk.action_names(case_id, "admin") == []
 
     desk.dispatcher.act(case_id, "dispatch", lead_unit=LEAD)
@@ -317,13 +404,13 @@ def test_the_actions_list_shows_exactly_what_the_user_may_do_now(desk: Desk) -> 
 
 
 def test_event_times_are_shown_in_beijing_time_and_days_count_by_the_beijing_date(
-        desk: Desk, clock: FakeClock) -> None:
+    desk: Desk, clock: FakeClock
+) -> None:
     clock.set("2023-06-01T23:30:00+08:00")
     case_id = desk.registered()
     clock.advance(minutes=45)  # past midnight in Beijing, still Thursday in UTC
     desk.dispatcher.act(case_id, "dispatch", lead_unit=LEAD)
     events = desk.events(case_id)
-    assert [e["at"] for e in events] == ["2023-06-01T23:30:00+08:00",
-                                        "2023-06-02T00:15:00+08:00"]
+    assert [e["at"] for e in events] == ["2023-06-01T23:30:00+08:00", "2023-06-02T00:15:00+08:00"]
     # Dispatched in the first minutes of Friday: the one working day after it is Monday.
     assert desk.clock(case_id, "acknowledge")["due_at"] == "2023-06-05T23:59:59+08:00"

@@ -81,11 +81,16 @@ def _compare(op: str, actual: Any, expected: Any) -> bool:
     empty = actual in (None, "", [])
     number = actual if isinstance(actual, int | float) else 0
     return {
-        "present": lambda: not empty, "absent": lambda: empty,
-        "eq": lambda: actual == expected, "ne": lambda: actual != expected,
-        "in": lambda: actual in expected, "not_in": lambda: actual not in expected,
-        "lt": lambda: number < expected, "le": lambda: number <= expected,
-        "gt": lambda: number > expected, "ge": lambda: number >= expected,
+        "present": lambda: not empty,
+        "absent": lambda: empty,
+        "eq": lambda: actual == expected,
+        "ne": lambda: actual != expected,
+        "in": lambda: actual in expected,
+        "not_in": lambda: actual not in expected,
+        "lt": lambda: number < expected,
+        "le": lambda: number <= expected,
+        "gt": lambda: number > expected,
+        "ge": lambda: number >= expected,
     }[op]()
 
 
@@ -94,8 +99,10 @@ def guard_holds(guard: Guard, case: dict[str, Any]) -> bool:
     if guard.kind == "field":
         return _compare(guard.op, case["fields"].get(guard.target), guard.value)
     if guard.kind == "clock_within":  # the test clock stands still: running means within
-        return any(c["name"] == guard.target and c["running"] and c["status"] != "overdue"
-                   for c in case["clocks"])
+        return any(
+            c["name"] == guard.target and c["running"] and c["status"] != "overdue"
+            for c in case["clocks"]
+        )
     if guard.kind == "mark":
         return guard.target in marks
     return guard.target not in marks
@@ -125,8 +132,9 @@ def visible(username: str, scenario: str, case: dict[str, Any]) -> bool:
     return scenario != "registered" and unit in {UNIT["lead"], *UNIT["assisting"]}
 
 
-def expected(action: ActionSpec, username: str, scenario: str, case: dict[str, Any]
-             ) -> tuple[int, str]:
+def expected(
+    action: ActionSpec, username: str, scenario: str, case: dict[str, Any]
+) -> tuple[int, str]:
     role, unit = USERS[username]
     if not visible(username, scenario, case):
         return 404, "not_found"
@@ -177,8 +185,9 @@ def order_in(scenario: str, desk: Desk, cache: dict[str, int]) -> int:
 
 
 def post_action(desk: Desk, username: str, case_id: int, action: ActionSpec) -> Any:
-    return desk[username].post(f"{CASES}/{case_id}/actions/{action.name}",
-                               json={"inputs": valid_inputs(action)})
+    return desk[username].post(
+        f"{CASES}/{case_id}/actions/{action.name}", json={"inputs": valid_inputs(action)}
+    )
 
 
 MATRIX = [(s, a.name) for s in SCENARIOS for a in HOTLINE.actions]
@@ -186,7 +195,8 @@ MATRIX = [(s, a.name) for s in SCENARIOS for a in HOTLINE.actions]
 
 @pytest.mark.parametrize(("scenario", "action_name"), MATRIX)
 def test_every_action_is_allowed_exactly_when_the_type_file_says(
-        scenario: str, action_name: str, desk: Desk, shared_orders: dict[str, int]) -> None:
+    scenario: str, action_name: str, desk: Desk, shared_orders: dict[str, int]
+) -> None:
     action = HOTLINE.action(action_name)
     assert action is not None
     case_id = order_in(scenario, desk, shared_orders)
@@ -199,11 +209,12 @@ def test_every_action_is_allowed_exactly_when_the_type_file_says(
             allowed.append(username)
             continue
         response = post_action(desk, username, case_id, action)
+        assert (username, response.status_code) == (username, status), response.text
         assert_error(response, status, code)
-        assert (response.status_code, username) == (status, username)
     after = desk.case(case_id)
-    assert (after["version"], len(desk.events(case_id))) == before, \
+    assert (after["version"], len(desk.events(case_id))) == before, (
         "a refused action changed the order"
+    )
     assert after["state"] == case["state"]
 
     for username in allowed:
@@ -221,12 +232,12 @@ def test_every_action_is_allowed_exactly_when_the_type_file_says(
 
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_the_actions_list_of_each_user_matches_the_type_file(
-        scenario: str, desk: Desk, shared_orders: dict[str, int]) -> None:
+    scenario: str, desk: Desk, shared_orders: dict[str, int]
+) -> None:
     case_id = order_in(scenario, desk, shared_orders)
     case = desk.case(case_id)
     for username in USERS:
-        want = [a.name for a in HOTLINE.actions
-                if expected(a, username, scenario, case)[0] == 200]
+        want = [a.name for a in HOTLINE.actions if expected(a, username, scenario, case)[0] == 200]
         response = desk[username].get(f"{CASES}/{case_id}/actions")
         if not visible(username, scenario, case):
             assert_error(response, 404, "not_found")
@@ -235,16 +246,23 @@ def test_the_actions_list_of_each_user_matches_the_type_file(
         assert [a["name"] for a in response.json()["actions"]] == want, username
 
 
-def test_the_matrix_exercises_every_kind_of_outcome(desk: Desk,
-                                                    shared_orders: dict[str, int]) -> None:
+def test_the_matrix_exercises_every_kind_of_outcome(
+    desk: Desk, shared_orders: dict[str, int]
+) -> None:
     seen = set()
     for scenario in SCENARIOS:
         case = desk.case(order_in(scenario, desk, shared_orders))
         for action in HOTLINE.actions:
             for username in USERS:
                 seen.add(expected(action, username, scenario, case))
-    assert seen == {(200, "ok"), (404, "not_found"), (403, "forbidden_role"),
-                    (409, "invalid_state"), (403, "not_your_case"), (422, "guard_failed")}
+    assert seen == {
+        (200, "ok"),
+        (404, "not_found"),
+        (403, "forbidden_role"),
+        (409, "invalid_state"),
+        (403, "not_your_case"),
+        (422, "guard_failed"),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -253,25 +271,30 @@ def test_the_matrix_exercises_every_kind_of_outcome(desk: Desk,
 
 def test_acknowledge_by_an_assisting_unit_is_403_not_your_case(desk: Desk) -> None:
     case_id = desk.dispatched(**UNIT)
-    response = desk["tx_handler"].post(f"{CASES}/{case_id}/actions/acknowledge",
-                                       json={"inputs": {}})
+    response = desk["tx_handler"].post(
+        f"{CASES}/{case_id}/actions/acknowledge", json={"inputs": {}}
+    )
     body = assert_error(response, 403, "not_your_case")
     assert "承办单位" in body["message"]
 
 
 def test_acknowledge_by_a_unit_never_involved_is_404_as_if_the_order_did_not_exist(
-        desk: Desk) -> None:
+    desk: Desk,
+) -> None:
     case_id = desk.dispatched(**UNIT)
-    response = desk["xsl_handler"].post(f"{CASES}/{case_id}/actions/acknowledge",
-                                        json={"inputs": {}})
+    response = desk["xsl_handler"].post(
+        f"{CASES}/{case_id}/actions/acknowledge", json={"inputs": {}}
+    )
     assert_error(response, 404, "not_found")
 
 
 def test_an_assisting_unit_may_record_handling_but_not_reply(desk: Desk) -> None:
     case_id = desk.handling(**UNIT)
     desk["tx_handler"].act(case_id, "handle", note="田心街道配合劝离（测试）")
-    response = desk["tx_handler"].post(f"{CASES}/{case_id}/actions/reply", json={
-        "inputs": {"reply": "（测试）", "result": "resolved"}})
+    response = desk["tx_handler"].post(
+        f"{CASES}/{case_id}/actions/reply",
+        json={"inputs": {"reply": "（测试）", "result": "resolved"}},
+    )
     assert_error(response, 403, "not_your_case")
 
 
@@ -285,8 +308,9 @@ def test_close_after_a_dissatisfied_revisit_is_422_and_reopen_is_the_way(desk: D
 
 def test_reopen_after_a_satisfied_revisit_is_422(desk: Desk) -> None:
     case_id = desk.revisited("satisfied")
-    response = desk.operator.post(f"{CASES}/{case_id}/actions/reopen",
-                                  json={"inputs": {"reason": "（测试）"}})
+    response = desk.operator.post(
+        f"{CASES}/{case_id}/actions/reopen", json={"inputs": {"reason": "（测试）"}}
+    )
     assert_error(response, 422, "guard_failed")
 
 
@@ -297,14 +321,17 @@ def test_a_supervisor_may_close_a_dissatisfied_order_after_review(desk: Desk) ->
 
 
 def test_dispatch_by_an_operator_is_403_and_dispatch_of_a_dispatched_order_is_409(
-        desk: Desk) -> None:
+    desk: Desk,
+) -> None:
     case_id = desk.registered()
-    response = desk.operator.post(f"{CASES}/{case_id}/actions/dispatch",
-                                  json={"inputs": {"lead_unit": "SF-CGJ"}})
+    response = desk.operator.post(
+        f"{CASES}/{case_id}/actions/dispatch", json={"inputs": {"lead_unit": "SF-CGJ"}}
+    )
     assert_error(response, 403, "forbidden_role")
     desk.dispatcher.act(case_id, "dispatch", lead_unit="SF-CGJ")
-    response = desk.dispatcher.post(f"{CASES}/{case_id}/actions/dispatch",
-                                    json={"inputs": {"lead_unit": "SF-CGJ"}})
+    response = desk.dispatcher.post(
+        f"{CASES}/{case_id}/actions/dispatch", json={"inputs": {"lead_unit": "SF-CGJ"}}
+    )
     body = assert_error(response, 409, "invalid_state")
     assert "待签收" in body["message"]
 

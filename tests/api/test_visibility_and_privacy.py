@@ -24,11 +24,16 @@ def test_a_street_cannot_see_another_streets_order_anywhere(desk: Desk) -> None:
     case_id = desk.dispatched(lead="SF-TX")
     number = desk.case(case_id)["number"]
     xsl = desk["xsl_handler"]
-    for path in (f"{CASES}/{case_id}", f"{CASES}/{case_id}/events",
-                 f"{CASES}/{case_id}/actions", f"{CASES}/{case_id}/documents"):
+    for path in (
+        f"{CASES}/{case_id}",
+        f"{CASES}/{case_id}/events",
+        f"{CASES}/{case_id}/actions",
+        f"{CASES}/{case_id}/documents",
+    ):
         assert_error(xsl.get(path), 404, "not_found")
-    assert_error(xsl.post(f"{CASES}/{case_id}/actions/acknowledge", json={"inputs": {}}),
-                 404, "not_found")
+    assert_error(
+        xsl.post(f"{CASES}/{case_id}/actions/acknowledge", json={"inputs": {}}), 404, "not_found"
+    )
     assert_error(xsl.post(f"{CASES}/{case_id}/reveal"), 404, "not_found")
     listed = xsl.get(CASES, params={"q": number}).json()
     assert (listed["items"], listed["total"]) == ([], 0)
@@ -63,8 +68,7 @@ def test_a_street_sees_and_may_act_on_its_communitys_order(desk: Desk) -> None:
     assert_error(desk["xsl_handler"].case(case_id), 404, "not_found")
 
 
-def test_a_unit_that_returned_an_order_still_sees_it_but_may_no_longer_act(
-        desk: Desk) -> None:
+def test_a_unit_that_returned_an_order_still_sees_it_but_may_no_longer_act(desk: Desk) -> None:
     case_id = desk.returned()
     desk.dispatcher.act(case_id, "reassign", lead_unit="SF-ZJJ")
     response = desk.handler.case(case_id)
@@ -72,9 +76,16 @@ def test_a_unit_that_returned_an_order_still_sees_it_but_may_no_longer_act(
     assert response.json()["lead_unit"]["code"] == "SF-ZJJ"
     assert desk.action_names(case_id, "cgj_handler") == []
     assert [e["action"] for e in desk.events(case_id, "cgj_handler")] == [
-        "register", "dispatch", "return", "reassign"]
-    assert_error(desk.handler.post(f"{CASES}/{case_id}/actions/acknowledge",
-                                   json={"inputs": {}}), 403, "not_your_case")
+        "register",
+        "dispatch",
+        "return",
+        "reassign",
+    ]
+    assert_error(
+        desk.handler.post(f"{CASES}/{case_id}/actions/acknowledge", json={"inputs": {}}),
+        403,
+        "not_your_case",
+    )
 
 
 def test_region_wide_roles_see_every_order_and_units_only_their_own(desk: Desk) -> None:
@@ -89,7 +100,10 @@ def test_an_operator_sees_the_callers_data_whole(desk: Desk) -> None:
     case_id = desk.dispatched(**CALLER)
     fields = desk.case(case_id)["fields"]
     assert (fields["caller_name"], fields["caller_phone"], fields["caller_id_number"]) == (
-        "测试甲乙", "17000001234", ID_NUMBER)
+        "测试甲乙",
+        "17000001234",
+        ID_NUMBER,
+    )
     assert desk.case(case_id)["personal_data_masked"] is False
 
 
@@ -106,8 +120,10 @@ def test_a_unit_handler_sees_name_phone_and_id_number_masked(desk: Desk) -> None
 def test_event_payloads_are_masked_too(desk: Desk) -> None:
     case_id = desk.dispatched(**CALLER)
     [register, _] = desk.events(case_id, "cgj_handler")
-    for values in (register["payload"]["inputs"],
-                   {k: v[1] for k, v in register["payload"]["changes"].items()}):
+    for values in (
+        register["payload"]["inputs"],
+        {k: v[1] for k, v in register["payload"]["changes"].items()},
+    ):
         assert values["caller_phone"] == "170****1234"
         assert values["caller_name"] == "测**乙"
         assert values["caller_id_number"] == "110105********002X"
@@ -131,8 +147,11 @@ def test_revealing_shows_the_whole_values_and_leaves_a_trace(desk: Desk) -> None
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["personal_data_masked"] is False
-    assert (body["fields"]["caller_phone"], body["fields"]["caller_id_number"],
-            body["fields"]["caller_name"]) == ("17000001234", ID_NUMBER, "测试甲乙")
+    assert (
+        body["fields"]["caller_phone"],
+        body["fields"]["caller_id_number"],
+        body["fields"]["caller_name"],
+    ) == ("17000001234", ID_NUMBER, "测试甲乙")
     assert body["version"] == version  # a reveal changes nothing of the order
 
     last = desk.events(case_id)[-1]
@@ -170,15 +189,25 @@ def test_an_operator_reveal_is_just_a_read_and_leaves_no_event(desk: Desk) -> No
 
 
 def test_an_id_number_with_a_valid_gb11643_check_digit_is_accepted_and_uppercased(
-        desk: Desk) -> None:
+    desk: Desk,
+) -> None:
     body = desk.operator.register(caller_id_number=ID_NUMBER.lower())
     assert body["fields"]["caller_id_number"] == ID_NUMBER
 
 
 def test_an_id_number_with_a_wrong_check_digit_is_422_on_that_field(desk: Desk) -> None:
-    response = desk.operator.post(CASES, json={"type": "hotline", "fields": {
-        "request_kind": "complaint", "category": "CITY_APPEARANCE", "content": "（测试）",
-        "caller_id_number": "110105194912310021"}})
+    response = desk.operator.post(
+        CASES,
+        json={
+            "type": "hotline",
+            "fields": {
+                "request_kind": "complaint",
+                "category": "CITY_APPEARANCE",
+                "content": "（测试）",
+                "caller_id_number": "110105194912310021",
+            },
+        },
+    )
     body = assert_error(response, 422, "invalid_value")
     assert body["field"] == "caller_id_number"
     assert "校验位" in body["message"]

@@ -255,9 +255,7 @@ def test_overrides_beat_builtin() -> None:
 
 def test_conflicting_override_rows_are_refused() -> None:
     with pytest.raises(ValueError):
-        WorkCalendar(
-            [DayOverride(D(2025, 3, 3), "holiday"), DayOverride(D(2025, 3, 3), "workday")]
-        )
+        WorkCalendar([DayOverride(D(2025, 3, 3), "holiday"), DayOverride(D(2025, 3, 3), "workday")])
 
 
 def test_day_override_rejects_unknown_kind() -> None:

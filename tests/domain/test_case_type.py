@@ -33,8 +33,11 @@ GOOD: dict[str, Any] = {
     "title_field": "site",
     "fields": {
         "site": {"type": "string", "label": "施工地点", "required": True},
-        "kind": {"type": "enum", "label": "工程类型",
-                 "choices": {"road": "道路", "building": "房建"}},
+        "kind": {
+            "type": "enum",
+            "label": "工程类型",
+            "choices": {"road": "道路", "building": "房建"},
+        },
         "decision": {"type": "text", "label": "决定", "internal": True},
     },
     "states": {
@@ -44,18 +47,33 @@ GOOD: dict[str, Any] = {
     },
     "actions": {
         "apply": {"label": "受理", "create": True, "to": "received", "roles": ["operator"]},
-        "assign": {"label": "分办", "from": ["received"], "to": "reviewing",
-                   "roles": ["dispatcher"],
-                   "inputs": {"unit": {"type": "unit", "label": "审查单位", "required": True}},
-                   "effects": {"assign_lead": "unit"}},
-        "decide": {"label": "作出决定", "from": ["reviewing"], "to": "decided",
-                   "roles": ["unit_handler", "unit_leader"], "party": "lead_unit",
-                   "inputs": {"decision": {"type": "text", "label": "决定", "required": True}},
-                   "guards": [{"field": "site", "present": True, "message": "缺少施工地点"}]},
+        "assign": {
+            "label": "分办",
+            "from": ["received"],
+            "to": "reviewing",
+            "roles": ["dispatcher"],
+            "inputs": {"unit": {"type": "unit", "label": "审查单位", "required": True}},
+            "effects": {"assign_lead": "unit"},
+        },
+        "decide": {
+            "label": "作出决定",
+            "from": ["reviewing"],
+            "to": "decided",
+            "roles": ["unit_handler", "unit_leader"],
+            "party": "lead_unit",
+            "inputs": {"decision": {"type": "text", "label": "决定", "required": True}},
+            "guards": [{"field": "site", "present": True, "message": "缺少施工地点"}],
+        },
     },
     "clocks": {
-        "review": {"label": "审查时限", "basis": "测试规则：受理后3个工作日内作出决定",
-                   "start": ["apply"], "stop": ["decide"], "limit": "3wd", "primary": True},
+        "review": {
+            "label": "审查时限",
+            "basis": "测试规则：受理后3个工作日内作出决定",
+            "start": ["apply"],
+            "stop": ["decide"],
+            "limit": "3wd",
+            "primary": True,
+        },
     },
 }
 
@@ -86,11 +104,16 @@ def test_a_broken_type_file_is_refused_with_every_problem_listed() -> None:
     raw["actions"]["assign"]["roles"] = ["dispatcher", "janitor"]  # unknown role
     del raw["actions"]["decide"]["from"]  # action without from
     raw["actions"]["decide"]["guards"] = [
-        {"field": "colour", "eq": "red", "message": "颜色不对"}]  # guard on unknown field
+        {"field": "colour", "eq": "red", "message": "颜色不对"}
+    ]  # guard on unknown field
     raw["clocks"]["review"]["stop"] = ["decide", "approve"]  # unknown action
     del raw["clocks"]["review"]["basis"]  # missing basis
-    raw["clocks"]["notice"] = {"label": "告知时限", "basis": "测试", "start": ["apply"],
-                               "limit": "5 days"}  # bad duration
+    raw["clocks"]["notice"] = {
+        "label": "告知时限",
+        "basis": "测试",
+        "start": ["apply"],
+        "limit": "5 days",
+    }  # bad duration
     problems = problems_of(raw)
     expected = [
         "number_prefix 应为大写字母",
@@ -119,43 +142,73 @@ def test_the_error_names_the_type_and_joins_the_problems_in_chinese() -> None:
     assert "；" in str(info.value)
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    (lambda r: r["actions"]["apply"].update(create=False), "没有创建动作"),
-    (lambda r: r.update(states={}), "没有定义状态 states"),
-    (lambda r: r["actions"]["apply"].update({"from": ["received"]}), "创建动作不能有 from"),
-    (lambda r: r["actions"]["decide"].update(party="whoever"), "未知 party whoever"),
-    (lambda r: r["actions"]["decide"].update(roles=[]), "缺少 roles"),
-    (lambda r: r["actions"]["decide"].update(documents=["photo"]), "未知文书类别 photo"),
-    (lambda r: r["actions"]["decide"].update(effects={"set": {"colour": "red"}}),
-     "effects.set 引用未知字段 colour"),
-    (lambda r: r["actions"]["decide"].update(effects={"set": {"decision": "input.nope"}}),
-     "effects.set 引用未知输入 input.nope"),
-    (lambda r: r["actions"]["decide"].update(effects={"increment": ["counter"]}),
-     "effects 引用未知字段 counter"),
-    (lambda r: r["actions"]["assign"].update(effects={"assign_lead": "who"}),
-     "指派引用未知输入 who"),
-    (lambda r: r["actions"]["decide"].update(guards=[{"field": "site"}]),
-     "条件缺少中文 message"),
-    (lambda r: r["actions"]["decide"].update(guards=[{"field": "site", "eq": 1, "ne": 2,
-                                                      "message": "x"}]),
-     "字段条件需要且只能有一个比较"),
-    (lambda r: r["fields"].update(colour={"type": "colour", "label": "颜色"}),
-     "未知字段类型 colour"),
-    (lambda r: r["fields"].update(who={"type": "string", "personal": "blood_type"}),
-     "未知个人信息类别 blood_type"),
-    (lambda r: r["fields"].update(cat={"type": "enum", "choices": "no_such_set"}),
-     "未知选项集 no_such_set"),
-    (lambda r: r["clocks"]["review"].update(limit_on={"decide": "1wd"}),
-     "limit_on.decide 不是起算动作"),
-    (lambda r: r["clocks"]["review"].update(limit={"by": "colour", "default": "3wd"}),
-     "limit.by 引用未知字段 colour"),
-    (lambda r: r["clocks"]["review"].update(extend={"action": "prolong", "input": "days"}),
-     "extend 引用未知动作 prolong"),
-    (lambda r: r["clocks"]["review"].update(extend={"action": "decide", "input": "days"}),
-     "extend 引用动作 decide 没有的输入 days"),
-    (lambda r: r.update(title_field="nope"), "title_field 引用未知字段 nope"),
-    (lambda r: r.update(summary_fields=["nope"]), "summary_fields 引用未知字段 nope"),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda r: r["actions"]["apply"].update(create=False), "没有创建动作"),
+        (lambda r: r.update(states={}), "没有定义状态 states"),
+        (lambda r: r["actions"]["apply"].update({"from": ["received"]}), "创建动作不能有 from"),
+        (lambda r: r["actions"]["decide"].update(party="whoever"), "未知 party whoever"),
+        (lambda r: r["actions"]["decide"].update(roles=[]), "缺少 roles"),
+        (lambda r: r["actions"]["decide"].update(documents=["photo"]), "未知文书类别 photo"),
+        (
+            lambda r: r["actions"]["decide"].update(effects={"set": {"colour": "red"}}),
+            "effects.set 引用未知字段 colour",
+        ),
+        (
+            lambda r: r["actions"]["decide"].update(effects={"set": {"decision": "input.nope"}}),
+            "effects.set 引用未知输入 input.nope",
+        ),
+        (
+            lambda r: r["actions"]["decide"].update(effects={"increment": ["counter"]}),
+            "effects 引用未知字段 counter",
+        ),
+        (
+            lambda r: r["actions"]["assign"].update(effects={"assign_lead": "who"}),
+            "指派引用未知输入 who",
+        ),
+        (
+            lambda r: r["actions"]["decide"].update(guards=[{"field": "site"}]),
+            "条件缺少中文 message",
+        ),
+        (
+            lambda r: r["actions"]["decide"].update(
+                guards=[{"field": "site", "eq": 1, "ne": 2, "message": "x"}]
+            ),
+            "字段条件需要且只能有一个比较",
+        ),
+        (
+            lambda r: r["fields"].update(colour={"type": "colour", "label": "颜色"}),
+            "未知字段类型 colour",
+        ),
+        (
+            lambda r: r["fields"].update(who={"type": "string", "personal": "blood_type"}),
+            "未知个人信息类别 blood_type",
+        ),
+        (
+            lambda r: r["fields"].update(cat={"type": "enum", "choices": "no_such_set"}),
+            "未知选项集 no_such_set",
+        ),
+        (
+            lambda r: r["clocks"]["review"].update(limit_on={"decide": "1wd"}),
+            "limit_on.decide 不是起算动作",
+        ),
+        (
+            lambda r: r["clocks"]["review"].update(limit={"by": "colour", "default": "3wd"}),
+            "limit.by 引用未知字段 colour",
+        ),
+        (
+            lambda r: r["clocks"]["review"].update(extend={"action": "prolong", "input": "days"}),
+            "extend 引用未知动作 prolong",
+        ),
+        (
+            lambda r: r["clocks"]["review"].update(extend={"action": "decide", "input": "days"}),
+            "extend 引用动作 decide 没有的输入 days",
+        ),
+        (lambda r: r.update(title_field="nope"), "title_field 引用未知字段 nope"),
+        (lambda r: r.update(summary_fields=["nope"]), "summary_fields 引用未知字段 nope"),
+    ],
+)
 def test_each_kind_of_fault_is_named(change: Any, expected: str) -> None:
     raw = copy.deepcopy(GOOD)
     change(raw)
@@ -165,8 +218,12 @@ def test_each_kind_of_fault_is_named(change: Any, expected: str) -> None:
 
 def test_from_star_means_every_non_terminal_state() -> None:
     raw = copy.deepcopy(GOOD)
-    raw["actions"]["withdraw"] = {"label": "撤回", "from": "*", "to": "decided",
-                                  "roles": ["operator"]}
+    raw["actions"]["withdraw"] = {
+        "label": "撤回",
+        "from": "*",
+        "to": "decided",
+        "roles": ["operator"],
+    }
     action = parse(raw).action("withdraw")
     assert action.from_states == ("received", "reviewing")
 
@@ -193,8 +250,7 @@ def test_both_shipped_types_load() -> None:
 def test_a_broken_file_in_the_extra_folder_is_named_with_its_problems(tmp_path: Path) -> None:
     raw = copy.deepcopy(GOOD)
     raw["number_prefix"] = "x"
-    (tmp_path / "broken.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True),
-                                          encoding="utf-8")
+    (tmp_path / "broken.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(CaseTypeError) as info:
         load_case_types(tmp_path)
     assert "broken.yaml" in info.value.type_name
@@ -214,10 +270,12 @@ def _user(session: Any, username: str) -> User:
     return user
 
 
-def test_a_new_type_defined_only_as_yaml_works_end_to_end(platform: Platform,
-                                                           tmp_path: Path) -> None:
-    (tmp_path / "noise_permit.yaml").write_text(yaml.safe_dump(GOOD, allow_unicode=True),
-                                                encoding="utf-8")
+def test_a_new_type_defined_only_as_yaml_works_end_to_end(
+    platform: Platform, tmp_path: Path
+) -> None:
+    (tmp_path / "noise_permit.yaml").write_text(
+        yaml.safe_dump(GOOD, allow_unicode=True), encoding="utf-8"
+    )
     types = load_case_types(tmp_path)
     assert set(types.names()) == {"hotline", "disclosure_request", "noise_permit"}
     local = replace(platform, types=types)
@@ -228,33 +286,49 @@ def test_a_new_type_defined_only_as_yaml_works_end_to_end(platform: Platform,
         handler = actor_for(local, _user(session, "cgj_handler"))
         outsider = actor_for(local, _user(session, "tx_handler"))
     with transaction(local.sessions) as session:
-        case = create_case(session, ActionContext(local, operator, now), "noise_permit",
-                           {"site": "建设北路（测试）", "kind": "road"})
+        case = create_case(
+            session,
+            ActionContext(local, operator, now),
+            "noise_permit",
+            {"site": "建设北路（测试）", "kind": "road"},
+        )
         case_id = case.id
     with transaction(local.sessions) as session:
-        perform_action(session, ActionContext(local, dispatcher, now), case_id, "assign",
-                       {"unit": "SF-CGJ"})
+        perform_action(
+            session, ActionContext(local, dispatcher, now), case_id, "assign", {"unit": "SF-CGJ"}
+        )
     with pytest.raises(DomainError) as info, transaction(local.sessions) as session:
-        perform_action(session, ActionContext(local, outsider, now), case_id, "decide",
-                       {"decision": "x"})
+        perform_action(
+            session, ActionContext(local, outsider, now), case_id, "decide", {"decision": "x"}
+        )
     assert info.value.status in (403, 404)
     with transaction(local.sessions) as session:
-        done = perform_action(session, ActionContext(local, handler, now), case_id, "decide",
-                              {"decision": "准予夜间施工（测试）"})
+        done = perform_action(
+            session,
+            ActionContext(local, handler, now),
+            case_id,
+            "decide",
+            {"decision": "准予夜间施工（测试）"},
+        )
         assert (done.state, done.terminal, done.version) == ("decided", True, 3)
         assert done.title == "建设北路（测试）"
         assert done.fields["decision"] == "准予夜间施工（测试）"
         assert done.closed_at is not None
-        events = session.scalars(select(Event).where(Event.case_id == case_id)
-                                 .order_by(Event.seq)).all()
+        events = session.scalars(
+            select(Event).where(Event.case_id == case_id).order_by(Event.seq)
+        ).all()
         assert [(e.action, e.from_state, e.to_state) for e in events] == [
-            ("apply", None, "received"), ("assign", "received", "reviewing"),
-            ("decide", "reviewing", "decided")]
+            ("apply", None, "received"),
+            ("assign", "received", "reviewing"),
+            ("decide", "reviewing", "decided"),
+        ]
         clocks = session.scalars(select(Clock).where(Clock.case_id == case_id)).all()
         assert [(c.name, c.limit, c.stopped_at is not None) for c in clocks] == [
-            ("review", "3wd", True)]
-        access = session.scalar(select(func.count()).select_from(CaseAccess)
-                                .where(CaseAccess.case_id == case_id))
+            ("review", "3wd", True)
+        ]
+        access = session.scalar(
+            select(func.count()).select_from(CaseAccess).where(CaseAccess.case_id == case_id)
+        )
         assert access and access >= 2
         assert session.get(Case, case_id).type == "noise_permit"  # type: ignore[union-attr]
         result = verify_all(session)

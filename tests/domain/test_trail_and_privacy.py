@@ -24,10 +24,16 @@ from fazhi.domain.trail import GENESIS, ChainedEvent, canonical, event_hash, fir
 
 
 def content(seq: int, action: str, **payload: Any) -> dict[str, Any]:
-    return {"case_id": 7, "seq": seq, "action": action, "at": f"2023-06-0{seq}T09:00:00+08:00",
-            "actor": {"id": 3, "username": "operator1", "name": "王晓燕"},
-            "from_state": None if seq == 1 else "registered", "to_state": "registered",
-            "payload": {"inputs": payload, "changes": {}}}
+    return {
+        "case_id": 7,
+        "seq": seq,
+        "action": action,
+        "at": f"2023-06-0{seq}T09:00:00+08:00",
+        "actor": {"id": 3, "username": "operator1", "name": "王晓燕"},
+        "from_state": None if seq == 1 else "registered",
+        "to_state": "registered",
+        "payload": {"inputs": payload, "changes": {}},
+    }
 
 
 def chain(n: int = 4) -> list[ChainedEvent]:
@@ -36,8 +42,9 @@ def chain(n: int = 4) -> list[ChainedEvent]:
     for seq in range(1, n + 1):
         body = content(seq, "handle", note=f"第{seq}次办理")
         digest = event_hash(prev, body)
-        events.append(ChainedEvent(id=100 + seq, seq=seq, prev_hash=prev, hash=digest,
-                                   content=body))
+        events.append(
+            ChainedEvent(id=100 + seq, seq=seq, prev_hash=prev, hash=digest, content=body)
+        )
         prev = digest
     return events
 
@@ -83,8 +90,11 @@ def test_tampered_content_is_named_as_the_first_break() -> None:
 
 
 def test_a_tampered_actor_or_time_is_a_break_too() -> None:
-    for key, value in (("actor", {"id": 9, "username": "admin"}),
-                       ("at", "2023-06-09T09:00:00+08:00"), ("to_state", "closed")):
+    for key, value in (
+        ("actor", {"id": 9, "username": "admin"}),
+        ("at", "2023-06-09T09:00:00+08:00"),
+        ("to_state", "closed"),
+    ):
         events = chain()
         events[1] = replace(events[1], content={**events[1].content, key: value})
         broken = first_break(events)
@@ -94,8 +104,7 @@ def test_a_tampered_actor_or_time_is_a_break_too() -> None:
 def test_rehashing_a_tampered_event_breaks_the_link_of_the_next() -> None:
     events = chain()
     changed = {**events[1].content, "payload": {"inputs": {"note": "伪造"}, "changes": {}}}
-    events[1] = replace(events[1], content=changed,
-                        hash=event_hash(events[1].prev_hash, changed))
+    events[1] = replace(events[1], content=changed, hash=event_hash(events[1].prev_hash, changed))
     broken = first_break(events)
     assert broken is not None
     assert (broken.event_id, broken.seq) == (103, 3)
@@ -120,8 +129,7 @@ def test_a_deleted_event_is_a_break_at_the_one_after_it() -> None:
     assert "序号不连续：应为 2，实为 3" in broken.reason
 
 
-def test_deleting_the_last_event_and_renumbering_cannot_hide_a_deletion_in_the_middle(
-) -> None:
+def test_deleting_the_last_event_and_renumbering_cannot_hide_a_deletion_in_the_middle() -> None:
     events = chain()
     del events[1]
     renumbered = [events[0]] + [replace(e, seq=e.seq - 1) for e in events[1:]]
@@ -133,8 +141,13 @@ def test_deleting_the_last_event_and_renumbering_cannot_hide_a_deletion_in_the_m
 def test_an_inserted_event_is_a_break() -> None:
     events = chain()
     forged_body = content(2, "close")
-    forged = ChainedEvent(id=999, seq=2, prev_hash=events[0].hash,
-                          hash=event_hash(events[0].hash, forged_body), content=forged_body)
+    forged = ChainedEvent(
+        id=999,
+        seq=2,
+        prev_hash=events[0].hash,
+        hash=event_hash(events[0].hash, forged_body),
+        content=forged_body,
+    )
     inserted = [events[0], forged] + [replace(e, seq=e.seq + 1) for e in events[1:]]
     broken = first_break(inserted)
     assert broken is not None
@@ -151,20 +164,31 @@ def test_a_chain_must_start_at_genesis() -> None:
 # --- masking ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("phone", "masked"), [
-    ("13812345678", "138****5678"),
-    ("0731-22881234", "073****1234"),
-    ("07312288123", "073****8123"),
-    ("12345", "*****"),
-])
-def test_phone_numbers_keep_only_the_first_three_and_last_four_digits(phone: str,
-                                                                        masked: str) -> None:
+@pytest.mark.parametrize(
+    ("phone", "masked"),
+    [
+        ("13812345678", "138****5678"),
+        ("0731-22881234", "073****1234"),
+        ("07312288123", "073****8123"),
+        ("12345", "*****"),
+    ],
+)
+def test_phone_numbers_keep_only_the_first_three_and_last_four_digits(
+    phone: str, masked: str
+) -> None:
     assert mask_phone(phone) == masked
 
 
-@pytest.mark.parametrize(("name", "masked"), [
-    ("张", "*"), ("张三", "张*"), ("王晓燕", "王*燕"), ("欧阳建国", "欧**国"), ("", "*"),
-])
+@pytest.mark.parametrize(
+    ("name", "masked"),
+    [
+        ("张", "*"),
+        ("张三", "张*"),
+        ("王晓燕", "王*燕"),
+        ("欧阳建国", "欧**国"),
+        ("", "*"),
+    ],
+)
 def test_names_keep_only_the_first_and_last_character(name: str, masked: str) -> None:
     assert mask_name(name) == masked
 
@@ -175,15 +199,29 @@ def test_id_numbers_keep_the_region_code_and_the_last_four() -> None:
 
 
 def test_mask_fields_masks_only_personal_fields_by_their_kind() -> None:
-    fields = {"caller_name": "王晓燕", "caller_phone": "13812345678",
-              "caller_id_number": "11010519491231002X", "content": "13812345678 反映噪音",
-              "urgency": "normal", "address": None}
-    personal = {"caller_name": "name", "caller_phone": "phone",
-                "caller_id_number": "id_number", "address": "name"}
+    fields = {
+        "caller_name": "王晓燕",
+        "caller_phone": "13812345678",
+        "caller_id_number": "11010519491231002X",
+        "content": "13812345678 反映噪音",
+        "urgency": "normal",
+        "address": None,
+    }
+    personal = {
+        "caller_name": "name",
+        "caller_phone": "phone",
+        "caller_id_number": "id_number",
+        "address": "name",
+    }
     masked = mask_fields(fields, personal)
-    assert masked == {"caller_name": "王*燕", "caller_phone": "138****5678",
-                      "caller_id_number": "110105********002X",
-                      "content": "13812345678 反映噪音", "urgency": "normal", "address": None}
+    assert masked == {
+        "caller_name": "王*燕",
+        "caller_phone": "138****5678",
+        "caller_id_number": "110105********002X",
+        "content": "13812345678 反映噪音",
+        "urgency": "normal",
+        "address": None,
+    }
     assert fields["caller_phone"] == "13812345678"  # the original is untouched
 
 
@@ -210,8 +248,10 @@ def test_a_changed_body_digit_is_invalid() -> None:
     assert not id_number_valid("11010519491231003X")
 
 
-@pytest.mark.parametrize("bad", ["", "11010519491231002", "1101051949123100200",
-                                 "11010519491231002Y", "A1010519491231002X"])
+@pytest.mark.parametrize(
+    "bad",
+    ["", "11010519491231002", "1101051949123100200", "11010519491231002Y", "A1010519491231002X"],
+)
 def test_malformed_identity_numbers_are_invalid(bad: str) -> None:
     assert not id_number_valid(bad)
 
@@ -221,8 +261,9 @@ def gb11643_check(body: str) -> str:
     return "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
 
 
-@pytest.mark.parametrize("body", ["43020419800101001", "43020420230601123",
-                                  "11010519491231002", "44030719991231999"])
+@pytest.mark.parametrize(
+    "body", ["43020419800101001", "43020420230601123", "11010519491231002", "44030719991231999"]
+)
 def test_identity_check_digit_follows_the_standards_weights(body: str) -> None:
     check = gb11643_check(body)
     assert id_number_valid(body + check)
@@ -239,13 +280,30 @@ assert len(CREDIT_ALPHABET) == 31
 
 def credit_check(body: str) -> str:
     """The 18th character per GB 32100: weights 3^i mod 31; check = (31 - sum mod 31) mod 31."""
-    total = sum(CREDIT_ALPHABET.index(c) * (3 ** i % 31) for i, c in enumerate(body))
+    total = sum(CREDIT_ALPHABET.index(c) * (3**i % 31) for i, c in enumerate(body))
     return CREDIT_ALPHABET[(31 - total % 31) % 31]
 
 
 def test_the_weights_are_the_published_ones() -> None:
-    assert [3 ** i % 31 for i in range(17)] == [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13,
-                                                 8, 24, 10, 30, 28]
+    assert [3**i % 31 for i in range(17)] == [
+        1,
+        3,
+        9,
+        27,
+        19,
+        26,
+        16,
+        17,
+        20,
+        29,
+        25,
+        13,
+        8,
+        24,
+        10,
+        30,
+        28,
+    ]
 
 
 def test_a_commonly_cited_credit_code_is_valid_by_our_own_computation() -> None:
@@ -255,8 +313,7 @@ def test_a_commonly_cited_credit_code_is_valid_by_our_own_computation() -> None:
     assert credit_code_valid(code.lower())
 
 
-@pytest.mark.parametrize("body", ["91430204MA4L000001", "12430200006012345X",
-                                  "5143020055000123XY"])
+@pytest.mark.parametrize("body", ["91430204MA4L000001", "12430200006012345X", "5143020055000123XY"])
 def test_a_code_built_with_the_documented_algorithm_is_valid(body: str) -> None:
     body = body[:17]
     code = body + credit_check(body)
@@ -265,9 +322,17 @@ def test_a_code_built_with_the_documented_algorithm_is_valid(body: str) -> None:
     assert not any(credit_code_valid(body + c) for c in wrong)
 
 
-@pytest.mark.parametrize("bad", ["", "91350100M000100Y4", "91350100M000100Y433",
-                                 "91350100M000100I43", "91350100M000100Y4O",
-                                 "91350100M000100Y44"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "91350100M000100Y4",
+        "91350100M000100Y433",
+        "91350100M000100I43",
+        "91350100M000100Y4O",
+        "91350100M000100Y44",
+    ],
+)
 def test_malformed_credit_codes_are_invalid(bad: str) -> None:
     assert not credit_code_valid(bad)
 
@@ -275,11 +340,21 @@ def test_malformed_credit_codes_are_invalid(bad: str) -> None:
 # --- phone numbers ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("phone", "ok"), [
-    ("13812345678", True), ("19912345678", True), ("17000001234", True),
-    ("12812345678", False), ("1381234567", False), ("138123456789", False),
-    ("0731-22881234", True), ("073122881234", True), ("010-1234567", True),
-    ("731-22881234", False), ("电话13812345678", False),
-])
+@pytest.mark.parametrize(
+    ("phone", "ok"),
+    [
+        ("13812345678", True),
+        ("19912345678", True),
+        ("17000001234", True),
+        ("12812345678", False),
+        ("1381234567", False),
+        ("138123456789", False),
+        ("0731-22881234", True),
+        ("073122881234", True),
+        ("010-1234567", True),
+        ("731-22881234", False),
+        ("电话13812345678", False),
+    ],
+)
 def test_phone_numbers_are_mobiles_or_landlines_with_area_code(phone: str, ok: bool) -> None:
     assert phone_valid(phone) is ok

@@ -53,8 +53,14 @@ def resolve(value: Any) -> UnitRef | None:
 
 
 def actor(username: str, role: str, unit: UnitRef) -> Actor:
-    return Actor(user_id=hash(username) % 1000, username=username, name=f"{username}的名字",
-                 role=role, unit=unit, region_code="430204")
+    return Actor(
+        user_id=hash(username) % 1000,
+        username=username,
+        name=f"{username}的名字",
+        role=role,
+        unit=unit,
+        region_code="430204",
+    )
 
 
 OPERATOR = actor("operator1", "operator", CENTRE)
@@ -68,22 +74,38 @@ TX_LEADER = actor("tx_leader", "unit_leader", TX)
 SUPERVISOR = actor("supervisor1", "supervisor", DCS)
 SFJ_HANDLER = actor("sfj_handler", "unit_handler", SFJ)
 
-REGISTER = {"request_kind": "complaint", "category": "CITY_APPEARANCE",
-            "content": "小区门口流动摊贩占道经营（测试合成数据）"}
+REGISTER = {
+    "request_kind": "complaint",
+    "category": "CITY_APPEARANCE",
+    "content": "小区门口流动摊贩占道经营（测试合成数据）",
+}
 
 
 def end_of(day: date) -> datetime:
     return datetime.combine(day, time(23, 59, 59), LOCAL_TZ)
 
 
-def plan(case: CaseSnapshot, who: Actor, action: str, now: datetime = NOW,
-         calendar: WorkCalendar = CAL, case_type: CaseType = HOTLINE, **inputs: Any) -> Plan:
+def plan(
+    case: CaseSnapshot,
+    who: Actor,
+    action: str,
+    now: datetime = NOW,
+    calendar: WorkCalendar = CAL,
+    case_type: CaseType = HOTLINE,
+    **inputs: Any,
+) -> Plan:
     return plan_action(case_type, case, who, action, inputs, now, calendar, resolve)
 
 
-def refused(case: CaseSnapshot, who: Actor, action: str, now: datetime = NOW,
-            calendar: WorkCalendar = CAL, case_type: CaseType = HOTLINE,
-            **inputs: Any) -> DomainError:
+def refused(
+    case: CaseSnapshot,
+    who: Actor,
+    action: str,
+    now: datetime = NOW,
+    calendar: WorkCalendar = CAL,
+    case_type: CaseType = HOTLINE,
+    **inputs: Any,
+) -> DomainError:
     with pytest.raises(DomainError) as info:
         plan(case, who, action, now, calendar, case_type, **inputs)
     return info.value
@@ -101,9 +123,16 @@ def apply(case: CaseSnapshot, p: Plan) -> CaseSnapshot:
     """The snapshot after the plan is written (what the actions layer would store)."""
     stopped = {id(c) for c in p.clocks_stopped}
     clocks = [c for c in case.clocks if c.running and id(c) not in stopped] + p.clocks_started
-    return CaseSnapshot(state=p.to_state, fields=dict(p.fields), lead_unit=p.lead_unit,
-                        assisting_units=p.assisting_units, clocks=clocks, marks=list(p.marks),
-                        open_to_units=p.open_to_units, document_kinds=case.document_kinds)
+    return CaseSnapshot(
+        state=p.to_state,
+        fields=dict(p.fields),
+        lead_unit=p.lead_unit,
+        assisting_units=p.assisting_units,
+        clocks=clocks,
+        marks=list(p.marks),
+        open_to_units=p.open_to_units,
+        document_kinds=case.document_kinds,
+    )
 
 
 def running(case: CaseSnapshot, name: str) -> ClockRecord:
@@ -117,20 +146,17 @@ def registered(**fields: Any) -> CaseSnapshot:
 
 
 def dispatched(lead: str = "SF-CGJ", **inputs: Any) -> CaseSnapshot:
-    return apply(registered(), plan(registered(), DISPATCHER, "dispatch", lead_unit=lead,
-                                    **inputs))
+    return apply(registered(), plan(registered(), DISPATCHER, "dispatch", lead_unit=lead, **inputs))
 
 
 def handling(lead: str = "SF-CGJ", **inputs: Any) -> CaseSnapshot:
     case = dispatched(lead, **inputs)
-    return apply(case, plan(case, CGJ_HANDLER if lead == "SF-CGJ" else TX_HANDLER,
-                            "acknowledge"))
+    return apply(case, plan(case, CGJ_HANDLER if lead == "SF-CGJ" else TX_HANDLER, "acknowledge"))
 
 
 def replied() -> CaseSnapshot:
     case = handling()
-    return apply(case, plan(case, CGJ_HANDLER, "reply", reply="已清理占道摊贩",
-                            result="resolved"))
+    return apply(case, plan(case, CGJ_HANDLER, "reply", reply="已清理占道摊贩", result="resolved"))
 
 
 def revisited(rating: str) -> CaseSnapshot:
@@ -243,8 +269,9 @@ def test_field_guards_present_and_absent() -> None:
     case = handling()
     error = refused(case, DISPATCHER, "approve_extension", days=3)
     assert "没有待审批的延期申请" in error.message
-    pending = apply(case, plan(case, CGJ_HANDLER, "request_extension", days=3,
-                               reason="需协调产权单位"))
+    pending = apply(
+        case, plan(case, CGJ_HANDLER, "request_extension", days=3, reason="需协调产权单位")
+    )
     again = refused(pending, CGJ_HANDLER, "request_extension", days=2, reason="再延")
     assert "延期申请正在审批中" in again.message
     assert plan(pending, DISPATCHER, "approve_extension", days=3).to_state == "handling"
@@ -252,8 +279,9 @@ def test_field_guards_present_and_absent() -> None:
 
 def test_field_guards_eq_and_in() -> None:
     satisfied = revisited("satisfied")
-    assert "只有回访不满意的工单才能重办" in refused(satisfied, OPERATOR, "reopen",
-                                                   reason="x").message
+    assert (
+        "只有回访不满意的工单才能重办" in refused(satisfied, OPERATOR, "reopen", reason="x").message
+    )
     assert plan(satisfied, OPERATOR, "close").to_state == "closed"
     dissatisfied = revisited("dissatisfied")
     assert plan(dissatisfied, OPERATOR, "reopen", reason="未解决").to_state == "handling"
@@ -265,8 +293,9 @@ def test_clock_within_guard_holds_until_the_due_moment_inclusive() -> None:
     due = running(case, "return_window").due_at
     assert due == end_of(date(2023, 6, 2))
     assert plan(case, CGJ_HANDLER, "return", now=due, reason="不属于本单位职责")
-    error = refused(case, CGJ_HANDLER, "return", now=due + timedelta(seconds=1),
-                    reason="不属于本单位职责")
+    error = refused(
+        case, CGJ_HANDLER, "return", now=due + timedelta(seconds=1), reason="不属于本单位职责"
+    )
     assert "已超过退单时限" in error.message
 
 
@@ -296,16 +325,37 @@ def test_mark_guard_needs_the_mark_and_no_mark_guard_refuses_it() -> None:
 
 
 def test_documents_named_by_an_action_must_be_uploaded_first() -> None:
-    case = apply(CaseSnapshot(), plan(CaseSnapshot(), SFJ_HANDLER, "apply",
-                                      case_type=DISCLOSURE, applicant_kind="citizen",
-                                      applicant_name="张三", request_content="2022年财政预算"))
-    error = refused(case, SFJ_HANDLER, "reply", case_type=DISCLOSURE, reply_kind="disclosed",
-                    reply_text="予以公开")
+    case = apply(
+        CaseSnapshot(),
+        plan(
+            CaseSnapshot(),
+            SFJ_HANDLER,
+            "apply",
+            case_type=DISCLOSURE,
+            applicant_kind="citizen",
+            applicant_name="张三",
+            request_content="2022年财政预算",
+        ),
+    )
+    error = refused(
+        case,
+        SFJ_HANDLER,
+        "reply",
+        case_type=DISCLOSURE,
+        reply_kind="disclosed",
+        reply_text="予以公开",
+    )
     assert (error.code, error.status) == ("document_missing", 422)
     assert "答复告知书" in error.message
     with_letter = replace(case, document_kinds=frozenset({"reply_letter"}))
-    p = plan(with_letter, SFJ_HANDLER, "reply", case_type=DISCLOSURE, reply_kind="disclosed",
-             reply_text="予以公开")
+    p = plan(
+        with_letter,
+        SFJ_HANDLER,
+        "reply",
+        case_type=DISCLOSURE,
+        reply_kind="disclosed",
+        reply_text="予以公开",
+    )
     assert p.to_state == "replied"
 
 
@@ -314,8 +364,7 @@ def test_refusals_is_empty_when_the_action_is_allowed() -> None:
     action = HOTLINE.action("acknowledge")
     assert action is not None
     assert refusals(HOTLINE, action, case, CGJ_HANDLER, NOW) == []
-    assert [p.code for p in refusals(HOTLINE, action, case, TX_HANDLER, NOW)] == [
-        "not_your_case"]
+    assert [p.code for p in refusals(HOTLINE, action, case, TX_HANDLER, NOW)] == ["not_your_case"]
 
 
 def test_available_actions_lists_what_each_actor_may_do_now() -> None:
@@ -330,8 +379,7 @@ def test_available_actions_lists_what_each_actor_may_do_now() -> None:
     assert names(TX_HANDLER) == set()
     assert names(OPERATOR) == set()
     # After the return window the lead unit may only acknowledge.
-    late = {a.name for a in available_actions(HOTLINE, case, CGJ_HANDLER,
-                                              NOW + timedelta(days=2))}
+    late = {a.name for a in available_actions(HOTLINE, case, CGJ_HANDLER, NOW + timedelta(days=2))}
     assert late == {"acknowledge"}
 
 
@@ -368,23 +416,39 @@ def test_an_unknown_unit_is_refused_once_not_also_as_missing() -> None:
 
 
 def test_every_bad_input_is_reported_at_once() -> None:
-    error = refused(CaseSnapshot(), OPERATOR, "register", request_kind="complaint",
-                    category="NO_SUCH", caller_phone="12345", caller_id_number="110105194912310021")
+    error = refused(
+        CaseSnapshot(),
+        OPERATOR,
+        "register",
+        request_kind="complaint",
+        category="NO_SUCH",
+        caller_phone="12345",
+        caller_id_number="110105194912310021",
+    )
     assert error.code == "invalid_input"
     fields = {p.field for p in error.problems}
     assert {"category", "caller_phone", "caller_id_number", "content"} <= fields
 
 
 def test_internal_fields_cannot_be_set_at_creation() -> None:
-    for name, value in (("rating", "satisfied"), ("dispatch_count", 0), ("answer", "已答复"),
-                        ("reply", "已处理")):
+    for name, value in (
+        ("rating", "satisfied"),
+        ("dispatch_count", 0),
+        ("answer", "已答复"),
+        ("reply", "已处理"),
+    ):
         error = refused(CaseSnapshot(), OPERATOR, "register", **REGISTER, **{name: value})
         assert (error.code, error.field) == ("unknown_field", name)
 
 
 def test_a_creating_action_may_declare_an_internal_field_as_its_own_input() -> None:
-    p = plan(CaseSnapshot(), OPERATOR, "resolve_at_intake", **REGISTER,
-             answer="办理时间为工作日9:00-17:00")
+    p = plan(
+        CaseSnapshot(),
+        OPERATOR,
+        "resolve_at_intake",
+        **REGISTER,
+        answer="办理时间为工作日9:00-17:00",
+    )
     assert p.to_state == "closed"
     assert p.fields["answer"] == "办理时间为工作日9:00-17:00"
 
@@ -398,23 +462,47 @@ def test_creation_fills_defaults_of_fields_not_given() -> None:
 
 
 def test_required_if_makes_an_input_required_by_another_inputs_value() -> None:
-    case = CaseSnapshot(state="received", lead_unit=SFJ,
-                        document_kinds=frozenset({"reply_letter"}))
-    error = refused(case, SFJ_HANDLER, "reply", case_type=DISCLOSURE, reply_kind="refused",
-                    reply_text="不予公开")
+    case = CaseSnapshot(state="received", lead_unit=SFJ, document_kinds=frozenset({"reply_letter"}))
+    error = refused(
+        case,
+        SFJ_HANDLER,
+        "reply",
+        case_type=DISCLOSURE,
+        reply_kind="refused",
+        reply_text="不予公开",
+    )
     assert (error.code, error.field) == ("required", "refusal_ground")
-    ok = plan(case, SFJ_HANDLER, "reply", case_type=DISCLOSURE, reply_kind="refused",
-              refusal_ground="state_secret", reply_text="不予公开")
+    ok = plan(
+        case,
+        SFJ_HANDLER,
+        "reply",
+        case_type=DISCLOSURE,
+        reply_kind="refused",
+        refusal_ground="state_secret",
+        reply_text="不予公开",
+    )
     assert ok.fields["refusal_ground"] == "state_secret"
     # Not needed when the reply discloses the information.
-    plain = plan(case, SFJ_HANDLER, "reply", case_type=DISCLOSURE, reply_kind="disclosed",
-                 reply_text="予以公开")
+    plain = plan(
+        case,
+        SFJ_HANDLER,
+        "reply",
+        case_type=DISCLOSURE,
+        reply_kind="disclosed",
+        reply_text="予以公开",
+    )
     assert "refusal_ground" not in plain.fields
 
 
 def test_inputs_are_normalised_and_recorded_for_the_event() -> None:
-    p = plan(registered(), DISPATCHER, "dispatch", lead_unit="SF-CGJ",
-             assisting_units="SF-TX,SF-TX", note="  请尽快处理 ")
+    p = plan(
+        registered(),
+        DISPATCHER,
+        "dispatch",
+        lead_unit="SF-CGJ",
+        assisting_units="SF-TX,SF-TX",
+        note="  请尽快处理 ",
+    )
     assert p.inputs["lead_unit"] == {"id": CGJ.id, "code": "SF-CGJ", "name": CGJ.name}
     assert p.inputs["assisting_units"] == [TX.brief()]
     assert p.inputs["note"] == "请尽快处理"
@@ -431,8 +519,15 @@ def test_assign_lead_from_an_input_records_the_change() -> None:
 
 
 def test_assign_lead_actor_unit_makes_the_actors_unit_lead() -> None:
-    p = plan(CaseSnapshot(), SFJ_HANDLER, "apply", case_type=DISCLOSURE,
-             applicant_kind="citizen", applicant_name="张三", request_content="2022年财政预算")
+    p = plan(
+        CaseSnapshot(),
+        SFJ_HANDLER,
+        "apply",
+        case_type=DISCLOSURE,
+        applicant_kind="citizen",
+        applicant_name="张三",
+        request_content="2022年财政预算",
+    )
     assert p.lead_unit == SFJ
     posted = apply(registered(), plan(registered(), SUPERVISOR, "post_challenge", reason="x"))
     claimed = plan(posted, TX_LEADER, "claim_challenge", note="我街道领办")
@@ -441,8 +536,13 @@ def test_assign_lead_actor_unit_makes_the_actors_unit_lead() -> None:
 
 
 def test_assisting_units_never_include_the_lead() -> None:
-    p = plan(registered(), DISPATCHER, "dispatch", lead_unit="SF-CGJ",
-             assisting_units=["SF-CGJ", "SF-TX"])
+    p = plan(
+        registered(),
+        DISPATCHER,
+        "dispatch",
+        lead_unit="SF-CGJ",
+        assisting_units=["SF-CGJ", "SF-TX"],
+    )
     assert p.lead_unit == CGJ
     assert p.assisting_units == (TX,)
 
@@ -497,17 +597,22 @@ def test_reopen_clears_the_rating_and_counts_the_reopening() -> None:
 
 
 def test_mark_records_kind_who_when_and_why() -> None:
-    p = plan(dispatched(), SUPERVISOR, "supervise", kind="key_supervision",
-             reason="群众多次反映")
-    assert p.marks == [{"kind": "key_supervision", "by": "supervisor1",
-                        "by_name": SUPERVISOR.name, "unit": DCS.name, "at": NOW.isoformat(),
-                        "reason": "群众多次反映"}]
+    p = plan(dispatched(), SUPERVISOR, "supervise", kind="key_supervision", reason="群众多次反映")
+    assert p.marks == [
+        {
+            "kind": "key_supervision",
+            "by": "supervisor1",
+            "by_name": SUPERVISOR.name,
+            "unit": DCS.name,
+            "at": NOW.isoformat(),
+            "reason": "群众多次反映",
+        }
+    ]
 
 
 def test_the_same_mark_cannot_be_set_twice() -> None:
     case = dispatched()
-    marked = apply(case, plan(case, SUPERVISOR, "supervise", kind="key_supervision",
-                              reason="x"))
+    marked = apply(case, plan(case, SUPERVISOR, "supervise", kind="key_supervision", reason="x"))
     error = refused(marked, SUPERVISOR, "supervise", kind="key_supervision", reason="y")
     assert (error.code, error.status) == ("already_marked", 409)
     other = plan(marked, SUPERVISOR, "supervise", kind="leader_assignment", reason="y")
@@ -536,9 +641,11 @@ def test_dispatch_starts_the_acknowledge_return_and_handle_clocks() -> None:
     p = plan(registered(), DISPATCHER, "dispatch", lead_unit="SF-CGJ")
     due = {c.name: c.due_at for c in p.clocks_started}
     # Thursday 6/1: 1 WD → Friday 6/2; 5 WD → 6/2, 6/5, 6/6, 6/7, 6/8.
-    assert due == {"acknowledge": end_of(date(2023, 6, 2)),
-                   "return_window": end_of(date(2023, 6, 2)),
-                   "handle": end_of(date(2023, 6, 8))}
+    assert due == {
+        "acknowledge": end_of(date(2023, 6, 2)),
+        "return_window": end_of(date(2023, 6, 2)),
+        "handle": end_of(date(2023, 6, 8)),
+    }
     started = {c.name: c for c in p.clocks_started}
     assert started["handle"].limit == "5wd"
     assert started["handle"].start_action == "dispatch"
@@ -552,8 +659,7 @@ def test_the_limit_follows_the_urgency_chosen_at_dispatch() -> None:
     assert due["acknowledge"] == NOW + timedelta(minutes=30)
     assert due["handle"] == NOW + timedelta(hours=24)
     assert urgent.next_due == NOW + timedelta(minutes=30)
-    complex_ = plan(registered(), DISPATCHER, "dispatch", lead_unit="SF-CGJ",
-                    urgency="complex")
+    complex_ = plan(registered(), DISPATCHER, "dispatch", lead_unit="SF-CGJ", urgency="complex")
     handle = next(c for c in complex_.clocks_started if c.name == "handle")
     # 6/2 … 6/21 is 14 WD (端午 6/22–24 off), 6/25 (make-up Sunday) is the 15th.
     assert (handle.limit, handle.due_at) == ("15wd", end_of(date(2023, 6, 25)))
@@ -598,15 +704,26 @@ def test_reopen_restarts_the_handle_clock_with_its_own_limit() -> None:
 
 def test_next_due_is_the_earliest_running_clock() -> None:
     # acknowledge (6/2) < handle (6/8).
-    assert plan(registered(), DISPATCHER, "dispatch",
-                lead_unit="SF-CGJ").next_due == end_of(date(2023, 6, 2))
+    assert plan(registered(), DISPATCHER, "dispatch", lead_unit="SF-CGJ").next_due == end_of(
+        date(2023, 6, 2)
+    )
     # A hand-built set of running clocks: the minimum wins, stopped ones do not count.
     early, late = end_of(date(2023, 6, 5)), end_of(date(2023, 6, 9))
-    stopped_earlier = ClockRecord("acknowledge", "签收时限", "b", "1wd", NOW,
-                                  end_of(date(2023, 6, 2)), "dispatch", stopped_at=NOW)
-    clocks = [ClockRecord("handle", "办理时限", "b", "5wd", NOW, late, "dispatch"),
-              ClockRecord("revisit", "回访时限", "b", "2wd", NOW, early, "reply"),
-              stopped_earlier]
+    stopped_earlier = ClockRecord(
+        "acknowledge",
+        "签收时限",
+        "b",
+        "1wd",
+        NOW,
+        end_of(date(2023, 6, 2)),
+        "dispatch",
+        stopped_at=NOW,
+    )
+    clocks = [
+        ClockRecord("handle", "办理时限", "b", "5wd", NOW, late, "dispatch"),
+        ClockRecord("revisit", "回访时限", "b", "2wd", NOW, early, "reply"),
+        stopped_earlier,
+    ]
     snap = CaseSnapshot(state="handling", lead_unit=CGJ, clocks=clocks)
     assert plan(snap, CGJ_HANDLER, "handle", note="x").next_due == early
 
@@ -634,20 +751,24 @@ def test_an_approved_extension_adds_working_days_to_the_running_clock() -> None:
 
 def test_an_extension_across_a_holiday_skips_it_and_counts_make_up_days() -> None:
     monday = datetime(2023, 6, 19, 9, 0, tzinfo=LOCAL_TZ)
-    clock = ClockRecord("handle", "办理时限", "b", "5wd", monday, end_of(date(2023, 6, 27)),
-                        "dispatch")
-    case = CaseSnapshot(state="handling", lead_unit=CGJ, clocks=[clock],
-                        fields={"extension_requested": 2})
+    clock = ClockRecord(
+        "handle", "办理时限", "b", "5wd", monday, end_of(date(2023, 6, 27)), "dispatch"
+    )
+    case = CaseSnapshot(
+        state="handling", lead_unit=CGJ, clocks=[clock], fields={"extension_requested": 2}
+    )
     p = plan(case, DISPATCHER, "approve_extension", now=monday, days=2)
     # 6/20, 6/21, (端午 6/22–24 off), 6/25 make-up Sunday, 6/26, 6/27 = 5; then 6/28, 6/29.
     assert p.clocks_extended[0].due_at == end_of(date(2023, 6, 29))
 
 
 def test_extensions_may_not_exceed_the_types_maximum_in_total() -> None:
-    clock = ClockRecord("handle", "办理时限", "b", "5wd", NOW, end_of(date(2023, 6, 21)),
-                        "dispatch", extended=8)
-    case = CaseSnapshot(state="handling", lead_unit=CGJ, clocks=[clock],
-                        fields={"extension_requested": 3})
+    clock = ClockRecord(
+        "handle", "办理时限", "b", "5wd", NOW, end_of(date(2023, 6, 21)), "dispatch", extended=8
+    )
+    case = CaseSnapshot(
+        state="handling", lead_unit=CGJ, clocks=[clock], fields={"extension_requested": 3}
+    )
     error = refused(case, DISPATCHER, "approve_extension", days=3)
     assert (error.code, error.field, error.status) == ("extension_too_long", "days", 422)
     assert "10" in error.message
@@ -678,11 +799,19 @@ def test_a_year_without_a_calendar_is_refused_as_a_domain_error() -> None:
 def test_a_deadline_running_into_an_unknown_year_is_refused() -> None:
     only_2023 = WorkCalendar(use_builtin=False, override_years=[2023])
     december = datetime(2023, 12, 28, 9, 0, tzinfo=LOCAL_TZ)
-    error = refused(registered(), DISPATCHER, "dispatch", now=december, calendar=only_2023,
-                    lead_unit="SF-CGJ")
+    error = refused(
+        registered(), DISPATCHER, "dispatch", now=december, calendar=only_2023, lead_unit="SF-CGJ"
+    )
     assert error.code == "calendar_year_unknown"
     assert "2024年" in error.message
     # Hour-based limits need no calendar.
-    urgent = plan(registered(), DISPATCHER, "dispatch", now=december, calendar=only_2023,
-                  lead_unit="SF-CGJ", urgency="urgent")
+    urgent = plan(
+        registered(),
+        DISPATCHER,
+        "dispatch",
+        now=december,
+        calendar=only_2023,
+        lead_unit="SF-CGJ",
+        urgency="urgent",
+    )
     assert urgent.next_due == december + timedelta(minutes=30)

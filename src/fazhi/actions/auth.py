@@ -22,10 +22,20 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("fazhi-dummy-password")
 # Built once: it runs on every request.
 _TOKEN_LOOKUP = (
-    select(ApiToken.revoked, ApiToken.expires_at, User.id, User.username, User.display_name,
-           User.role, User.unit_id, User.region_code, User.active)
+    select(
+        ApiToken.revoked,
+        ApiToken.expires_at,
+        User.id,
+        User.username,
+        User.display_name,
+        User.role,
+        User.unit_id,
+        User.region_code,
+        User.active,
+    )
     .join(User, User.id == ApiToken.user_id)
-    .where(ApiToken.token_hash == bindparam("digest")))
+    .where(ApiToken.token_hash == bindparam("digest"))
+)
 
 
 @dataclass(frozen=True)
@@ -43,12 +53,19 @@ def actor_for(platform: Platform, user: User) -> Actor:
     unit = platform.directory().by_id.get(user.unit_id)
     if unit is None:
         raise DomainError("unit_inactive", "该账号所属单位已停用", 403)
-    return Actor(user_id=user.id, username=user.username, name=user.display_name,
-                 role=user.role, unit=unit, region_code=user.region_code)
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        name=user.display_name,
+        role=user.role,
+        unit=unit,
+        region_code=user.region_code,
+    )
 
 
-def login(session: Session, platform: Platform, username: str, password: str,
-          now: datetime) -> IssuedToken:
+def login(
+    session: Session, platform: Platform, username: str, password: str, now: datetime
+) -> IssuedToken:
     user = session.scalar(select(User).where(User.username == username))
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
@@ -59,8 +76,9 @@ def login(session: Session, platform: Platform, username: str, password: str,
         raise DomainError("login_failed", "用户名或密码错误", 401)
     token = secrets.token_urlsafe(32)
     expires = now + timedelta(hours=platform.settings.token_hours)
-    session.add(ApiToken(token_hash=_digest(token), user_id=user.id, created_at=now,
-                         expires_at=expires))
+    session.add(
+        ApiToken(token_hash=_digest(token), user_id=user.id, created_at=now, expires_at=expires)
+    )
     return IssuedToken(token, expires, actor_for(platform, user))
 
 
@@ -68,17 +86,26 @@ def authenticate(session: Session, platform: Platform, token: str, now: datetime
     row = session.connection().execute(_TOKEN_LOOKUP, {"digest": _digest(token)}).first()
     if row is None:
         raise DomainError("unauthenticated", "请先登录", 401)
-    if row.revoked or row.expires_at <= now:
+    if row.revoked:
+        raise DomainError("session_ended", "已退出登录，请重新登录", 401)
+    if row.expires_at <= now:
         raise DomainError("session_expired", "登录已过期，请重新登录", 401)
     if not row.active:
         raise DomainError("account_disabled", "账号已停用", 401)
     unit = platform.directory().by_id.get(row.unit_id)
     if unit is None:
         raise DomainError("unit_inactive", "该账号所属单位已停用", 403)
-    return Actor(user_id=row.id, username=row.username, name=row.display_name,
-                 role=row.role, unit=unit, region_code=row.region_code)
+    return Actor(
+        user_id=row.id,
+        username=row.username,
+        name=row.display_name,
+        role=row.role,
+        unit=unit,
+        region_code=row.region_code,
+    )
 
 
 def logout(session: Session, token: str) -> None:
-    session.execute(update(ApiToken).where(ApiToken.token_hash == _digest(token))
-                    .values(revoked=True))
+    session.execute(
+        update(ApiToken).where(ApiToken.token_hash == _digest(token)).values(revoked=True)
+    )

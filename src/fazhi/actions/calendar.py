@@ -11,20 +11,27 @@ from fazhi.domain.holiday_notice import NoticeArrangement
 from fazhi.store.models import CalendarDay, CalendarYear
 
 
-def save_arrangement(session: Session, arrangement: NoticeArrangement, source: str,
-                     now: datetime) -> int:
+def save_arrangement(
+    session: Session, arrangement: NoticeArrangement, source: str, now: datetime
+) -> int:
     """Replace the year's overrides with the notice's; the year becomes known."""
     year = arrangement.year
-    session.execute(delete(CalendarDay).where(CalendarDay.day >= date(year, 1, 1),
-                                              CalendarDay.day <= date(year, 12, 31)))
+    session.execute(
+        delete(CalendarDay).where(
+            CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)
+        )
+    )
     overrides = arrangement.overrides()
     for override in overrides:
         existing = session.get(CalendarDay, override.day)
         if existing is not None:  # e.g. a 元旦 day of the next year listed in this notice
             session.delete(existing)
             session.flush()
-        session.add(CalendarDay(day=override.day, kind=override.kind, name=override.name,
-                                source=source[:200]))
+        session.add(
+            CalendarDay(
+                day=override.day, kind=override.kind, name=override.name, source=source[:200]
+            )
+        )
     row = session.get(CalendarYear, year)
     if row is None:
         session.add(CalendarYear(year=year, source=source[:200], imported_at=now))

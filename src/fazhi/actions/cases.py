@@ -62,20 +62,21 @@ def visible_clause(actor: Actor) -> Any:
     region = Case.region_code == actor.region_code
     if actor.role in REGION_WIDE_ROLES:
         return region
-    involved = exists().where(CaseAccess.case_id == Case.id,
-                              CaseAccess.unit_id == actor.unit.id)
+    involved = exists().where(CaseAccess.case_id == Case.id, CaseAccess.unit_id == actor.unit.id)
     if actor.role in UNIT_ROLES:
         return region & (involved | Case.open_to_units.is_(True))
     return region & involved
 
 
 def _visible_case_statement(kind: str) -> Any:
-    by_id = select(Case).where(Case.id == bindparam("case_id"),
-                               Case.region_code == bindparam("region"))
+    by_id = select(Case).where(
+        Case.id == bindparam("case_id"), Case.region_code == bindparam("region")
+    )
     if kind == "region":
         return by_id
-    involved = exists().where(CaseAccess.case_id == Case.id,
-                              CaseAccess.unit_id == bindparam("unit_id"))
+    involved = exists().where(
+        CaseAccess.case_id == Case.id, CaseAccess.unit_id == bindparam("unit_id")
+    )
     if kind == "unit":
         return by_id.where(involved | Case.open_to_units.is_(True))
     return by_id.where(involved)
@@ -84,21 +85,29 @@ def _visible_case_statement(kind: str) -> Any:
 # Built once per visibility rule: these run on every case request.
 _VISIBLE_CASE = {kind: _visible_case_statement(kind) for kind in ("region", "unit", "involved")}
 _UNITS_OF_CASE = select(CaseUnit.unit_id, CaseUnit.role).where(
-    CaseUnit.case_id == bindparam("case_id"))
-_RUNNING_CLOCKS = select(Clock.__table__).where(Clock.case_id == bindparam("case_id"),
-                                                Clock.stopped_at.is_(None))
+    CaseUnit.case_id == bindparam("case_id")
+)
+_RUNNING_CLOCKS = select(Clock.__table__).where(
+    Clock.case_id == bindparam("case_id"), Clock.stopped_at.is_(None)
+)
 _DOCUMENT_KINDS = select(Document.kind).where(Document.case_id == bindparam("case_id")).distinct()
-_LAST_EVENT = select(Event.seq, Event.hash).where(Event.case_id == bindparam("case_id")) \
-    .order_by(Event.seq.desc()).limit(1)
+_LAST_EVENT = (
+    select(Event.seq, Event.hash)
+    .where(Event.case_id == bindparam("case_id"))
+    .order_by(Event.seq.desc())
+    .limit(1)
+)
 _ACCESS_UNITS = select(CaseAccess.unit_id).where(CaseAccess.case_id == bindparam("case_id"))
 _INSERT_ACCESS = insert(CaseAccess)
 _INSERT_CASE_UNIT = insert(CaseUnit)
 _INSERT_CLOCK = insert(Clock)
-_SET_UNIT_ROLE = update(CaseUnit).where(CaseUnit.case_id == bindparam("b_case_id"),
-                                        CaseUnit.unit_id == bindparam("b_unit_id"))
+_SET_UNIT_ROLE = update(CaseUnit).where(
+    CaseUnit.case_id == bindparam("b_case_id"), CaseUnit.unit_id == bindparam("b_unit_id")
+)
 _STOP_CLOCK = update(Clock).where(Clock.id == bindparam("b_id"))
-_UPDATE_CASE = update(Case).where(Case.id == bindparam("b_id"),
-                                  Case.version == bindparam("b_version"))
+_UPDATE_CASE = update(Case).where(
+    Case.id == bindparam("b_id"), Case.version == bindparam("b_version")
+)
 
 
 def load_visible_case(session: Session, actor: Actor, case_id: int) -> Case:
@@ -107,8 +116,10 @@ def load_visible_case(session: Session, actor: Actor, case_id: int) -> Case:
         kind = "region"
     else:
         kind = "unit" if actor.role in UNIT_ROLES else "involved"
-    case = session.scalar(_VISIBLE_CASE[kind], {"case_id": case_id, "region": actor.region_code,
-                                                "unit_id": actor.unit.id})
+    case = session.scalar(
+        _VISIBLE_CASE[kind],
+        {"case_id": case_id, "region": actor.region_code, "unit_id": actor.unit.id},
+    )
     if case is None:
         raise not_found()
     return case
@@ -122,21 +133,38 @@ def snapshot(session: Session, case: Case, directory: UnitDirectory) -> CaseSnap
     conn = session.connection()
     key = {"case_id": case.id}
     unit_rows = conn.execute(_UNITS_OF_CASE, key).all()
-    assisting = tuple(directory.by_id[u] for u, role in unit_rows
-                      if role == "assisting" and u in directory.by_id)
+    assisting = tuple(
+        directory.by_id[u] for u, role in unit_rows if role == "assisting" and u in directory.by_id
+    )
     involved = tuple(directory.by_id[u] for u, _ in unit_rows if u in directory.by_id)
     clocks = [
-        ClockRecord(name=c.name, label=c.label, basis=c.basis, limit=c.limit,
-                    started_at=c.started_at, due_at=c.due_at, start_action=c.start_action,
-                    stopped_at=c.stopped_at, extended=c.extended, id=c.id)
+        ClockRecord(
+            name=c.name,
+            label=c.label,
+            basis=c.basis,
+            limit=c.limit,
+            started_at=c.started_at,
+            due_at=c.due_at,
+            start_action=c.start_action,
+            stopped_at=c.stopped_at,
+            extended=c.extended,
+            id=c.id,
+        )
         for c in conn.execute(_RUNNING_CLOCKS, key)
     ]
     kinds = frozenset(conn.execute(_DOCUMENT_KINDS, key).scalars())
     lead = directory.by_id.get(case.lead_unit_id) if case.lead_unit_id else None
-    return CaseSnapshot(state=case.state, fields=dict(case.fields), lead_unit=lead,
-                        assisting_units=assisting, involved_units=involved, clocks=clocks,
-                        marks=list(case.marks or []), open_to_units=case.open_to_units,
-                        document_kinds=kinds)
+    return CaseSnapshot(
+        state=case.state,
+        fields=dict(case.fields),
+        lead_unit=lead,
+        assisting_units=assisting,
+        involved_units=involved,
+        clocks=clocks,
+        marks=list(case.marks or []),
+        open_to_units=case.open_to_units,
+        document_kinds=kinds,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,39 +182,83 @@ def _title(case_type: CaseType, fields: dict[str, Any]) -> str:
 
 
 def _clock_brief(clock: ClockRecord) -> dict[str, Any]:
-    return {"name": clock.name, "limit": clock.limit, "due_at": clock.due_at.isoformat(),
-            "extended": clock.extended}
+    return {
+        "name": clock.name,
+        "limit": clock.limit,
+        "due_at": clock.due_at.isoformat(),
+        "extended": clock.extended,
+    }
 
 
-def append_event(session: Session, case_id: int, action: str, ctx: ActionContext,
-                 from_state: str | None, to_state: str, payload: dict[str, Any],
-                 first: bool = False) -> int:
+def append_event(
+    session: Session,
+    case_id: int,
+    action: str,
+    ctx: ActionContext,
+    from_state: str | None,
+    to_state: str,
+    payload: dict[str, Any],
+    first: bool = False,
+) -> int:
     """Append the next link of the case's chain; return its seq."""
-    last = None if first else session.connection().execute(
-        _LAST_EVENT, {"case_id": case_id}).first()
+    last = (
+        None if first else session.connection().execute(_LAST_EVENT, {"case_id": case_id}).first()
+    )
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    actor = {"id": ctx.actor.user_id, "username": ctx.actor.username, "name": ctx.actor.name,
-             "role": ctx.actor.role, "unit": ctx.actor.unit.brief()}
+    actor = {
+        "id": ctx.actor.user_id,
+        "username": ctx.actor.username,
+        "name": ctx.actor.name,
+        "role": ctx.actor.role,
+        "unit": ctx.actor.unit.brief(),
+    }
     payload = _jsonable(payload)
     content = event_content(case_id, seq, action, ctx.now, actor, from_state, to_state, payload)
-    session.connection().execute(_INSERT_EVENT, {
-        "case_id": case_id, "seq": seq, "action": action, "at": ctx.now,
-        "actor_id": ctx.actor.user_id, "actor": actor, "from_state": from_state,
-        "to_state": to_state, "payload": payload, "prev_hash": prev,
-        "hash": event_hash(prev, content)})
+    session.connection().execute(
+        _INSERT_EVENT,
+        {
+            "case_id": case_id,
+            "seq": seq,
+            "action": action,
+            "at": ctx.now,
+            "actor_id": ctx.actor.user_id,
+            "actor": actor,
+            "from_state": from_state,
+            "to_state": to_state,
+            "payload": payload,
+            "prev_hash": prev,
+            "hash": event_hash(prev, content),
+        },
+    )
     return seq
 
 
-def event_content(case_id: int, seq: int, action: str, at: datetime, actor: dict[str, Any],
-                  from_state: str | None, to_state: str, payload: dict[str, Any]
-                  ) -> dict[str, Any]:
+def event_content(
+    case_id: int,
+    seq: int,
+    action: str,
+    at: datetime,
+    actor: dict[str, Any],
+    from_state: str | None,
+    to_state: str,
+    payload: dict[str, Any],
+) -> dict[str, Any]:
     """What an event's hash seals: everything it says."""
-    return {"case_id": case_id, "seq": seq, "action": action, "at": at.isoformat(),
-            "actor": actor, "from_state": from_state, "to_state": to_state, "payload": payload}
+    return {
+        "case_id": case_id,
+        "seq": seq,
+        "action": action,
+        "at": at.isoformat(),
+        "actor": actor,
+        "from_state": from_state,
+        "to_state": to_state,
+        "payload": payload,
+    }
 
 
-def _grant_access(session: Session, case_id: int, units: list[UnitRef],
-                  directory: UnitDirectory, known: set[int]) -> None:
+def _grant_access(
+    session: Session, case_id: int, units: list[UnitRef], directory: UnitDirectory, known: set[int]
+) -> None:
     rows = []
     for unit in units:
         for ancestor in directory.ancestors(unit):
@@ -197,8 +269,9 @@ def _grant_access(session: Session, case_id: int, units: list[UnitRef],
         session.connection().execute(_INSERT_ACCESS, rows)
 
 
-def _sync_units(session: Session, case_id: int, plan: Plan, ctx: ActionContext,
-                new_case: bool = False) -> None:
+def _sync_units(
+    session: Session, case_id: int, plan: Plan, ctx: ActionContext, new_case: bool = False
+) -> None:
     """Keep case_units (lead / assisting / former) and case_access in step with the plan."""
     if not new_case and not plan.units_changed:
         return
@@ -206,25 +279,32 @@ def _sync_units(session: Session, case_id: int, plan: Plan, ctx: ActionContext,
     if plan.lead_unit:
         wanted[plan.lead_unit.id] = "lead"
     conn = session.connection()
-    current: dict[int, str] = {} if new_case else dict(
-        conn.execute(_UNITS_OF_CASE, {"case_id": case_id}).all())
+    current: dict[int, str] = (
+        {} if new_case else dict(conn.execute(_UNITS_OF_CASE, {"case_id": case_id}).all())
+    )
     for unit_id, role in current.items():
         target = wanted.get(unit_id, "former")
         if target != role:
-            conn.execute(_SET_UNIT_ROLE, {"b_case_id": case_id, "b_unit_id": unit_id,
-                                          "role": target})
+            conn.execute(
+                _SET_UNIT_ROLE, {"b_case_id": case_id, "b_unit_id": unit_id, "role": target}
+            )
     added = [unit_id for unit_id in wanted if unit_id not in current]
     if added:
-        conn.execute(_INSERT_CASE_UNIT, [
-            {"case_id": case_id, "unit_id": u, "role": wanted[u], "since": ctx.now}
-            for u in added])
+        conn.execute(
+            _INSERT_CASE_UNIT,
+            [
+                {"case_id": case_id, "unit_id": u, "role": wanted[u], "since": ctx.now}
+                for u in added
+            ],
+        )
     # Whoever registers a case keeps sight of it, as does every unit ever involved.
     grant = [ctx.directory.by_id[u] for u in added]
     if new_case:
         grant.append(ctx.actor.unit)
     if grant:
-        known: set[int] = set() if new_case else set(
-            conn.execute(_ACCESS_UNITS, {"case_id": case_id}).scalars())
+        known: set[int] = (
+            set() if new_case else set(conn.execute(_ACCESS_UNITS, {"case_id": case_id}).scalars())
+        )
         _grant_access(session, case_id, grant, ctx.directory, known)
 
 
@@ -233,22 +313,38 @@ def _write_clocks(session: Session, case_id: int, plan: Plan) -> None:
     for clock in plan.clocks_stopped:
         conn.execute(_STOP_CLOCK, {"b_id": clock.id, "stopped_at": clock.stopped_at})
     for clock in plan.clocks_extended:
-        conn.execute(_STOP_CLOCK, {"b_id": clock.id, "due_at": clock.due_at,
-                                   "extended": clock.extended})
+        conn.execute(
+            _STOP_CLOCK, {"b_id": clock.id, "due_at": clock.due_at, "extended": clock.extended}
+        )
     if plan.clocks_started:
-        conn.execute(_INSERT_CLOCK, [
-            {"case_id": case_id, "name": c.name, "label": c.label, "basis": c.basis,
-             "limit": c.limit, "start_action": c.start_action, "started_at": c.started_at,
-             "due_at": c.due_at, "stopped_at": None, "extended": 0}
-            for c in plan.clocks_started])
+        conn.execute(
+            _INSERT_CLOCK,
+            [
+                {
+                    "case_id": case_id,
+                    "name": c.name,
+                    "label": c.label,
+                    "basis": c.basis,
+                    "limit": c.limit,
+                    "start_action": c.start_action,
+                    "started_at": c.started_at,
+                    "due_at": c.due_at,
+                    "stopped_at": None,
+                    "extended": 0,
+                }
+                for c in plan.clocks_started
+            ],
+        )
 
 
 def _payload(plan: Plan) -> dict[str, Any]:
     payload: dict[str, Any] = {"inputs": plan.inputs, "changes": plan.changes}
     clocks = {
         "started": [_clock_brief(c) for c in plan.clocks_started],
-        "stopped": [{"name": c.name, "met": not c.overdue(c.stopped_at or c.due_at)}
-                    for c in plan.clocks_stopped],
+        "stopped": [
+            {"name": c.name, "met": not c.overdue(c.stopped_at or c.due_at)}
+            for c in plan.clocks_stopped
+        ],
         "extended": [_clock_brief(c) for c in plan.clocks_extended],
     }
     if any(clocks.values()):
@@ -260,8 +356,11 @@ def _add_location(case_type: CaseType, inputs: dict[str, Any], ctx: ActionContex
     """Place a case on its grid from its coordinates, when its type has those fields."""
     if not (case_type.field("grid") and case_type.field("longitude")):
         return
-    if inputs.get("grid") or inputs.get("longitude") in (None, "") \
-            or inputs.get("latitude") in (None, ""):
+    if (
+        inputs.get("grid")
+        or inputs.get("longitude") in (None, "")
+        or inputs.get("latitude") in (None, "")
+    ):
         return
     try:
         point = (float(inputs["longitude"]), float(inputs["latitude"]))
@@ -272,32 +371,55 @@ def _add_location(case_type: CaseType, inputs: dict[str, Any], ctx: ActionContex
         inputs["grid"] = grid.id
 
 
-def create_case(session: Session, ctx: ActionContext, type_name: str,
-                fields: dict[str, Any], action_name: str | None = None,
-                external_source: str | None = None, external_id: str | None = None) -> Case:
+def create_case(
+    session: Session,
+    ctx: ActionContext,
+    type_name: str,
+    fields: dict[str, Any],
+    action_name: str | None = None,
+    external_source: str | None = None,
+    external_id: str | None = None,
+) -> Case:
     case_type = case_type_or_error(ctx.platform, type_name)
     creators = case_type.create_actions
     action = case_type.action(action_name) if action_name else creators[0]
     if action is None or not action.create:
-        raise DomainError("unknown_action", f"「{case_type.label}」没有创建动作 {action_name}",
-                          422, "action")
+        raise DomainError(
+            "unknown_action", f"「{case_type.label}」没有创建动作 {action_name}", 422, "action"
+        )
     inputs = dict(fields)
     _add_location(case_type, inputs, ctx)
-    plan = plan_action(case_type, CaseSnapshot(), ctx.actor, action.name, inputs, ctx.now,
-                       ctx.platform.calendar(), ctx.directory.resolve)
+    plan = plan_action(
+        case_type,
+        CaseSnapshot(),
+        ctx.actor,
+        action.name,
+        inputs,
+        ctx.now,
+        ctx.platform.calendar(),
+        ctx.directory.resolve,
+    )
     terminal = bool(case_type.state(plan.to_state) and case_type.state(plan.to_state).terminal)  # type: ignore[union-attr]
     grid_id = plan.fields.get("grid") if case_type.field("grid") else None
     values: dict[str, Any] = {
-        "region_code": ctx.actor.region_code, "type": case_type.name, "state": plan.to_state,
-        "terminal": terminal, "version": 1, "title": _title(case_type, plan.fields),
-        "category": plan.fields.get(case_type.category_field)
-        if case_type.category_field else None,
+        "region_code": ctx.actor.region_code,
+        "type": case_type.name,
+        "state": plan.to_state,
+        "terminal": terminal,
+        "version": 1,
+        "title": _title(case_type, plan.fields),
+        "category": plan.fields.get(case_type.category_field) if case_type.category_field else None,
         "lead_unit_id": plan.lead_unit.id if plan.lead_unit else None,
         "grid_id": grid_id if isinstance(grid_id, int) else None,
-        "fields": _jsonable(plan.fields), "marks": plan.marks,
-        "open_to_units": plan.open_to_units, "due_at": plan.next_due, "created_at": ctx.now,
-        "updated_at": ctx.now, "closed_at": ctx.now if terminal else None,
-        "created_by": ctx.actor.user_id, "external_source": external_source,
+        "fields": _jsonable(plan.fields),
+        "marks": plan.marks,
+        "open_to_units": plan.open_to_units,
+        "due_at": plan.next_due,
+        "created_at": ctx.now,
+        "updated_at": ctx.now,
+        "closed_at": ctx.now if terminal else None,
+        "created_by": ctx.actor.user_id,
+        "external_source": external_source,
         "external_id": external_id,
     }
     case_id = session.connection().execute(_INSERT_CASE, values).scalar_one()
@@ -311,36 +433,57 @@ def create_case(session: Session, ctx: ActionContext, type_name: str,
     return Case(id=case_id, **values)
 
 
-def perform_action(session: Session, ctx: ActionContext, case_id: int, action_name: str,
-                   inputs: dict[str, Any], expected_version: int | None = None) -> Case:
+def perform_action(
+    session: Session,
+    ctx: ActionContext,
+    case_id: int,
+    action_name: str,
+    inputs: dict[str, Any],
+    expected_version: int | None = None,
+) -> Case:
     case = load_visible_case(session, ctx.actor, case_id)
     if expected_version is not None and expected_version != case.version:
-        raise DomainError("version_conflict",
-                          f"案件已被他人更新（当前版本 {case.version}），请刷新后重试", 409)
+        raise DomainError(
+            "version_conflict", f"案件已被他人更新（当前版本 {case.version}），请刷新后重试", 409
+        )
     case_type = case_type_or_error(ctx.platform, case.type)
     before = snapshot(session, case, ctx.directory)
-    plan = plan_action(case_type, before, ctx.actor, action_name, inputs, ctx.now,
-                       ctx.platform.calendar(), ctx.directory.resolve)
+    plan = plan_action(
+        case_type,
+        before,
+        ctx.actor,
+        action_name,
+        inputs,
+        ctx.now,
+        ctx.platform.calendar(),
+        ctx.directory.resolve,
+    )
     state_spec = case_type.state(plan.to_state)
     terminal = bool(state_spec and state_spec.terminal)
     values: dict[str, Any] = {
-        "state": plan.to_state, "terminal": terminal, "version": case.version + 1,
-        "fields": _jsonable(plan.fields), "marks": plan.marks,
-        "open_to_units": plan.open_to_units, "due_at": plan.next_due, "updated_at": ctx.now,
+        "state": plan.to_state,
+        "terminal": terminal,
+        "version": case.version + 1,
+        "fields": _jsonable(plan.fields),
+        "marks": plan.marks,
+        "open_to_units": plan.open_to_units,
+        "due_at": plan.next_due,
+        "updated_at": ctx.now,
         "lead_unit_id": plan.lead_unit.id if plan.lead_unit else None,
         "title": _title(case_type, plan.fields),
         "category": plan.fields.get(case_type.category_field)
-        if case_type.category_field else case.category,
+        if case_type.category_field
+        else case.category,
         "closed_at": (case.closed_at or ctx.now) if terminal else None,
     }
     result = session.connection().execute(
-        _UPDATE_CASE, {**values, "b_id": case.id, "b_version": case.version})
+        _UPDATE_CASE, {**values, "b_id": case.id, "b_version": case.version}
+    )
     if result.rowcount != 1:
         raise DomainError("version_conflict", "案件已被他人同时更新，请刷新后重试", 409)
     _sync_units(session, case.id, plan, ctx)
     _write_clocks(session, case.id, plan)
-    append_event(session, case.id, action_name, ctx, plan.from_state, plan.to_state,
-                 _payload(plan))
+    append_event(session, case.id, action_name, ctx, plan.from_state, plan.to_state, _payload(plan))
     # The row was written with Core; bring the loaded object up to date without a re-read,
     # detached so the ORM never writes it again.
     session.expunge(case)
@@ -349,8 +492,9 @@ def perform_action(session: Session, ctx: ActionContext, case_id: int, action_na
     return case
 
 
-def record_access_event(session: Session, ctx: ActionContext, case: Case, action: str,
-                        payload: dict[str, Any]) -> int:
+def record_access_event(
+    session: Session, ctx: ActionContext, case: Case, action: str, payload: dict[str, Any]
+) -> int:
     """An event that changes no state (a document added, personal data shown).
 
     It does not bump the version, so it cannot make someone else's edit stale; the unique
@@ -359,8 +503,7 @@ def record_access_event(session: Session, ctx: ActionContext, case: Case, action
     for attempt in (1, 2):
         try:
             with session.begin_nested():
-                seq = append_event(session, case.id, action, ctx, case.state, case.state,
-                                   payload)
+                seq = append_event(session, case.id, action, ctx, case.state, case.state, payload)
             return seq
         except IntegrityError:
             if attempt == 2:

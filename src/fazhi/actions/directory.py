@@ -25,8 +25,9 @@ class UnitDirectory:
 
     @classmethod
     def load(cls, session: Session, region_code: str) -> UnitDirectory:
-        rows = session.scalars(select(Unit).where(Unit.region_code == region_code,
-                                                  Unit.active.is_(True)))
+        rows = session.scalars(
+            select(Unit).where(Unit.region_code == region_code, Unit.active.is_(True))
+        )
         return cls(rows)
 
     def resolve(self, value: Any) -> UnitRef | None:

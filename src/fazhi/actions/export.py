@@ -18,8 +18,9 @@ from fazhi.domain.privacy import mask_fields
 from fazhi.store.models import Case
 
 
-def export_cases(platform: Platform, path: Path, type_name: str, since: date | None,
-                 until: date | None) -> int:
+def export_cases(
+    platform: Platform, path: Path, type_name: str, since: date | None, until: date | None
+) -> int:
     case_type = case_type_or_error(platform, type_name)
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".xlsx"}:
@@ -27,8 +28,11 @@ def export_cases(platform: Platform, path: Path, type_name: str, since: date | N
     fields = [f for f in case_type.fields if not f.internal or f.name in {"rating", "result"}]
     header = ["编号", "状态", "主办单位", "受理时间", "办结时间"] + [f.label for f in fields]
     directory = platform.directory()
-    stmt = select(Case).where(Case.region_code == platform.region_code,
-                              Case.type == type_name).order_by(Case.id)
+    stmt = (
+        select(Case)
+        .where(Case.region_code == platform.region_code, Case.type == type_name)
+        .order_by(Case.id)
+    )
     if since:
         stmt = stmt.where(Case.created_at >= datetime.combine(since, time(), LOCAL_TZ))
     if until:
@@ -38,9 +42,13 @@ def export_cases(platform: Platform, path: Path, type_name: str, since: date | N
         for case in session.scalars(stmt.execution_options(yield_per=2000)):
             values = mask_fields(case.fields, case_type.personal_fields)
             lead = directory.by_id.get(case.lead_unit_id) if case.lead_unit_id else None
-            row: list[Any] = [case_number(case_type, case), case_type.state_label(case.state),
-                              lead.name if lead else "", local_iso(case.created_at),
-                              local_iso(case.closed_at) or ""]
+            row: list[Any] = [
+                case_number(case_type, case),
+                case_type.state_label(case.state),
+                lead.name if lead else "",
+                local_iso(case.created_at),
+                local_iso(case.closed_at) or "",
+            ]
             for spec in fields:
                 value = values.get(spec.name)
                 if spec.type == "unit" and value:

@@ -78,8 +78,7 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise DomainError("unsupported_file", "只支持 .csv 和 .xlsx 文件", 422, "file")
     if not table:
         raise DomainError("empty_file", "文件为空", 422, "file")
-    header = [_HEADER_ALIASES.get(str(h).strip() if h is not None else "", None)
-              for h in table[0]]
+    header = [_HEADER_ALIASES.get(str(h).strip() if h is not None else "") for h in table[0]]
     unknown = [str(h) for h, key in zip(table[0], header, strict=True) if key is None and h]
     if unknown:
         raise DomainError("unknown_columns", "不认识的列：" + "、".join(unknown), 422, "file")
@@ -112,8 +111,9 @@ def _received_at(value: Any, now: datetime) -> datetime:
         try:
             moment = datetime.fromisoformat(str(value).strip().replace("/", "-"))
         except ValueError:
-            raise DomainError("invalid_value", "受理时间格式应为 2023-06-01 09:30", 422,
-                              "received_at") from None
+            raise DomainError(
+                "invalid_value", "受理时间格式应为 2023-06-01 09:30", 422, "received_at"
+            ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=LOCAL_TZ)
     if moment > now:
@@ -121,8 +121,13 @@ def _received_at(value: Any, now: datetime) -> datetime:
     return moment
 
 
-def import_work_orders(session: Session, ctx: ActionContext, path: Path, source: str,
-                       progress: Callable[[int], None] | None = None) -> ImportReport:
+def import_work_orders(
+    session: Session,
+    ctx: ActionContext,
+    path: Path,
+    source: str,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
     case_type_or_error(ctx.platform, "hotline")
     labels = _label_lookup(ctx.platform.types)
     report = ImportReport()
@@ -130,9 +135,15 @@ def import_work_orders(session: Session, ctx: ActionContext, path: Path, source:
     ids = [str(r.get("external_id") or "").strip() for _, r in rows]
     existing = set()
     for chunk in range(0, len(ids), 500):
-        existing |= set(session.scalars(select(Case.external_id).where(
-            Case.region_code == ctx.actor.region_code, Case.external_source == source,
-            Case.external_id.in_(ids[chunk:chunk + 500]))))
+        existing |= set(
+            session.scalars(
+                select(Case.external_id).where(
+                    Case.region_code == ctx.actor.region_code,
+                    Case.external_source == source,
+                    Case.external_id.in_(ids[chunk : chunk + 500]),
+                )
+            )
+        )
     seen: set[str] = set()
     # The batch is all or nothing whatever the caller then does with its transaction.
     batch = session.begin_nested()
@@ -156,14 +167,12 @@ def import_work_orders(session: Session, ctx: ActionContext, path: Path, source:
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
             value = value.strip() if isinstance(value, str) else value
-            fields[key] = labels.get(key, {}).get(value, value) if isinstance(value, str) \
-                else value
+            fields[key] = labels.get(key, {}).get(value, value) if isinstance(value, str) else value
         try:
             at = _received_at(fields.pop("received_at", None), ctx.now)
             row_ctx = ActionContext(ctx.platform, ctx.actor, at)
             with session.begin_nested():
-                create_case(session, row_ctx, "hotline", fields, "register", source,
-                            external_id)
+                create_case(session, row_ctx, "hotline", fields, "register", source, external_id)
             report.created += 1
         except DomainError as exc:
             problems = exc.problems or []

@@ -28,8 +28,9 @@ def hash_password(password: str) -> str:
 
 def load_org_into(session: Session, spec: OrgSpec) -> OrgLoadResult:
     result = OrgLoadResult()
-    existing = {u.code: u for u in session.scalars(
-        select(Unit).where(Unit.region_code == spec.region_code))}
+    existing = {
+        u.code: u for u in session.scalars(select(Unit).where(Unit.region_code == spec.region_code))
+    }
     for unit_spec in spec.units:  # parents come first
         parent = existing.get(unit_spec.parent_code) if unit_spec.parent_code else None
         row = existing.get(unit_spec.code)
@@ -55,8 +56,9 @@ def load_org_into(session: Session, spec: OrgSpec) -> OrgLoadResult:
     for user_spec in spec.users:
         user = users.get(user_spec.username)
         if user is None:
-            user = User(username=user_spec.username,
-                        password_hash=hash_password(user_spec.password))
+            user = User(
+                username=user_spec.username, password_hash=hash_password(user_spec.password)
+            )
             session.add(user)
             result.users_created += 1
         else:

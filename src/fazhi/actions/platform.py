@@ -34,15 +34,21 @@ class Platform:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
-    def create(cls, settings: Settings | None = None,
-               clock: Callable[[], datetime] | None = None) -> Platform:
+    def create(
+        cls, settings: Settings | None = None, clock: Callable[[], datetime] | None = None
+    ) -> Platform:
         settings = settings or Settings()
         engine = make_engine(settings.database_url)
         if clock is None and settings.fixed_now is not None:
             fixed = settings.fixed_now.astimezone(UTC)
             clock = lambda: fixed  # noqa: E731
-        return cls(settings=settings, engine=engine, sessions=session_factory(engine),
-                   types=default_case_types(), clock=clock or system_clock)
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessions=session_factory(engine),
+            types=default_case_types(),
+            clock=clock or system_clock,
+        )
 
     @property
     def region_code(self) -> str:
@@ -63,9 +69,12 @@ class Platform:
                 days = session.scalars(select(CalendarDay)).all()
                 years = session.scalars(select(CalendarYear.year)).all()
                 self._calendar = WorkCalendar(
-                    overrides=[DayOverride(d.day, d.kind, d.name)  # type: ignore[arg-type]
-                               for d in days],
-                    override_years=years)
+                    overrides=[
+                        DayOverride(d.day, d.kind, d.name)  # type: ignore[arg-type]
+                        for d in days
+                    ],
+                    override_years=years,
+                )
         return self._calendar
 
     def forget_units(self) -> None:

@@ -24,8 +24,14 @@ DESCRIPTION = """法治政府建设运行平台（Fazhi）接口。
 
 def create_app(platform: Platform | None = None) -> FastAPI:
     platform = platform or Platform.create()
-    app = FastAPI(title="Fazhi 法治", version=__version__, description=DESCRIPTION,
-                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+    app = FastAPI(
+        title="Fazhi 法治",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
     app.state.platform = platform
     errors.install(app)
     for module in (auth_routes, case_routes, meta_routes, calendar_routes):
@@ -38,10 +44,12 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
         return get_swagger_ui_html(
-            openapi_url="/openapi.json", title="Fazhi 法治 — 接口文档",
+            openapi_url="/openapi.json",
+            title="Fazhi 法治 — 接口文档",
             swagger_js_url="/static/swagger/swagger-ui-bundle.js",
             swagger_css_url="/static/swagger/swagger-ui.css",
-            swagger_favicon_url="/static/swagger/favicon-32x32.png")
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:

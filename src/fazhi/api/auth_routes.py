@@ -19,13 +19,22 @@ router = APIRouter(prefix="/api/v1", tags=["认证"])
 
 
 def actor_json(actor: Actor) -> dict[str, Any]:
-    return {"id": actor.user_id, "username": actor.username, "name": actor.name,
-            "role": actor.role, "role_label": ROLE_LABELS.get(actor.role, actor.role),
-            "unit": actor.unit.brief(), "region_code": actor.region_code}
+    return {
+        "id": actor.user_id,
+        "username": actor.username,
+        "name": actor.name,
+        "role": actor.role,
+        "role_label": ROLE_LABELS.get(actor.role, actor.role),
+        "unit": actor.unit.brief(),
+        "region_code": actor.region_code,
+    }
 
 
-@router.post("/auth/token", summary="登录，换取访问令牌",
-             description="JSON `{username, password}` 或表单（OAuth2 password 流程）。")
+@router.post(
+    "/auth/token",
+    summary="登录，换取访问令牌",
+    description="JSON `{username, password}` 或表单（OAuth2 password 流程）。",
+)
 async def token(request: Request) -> JSONResponse:
     content_type = request.headers.get("content-type", "")
     credentials: dict[str, Any]
@@ -47,9 +56,14 @@ async def token(request: Request) -> JSONResponse:
     platform = platform_of(request)
     with transaction(platform.sessions) as session:
         issued = login(session, platform, username.strip(), password, platform.now())
-    return JSONResponse({"access_token": issued.token, "token_type": "bearer",
-                         "expires_at": local_iso(issued.expires_at),
-                         "user": actor_json(issued.actor)})
+    return JSONResponse(
+        {
+            "access_token": issued.token,
+            "token_type": "bearer",
+            "expires_at": local_iso(issued.expires_at),
+            "user": actor_json(issued.actor),
+        }
+    )
 
 
 @router.post("/auth/logout", summary="退出登录（令牌立即失效）")

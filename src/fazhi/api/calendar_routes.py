@@ -26,8 +26,11 @@ def _out_of_range() -> DomainError:
 
 
 @router.get("/add-workdays", summary="N个工作日后的到期日（当日不计）")
-def add_workdays(request: Request, date_: Annotated[date, Query(alias="date")],
-                 n: Annotated[int, Query(ge=1, le=1000)]) -> dict[str, Any]:
+def add_workdays(
+    request: Request,
+    date_: Annotated[date, Query(alias="date")],
+    n: Annotated[int, Query(ge=1, le=1000)],
+) -> dict[str, Any]:
     with work(request) as w:
         try:
             due = w.platform.calendar().add_workdays(date_, n)
@@ -39,8 +42,11 @@ def add_workdays(request: Request, date_: Annotated[date, Query(alias="date")],
 
 
 @router.get("/add-days", summary="N个自然日后的到期日（末日遇节假日顺延）")
-def add_days(request: Request, date_: Annotated[date, Query(alias="date")],
-             n: Annotated[int, Query(ge=0, le=3650)]) -> dict[str, Any]:
+def add_days(
+    request: Request,
+    date_: Annotated[date, Query(alias="date")],
+    n: Annotated[int, Query(ge=0, le=3650)],
+) -> dict[str, Any]:
     with work(request) as w:
         try:
             due = w.platform.calendar().add_calendar_days(date_, n)
@@ -56,8 +62,10 @@ def days(request: Request) -> dict[str, Any]:
     with work(request) as w:
         return {
             "known_years": sorted(w.platform.calendar().known_years()),
-            "overrides": [{"date": d.day.isoformat(), "kind": d.kind, "name": d.name,
-                           "source": d.source} for d in list_overrides(w.session)],
+            "overrides": [
+                {"date": d.day.isoformat(), "kind": d.kind, "name": d.name, "source": d.source}
+                for d in list_overrides(w.session)
+            ],
         }
 
 
@@ -101,13 +109,22 @@ def import_notice(request: Request, body: NoticeBody) -> dict[str, Any]:
             raise DomainError(exc.code, str(exc), 422, "text") from None
         saved = 0
         if body.save:
-            saved = save_arrangement(w.session, arrangement,
-                                     f"{arrangement.year}年节假日安排通知（{w.actor.username}导入）",
-                                     w.ctx.now)
+            saved = save_arrangement(
+                w.session,
+                arrangement,
+                f"{arrangement.year}年节假日安排通知（{w.actor.username}导入）",
+                w.ctx.now,
+            )
     if body.save:
         w.platform.forget_calendar()
-    return {"year": arrangement.year, "summary": arrangement.summary_lines(),
-            "holidays": [{"name": h.name, "first": h.first.isoformat(),
-                          "last": h.last.isoformat()} for h in arrangement.holidays],
-            "workdays": [{"date": d.isoformat(), "name": n} for d, n in arrangement.workdays],
-            "saved": body.save, "days_saved": saved}
+    return {
+        "year": arrangement.year,
+        "summary": arrangement.summary_lines(),
+        "holidays": [
+            {"name": h.name, "first": h.first.isoformat(), "last": h.last.isoformat()}
+            for h in arrangement.holidays
+        ],
+        "workdays": [{"date": d.isoformat(), "name": n} for d, n in arrangement.workdays],
+        "saved": body.save,
+        "days_saved": saved,
+    }

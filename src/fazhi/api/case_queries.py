@@ -40,8 +40,9 @@ class CaseFilter:
     sort: str = "-created_at"
 
 
-def filtered(actor: Actor, f: CaseFilter, directory: UnitDirectory, now: datetime
-             ) -> Select[tuple[Case]]:
+def filtered(
+    actor: Actor, f: CaseFilter, directory: UnitDirectory, now: datetime
+) -> Select[tuple[Case]]:
     stmt = select(Case).where(visible_clause(actor))
     if f.type:
         stmt = stmt.where(Case.type == f.type)
@@ -80,21 +81,34 @@ def filtered(actor: Actor, f: CaseFilter, directory: UnitDirectory, now: datetim
     return stmt
 
 
-def list_cases(session: Session, actor: Actor, f: CaseFilter, directory: UnitDirectory,
-               now: datetime, page: int, page_size: int) -> tuple[list[Case], int, bool]:
+def list_cases(
+    session: Session,
+    actor: Actor,
+    f: CaseFilter,
+    directory: UnitDirectory,
+    now: datetime,
+    page: int,
+    page_size: int,
+) -> tuple[list[Case], int, bool]:
     if f.sort not in SORTS:
         raise DomainError("invalid_sort", "排序只能是：" + "、".join(SORTS), 422, "sort")
     stmt = filtered(actor, f, directory, now)
-    rows = list(session.scalars(stmt.order_by(*SORTS[f.sort])
-                                .offset((page - 1) * page_size).limit(page_size)))
+    rows = list(
+        session.scalars(
+            stmt.order_by(*SORTS[f.sort]).offset((page - 1) * page_size).limit(page_size)
+        )
+    )
     capped = select(func.count()).select_from(
-        stmt.with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery())
+        stmt.with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery()
+    )
     total = int(session.scalar(capped) or 0)
     return rows, min(total, COUNT_CAP), total > COUNT_CAP
 
 
 def summary_counts(session: Session, actor: Actor) -> dict[str, Any]:
-    rows = session.execute(select(Case.type, Case.state, func.count())
-                           .where(visible_clause(actor), Case.terminal.is_(False))
-                           .group_by(Case.type, Case.state)).all()
+    rows = session.execute(
+        select(Case.type, Case.state, func.count())
+        .where(visible_clause(actor), Case.terminal.is_(False))
+        .group_by(Case.type, Case.state)
+    ).all()
     return {f"{t}:{s}": n for t, s, n in rows}

@@ -30,12 +30,17 @@ from fazhi.store.models import Case, CaseUnit, Clock, Document, DocumentBlob, Ev
 
 router = APIRouter(prefix="/api/v1", tags=["案件"])
 ALLOWED_UPLOADS = {
-    "application/pdf", "image/jpeg", "image/png", "image/webp",
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    "image/webp",
     "application/msword",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.ms-excel",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "text/plain", "audio/mpeg", "audio/wav",
+    "text/plain",
+    "audio/mpeg",
+    "audio/wav",
 }
 
 
@@ -52,10 +57,14 @@ class ActionRequest(BaseModel):
     version: int | None = Field(None, description="读到的版本号；与当前不符返回 409")
 
 
-_CLOCKS_OF_CASE = select(Clock.__table__).where(Clock.case_id == bindparam("case_id")) \
+_CLOCKS_OF_CASE = (
+    select(Clock.__table__)
+    .where(Clock.case_id == bindparam("case_id"))
     .order_by(Clock.started_at, Clock.id)
-_ASSISTING = select(CaseUnit.unit_id).where(CaseUnit.case_id == bindparam("case_id"),
-                                            CaseUnit.role == "assisting")
+)
+_ASSISTING = select(CaseUnit.unit_id).where(
+    CaseUnit.case_id == bindparam("case_id"), CaseUnit.role == "assisting"
+)
 
 
 def full_case(w: Work, case: Case, reveal: bool = False) -> dict[str, Any]:
@@ -64,8 +73,17 @@ def full_case(w: Work, case: Case, reveal: bool = False) -> dict[str, Any]:
     key = {"case_id": case.id}
     clocks = list(conn.execute(_CLOCKS_OF_CASE, key))
     assisting = list(conn.execute(_ASSISTING, key).scalars())
-    return present_case(case, case_type, w.actor, w.ctx.directory, w.platform.calendar(),
-                        w.ctx.now, clocks, assisting, reveal)
+    return present_case(
+        case,
+        case_type,
+        w.actor,
+        w.ctx.directory,
+        w.platform.calendar(),
+        w.ctx.now,
+        clocks,
+        assisting,
+        reveal,
+    )
 
 
 @router.post("/cases", status_code=201, summary="新建案件（如12345工单受理登记）")
@@ -73,18 +91,28 @@ def create(request: Request, body: CaseCreate) -> JSONResponse:
     with work(request) as w:
         if body.external_id:
             if not body.external_source:
-                raise DomainError("required", "提供外部编号时须注明来源平台", 422,
-                                  "external_source")
-            existing = w.session.scalar(select(Case).where(
-                Case.region_code == w.actor.region_code,
-                Case.external_source == body.external_source,
-                Case.external_id == body.external_id))
+                raise DomainError(
+                    "required", "提供外部编号时须注明来源平台", 422, "external_source"
+                )
+            existing = w.session.scalar(
+                select(Case).where(
+                    Case.region_code == w.actor.region_code,
+                    Case.external_source == body.external_source,
+                    Case.external_id == body.external_id,
+                )
+            )
             if existing is not None:
                 load_visible_case(w.session, w.actor, existing.id)
-                return JSONResponse({**full_case(w, existing), "created": False},
-                                    status_code=200)
-        case = create_case(w.session, w.ctx, body.type, body.fields, body.action,
-                           body.external_source, body.external_id)
+                return JSONResponse({**full_case(w, existing), "created": False}, status_code=200)
+        case = create_case(
+            w.session,
+            w.ctx,
+            body.type,
+            body.fields,
+            body.action,
+            body.external_source,
+            body.external_id,
+        )
         return JSONResponse({**full_case(w, case), "created": True}, status_code=201)
 
 
@@ -105,20 +133,44 @@ def list_(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> dict[str, Any]:
-    for value, name in ((due_before, "due_before"), (created_from, "created_from"),
-                        (created_to, "created_to")):
+    for value, name in (
+        (due_before, "due_before"),
+        (created_from, "created_from"),
+        (created_to, "created_to"),
+    ):
         if value is not None and value.tzinfo is None:
             raise DomainError("invalid_value", f"{name} 需要带时区（如 +08:00）", 422, name)
     with work(request) as w:
-        f = CaseFilter(type, state, unit, category, overdue, open, due_before, created_from,
-                       created_to, q, sort)
-        rows, total, capped = list_cases(w.session, w.actor, f, w.ctx.directory, w.ctx.now,
-                                         page, page_size)
+        f = CaseFilter(
+            type,
+            state,
+            unit,
+            category,
+            overdue,
+            open,
+            due_before,
+            created_from,
+            created_to,
+            q,
+            sort,
+        )
+        rows, total, capped = list_cases(
+            w.session, w.actor, f, w.ctx.directory, w.ctx.now, page, page_size
+        )
         calendar = w.platform.calendar()
-        items = [present_case_brief(c, w.platform.types.get(c.type), w.actor,
-                                    w.ctx.directory, calendar, w.ctx.now) for c in rows]
-        return {"items": items, "page": page, "page_size": page_size, "total": total,
-                "total_capped": capped}
+        items = [
+            present_case_brief(
+                c, w.platform.types.get(c.type), w.actor, w.ctx.directory, calendar, w.ctx.now
+            )
+            for c in rows
+        ]
+        return {
+            "items": items,
+            "page": page,
+            "page_size": page_size,
+            "total": total,
+            "total_capped": capped,
+        }
 
 
 @router.get("/cases/{case_id}", summary="案件详情")
@@ -147,13 +199,25 @@ def actions(request: Request, case_id: int) -> dict[str, Any]:
                 continue
             reasons = refusals(case_type, spec, snap, w.actor, w.ctx.now)
             if reasons and reasons[0].code in {"guard_failed", "document_missing"}:
-                blocked.append({"name": spec.name, "label": spec.label,
-                                "reasons": [r.message for r in reasons]})
+                blocked.append(
+                    {
+                        "name": spec.name,
+                        "label": spec.label,
+                        "reasons": [r.message for r in reasons],
+                    }
+                )
         return {
             "version": case.version,
-            "actions": [{"name": a.name, "label": a.label, "help": a.help,
-                         "to": a.to, "inputs": [i.describe() for i in a.inputs]}
-                        for a in allowed],
+            "actions": [
+                {
+                    "name": a.name,
+                    "label": a.label,
+                    "help": a.help,
+                    "to": a.to,
+                    "inputs": [i.describe() for i in a.inputs],
+                }
+                for a in allowed
+            ],
             "blocked": blocked,
         }
 
@@ -163,8 +227,7 @@ def events(request: Request, case_id: int) -> dict[str, Any]:
     with work(request) as w:
         case = load_visible_case(w.session, w.actor, case_id)
         case_type = w.platform.types.get(case.type)
-        rows = w.session.scalars(select(Event).where(Event.case_id == case.id)
-                                 .order_by(Event.seq))
+        rows = w.session.scalars(select(Event).where(Event.case_id == case.id).order_by(Event.seq))
         return {"items": [present_event(e, case_type, w.actor) for e in rows]}
 
 
@@ -182,39 +245,79 @@ def reveal(request: Request, case_id: int) -> dict[str, Any]:
         return full_case(w, case, reveal=True)
 
 
-def _attach(w: Work, ctx: ActionContext, case: Case, kind: str, filename: str,
-            content_type: str, data: bytes) -> Document:
+def _attach(
+    w: Work,
+    ctx: ActionContext,
+    case: Case,
+    kind: str,
+    filename: str,
+    content_type: str,
+    data: bytes,
+) -> Document:
     case_type = case_type_or_error(w.platform, case.type)
     if kind not in {d.name for d in case_type.documents}:
-        raise DomainError("unknown_document_kind",
-                          "材料类别只能是：" + "、".join(f"{d.name}（{d.label}）"
-                                                   for d in case_type.documents), 422, "kind")
+        raise DomainError(
+            "unknown_document_kind",
+            "材料类别只能是：" + "、".join(f"{d.name}（{d.label}）" for d in case_type.documents),
+            422,
+            "kind",
+        )
     if case.terminal:
         raise DomainError("invalid_state", "案件已办结，不能再上传材料", 409)
     digest = hashlib.sha256(data).hexdigest()
     if w.session.get(DocumentBlob, digest) is None:
         w.session.add(DocumentBlob(sha256=digest, data=data))
-    document = Document(case_id=case.id, kind=kind, filename=filename[:255],
-                        content_type=content_type, size=len(data), sha256=digest,
-                        uploaded_by=ctx.actor.user_id, uploaded_at=ctx.now)
+    document = Document(
+        case_id=case.id,
+        kind=kind,
+        filename=filename[:255],
+        content_type=content_type,
+        size=len(data),
+        sha256=digest,
+        uploaded_by=ctx.actor.user_id,
+        uploaded_at=ctx.now,
+    )
     w.session.add(document)
     w.session.flush()
-    record_access_event(w.session, ctx, case, "attach_document", {
-        "document": {"id": document.id, "kind": kind, "filename": document.filename,
-                     "size": len(data), "sha256": digest}})
+    record_access_event(
+        w.session,
+        ctx,
+        case,
+        "attach_document",
+        {
+            "document": {
+                "id": document.id,
+                "kind": kind,
+                "filename": document.filename,
+                "size": len(data),
+                "sha256": digest,
+            }
+        },
+    )
     return document
 
 
 def document_json(d: Document) -> dict[str, Any]:
     from fazhi.api.presenters import local_iso
 
-    return {"id": d.id, "kind": d.kind, "filename": d.filename, "content_type": d.content_type,
-            "size": d.size, "sha256": d.sha256, "uploaded_at": local_iso(d.uploaded_at)}
+    return {
+        "id": d.id,
+        "kind": d.kind,
+        "filename": d.filename,
+        "content_type": d.content_type,
+        "size": d.size,
+        "sha256": d.sha256,
+        "uploaded_at": local_iso(d.uploaded_at),
+    }
 
 
 @router.post("/cases/{case_id}/documents", status_code=201, summary="上传材料")
-def upload(request: Request, case_id: int, kind: Annotated[str, Form()],
-           file: Annotated[UploadFile, File()]) -> dict[str, Any]:
+def upload(
+    request: Request,
+    case_id: int,
+    kind: Annotated[str, Form()],
+    file: Annotated[UploadFile, File()],
+) -> dict[str, Any]:
     with work(request) as w:
         case = load_visible_case(w.session, w.actor, case_id)
         if w.actor.role not in {"operator", "dispatcher", "unit_handler", "unit_leader"}:
@@ -222,14 +325,17 @@ def upload(request: Request, case_id: int, kind: Annotated[str, Form()],
         limit = w.platform.settings.max_upload_bytes
         data = file.file.read(limit + 1)
         if len(data) > limit:
-            raise DomainError("too_large", f"文件不能超过 {limit // (1024 * 1024)} MB", 413,
-                              "file")
+            raise DomainError("too_large", f"文件不能超过 {limit // (1024 * 1024)} MB", 413, "file")
         if not data:
             raise DomainError("empty_file", "文件为空", 422, "file")
         content_type = (file.content_type or "").split(";")[0]
         if content_type not in ALLOWED_UPLOADS:
-            raise DomainError("unsupported_media_type",
-                              "只能上传 PDF、图片、Word、Excel、文本或录音文件", 415, "file")
+            raise DomainError(
+                "unsupported_media_type",
+                "只能上传 PDF、图片、Word、Excel、文本或录音文件",
+                415,
+                "file",
+            )
         document = _attach(w, w.ctx, case, kind, file.filename or "file", content_type, data)
         return document_json(document)
 
@@ -238,8 +344,9 @@ def upload(request: Request, case_id: int, kind: Annotated[str, Form()],
 def documents(request: Request, case_id: int) -> dict[str, Any]:
     with work(request) as w:
         case = load_visible_case(w.session, w.actor, case_id)
-        rows = w.session.scalars(select(Document).where(Document.case_id == case.id)
-                                 .order_by(Document.id))
+        rows = w.session.scalars(
+            select(Document).where(Document.case_id == case.id).order_by(Document.id)
+        )
         return {"items": [document_json(d) for d in rows]}
 
 
@@ -254,5 +361,10 @@ def download(request: Request, case_id: int, document_id: int) -> Response:
         data = blob.data if blob else b""
         from urllib.parse import quote
 
-        return Response(data, media_type=document.content_type, headers={
-            "content-disposition": f"attachment; filename*=UTF-8''{quote(document.filename)}"})
+        return Response(
+            data,
+            media_type=document.content_type,
+            headers={
+                "content-disposition": f"attachment; filename*=UTF-8''{quote(document.filename)}"
+            },
+        )

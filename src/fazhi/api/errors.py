@@ -45,8 +45,9 @@ _PYDANTIC_MESSAGES = {
 }
 
 
-def error_body(code: str, message: str, field: str | None = None,
-               problems: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, message: str, field: str | None = None, problems: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     body: dict[str, Any] = {"code": code, "message": message}
     if field:
         body["field"] = field
@@ -58,10 +59,14 @@ def error_body(code: str, message: str, field: str | None = None,
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
-        problems = [{"code": p.code, "message": p.message, "field": p.field}
-                    for p in exc.problems] if len(exc.problems) > 1 else None
-        return JSONResponse(error_body(exc.code, exc.message, exc.field, problems),
-                            status_code=exc.status)
+        problems = (
+            [{"code": p.code, "message": p.message, "field": p.field} for p in exc.problems]
+            if len(exc.problems) > 1
+            else None
+        )
+        return JSONResponse(
+            error_body(exc.code, exc.message, exc.field, problems), status_code=exc.status
+        )
 
     @app.exception_handler(CalendarYearUnknown)
     async def calendar_error(_: Request, exc: CalendarYearUnknown) -> JSONResponse:
@@ -74,10 +79,18 @@ def install(app: FastAPI) -> None:
             loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
             where = ".".join(loc)
             text = _PYDANTIC_MESSAGES.get(err.get("type", ""), "取值不正确")
-            problems.append({"code": "invalid_value", "field": where or None,
-                             "message": f"{where}：{text}" if where else text})
-        code = "invalid_json" if any(e.get("type") == "json_invalid" for e in exc.errors()) \
+            problems.append(
+                {
+                    "code": "invalid_value",
+                    "field": where or None,
+                    "message": f"{where}：{text}" if where else text,
+                }
+            )
+        code = (
+            "invalid_json"
+            if any(e.get("type") == "json_invalid" for e in exc.errors())
             else "invalid_request"
+        )
         message = "；".join(p["message"] for p in problems) or "请求参数不正确"
         first = problems[0]["field"] if problems else None
         return JSONResponse(error_body(code, message, first, problems), status_code=422)
@@ -87,11 +100,15 @@ def install(app: FastAPI) -> None:
         code, message = _HTTP_MESSAGES.get(exc.status_code, ("http_error", "请求失败"))
         if isinstance(exc.detail, dict):
             code, message = exc.detail.get("code", code), exc.detail.get("message", message)
-        return JSONResponse(error_body(code, message), status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        return JSONResponse(
+            error_body(code, message),
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
-        return JSONResponse(error_body("internal_error", "服务器内部错误，请联系管理员"),
-                            status_code=500)
+        return JSONResponse(
+            error_body("internal_error", "服务器内部错误，请联系管理员"), status_code=500
+        )

@@ -41,16 +41,22 @@ def sees_whole(actor: Actor) -> bool:
     return actor.role in SEES_PERSONAL_DATA
 
 
-def present_fields(case_type: CaseType, fields: dict[str, Any], actor: Actor,
-                   reveal: bool = False) -> dict[str, Any]:
+def present_fields(
+    case_type: CaseType, fields: dict[str, Any], actor: Actor, reveal: bool = False
+) -> dict[str, Any]:
     if reveal or sees_whole(actor):
         return dict(fields)
     return mask_fields(fields, case_type.personal_fields)
 
 
-def present_case_brief(case: Case, case_type: CaseType | None, actor: Actor,
-                       directory: UnitDirectory, calendar: WorkCalendar,
-                       now: datetime) -> dict[str, Any]:
+def present_case_brief(
+    case: Case,
+    case_type: CaseType | None,
+    actor: Actor,
+    directory: UnitDirectory,
+    calendar: WorkCalendar,
+    now: datetime,
+) -> dict[str, Any]:
     lead = directory.by_id.get(case.lead_unit_id) if case.lead_unit_id else None
     status = None if case.terminal else due_status(case.due_at, now, calendar)
     return {
@@ -78,36 +84,54 @@ def present_case_brief(case: Case, case_type: CaseType | None, actor: Actor,
 def present_clock(clock: Any, now: datetime, calendar: WorkCalendar) -> dict[str, Any]:
     running = clock.stopped_at is None
     return {
-        "name": clock.name, "label": clock.label, "basis": clock.basis, "limit": clock.limit,
-        "started_at": local_iso(clock.started_at), "due_at": local_iso(clock.due_at),
-        "stopped_at": local_iso(clock.stopped_at), "extended": clock.extended,
+        "name": clock.name,
+        "label": clock.label,
+        "basis": clock.basis,
+        "limit": clock.limit,
+        "started_at": local_iso(clock.started_at),
+        "due_at": local_iso(clock.due_at),
+        "stopped_at": local_iso(clock.stopped_at),
+        "extended": clock.extended,
         "running": running,
-        "status": due_status(clock.due_at, now, calendar) if running else
-        ("met" if clock.stopped_at and clock.stopped_at <= clock.due_at else "missed"),
+        "status": due_status(clock.due_at, now, calendar)
+        if running
+        else ("met" if clock.stopped_at and clock.stopped_at <= clock.due_at else "missed"),
         "workdays_left": workdays_left(clock.due_at, now, calendar) if running else None,
     }
 
 
-def present_case(case: Case, case_type: CaseType, actor: Actor, directory: UnitDirectory,
-                 calendar: WorkCalendar, now: datetime, clocks: list[Any],
-                 assisting: list[int], reveal: bool = False) -> dict[str, Any]:
+def present_case(
+    case: Case,
+    case_type: CaseType,
+    actor: Actor,
+    directory: UnitDirectory,
+    calendar: WorkCalendar,
+    now: datetime,
+    clocks: list[Any],
+    assisting: list[int],
+    reveal: bool = False,
+) -> dict[str, Any]:
     out = present_case_brief(case, case_type, actor, directory, calendar, now)
     grid = directory.by_id.get(case.grid_id) if case.grid_id else None
     street = directory.street_of(grid) if grid else None
-    out.update({
-        "fields": present_fields(case_type, case.fields, actor, reveal),
-        "personal_data_masked": not (reveal or sees_whole(actor)) and any(
-            case.fields.get(k) for k in case_type.personal_fields),
-        "assisting_units": [directory.by_id[u].brief() for u in assisting
-                            if u in directory.by_id],
-        "grid": grid.brief() if grid else None,
-        "street": street.brief() if street else None,
-        "marks": case.marks or [],
-        "open_to_units": case.open_to_units,
-        "clocks": [present_clock(c, now, calendar) for c in clocks],
-        "external": {"source": case.external_source, "id": case.external_id}
-        if case.external_id else None,
-    })
+    out.update(
+        {
+            "fields": present_fields(case_type, case.fields, actor, reveal),
+            "personal_data_masked": not (reveal or sees_whole(actor))
+            and any(case.fields.get(k) for k in case_type.personal_fields),
+            "assisting_units": [
+                directory.by_id[u].brief() for u in assisting if u in directory.by_id
+            ],
+            "grid": grid.brief() if grid else None,
+            "street": street.brief() if street else None,
+            "marks": case.marks or [],
+            "open_to_units": case.open_to_units,
+            "clocks": [present_clock(c, now, calendar) for c in clocks],
+            "external": {"source": case.external_source, "id": case.external_id}
+            if case.external_id
+            else None,
+        }
+    )
     return out
 
 
@@ -121,15 +145,23 @@ def present_event(event: Event, case_type: CaseType | None, actor: Actor) -> dic
         if "changes" in payload:
             payload["changes"] = {
                 k: [mask_fields({k: v}, personal)[k] for v in pair]
-                for k, pair in payload["changes"].items()}
+                for k, pair in payload["changes"].items()
+            }
     action_spec = case_type.action(event.action) if case_type else None
     return {
-        "id": event.id, "seq": event.seq, "action": event.action,
-        "action_label": action_spec.label if action_spec else BUILTIN_LABELS.get(
-            event.action, event.action),
-        "at": local_iso(event.at), "actor": event.actor,
-        "from_state": event.from_state, "to_state": event.to_state,
-        "payload": payload, "hash": event.hash, "prev_hash": event.prev_hash,
+        "id": event.id,
+        "seq": event.seq,
+        "action": event.action,
+        "action_label": action_spec.label
+        if action_spec
+        else BUILTIN_LABELS.get(event.action, event.action),
+        "at": local_iso(event.at),
+        "actor": event.actor,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "payload": payload,
+        "hash": event.hash,
+        "prev_hash": event.prev_hash,
     }
 
 

@@ -29,8 +29,7 @@ class CalendarYearUnknown(Exception):
     def __init__(self, year: int) -> None:
         self.year = year
         self.message = (
-            f"没有{year}年的节假日安排，无法计算期限；"
-            f"请先导入国务院办公厅{year}年节假日安排通知"
+            f"没有{year}年的节假日安排，无法计算期限；请先导入国务院办公厅{year}年节假日安排通知"
         )
         super().__init__(self.message)
 

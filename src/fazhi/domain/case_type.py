@@ -13,10 +13,22 @@ from typing import Any
 
 from fazhi.domain.durations import Duration
 
-FIELD_TYPES = frozenset({
-    "string", "text", "enum", "int", "number", "bool", "date",
-    "phone", "id_number", "person_name", "unit", "unit_list",
-})
+FIELD_TYPES = frozenset(
+    {
+        "string",
+        "text",
+        "enum",
+        "int",
+        "number",
+        "bool",
+        "date",
+        "phone",
+        "id_number",
+        "person_name",
+        "unit",
+        "unit_list",
+    }
+)
 PERSONAL_KINDS = frozenset({"name", "phone", "id_number"})
 PARTIES = frozenset({"anyone", "lead_unit", "involved_unit", "open_to_units"})
 GUARD_OPS = frozenset({"eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "present", "absent"})
@@ -53,8 +65,12 @@ class FieldSpec:
         return str(value)
 
     def describe(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "type": self.type, "label": self.label,
-                               "required": self.required}
+        out: dict[str, Any] = {
+            "name": self.name,
+            "type": self.type,
+            "label": self.label,
+            "required": self.required,
+        }
         if self.choices:
             out["choices"] = [{"value": c, "label": lbl} for c, lbl in self.choices]
         for key in ("max_length", "min", "max"):
@@ -179,28 +195,28 @@ class CaseType:
     summary_fields: tuple[str, ...] = ()
     category_field: str | None = None
     description: str = ""
-    _by_name: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    _fields: dict[str, FieldSpec] = field(default_factory=dict, compare=False, repr=False)
+    _states: dict[str, StateSpec] = field(default_factory=dict, compare=False, repr=False)
+    _actions: dict[str, ActionSpec] = field(default_factory=dict, compare=False, repr=False)
+    _clocks: dict[str, ClockSpec] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._fields.update((f.name, f) for f in self.fields)
+        self._states.update((s.name, s) for s in self.states)
+        self._actions.update((a.name, a) for a in self.actions)
+        self._clocks.update((c.name, c) for c in self.clocks)
 
     def field(self, name: str) -> FieldSpec | None:
-        return self._lookup("field", name, self.fields)
+        return self._fields.get(name)
 
     def state(self, name: str) -> StateSpec | None:
-        return self._lookup("state", name, self.states)
+        return self._states.get(name)
 
     def action(self, name: str) -> ActionSpec | None:
-        return self._lookup("action", name, self.actions)
+        return self._actions.get(name)
 
     def clock(self, name: str) -> ClockSpec | None:
-        return self._lookup("clock", name, self.clocks)
-
-    def _lookup(self, kind: str, name: str, items: tuple[Any, ...]) -> Any:
-        key = f"{kind}:{name}"
-        if not self._by_name:
-            for group, seq in (("field", self.fields), ("state", self.states),
-                               ("action", self.actions), ("clock", self.clocks)):
-                for item in seq:
-                    self._by_name[f"{group}:{item.name}"] = item
-        return self._by_name.get(key)
+        return self._clocks.get(name)
 
     @property
     def create_actions(self) -> tuple[ActionSpec, ...]:
@@ -227,8 +243,13 @@ def _as_tuple(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-def _parse_field(name: str, raw: Any, where: str, problems: list[str],
-                 choice_sets: Mapping[str, tuple[tuple[str, str], ...]]) -> FieldSpec | None:
+def _parse_field(
+    name: str,
+    raw: Any,
+    where: str,
+    problems: list[str],
+    choice_sets: Mapping[str, tuple[tuple[str, str], ...]],
+) -> FieldSpec | None:
     if not isinstance(raw, dict):
         problems.append(f"{where}.{name}: 应为映射")
         return None
@@ -254,16 +275,28 @@ def _parse_field(name: str, raw: Any, where: str, problems: list[str],
         for k, v in (raw.get("required_if") or {}).items()
     )
     return FieldSpec(
-        name=name, type=ftype, label=str(raw.get("label", name)),
-        required=bool(raw.get("required", False)), choices=choices,
-        max_length=raw.get("max_length"), min=raw.get("min"), max=raw.get("max"),
-        personal=personal, internal=bool(raw.get("internal", False)), required_if=required_if,
-        default=raw.get("default"), help=str(raw.get("help", "")),
+        name=name,
+        type=ftype,
+        label=str(raw.get("label", name)),
+        required=bool(raw.get("required", False)),
+        choices=choices,
+        max_length=raw.get("max_length"),
+        min=raw.get("min"),
+        max=raw.get("max"),
+        personal=personal,
+        internal=bool(raw.get("internal", False)),
+        required_if=required_if,
+        default=raw.get("default"),
+        help=str(raw.get("help", "")),
     )
 
 
-def _parse_fields(raw: Any, where: str, problems: list[str],
-                  choice_sets: Mapping[str, tuple[tuple[str, str], ...]]) -> tuple[FieldSpec, ...]:
+def _parse_fields(
+    raw: Any,
+    where: str,
+    problems: list[str],
+    choice_sets: Mapping[str, tuple[tuple[str, str], ...]],
+) -> tuple[FieldSpec, ...]:
     out: list[FieldSpec] = []
     for name, spec in (raw or {}).items():
         parsed = _parse_field(str(name), spec, where, problems, choice_sets)
@@ -317,9 +350,11 @@ def _parse_effects(raw: Any) -> Effects:
     )
 
 
-def parse_case_type(raw: Mapping[str, Any], roles: frozenset[str],
-                    choice_sets: Mapping[str, tuple[tuple[str, str], ...]] | None = None
-                    ) -> CaseType:
+def parse_case_type(
+    raw: Mapping[str, Any],
+    roles: frozenset[str],
+    choice_sets: Mapping[str, tuple[tuple[str, str], ...]] | None = None,
+) -> CaseType:
     """Check a type file's content and build its spec; raise CaseTypeError listing every fault."""
     name = str(raw.get("type", "?"))
     problems: list[str] = []
@@ -331,8 +366,9 @@ def parse_case_type(raw: Mapping[str, Any], roles: frozenset[str],
     states: list[StateSpec] = []
     for sname, sraw in (raw.get("states") or {}).items():
         sraw = sraw or {}
-        states.append(StateSpec(str(sname), str(sraw.get("label", sname)),
-                                bool(sraw.get("terminal", False))))
+        states.append(
+            StateSpec(str(sname), str(sraw.get("label", sname)), bool(sraw.get("terminal", False)))
+        )
     state_names = {s.name for s in states}
     if not states:
         problems.append("没有定义状态 states")
@@ -370,7 +406,8 @@ def parse_case_type(raw: Mapping[str, Any], roles: frozenset[str],
             problems.append(f"{where}: 未知 party {party}")
         inputs = _parse_fields(araw.get("inputs"), f"{where}.inputs", problems, sets)
         guards = tuple(
-            parsed for i, raw_guard in enumerate(araw.get("guards") or [])
+            parsed
+            for i, raw_guard in enumerate(araw.get("guards") or [])
             if (parsed := _parse_guard(raw_guard, f"{where}.guards[{i}]", problems)) is not None
         )
         for guard in guards:
@@ -381,8 +418,11 @@ def parse_case_type(raw: Mapping[str, Any], roles: frozenset[str],
         for key, value in effects.set:
             if key not in field_names:
                 problems.append(f"{where}: effects.set 引用未知字段 {key}")
-            if isinstance(value, str) and value.startswith("input.") and \
-                    value[6:] not in input_names:
+            if (
+                isinstance(value, str)
+                and value.startswith("input.")
+                and value[6:] not in input_names
+            ):
                 problems.append(f"{where}: effects.set 引用未知输入 {value}")
         for key in (*effects.increment, *effects.clear):
             if key not in field_names:
@@ -399,12 +439,22 @@ def parse_case_type(raw: Mapping[str, Any], roles: frozenset[str],
             # ratings) only when the action declares them as its inputs.
             own = {i.name for i in inputs}
             inputs = tuple(f for f in fields if not f.internal and f.name not in own) + inputs
-        actions.append(ActionSpec(
-            name=str(aname), label=str(araw.get("label", aname)), from_states=from_states,
-            to=str(to) if to else None, roles=action_roles, party=party, inputs=inputs,
-            guards=guards, effects=effects, documents=docs, create=create,
-            help=str(araw.get("help", "")),
-        ))
+        actions.append(
+            ActionSpec(
+                name=str(aname),
+                label=str(araw.get("label", aname)),
+                from_states=from_states,
+                to=str(to) if to else None,
+                roles=action_roles,
+                party=party,
+                inputs=inputs,
+                guards=guards,
+                effects=effects,
+                documents=docs,
+                create=create,
+                help=str(araw.get("help", "")),
+            )
+        )
     action_names = {a.name for a in actions}
     if not any(a.create for a in actions):
         problems.append("没有创建动作（create: true）")
@@ -446,8 +496,9 @@ def parse_case_type(raw: Mapping[str, Any], roles: frozenset[str],
         extend = None
         if craw.get("extend"):
             ext = craw["extend"]
-            extend = ExtendRule(str(ext.get("action")), str(ext.get("input")),
-                                int(ext.get("max_total", 0)))
+            extend = ExtendRule(
+                str(ext.get("action")), str(ext.get("input")), int(ext.get("max_total", 0))
+            )
             act = next((a for a in actions if a.name == extend.action), None)
             if act is None:
                 problems.append(f"{where}: extend 引用未知动作 {extend.action}")
@@ -456,11 +507,19 @@ def parse_case_type(raw: Mapping[str, Any], roles: frozenset[str],
         if not craw.get("basis"):
             problems.append(f"{where}: 缺少法律或规则依据 basis")
         if limit:
-            clocks.append(ClockSpec(
-                name=str(cname), label=str(craw.get("label", cname)), basis=str(craw["basis"])
-                if craw.get("basis") else "", limit=limit, start=starts, stop=stops,
-                limit_on=tuple(limit_on), extend=extend, primary=bool(craw.get("primary", False)),
-            ))
+            clocks.append(
+                ClockSpec(
+                    name=str(cname),
+                    label=str(craw.get("label", cname)),
+                    basis=str(craw["basis"]) if craw.get("basis") else "",
+                    limit=limit,
+                    start=starts,
+                    stop=stops,
+                    limit_on=tuple(limit_on),
+                    extend=extend,
+                    primary=bool(craw.get("primary", False)),
+                )
+            )
 
     title_field = raw.get("title_field")
     if title_field and title_field not in field_names:
@@ -479,8 +538,16 @@ def parse_case_type(raw: Mapping[str, Any], roles: frozenset[str],
     if problems:
         raise CaseTypeError(name, problems)
     return CaseType(
-        name=name, label=str(raw.get("label", name)), number_prefix=prefix, fields=fields,
-        states=tuple(states), actions=tuple(actions), clocks=tuple(clocks),
-        documents=documents, title_field=title_field, summary_fields=summary,
-        category_field=category_field, description=str(raw.get("description", "")),
+        name=name,
+        label=str(raw.get("label", name)),
+        number_prefix=prefix,
+        fields=fields,
+        states=tuple(states),
+        actions=tuple(actions),
+        clocks=tuple(clocks),
+        documents=documents,
+        title_field=title_field,
+        summary_fields=summary,
+        category_field=category_field,
+        description=str(raw.get("description", "")),
     )

@@ -14,8 +14,7 @@ DueStatus = Literal["overdue", "due_soon", "on_track"]
 SOON_HOURS = timedelta(hours=4)
 
 
-def due_status(due_at: datetime | None, now: datetime, calendar: WorkCalendar
-               ) -> DueStatus | None:
+def due_status(due_at: datetime | None, now: datetime, calendar: WorkCalendar) -> DueStatus | None:
     if due_at is None:
         return None
     if now > due_at:

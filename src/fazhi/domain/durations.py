@@ -17,7 +17,11 @@ from fazhi.domain.calendar import WorkCalendar
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 Unit = Literal["min", "h", "wd", "cd", "mo"]
 UNIT_LABELS: dict[str, str] = {
-    "min": "分钟", "h": "小时", "wd": "个工作日", "cd": "日", "mo": "个月",
+    "min": "分钟",
+    "h": "小时",
+    "wd": "个工作日",
+    "cd": "日",
+    "mo": "个月",
 }
 _PATTERN = re.compile(r"^\s*(\d+)\s*(min|h|wd|cd|mo)\s*$")
 

@@ -33,8 +33,9 @@ class DomainError(Exception):
         first = problems[0]
         if len(problems) == 1:
             return cls(first.code, first.message, status, first.field, problems)
-        return cls("invalid_input", "；".join(p.message for p in problems), status, first.field,
-                   problems)
+        return cls(
+            "invalid_input", "；".join(p.message for p in problems), status, first.field, problems
+        )
 
 
 def not_found(what: str = "案件") -> DomainError:

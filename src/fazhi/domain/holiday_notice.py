@@ -54,8 +54,11 @@ class NoticeArrangement:
     def summary_lines(self) -> list[str]:
         lines = []
         for p in self.holidays:
-            span = (p.first.isoformat() if p.days == 1
-                    else f"{p.first.isoformat()} 至 {p.last.isoformat()}")
+            span = (
+                p.first.isoformat()
+                if p.days == 1
+                else f"{p.first.isoformat()} 至 {p.last.isoformat()}"
+            )
             line = f"{p.name}：{span} 放假（{p.days}天）"
             makeup = [d.isoformat() for d, name in self.workdays if name == p.name]
             if makeup:
@@ -155,14 +158,14 @@ def parse_notice(text: str) -> NoticeArrangement:
     for i, header in enumerate(headers):
         name = header.group(2)
         end = headers[i + 1].start() if i + 1 < len(headers) else len(flat)
-        body = flat[header.end():end]
+        body = flat[header.end() : end]
         m = _RANGE.search(body)
         if m is None:
             raise NoticeParseError(f"没有看懂「{name}」的放假日期：{body[:40]}")
         period = _parse_range(m, year, name)
-        rest = body[m.end():]
+        rest = body[m.end() :]
         # The stated total sits in the range's own sentence: "放假调休，共7天" / "放假1天".
-        total = _TOTAL.search(_SENTENCE_END.split(body[m.start():], maxsplit=1)[0])
+        total = _TOTAL.search(_SENTENCE_END.split(body[m.start() :], maxsplit=1)[0])
         if total is not None and int(total.group(1)) != period.days:
             raise NoticeParseError(
                 f"「{name}」写明共{total.group(1)}天，但 {period.first.isoformat()} 至 "

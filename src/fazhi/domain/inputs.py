@@ -12,15 +12,17 @@ from fazhi.domain.identity import id_number_valid, phone_valid
 from fazhi.domain.units import UnitRef
 
 UnitResolver = Callable[[Any], UnitRef | None]
-_TRUE = {True, "true", "1", 1, "yes", "on"}
-_FALSE = {False, "false", "0", 0, "no", "off", ""}
+_TRUE = {True, "true", "1", "yes", "on"}
+_FALSE = {False, "false", "0", "no", "off", ""}
 
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
-def normalise(spec: FieldSpec, value: Any, resolve_unit: UnitResolver) -> tuple[Any, Problem | None]:
+def normalise(
+    spec: FieldSpec, value: Any, resolve_unit: UnitResolver
+) -> tuple[Any, Problem | None]:
     """Return (clean value, None) or (None, problem)."""
     label = spec.label
 
@@ -31,6 +33,9 @@ def normalise(spec: FieldSpec, value: Any, resolve_unit: UnitResolver) -> tuple[
         if not isinstance(value, str | int) or isinstance(value, bool):
             return bad(f"{label}应为文本")
         text = str(value).strip()
+        if "\x00" in text:
+            # PostgreSQL cannot store NUL in text; no legitimate input contains one.
+            return bad(f"{label}含有不允许的控制字符")
         limit = spec.max_length or (4000 if spec.type == "text" else 200)
         if len(text) > limit:
             return bad(f"{label}不能超过{limit}个字符", "too_long")
@@ -92,16 +97,20 @@ def normalise(spec: FieldSpec, value: Any, resolve_unit: UnitResolver) -> tuple[
     return bad(f"{label}：不支持的字段类型 {spec.type}")
 
 
-def validate_inputs(specs: tuple[FieldSpec, ...], raw: Mapping[str, Any],
-                    context: Mapping[str, Any], resolve_unit: UnitResolver
-                    ) -> tuple[dict[str, Any], list[Problem]]:
+def validate_inputs(
+    specs: tuple[FieldSpec, ...],
+    raw: Mapping[str, Any],
+    context: Mapping[str, Any],
+    resolve_unit: UnitResolver,
+) -> tuple[dict[str, Any], list[Problem]]:
     """Check every input; collect every problem rather than stopping at the first.
 
     `context` is the case's current fields, so `required_if` can look at either.
     """
     known = {s.name for s in specs}
-    problems = [Problem("unknown_field", f"不认识的字段：{name}", name)
-                for name in raw if name not in known]
+    problems = [
+        Problem("unknown_field", f"不认识的字段：{name}", name) for name in raw if name not in known
+    ]
     clean: dict[str, Any] = {}
     for spec in specs:
         value = raw.get(spec.name)

@@ -13,8 +13,9 @@ GENESIS = "0" * 64
 
 def canonical(content: Mapping[str, Any]) -> bytes:
     """One byte form for the same content, whatever the database or dict order."""
-    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      default=str).encode()
+    return json.dumps(
+        content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    ).encode()
 
 
 def event_hash(prev_hash: str, content: Mapping[str, Any]) -> str:

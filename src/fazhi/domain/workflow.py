@@ -111,12 +111,17 @@ def _compare(op: str, actual: Any, expected: Any) -> bool:
     if op == "ne":
         return bool(actual != expected)
     if op == "in":
-        return actual in expected
+        return bool(actual in expected)
     if op == "not_in":
-        return actual not in expected
+        return bool(actual not in expected)
     number = actual if isinstance(actual, int | float) else 0
-    return {"lt": number < expected, "le": number <= expected,
-            "gt": number > expected, "ge": number >= expected}[op]
+    results: dict[str, bool] = {
+        "lt": number < expected,
+        "le": number <= expected,
+        "gt": number > expected,
+        "ge": number >= expected,
+    }
+    return results[op]
 
 
 def _guard_ok(guard: Guard, case: CaseSnapshot, now: datetime) -> bool:
@@ -131,8 +136,9 @@ def _guard_ok(guard: Guard, case: CaseSnapshot, now: datetime) -> bool:
     return guard.target not in kinds  # no_mark
 
 
-def refusals(case_type: CaseType, action: ActionSpec, case: CaseSnapshot, actor: Actor,
-             now: datetime) -> list[Problem]:
+def refusals(
+    case_type: CaseType, action: ActionSpec, case: CaseSnapshot, actor: Actor, now: datetime
+) -> list[Problem]:
     """Why `actor` may not take `action` now; empty when it may."""
     if actor.role not in action.roles:
         return [Problem("forbidden_role", f"当前角色无权执行「{action.label}」")]
@@ -140,13 +146,18 @@ def refusals(case_type: CaseType, action: ActionSpec, case: CaseSnapshot, actor:
         if case.state is not None:
             return [Problem("invalid_state", f"「{action.label}」只能用于新建")]
     elif case.state not in action.from_states:
-        return [Problem("invalid_state",
-                        f"案件处于「{case_type.state_label(case.state or '')}」状态，"
-                        f"不能执行「{action.label}」")]
+        return [
+            Problem(
+                "invalid_state",
+                f"案件处于「{case_type.state_label(case.state or '')}」状态，"
+                f"不能执行「{action.label}」",
+            )
+        ]
     if not _party_ok(action, case, actor):
         return [Problem("not_your_case", f"只有承办单位可以执行「{action.label}」")]
-    problems = [Problem("guard_failed", g.message) for g in action.guards
-                if not _guard_ok(g, case, now)]
+    problems = [
+        Problem("guard_failed", g.message) for g in action.guards if not _guard_ok(g, case, now)
+    ]
     missing = [d for d in action.documents if d not in case.document_kinds]
     for doc in missing:
         label = next((k.label for k in case_type.documents if k.name == doc), doc)
@@ -154,10 +165,14 @@ def refusals(case_type: CaseType, action: ActionSpec, case: CaseSnapshot, actor:
     return problems
 
 
-def available_actions(case_type: CaseType, case: CaseSnapshot, actor: Actor,
-                      now: datetime) -> list[ActionSpec]:
-    return [a for a in case_type.actions
-            if not a.create and not refusals(case_type, a, case, actor, now)]
+def available_actions(
+    case_type: CaseType, case: CaseSnapshot, actor: Actor, now: datetime
+) -> list[ActionSpec]:
+    return [
+        a
+        for a in case_type.actions
+        if not a.create and not refusals(case_type, a, case, actor, now)
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,21 +203,36 @@ def event_value(value: Any) -> Any:
     return value
 
 
-def _start_clock(spec: ClockSpec, action: str, fields: Mapping[str, Any], now: datetime,
-                 calendar: WorkCalendar) -> ClockRecord:
+def _start_clock(
+    spec: ClockSpec, action: str, fields: Mapping[str, Any], now: datetime, calendar: WorkCalendar
+) -> ClockRecord:
     limit = spec.limit_for(action, fields)
-    return ClockRecord(name=spec.name, label=spec.label, basis=spec.basis, limit=str(limit),
-                       started_at=now, due_at=due_at(now, limit, calendar),
-                       start_action=action)
+    return ClockRecord(
+        name=spec.name,
+        label=spec.label,
+        basis=spec.basis,
+        limit=str(limit),
+        started_at=now,
+        due_at=due_at(now, limit, calendar),
+        start_action=action,
+    )
 
 
-def plan_action(case_type: CaseType, case: CaseSnapshot, actor: Actor, action_name: str,
-                raw_inputs: Mapping[str, Any], now: datetime, calendar: WorkCalendar,
-                resolve_unit: UnitResolver) -> Plan:
+def plan_action(
+    case_type: CaseType,
+    case: CaseSnapshot,
+    actor: Actor,
+    action_name: str,
+    raw_inputs: Mapping[str, Any],
+    now: datetime,
+    calendar: WorkCalendar,
+    resolve_unit: UnitResolver,
+) -> Plan:
     action = case_type.action(action_name)
     if action is None:
-        raise DomainError("unknown_action", f"案件类型「{case_type.label}」没有动作 {action_name}",
-                          404)
+        raise DomainError(
+            "unknown_action", f"案件类型「{case_type.label}」没有动作 {action_name}", 404
+        )
     problems = refusals(case_type, action, case, actor, now)
     if problems:
         status = 403 if problems[0].code in {"forbidden_role", "not_your_case"} else 409
@@ -234,7 +264,9 @@ def plan_action(case_type: CaseType, case: CaseSnapshot, actor: Actor, action_na
     lead = case.lead_unit
     assisting = case.assisting_units
     if effects.assign_lead:
-        lead = actor.unit if effects.assign_lead == "actor_unit" else inputs.get(effects.assign_lead)
+        lead = (
+            actor.unit if effects.assign_lead == "actor_unit" else inputs.get(effects.assign_lead)
+        )
     if effects.assign_assisting:
         chosen = inputs.get(effects.assign_assisting) or []
         assisting = tuple(u for u in chosen if u != lead)
@@ -251,27 +283,37 @@ def plan_action(case_type: CaseType, case: CaseSnapshot, actor: Actor, action_na
         kind = _resolve_value(effects.mark, inputs)
         if any(m.get("kind") == kind for m in marks):
             raise DomainError("already_marked", "该督办标记已存在", 409)
-        marks.append({"kind": kind, "by": actor.username, "by_name": actor.name,
-                      "unit": actor.unit.name, "at": now.isoformat(),
-                      "reason": inputs.get("reason", "")})
+        marks.append(
+            {
+                "kind": kind,
+                "by": actor.username,
+                "by_name": actor.name,
+                "unit": actor.unit.name,
+                "at": now.isoformat(),
+                "reason": inputs.get("reason", ""),
+            }
+        )
     open_to_units = case.open_to_units if effects.open_to_units is None else effects.open_to_units
 
     stopped: list[ClockRecord] = []
     extended: list[ClockRecord] = []
     started: list[ClockRecord] = []
     try:
-        for spec in case_type.clocks:
-            running = case.running_clock(spec.name)
-            if running and (action.name in spec.stop or action.name in spec.start):
+        for clock_spec in case_type.clocks:
+            running = case.running_clock(clock_spec.name)
+            if running and (action.name in clock_spec.stop or action.name in clock_spec.start):
                 running.stopped_at = now
                 stopped.append(running)
                 running = None
-            if running and spec.extend and spec.extend.action == action.name:
-                days = int(inputs.get(spec.extend.input) or 0)
-                if running.extended + days > spec.extend.max_total:
-                    raise DomainError("extension_too_long",
-                                      f"延期合计不能超过{spec.extend.max_total}"
-                                      f"（{spec.label}）", 422, spec.extend.input)
+            if running and clock_spec.extend and clock_spec.extend.action == action.name:
+                days = int(inputs.get(clock_spec.extend.input) or 0)
+                if running.extended + days > clock_spec.extend.max_total:
+                    raise DomainError(
+                        "extension_too_long",
+                        f"延期合计不能超过{clock_spec.extend.max_total}（{clock_spec.label}）",
+                        422,
+                        clock_spec.extend.input,
+                    )
                 running.extended += days
                 base = Duration.parse(running.limit)
                 if base.unit in ("min", "h"):
@@ -279,11 +321,12 @@ def plan_action(case_type: CaseType, case: CaseSnapshot, actor: Actor, action_na
                     # 24 h) moves by working days from its due date, not by `days` hours.
                     running.due_at = due_at(running.due_at, Duration(days, "wd"), calendar)
                 else:
-                    running.due_at = due_at(running.started_at, base.plus(running.extended),
-                                            calendar)
+                    running.due_at = due_at(
+                        running.started_at, base.plus(running.extended), calendar
+                    )
                 extended.append(running)
-            if action.name in spec.start:
-                started.append(_start_clock(spec, action.name, fields, now, calendar))
+            if action.name in clock_spec.start:
+                started.append(_start_clock(clock_spec, action.name, fields, now, calendar))
     except CalendarYearUnknown as exc:
         raise DomainError("calendar_year_unknown", str(exc), 422) from exc
 
@@ -296,15 +339,29 @@ def plan_action(case_type: CaseType, case: CaseSnapshot, actor: Actor, action_na
         if before != after:
             changes[name] = [before, after]
     if lead != case.lead_unit:
-        changes["lead_unit"] = [case.lead_unit.brief() if case.lead_unit else None,
-                                lead.brief() if lead else None]
+        changes["lead_unit"] = [
+            case.lead_unit.brief() if case.lead_unit else None,
+            lead.brief() if lead else None,
+        ]
     if assisting != case.assisting_units:
-        changes["assisting_units"] = [[u.brief() for u in case.assisting_units],
-                                      [u.brief() for u in assisting]]
+        changes["assisting_units"] = [
+            [u.brief() for u in case.assisting_units],
+            [u.brief() for u in assisting],
+        ]
     to_state = action.to or case.state or ""
     return Plan(
-        action=action, from_state=case.state, to_state=to_state, fields=fields, changes=changes,
-        inputs={k: event_value(v) for k, v in inputs.items()}, lead_unit=lead,
-        assisting_units=assisting, clocks_started=started, clocks_stopped=stopped,
-        clocks_extended=extended, marks=marks, open_to_units=open_to_units, next_due=next_due,
+        action=action,
+        from_state=case.state,
+        to_state=to_state,
+        fields=fields,
+        changes=changes,
+        inputs={k: event_value(v) for k, v in inputs.items()},
+        lead_unit=lead,
+        assisting_units=assisting,
+        clocks_started=started,
+        clocks_stopped=stopped,
+        clocks_extended=extended,
+        marks=marks,
+        open_to_units=open_to_units,
+        next_due=next_due,
     )

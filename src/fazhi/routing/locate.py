@@ -36,8 +36,11 @@ def grid_index(platform: Platform) -> GridIndex:
     key = id(directory)
     if key not in _cache:
         _cache.clear()
-        grids = [(directory.by_id[uid], row.polygon) for uid, row in directory.rows.items()
-                 if row.kind == "grid" and row.polygon]
+        grids = [
+            (directory.by_id[uid], row.polygon)
+            for uid, row in directory.rows.items()
+            if row.kind == "grid" and row.polygon
+        ]
         _cache[key] = GridIndex(grids)
     return _cache[key]
 

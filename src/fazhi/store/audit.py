@@ -33,8 +33,16 @@ def _chains(session: Session, batch: int = 5000) -> Iterator[tuple[int, list[Cha
             if current is not None:
                 yield current, chain
             current, chain = event.case_id, []
-        content = event_content(event.case_id, event.seq, event.action, event.at, event.actor,
-                                event.from_state, event.to_state, event.payload)
+        content = event_content(
+            event.case_id,
+            event.seq,
+            event.action,
+            event.at,
+            event.actor,
+            event.from_state,
+            event.to_state,
+            event.payload,
+        )
         chain.append(ChainedEvent(event.id, event.seq, event.prev_hash, event.hash, content))
     if current is not None:
         yield current, chain

@@ -25,7 +25,7 @@ def normalise_url(url: str) -> str:
     """Accept plain postgresql:// URLs and use psycopg 3 for them."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -46,8 +46,9 @@ def make_engine(url: str | None = None) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False},
-                               pool_size=8, max_overflow=8)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False}, pool_size=8, max_overflow=8
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)

@@ -51,7 +51,6 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class Unit(Base):
@@ -99,8 +98,7 @@ class ApiToken(Base):
 class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
-        UniqueConstraint("region_code", "external_source", "external_id",
-                         name="uq_cases_external"),
+        UniqueConstraint("region_code", "external_source", "external_id", name="uq_cases_external"),
         Index("ix_cases_worklist", "region_code", "type", "state", "due_at"),
         Index("ix_cases_lead_state", "lead_unit_id", "state"),
         Index("ix_cases_region_created", "region_code", "created_at"),

@@ -23,9 +23,16 @@ def index(request: Request) -> HTMLResponse:
     platform = platform_of(request)
     with platform.sessions() as session:
         counts = dict(session.execute(select(Case.type, func.count()).group_by(Case.type)).all())
-        users = session.execute(select(User.username, User.display_name, User.role)
-                                .order_by(User.id)).all()
+        users = session.execute(
+            select(User.username, User.display_name, User.role).order_by(User.id)
+        ).all()
     types = [(t.label, counts.get(t.name, 0)) for t in platform.types]
-    return templates.TemplateResponse(request, "index.html", {
-        "types": types, "users": users, "role_labels": ROLE_LABELS,
-    })
+    return templates.TemplateResponse(
+        request,
+        "index.html",
+        {
+            "types": types,
+            "users": users,
+            "role_labels": ROLE_LABELS,
+        },
+    )
