@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -82,8 +83,31 @@ def login(
     return IssuedToken(token, expires, actor_for(platform, user))
 
 
+# A valid token's actor is remembered briefly: the lookup would otherwise be a query on
+# every request. Logout in this process forgets it at once; elsewhere within TOKEN_CACHE_TTL.
+TOKEN_CACHE_TTL = 30.0
+TOKEN_CACHE_MAX = 10_000
+
+
 def authenticate(session: Session, platform: Platform, token: str, now: datetime) -> Actor:
-    row = session.connection().execute(_TOKEN_LOOKUP, {"digest": _digest(token)}).first()
+    digest = _digest(token)
+    cached = platform.token_cache.get(digest)
+    if cached is not None:
+        actor, expires_at, fetched = cached
+        if expires_at > now and time.monotonic() - fetched < TOKEN_CACHE_TTL:
+            return actor
+        platform.token_cache.pop(digest, None)
+    actor, expires_at = _lookup(session, platform, digest, now)
+    if len(platform.token_cache) >= TOKEN_CACHE_MAX:
+        platform.token_cache.clear()
+    platform.token_cache[digest] = (actor, expires_at, time.monotonic())
+    return actor
+
+
+def _lookup(
+    session: Session, platform: Platform, digest: str, now: datetime
+) -> tuple[Actor, datetime]:
+    row = session.connection().execute(_TOKEN_LOOKUP, {"digest": digest}).first()
     if row is None:
         raise DomainError("unauthenticated", "请先登录", 401)
     if row.revoked:
@@ -95,7 +119,7 @@ def authenticate(session: Session, platform: Platform, token: str, now: datetime
     unit = platform.directory().by_id.get(row.unit_id)
     if unit is None:
         raise DomainError("unit_inactive", "该账号所属单位已停用", 403)
-    return Actor(
+    actor = Actor(
         user_id=row.id,
         username=row.username,
         name=row.display_name,
@@ -103,9 +127,10 @@ def authenticate(session: Session, platform: Platform, token: str, now: datetime
         unit=unit,
         region_code=row.region_code,
     )
+    return actor, row.expires_at
 
 
-def logout(session: Session, token: str) -> None:
-    session.execute(
-        update(ApiToken).where(ApiToken.token_hash == _digest(token)).values(revoked=True)
-    )
+def logout(session: Session, platform: Platform, token: str) -> None:
+    digest = _digest(token)
+    platform.token_cache.pop(digest, None)
+    session.execute(update(ApiToken).where(ApiToken.token_hash == digest).values(revoked=True))

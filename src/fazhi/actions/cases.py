@@ -7,11 +7,11 @@ hash-chained event, inside the caller's transaction.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import bindparam, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -172,7 +172,8 @@ def snapshot(session: Session, case: Case, directory: UnitDirectory) -> CaseSnap
 
 
 def _jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+    """The value as it will read back from a JSON column, so the hash seals what is stored."""
+    return orjson.loads(orjson.dumps(value, default=str))
 
 
 def _title(case_type: CaseType, fields: dict[str, Any]) -> str:
@@ -371,6 +372,16 @@ def _add_location(case_type: CaseType, inputs: dict[str, Any], ctx: ActionContex
         inputs["grid"] = grid.id
 
 
+@dataclass(frozen=True)
+class Created:
+    """A new case as written, with its clocks and assisting units, so the caller can answer
+    without reading them back."""
+
+    case: Case
+    clocks: list[ClockRecord]
+    assisting: list[int]
+
+
 def create_case(
     session: Session,
     ctx: ActionContext,
@@ -380,6 +391,20 @@ def create_case(
     external_source: str | None = None,
     external_id: str | None = None,
 ) -> Case:
+    return create_case_written(
+        session, ctx, type_name, fields, action_name, external_source, external_id
+    ).case
+
+
+def create_case_written(
+    session: Session,
+    ctx: ActionContext,
+    type_name: str,
+    fields: dict[str, Any],
+    action_name: str | None = None,
+    external_source: str | None = None,
+    external_id: str | None = None,
+) -> Created:
     case_type = case_type_or_error(ctx.platform, type_name)
     creators = case_type.create_actions
     action = case_type.action(action_name) if action_name else creators[0]
@@ -399,7 +424,8 @@ def create_case(
         ctx.platform.calendar(),
         ctx.directory.resolve,
     )
-    terminal = bool(case_type.state(plan.to_state) and case_type.state(plan.to_state).terminal)  # type: ignore[union-attr]
+    state = case_type.state(plan.to_state)
+    terminal = bool(state and state.terminal)
     grid_id = plan.fields.get("grid") if case_type.field("grid") else None
     values: dict[str, Any] = {
         "region_code": ctx.actor.region_code,
@@ -411,7 +437,7 @@ def create_case(
         "category": plan.fields.get(case_type.category_field) if case_type.category_field else None,
         "lead_unit_id": plan.lead_unit.id if plan.lead_unit else None,
         "grid_id": grid_id if isinstance(grid_id, int) else None,
-        "fields": _jsonable(plan.fields),
+        "fields": plan.fields,
         "marks": plan.marks,
         "open_to_units": plan.open_to_units,
         "due_at": plan.next_due,
@@ -430,7 +456,9 @@ def create_case(
         payload["external"] = {"source": external_source, "id": external_id}
     append_event(session, case_id, action.name, ctx, None, plan.to_state, payload, first=True)
     # A detached record of what was written, so callers need not read it back.
-    return Case(id=case_id, **values)
+    return Created(
+        Case(id=case_id, **values), plan.clocks_started, [u.id for u in plan.assisting_units]
+    )
 
 
 def perform_action(
@@ -464,7 +492,7 @@ def perform_action(
         "state": plan.to_state,
         "terminal": terminal,
         "version": case.version + 1,
-        "fields": _jsonable(plan.fields),
+        "fields": plan.fields,
         "marks": plan.marks,
         "open_to_units": plan.open_to_units,
         "due_at": plan.next_due,

@@ -22,6 +22,11 @@ class UnitDirectory:
             self.by_id[unit.id] = ref
             self.by_code[unit.code] = ref
             self.rows[unit.id] = unit
+        # Derived once: asked for every case shown.
+        self._streets: dict[int, UnitRef | None] = {
+            unit_id: next((u for u in self.ancestors(ref) if u.kind == "street"), None)
+            for unit_id, ref in self.by_id.items()
+        }
 
     @classmethod
     def load(cls, session: Session, region_code: str) -> UnitDirectory:
@@ -56,7 +61,7 @@ class UnitDirectory:
         return [u.id for u in self.by_id.values() if u.path.startswith(unit.path)]
 
     def street_of(self, unit: UnitRef) -> UnitRef | None:
-        return next((u for u in self.ancestors(unit) if u.kind == "street"), None)
+        return self._streets.get(unit.id)
 
     def default_unit_for(self, category: str) -> UnitRef | None:
         for unit_id, row in self.rows.items():

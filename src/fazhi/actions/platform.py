@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from fazhi.actions.directory import UnitDirectory
 from fazhi.catalog.registry import CaseTypes, default_case_types
 from fazhi.domain.calendar import DayOverride, WorkCalendar
+from fazhi.domain.units import Actor
 from fazhi.settings import Settings
 from fazhi.store.db import make_engine, session_factory
 from fazhi.store.models import CalendarDay, CalendarYear
@@ -32,6 +34,9 @@ class Platform:
     _directory: UnitDirectory | None = None
     _calendar: WorkCalendar | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _write_lock: threading.Lock = field(default_factory=threading.Lock)
+    # token digest → (actor, expires_at, monotonic time fetched); see actions.auth
+    token_cache: dict[str, tuple[Actor, datetime, float]] = field(default_factory=dict)
 
     @classmethod
     def create(
@@ -53,6 +58,17 @@ class Platform:
     @property
     def region_code(self) -> str:
         return self.settings.region_code
+
+    def writing(self) -> AbstractContextManager[object]:
+        """Held around write transactions on SQLite, which allows one writer at a time.
+
+        Queuing writers on a lock in the process wakes the next one as soon as the last
+        commits; leaving it to SQLite's busy handler makes them sleep and retry, which
+        multiplied tail latency under concurrent load. PostgreSQL needs no such lock.
+        """
+        if self.engine.dialect.name == "sqlite":
+            return self._write_lock
+        return nullcontext()
 
     def now(self) -> datetime:
         return self.clock()

@@ -54,7 +54,7 @@ async def token(request: Request) -> JSONResponse:
     if not isinstance(password, str) or not password:
         raise DomainError("required", "请填写密码", 422, "password")
     platform = platform_of(request)
-    with transaction(platform.sessions) as session:
+    with platform.writing(), transaction(platform.sessions) as session:
         issued = login(session, platform, username.strip(), password, platform.now())
     return JSONResponse(
         {
@@ -70,8 +70,8 @@ async def token(request: Request) -> JSONResponse:
 def do_logout(request: Request) -> JSONResponse:
     platform = platform_of(request)
     token_value = token_of(request)
-    with transaction(platform.sessions) as session:
-        logout(session, token_value)
+    with platform.writing(), transaction(platform.sessions) as session:
+        logout(session, platform, token_value)
     response = JSONResponse({"ok": True})
     response.delete_cookie(TOKEN_COOKIE)
     return response

@@ -76,7 +76,7 @@ class DayOverrideBody(BaseModel):
 
 @router.put("/days/{day}", summary="设置某日为节假日或调休上班日（管理员）")
 def put_day(request: Request, day: date, body: DayOverrideBody) -> dict[str, Any]:
-    with work(request) as w:
+    with work(request, write=True) as w:
         require_role(w.actor, "admin")
         set_override(w.session, day, body.kind, body.name, f"管理员 {w.actor.username}")
     w.platform.forget_calendar()
@@ -85,7 +85,7 @@ def put_day(request: Request, day: date, body: DayOverrideBody) -> dict[str, Any
 
 @router.delete("/days/{day}", summary="删除调整日（管理员）")
 def delete_day(request: Request, day: date) -> dict[str, Any]:
-    with work(request) as w:
+    with work(request, write=True) as w:
         require_role(w.actor, "admin")
         removed = remove_override(w.session, day)
     w.platform.forget_calendar()
@@ -101,7 +101,7 @@ class NoticeBody(BaseModel):
 
 @router.post("/notices", summary="导入国务院办公厅节假日安排通知（管理员）")
 def import_notice(request: Request, body: NoticeBody) -> dict[str, Any]:
-    with work(request) as w:
+    with work(request, write=True) as w:
         require_role(w.actor, "admin")
         try:
             arrangement = parse_notice(body.text)

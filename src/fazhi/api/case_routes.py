@@ -13,15 +13,16 @@ from sqlalchemy import bindparam, select
 
 from fazhi.actions.cases import (
     ActionContext,
+    Created,
     case_type_or_error,
-    create_case,
+    create_case_written,
     load_visible_case,
     perform_action,
     record_access_event,
     snapshot,
 )
 from fazhi.api.case_queries import CaseFilter, list_cases
-from fazhi.api.deps import Work, work
+from fazhi.api.deps import Work, json_response, platform_of, work, write
 from fazhi.api.presenters import present_case, present_case_brief, present_event
 from fazhi.domain.errors import DomainError, not_found
 from fazhi.domain.roles import MAY_REVEAL_PERSONAL_DATA, SEES_PERSONAL_DATA
@@ -67,12 +68,18 @@ _ASSISTING = select(CaseUnit.unit_id).where(
 )
 
 
-def full_case(w: Work, case: Case, reveal: bool = False) -> dict[str, Any]:
+def full_case(
+    w: Work, case: Case, reveal: bool = False, written: Created | None = None
+) -> dict[str, Any]:
     case_type = case_type_or_error(w.platform, case.type)
-    conn = w.session.connection()
-    key = {"case_id": case.id}
-    clocks = list(conn.execute(_CLOCKS_OF_CASE, key))
-    assisting = list(conn.execute(_ASSISTING, key).scalars())
+    if written is not None:
+        clocks: list[Any] = list(written.clocks)
+        assisting = written.assisting
+    else:
+        conn = w.session.connection()
+        key = {"case_id": case.id}
+        clocks = list(conn.execute(_CLOCKS_OF_CASE, key))
+        assisting = list(conn.execute(_ASSISTING, key).scalars())
     return present_case(
         case,
         case_type,
@@ -87,33 +94,35 @@ def full_case(w: Work, case: Case, reveal: bool = False) -> dict[str, Any]:
 
 
 @router.post("/cases", status_code=201, summary="新建案件（如12345工单受理登记）")
-def create(request: Request, body: CaseCreate) -> JSONResponse:
-    with work(request) as w:
-        if body.external_id:
-            if not body.external_source:
-                raise DomainError(
-                    "required", "提供外部编号时须注明来源平台", 422, "external_source"
-                )
-            existing = w.session.scalar(
-                select(Case).where(
-                    Case.region_code == w.actor.region_code,
-                    Case.external_source == body.external_source,
-                    Case.external_id == body.external_id,
-                )
+async def create(request: Request, body: CaseCreate) -> Response:
+    return await write(request, lambda w: _create(w, body))
+
+
+def _create(w: Work, body: CaseCreate) -> Response:
+    if body.external_id:
+        if not body.external_source:
+            raise DomainError("required", "提供外部编号时须注明来源平台", 422, "external_source")
+        existing = w.session.scalar(
+            select(Case).where(
+                Case.region_code == w.actor.region_code,
+                Case.external_source == body.external_source,
+                Case.external_id == body.external_id,
             )
-            if existing is not None:
-                load_visible_case(w.session, w.actor, existing.id)
-                return JSONResponse({**full_case(w, existing), "created": False}, status_code=200)
-        case = create_case(
-            w.session,
-            w.ctx,
-            body.type,
-            body.fields,
-            body.action,
-            body.external_source,
-            body.external_id,
         )
-        return JSONResponse({**full_case(w, case), "created": True}, status_code=201)
+        if existing is not None:
+            load_visible_case(w.session, w.actor, existing.id)
+            return JSONResponse({**full_case(w, existing), "created": False}, status_code=200)
+    written = create_case_written(
+        w.session,
+        w.ctx,
+        body.type,
+        body.fields,
+        body.action,
+        body.external_source,
+        body.external_id,
+    )
+    body_out = {**full_case(w, written.case, written=written), "created": True}
+    return json_response(body_out, status_code=201)
 
 
 @router.get("/cases", summary="案件列表（按权限过滤，分页）")
@@ -180,10 +189,12 @@ def get(request: Request, case_id: int) -> dict[str, Any]:
 
 
 @router.post("/cases/{case_id}/actions/{action}", summary="执行动作（派单、签收、答复……）")
-def act(request: Request, case_id: int, action: str, body: ActionRequest) -> dict[str, Any]:
-    with work(request) as w:
+async def act(request: Request, case_id: int, action: str, body: ActionRequest) -> Response:
+    def run(w: Work) -> Response:
         case = perform_action(w.session, w.ctx, case_id, action, body.inputs, body.version)
-        return full_case(w, case)
+        return json_response(full_case(w, case))
+
+    return await write(request, run)
 
 
 @router.get("/cases/{case_id}/actions", summary="当前用户此刻可执行的动作")
@@ -232,17 +243,19 @@ def events(request: Request, case_id: int) -> dict[str, Any]:
 
 
 @router.post("/cases/{case_id}/reveal", summary="查看完整个人信息（留痕）")
-def reveal(request: Request, case_id: int) -> dict[str, Any]:
-    with work(request) as w:
+async def reveal(request: Request, case_id: int) -> Response:
+    def run(w: Work) -> Response:
         case = load_visible_case(w.session, w.actor, case_id)
         if w.actor.role in SEES_PERSONAL_DATA:
-            return full_case(w, case)
+            return json_response(full_case(w, case))
         if w.actor.role not in MAY_REVEAL_PERSONAL_DATA:
             raise DomainError("forbidden_role", "当前角色无权查看完整个人信息", 403)
         case_type = case_type_or_error(w.platform, case.type)
         shown = sorted(k for k in case_type.personal_fields if case.fields.get(k))
         record_access_event(w.session, w.ctx, case, "reveal_personal_data", {"fields": shown})
-        return full_case(w, case, reveal=True)
+        return json_response(full_case(w, case, reveal=True))
+
+    return await write(request, run)
 
 
 def _attach(
@@ -312,23 +325,25 @@ def document_json(d: Document) -> dict[str, Any]:
 
 
 @router.post("/cases/{case_id}/documents", status_code=201, summary="上传材料")
-def upload(
+async def upload(
     request: Request,
     case_id: int,
     kind: Annotated[str, Form()],
     file: Annotated[UploadFile, File()],
-) -> dict[str, Any]:
-    with work(request) as w:
+) -> Response:
+    limit = platform_of(request).settings.max_upload_bytes
+    data = await file.read(limit + 1)
+    content_type = (file.content_type or "").split(";")[0]
+    filename = file.filename or "file"
+
+    def run(w: Work) -> Response:
         case = load_visible_case(w.session, w.actor, case_id)
         if w.actor.role not in {"operator", "dispatcher", "unit_handler", "unit_leader"}:
             raise DomainError("forbidden_role", "当前角色无权上传材料", 403)
-        limit = w.platform.settings.max_upload_bytes
-        data = file.file.read(limit + 1)
         if len(data) > limit:
             raise DomainError("too_large", f"文件不能超过 {limit // (1024 * 1024)} MB", 413, "file")
         if not data:
             raise DomainError("empty_file", "文件为空", 422, "file")
-        content_type = (file.content_type or "").split(";")[0]
         if content_type not in ALLOWED_UPLOADS:
             raise DomainError(
                 "unsupported_media_type",
@@ -336,8 +351,10 @@ def upload(
                 415,
                 "file",
             )
-        document = _attach(w, w.ctx, case, kind, file.filename or "file", content_type, data)
-        return document_json(document)
+        document = _attach(w, w.ctx, case, kind, filename, content_type, data)
+        return json_response(document_json(document), status_code=201)
+
+    return await write(request, run)
 
 
 @router.get("/cases/{case_id}/documents", summary="材料列表")

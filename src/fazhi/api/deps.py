@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from fastapi import Request
+import orjson
+from fastapi import Request, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from fazhi.actions.auth import authenticate
 from fazhi.actions.cases import ActionContext
@@ -17,6 +20,7 @@ from fazhi.domain.units import Actor
 from fazhi.store.db import transaction
 
 TOKEN_COOKIE = "fazhi_token"
+T = TypeVar("T")
 
 
 def platform_of(request: Request) -> Platform:
@@ -49,11 +53,14 @@ class Work:
 
 
 @contextmanager
-def work(request: Request) -> Iterator[Work]:
-    """One transaction for the whole request, starting with who is asking."""
+def work(request: Request, write: bool = False) -> Iterator[Work]:
+    """One transaction for the whole request, starting with who is asking.
+
+    `write=True` for requests that change records: they queue for the writer's turn.
+    """
     platform = platform_of(request)
     token = token_of(request)
-    with transaction(platform.sessions) as session:
+    with platform.writing() if write else nullcontext(), transaction(platform.sessions) as session:
         now = platform.now()
         actor = authenticate(session, platform, token, now)
         yield Work(session, ActionContext(platform, actor, now))
@@ -62,3 +69,39 @@ def work(request: Request) -> Iterator[Work]:
 def require_role(actor: Actor, *roles: str) -> None:
     if actor.role not in roles:
         raise DomainError("forbidden_role", "当前角色无权执行此操作", 403)
+
+
+def _work_in(session: Session, platform: Platform, token: str) -> Work:
+    now = platform.now()
+    actor = authenticate(session, platform, token, now)
+    return Work(session, ActionContext(platform, actor, now))
+
+
+async def write(request: Request, fn: Callable[[Work], T]) -> T:
+    """Run a change to case records and return its answer once it is committed.
+
+    On SQLite the change joins the group commit (api.writer): SQLite has one writer, so
+    worker threads would buy no parallelism, only hand-offs and lock waits. On PostgreSQL
+    it runs in the thread pool in a transaction of its own.
+    """
+    platform = platform_of(request)
+    token = token_of(request)
+    if platform.engine.dialect.name == "sqlite":
+        from fazhi.api.writer import committer
+
+        result: T = await committer(platform).submit(
+            lambda session: fn(_work_in(session, platform, token))
+        )
+        return result
+
+    def run() -> T:
+        with transaction(platform.sessions) as session:
+            return fn(_work_in(session, platform, token))
+
+    return await run_in_threadpool(run)
+
+
+def json_response(body: Any, status_code: int = 200) -> Response:
+    """JSON encoded with orjson: several times faster than the standard library on the
+    larger case documents, which matters on the registration path."""
+    return Response(orjson.dumps(body), status_code=status_code, media_type="application/json")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import shapely
 from shapely import STRtree
 from shapely.geometry import Point, Polygon
 
@@ -17,14 +18,18 @@ class GridIndex:
     def __init__(self, grids: list[tuple[UnitRef, list[list[float]]]]) -> None:
         self.units = [unit for unit, _ in grids]
         self.polygons = [Polygon([(p[0], p[1]) for p in ring]) for _, ring in grids]
+        for polygon in self.polygons:
+            shapely.prepare(polygon)  # speeds up the repeated point tests
         self.tree = STRtree(self.polygons) if self.polygons else None
 
     def locate(self, lon: float, lat: float) -> UnitRef | None:
+        """The grid whose polygon covers the point (a point on a shared edge takes the first)."""
         if self.tree is None:
             return None
         point = Point(lon, lat)
-        for index in self.tree.query(point, predicate="intersects"):
-            return self.units[int(index)]
+        for index in self.tree.query(point):  # bounding boxes only: cheap
+            if self.polygons[int(index)].covers(point):
+                return self.units[int(index)]
         return None
 
 
