@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-test run demo serve test test-sqlite test-postgres lint bench clean
+.PHONY: install install-test run test test-sqlite test-postgres lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +22,17 @@ $(VENV)/.test-installed: $(VENV)/.run-installed requirements/test.lock
 	$(BIN)/pip install --quiet -r requirements/test.lock
 	touch $@
 
-## install: create the virtualenv and install the platform (idempotent)
-install: $(VENV)/.run-installed
+# Console assets come from the npm registry at build time and are served by the platform.
+ASSETS := src/fazhi/web/static/vendor/htmx.min.js
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	mkdir -p $(dir $@)
+	cp node_modules/htmx.org/dist/htmx.min.js $@
 
-install-test: $(VENV)/.test-installed
+## install: create the virtualenv, install the platform and its console assets (idempotent)
+install: $(VENV)/.run-installed $(ASSETS)
+
+install-test: $(VENV)/.test-installed $(ASSETS)
 
 ## run: create var/fazhi.db with the 石峰区 demo data and serve on 127.0.0.1:8000
 run: install
@@ -62,4 +69,4 @@ bench: install-test
 	$(BIN)/python bench/intake.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
+	rm -rf $(VENV) var node_modules src/fazhi/web/static/vendor .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import swagger_ui_bundle
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -55,8 +55,16 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     def healthz() -> dict[str, Any]:
         return {"ok": True, "version": __version__}
 
-    from fazhi.web import pages
+    from fazhi.web import case_pages, console, pages, work_pages
 
-    app.include_router(pages.router)
+    app.mount(
+        "/static", StaticFiles(directory=Path(console.__file__).parent / "static"), name="static"
+    )
+    for module in (pages, work_pages, case_pages):
+        app.include_router(module.router)
+
+    @app.exception_handler(console.LoginRequired)
+    async def login_required(request: Request, exc: console.LoginRequired) -> Response:
+        return console.login_redirect(request, exc)
 
     return app

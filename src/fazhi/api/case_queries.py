@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,7 +21,7 @@ COUNT_CAP = 10_000
 SORTS = {
     "-created_at": (Case.created_at.desc(), Case.id.desc()),
     "created_at": (Case.created_at.asc(), Case.id.asc()),
-    "due_at": (Case.due_at.asc(), Case.id.asc()),
+    "due_at": (Case.due_at.asc().nulls_last(), Case.id.asc()),
     "-updated_at": (Case.updated_at.desc(), Case.id.desc()),
 }
 
@@ -89,10 +90,13 @@ def list_cases(
     now: datetime,
     page: int,
     page_size: int,
+    shape: Callable[[Select[tuple[Case]]], Select[tuple[Case]]] | None = None,
 ) -> tuple[list[Case], int, bool]:
     if f.sort not in SORTS:
         raise DomainError("invalid_sort", "排序只能是：" + "、".join(SORTS), 422, "sort")
     stmt = filtered(actor, f, directory, now)
+    if shape is not None:
+        stmt = shape(stmt)
     rows = list(
         session.scalars(
             stmt.order_by(*SORTS[f.sort]).offset((page - 1) * page_size).limit(page_size)

@@ -327,7 +327,9 @@ def generate(
         for n in range(current):
             at = (now - timedelta(hours=rng.uniform(0.2, 24 * 9))).astimezone(LOCAL_TZ)
             case, grid = gen.register(at, f"DEMO-NOW-{now:%Y%m%d%H%M}-{n + 1:04d}")
-            gen.run_loop(case, grid, at, now)
+            # Some orders have only just come in: they wait for the dispatcher.
+            stop = at if rng.random() < 0.15 else now
+            gen.run_loop(case, grid, at, stop)
             recent += 1
             if progress:
                 progress(1)

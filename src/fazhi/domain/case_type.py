@@ -195,6 +195,8 @@ class CaseType:
     summary_fields: tuple[str, ...] = ()
     category_field: str | None = None
     description: str = ""
+    # role → states in which a case waits for that role (its work list)
+    queues: tuple[tuple[str, tuple[str, ...]], ...] = ()
     _fields: dict[str, FieldSpec] = field(default_factory=dict, compare=False, repr=False)
     _states: dict[str, StateSpec] = field(default_factory=dict, compare=False, repr=False)
     _actions: dict[str, ActionSpec] = field(default_factory=dict, compare=False, repr=False)
@@ -225,6 +227,12 @@ class CaseType:
     @property
     def personal_fields(self) -> dict[str, str]:
         return {f.name: f.personal for f in self.fields if f.personal}
+
+    def fields_names(self) -> frozenset[str]:
+        return frozenset(self._fields)
+
+    def queue_states(self, role: str) -> tuple[str, ...]:
+        return next((states for r, states in self.queues if r == role), ())
 
     def state_label(self, name: str) -> str:
         spec = self.state(name)
@@ -531,6 +539,14 @@ def parse_case_type(
     for ref in summary:
         if ref not in field_names:
             problems.append(f"summary_fields 引用未知字段 {ref}")
+    queues: list[tuple[str, tuple[str, ...]]] = []
+    for role, queue_states in (raw.get("queues") or {}).items():
+        if role not in roles:
+            problems.append(f"queues: 未知角色 {role}")
+        for state in _as_tuple(queue_states):
+            if state not in state_names:
+                problems.append(f"queues.{role}: 未知状态 {state}")
+        queues.append((str(role), _as_tuple(queue_states)))
     prefix = str(raw.get("number_prefix", ""))
     if not prefix.isalpha() or not prefix.isupper():
         problems.append("number_prefix 应为大写字母")
@@ -550,4 +566,5 @@ def parse_case_type(
         summary_fields=summary,
         category_field=category_field,
         description=str(raw.get("description", "")),
+        queues=tuple(queues),
     )

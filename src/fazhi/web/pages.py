@@ -1,38 +1,83 @@
-"""Console pages. The full console is built on this router (issue 3); for now the front page
-tells a visitor what is running and how to sign in."""
+"""Sign-in, sign-out and the front door of the console."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
-from sqlalchemy import func, select
-
-from fazhi.api.deps import platform_of
-from fazhi.domain.roles import ROLE_LABELS
-from fazhi.store.models import Case, User
+from fazhi.actions.auth import login, logout
+from fazhi.api.deps import TOKEN_COOKIE, platform_of
+from fazhi.domain.errors import DomainError
+from fazhi.store.db import transaction
+from fazhi.web.console import LoginRequired, landing_for, page_work, render
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
-@router.get("/", response_class=HTMLResponse)
-def index(request: Request) -> HTMLResponse:
-    platform = platform_of(request)
-    with platform.sessions() as session:
-        counts = dict(session.execute(select(Case.type, func.count()).group_by(Case.type)).all())
-        users = session.execute(
-            select(User.username, User.display_name, User.role).order_by(User.id)
-        ).all()
-    types = [(t.label, counts.get(t.name, 0)) for t in platform.types]
-    return templates.TemplateResponse(
+def _safe_next(target: str) -> str:
+    """Only paths on this site: never an open redirect."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return ""
+
+
+@router.get("/")
+def front(request: Request) -> Response:
+    try:
+        with page_work(request) as w:
+            return RedirectResponse(landing_for(w.actor.role), status_code=303)
+    except LoginRequired:
+        return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "", reason: str = "") -> Response:
+    return render(
         request,
-        "index.html",
-        {
-            "types": types,
-            "users": users,
-            "role_labels": ROLE_LABELS,
-        },
+        "login.html",
+        {"next_path": _safe_next(next), "reason": reason, "username": "", "errors": {}},
     )
+
+
+@router.post("/login")
+def login_submit(
+    request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("")
+) -> Response:
+    errors = {}
+    if not username.strip():
+        errors["username"] = "请填写用户名"
+    if not password:
+        errors["password"] = "请填写密码"
+    platform = platform_of(request)
+    if not errors:
+        try:
+            with platform.writing(), transaction(platform.sessions) as session:
+                issued = login(session, platform, username.strip(), password, platform.now())
+        except DomainError as exc:
+            errors["password"] = exc.message
+    if errors:
+        return render(
+            request,
+            "login.html",
+            {"next_path": _safe_next(next), "reason": "", "username": username, "errors": errors},
+            status_code=422,
+        )
+    target = _safe_next(next) or landing_for(issued.actor.role)
+    response = RedirectResponse(target, status_code=303)
+    max_age = int((issued.expires_at - platform.now()).total_seconds())
+    response.set_cookie(
+        TOKEN_COOKIE, issued.token, max_age=max_age, httponly=True, samesite="lax", path="/"
+    )
+    return response
+
+
+@router.post("/logout")
+def logout_submit(request: Request) -> Response:
+    token = request.cookies.get(TOKEN_COOKIE)
+    platform = platform_of(request)
+    if token:
+        with platform.writing(), transaction(platform.sessions) as session:
+            logout(session, platform, token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(TOKEN_COOKIE, path="/")
+    return response

@@ -1,0 +1,279 @@
+"""The case page: fields (masked unless permitted), documents, the timeline of events, and
+a form for each action this user may take now — all through the same actions as the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+from starlette.datastructures import UploadFile
+
+from fazhi.actions.cases import (
+    case_type_or_error,
+    load_visible_case,
+    perform_action,
+    record_access_event,
+    snapshot,
+)
+from fazhi.api.case_routes import ALLOWED_UPLOADS, _attach, full_case
+from fazhi.api.deps import Work
+from fazhi.api.presenters import present_event
+from fazhi.domain.errors import DomainError
+from fazhi.domain.roles import MAY_REVEAL_PERSONAL_DATA, SEES_PERSONAL_DATA
+from fazhi.domain.workflow import available_actions
+from fazhi.store.models import Case, Document, Event
+from fazhi.web.console import countdown, page_work, redirect, render
+from fazhi.web.forms import display_value, field_errors, inputs_from_form, unit_groups
+
+router = APIRouter(include_in_schema=False)
+MARK_LABELS = {
+    "leader_assignment": "领导集中交办",
+    "key_supervision": "政府重点督办",
+    "open_challenge": "揭榜挂帅",
+}
+UPLOAD_ROLES = {"operator", "dispatcher", "unit_handler", "unit_leader"}
+
+
+def _timeline(w: Work, case: Case) -> list[dict[str, Any]]:
+    case_type = w.platform.types.get(case.type)
+    directory = w.ctx.directory
+    items = []
+    rows = w.session.scalars(select(Event).where(Event.case_id == case.id).order_by(Event.seq))
+    for event in rows:
+        shown = present_event(event, case_type, w.actor)
+        changes = []
+        for name, (before, after) in shown["payload"].get("changes", {}).items():
+            spec = case_type.field(name) if case_type else None
+            label = (
+                spec.label
+                if spec
+                else {"lead_unit": "主办单位", "assisting_units": "协办单位"}.get(name, name)
+            )
+            changes.append(
+                (
+                    label,
+                    display_value(spec, before, directory) if spec else _unit_text(before),
+                    display_value(spec, after, directory) if spec else _unit_text(after),
+                )
+            )
+        notes = []
+        action = case_type.action(event.action) if case_type else None
+        for name, value in shown["payload"].get("inputs", {}).items():
+            spec = action.input(name) if action else None
+            if (
+                spec
+                and spec.type in ("text",)
+                and name not in (case_type.fields_names() if case_type else ())
+            ):
+                notes.append((spec.label, value))
+        document = shown["payload"].get("document")
+        if document:
+            notes.append(("材料", f"{document['filename']}（{document['kind']}）"))
+        items.append(
+            {
+                "seq": event.seq,
+                "label": shown["action_label"],
+                "at": event.at,
+                "actor": event.actor,
+                "from": case_type.state_label(event.from_state)
+                if case_type and event.from_state
+                else "",
+                "to": case_type.state_label(event.to_state) if case_type else event.to_state,
+                "changes": changes,
+                "notes": notes,
+            }
+        )
+    return items
+
+
+def _unit_text(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("name", ""))
+    if isinstance(value, list):
+        return "、".join(_unit_text(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _render_case(
+    request: Request,
+    w: Work,
+    case: Case,
+    reveal: bool = False,
+    open_action: str = "",
+    errors: dict[str, str] | None = None,
+    form_error: str = "",
+    values: dict[str, Any] | None = None,
+    flash: str = "",
+    status_code: int = 200,
+) -> Response:
+    case_type = case_type_or_error(w.platform, case.type)
+    data = full_case(w, case, reveal=reveal)
+    directory = w.ctx.directory
+    fields = []
+    for spec in case_type.fields:
+        value = data["fields"].get(spec.name)
+        if value in (None, "") or spec.name in ("longitude", "latitude"):
+            continue
+        fields.append((spec.label, display_value(spec, value, directory)))
+    snap = snapshot(w.session, case, directory)
+    actions = available_actions(case_type, snap, w.actor, w.ctx.now)
+    documents = list(
+        w.session.scalars(select(Document).where(Document.case_id == case.id).order_by(Document.id))
+    )
+    calendar = w.platform.calendar()
+    for clock in data["clocks"]:
+        clock["countdown"] = (
+            countdown(clock["due_at"], w.ctx.now, calendar) if clock["running"] else ""
+        )
+    can_reveal = data["personal_data_masked"] and w.actor.role in MAY_REVEAL_PERSONAL_DATA
+    return render(
+        request,
+        "case.html",
+        {
+            "case": data,
+            "case_type": case_type,
+            "fields": fields,
+            "actions": actions,
+            "timeline": _timeline(w, case),
+            "documents": documents,
+            "document_labels": {d.name: d.label for d in case_type.documents},
+            "can_upload": w.actor.role in UPLOAD_ROLES and not case.terminal,
+            "can_reveal": can_reveal,
+            "units": unit_groups(directory),
+            "open_action": open_action,
+            "errors": errors or {},
+            "form_error": form_error,
+            "values": values or {},
+            "flash": flash,
+            "mark_labels": MARK_LABELS,
+            "sees_whole": w.actor.role in SEES_PERSONAL_DATA or reveal,
+        },
+        w,
+        status_code=status_code,
+    )
+
+
+@router.get("/cases/{case_id}")
+def case_page(request: Request, case_id: int, done: str = "") -> Response:
+    with page_work(request) as w:
+        try:
+            case = load_visible_case(w.session, w.actor, case_id)
+        except DomainError:
+            return render(request, "not_found.html", {}, w, status_code=404)
+        flash = ""
+        if done:
+            case_type = w.platform.types.get(case.type)
+            spec = case_type.action(done) if case_type else None
+            flash = f"已完成「{spec.label}」" if spec else {"upload": "材料已上传"}.get(done, "")
+        return _render_case(request, w, case, flash=flash)
+
+
+@router.post("/cases/{case_id}/do/{action}")
+async def do_action(request: Request, case_id: int, action: str) -> Response:
+    form = await request.form()
+    platform = request.app.state.platform
+    with platform.writing(), page_work(request) as w:
+        try:
+            case = load_visible_case(w.session, w.actor, case_id)
+        except DomainError:
+            return render(request, "not_found.html", {}, w, status_code=404)
+        case_type = case_type_or_error(w.platform, case.type)
+        spec = case_type.action(action)
+        if spec is None:
+            return render(request, "not_found.html", {}, w, status_code=404)
+        inputs = inputs_from_form(spec.inputs, form)
+        version = form.get("version")
+        try:
+            with w.session.begin_nested():
+                perform_action(
+                    w.session,
+                    w.ctx,
+                    case_id,
+                    action,
+                    inputs,
+                    int(version) if isinstance(version, str) and version.isdigit() else None,
+                )
+        except DomainError as exc:
+            errors, general = field_errors(exc)
+            case = load_visible_case(w.session, w.actor, case_id)
+            return _render_case(
+                request,
+                w,
+                case,
+                open_action=action,
+                errors=errors,
+                form_error=general,
+                values=dict(form),
+                status_code=exc.status if exc.status >= 400 else 422,
+            )
+    return redirect(request, f"/cases/{case_id}?done={action}")
+
+
+@router.post("/cases/{case_id}/reveal")
+def reveal_page(request: Request, case_id: int) -> Response:
+    platform = request.app.state.platform
+    with platform.writing(), page_work(request) as w:
+        try:
+            case = load_visible_case(w.session, w.actor, case_id)
+        except DomainError:
+            return render(request, "not_found.html", {}, w, status_code=404)
+        if w.actor.role not in MAY_REVEAL_PERSONAL_DATA:
+            return _render_case(
+                request, w, case, form_error="当前角色无权查看完整个人信息", status_code=403
+            )
+        case_type = case_type_or_error(w.platform, case.type)
+        shown = sorted(k for k in case_type.personal_fields if case.fields.get(k))
+        record_access_event(w.session, w.ctx, case, "reveal_personal_data", {"fields": shown})
+        return _render_case(
+            request, w, case, reveal=True, flash="已显示完整个人信息（本次查看已记录）"
+        )
+
+
+@router.post("/cases/{case_id}/documents")
+async def upload_page(request: Request, case_id: int) -> Response:
+    platform = request.app.state.platform
+    limit = platform.settings.max_upload_bytes
+    form = await request.form(max_part_size=limit + 1024)
+    upload = form.get("file")
+    kind = str(form.get("kind") or "")
+    with platform.writing(), page_work(request) as w:
+        try:
+            case = load_visible_case(w.session, w.actor, case_id)
+        except DomainError:
+            return render(request, "not_found.html", {}, w, status_code=404)
+        error = ""
+        data = b""
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            error = "请选择文件"
+        else:
+            data = await upload.read(limit + 1)
+            content_type = (upload.content_type or "").split(";")[0]
+            if len(data) > limit:
+                error = f"文件不能超过 {limit // (1024 * 1024)} MB"
+            elif not data:
+                error = "文件为空"
+            elif content_type not in ALLOWED_UPLOADS:
+                error = "只能上传 PDF、图片、Word、Excel、文本或录音文件"
+        if w.actor.role not in UPLOAD_ROLES:
+            error = "当前角色无权上传材料"
+        if not error and isinstance(upload, UploadFile):
+            try:
+                with w.session.begin_nested():
+                    _attach(
+                        w,
+                        w.ctx,
+                        case,
+                        kind,
+                        upload.filename or "file",
+                        (upload.content_type or "").split(";")[0],
+                        data,
+                    )
+            except DomainError as exc:
+                error = exc.message
+        if error:
+            return _render_case(
+                request, w, case, open_action="upload", errors={"file": error}, status_code=422
+            )
+    return redirect(request, f"/cases/{case_id}?done=upload")

@@ -1,0 +1,169 @@
+"""What every console page shares: the signed-in user from the session cookie, the page
+layout and navigation by role, template filters, and form handling in Chinese."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from fazhi.actions.auth import authenticate
+from fazhi.actions.cases import ActionContext
+from fazhi.api.deps import TOKEN_COOKIE, Work, platform_of
+from fazhi.domain.calendar import CalendarYearUnknown
+from fazhi.domain.durations import LOCAL_TZ, Duration, local_date
+from fazhi.domain.errors import DomainError
+from fazhi.domain.roles import ROLE_LABELS
+from fazhi.store.db import transaction
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+# (path, label, roles that see it); the first match of a role is its landing page.
+NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
+    ("/work", "工作台", frozenset({"operator", "dispatcher", "unit_handler", "unit_leader"})),
+    ("/intake", "受理", frozenset({"operator", "dispatcher"})),
+    (
+        "/supervision",
+        "督办",
+        frozenset({"supervisor", "district_leader", "dispatcher", "unit_leader"}),
+    ),
+    (
+        "/stats",
+        "统计",
+        frozenset({"district_leader", "supervisor", "dispatcher", "admin", "unit_leader"}),
+    ),
+    ("/map", "地图", frozenset({"district_leader", "supervisor", "dispatcher", "admin"})),
+    (
+        "/cases",
+        "案件查询",
+        frozenset(
+            {
+                "operator",
+                "dispatcher",
+                "unit_handler",
+                "unit_leader",
+                "supervisor",
+                "district_leader",
+                "admin",
+            }
+        ),
+    ),
+    ("/admin", "系统管理", frozenset({"admin"})),
+]
+LANDING = {"supervisor": "/supervision", "district_leader": "/stats", "admin": "/admin"}
+
+
+class LoginRequired(Exception):
+    """Raised by pages when there is no valid session; answered with a redirect."""
+
+    def __init__(self, next_path: str, reason: str = "") -> None:
+        self.next_path = next_path
+        self.reason = reason
+
+
+def landing_for(role: str) -> str:
+    if role in LANDING:
+        return LANDING[role]
+    return next((path for path, _, roles in NAVIGATION if role in roles), "/cases")
+
+
+@contextmanager
+def page_work(request: Request) -> Iterator[Work]:
+    """A transaction for one page, with the signed-in user; redirects to login without one."""
+    platform = platform_of(request)
+    token = request.cookies.get(TOKEN_COOKIE)
+    next_path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if not token:
+        raise LoginRequired(next_path)
+    with transaction(platform.sessions) as session:
+        now = platform.now()
+        try:
+            actor = authenticate(session, platform, token, now)
+        except DomainError as exc:
+            raise LoginRequired(next_path, exc.code) from None
+        yield Work(session, ActionContext(platform, actor, now))
+
+
+def login_redirect(request: Request, exc: LoginRequired) -> Response:
+    target = f"/login?next={quote(exc.next_path)}"
+    if exc.reason:
+        target += f"&reason={exc.reason}"
+    if request.headers.get("hx-request"):
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    w: Work | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    if w is not None:
+        actor = w.actor
+        context.setdefault("actor", actor)
+        context.setdefault("role_label", ROLE_LABELS.get(actor.role, actor.role))
+        context.setdefault(
+            "nav", [(p, label) for p, label, roles in NAVIGATION if actor.role in roles]
+        )
+        context.setdefault("now", w.ctx.now)
+    context.setdefault("current_path", request.url.path)
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def redirect(request: Request, target: str) -> Response:
+    """After a successful form post: htmx follows HX-Redirect, a plain form a 303."""
+    if request.headers.get("hx-request"):
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+# ---------------------------------------------------------------------------------------------
+# Template filters
+
+
+def local_time(moment: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if moment is None or moment == "":
+        return ""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.astimezone(LOCAL_TZ).strftime(fmt)
+
+
+def countdown(due: datetime | str | None, now: datetime, calendar: Any) -> str:
+    """剩余2个工作日 / 剩余5小时 / 超期3个工作日 — what a handler reads at a glance."""
+    if due is None or due == "":
+        return ""
+    if isinstance(due, str):
+        due = datetime.fromisoformat(due)
+    seconds = (due - now).total_seconds()
+    if abs(seconds) < 24 * 3600:
+        hours = max(1, int(abs(seconds) // 3600)) if abs(seconds) >= 3600 else None
+        minutes = max(1, int(abs(seconds) // 60))
+        span = f"{hours}小时" if hours else f"{minutes}分钟"
+        return f"剩余{span}" if seconds >= 0 else f"超期{span}"
+    try:
+        days = calendar.workdays_between(local_date(now), local_date(due))
+    except CalendarYearUnknown:
+        days = (local_date(due) - local_date(now)).days
+    return f"剩余{days}个工作日" if seconds >= 0 else f"超期{abs(days)}个工作日"
+
+
+def limit_label(text: str) -> str:
+    try:
+        return Duration.parse(text).label
+    except ValueError:
+        return text
+
+
+templates.env.filters["local"] = local_time
+templates.env.filters["limit_label"] = limit_label
+templates.env.globals["ROLE_LABELS"] = ROLE_LABELS
