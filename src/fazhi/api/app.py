@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import swagger_ui_bundle
@@ -20,6 +23,17 @@ DESCRIPTION = """法治政府建设运行平台（Fazhi）接口。
 除登录外，所有接口需要 `Authorization: Bearer <token>`（先调用 `POST /api/v1/auth/token`）。
 错误统一为 JSON：`{"code": "稳定的英文代码", "message": "中文说明", "field": "出错字段"}`。
 """
+
+
+def console_modules() -> list[ModuleType]:
+    import fazhi.web
+
+    names = sorted(
+        m.name
+        for m in pkgutil.iter_modules(fazhi.web.__path__)
+        if m.name == "pages" or m.name.endswith("_pages")
+    )
+    return [importlib.import_module(f"fazhi.web.{name}") for name in names]
 
 
 def create_app(platform: Platform | None = None) -> FastAPI:
@@ -55,12 +69,13 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     def healthz() -> dict[str, Any]:
         return {"ok": True, "version": __version__}
 
-    from fazhi.web import case_pages, console, pages, work_pages
+    from fazhi.web import console
 
     app.mount(
         "/static", StaticFiles(directory=Path(console.__file__).parent / "static"), name="static"
     )
-    for module in (pages, work_pages, case_pages):
+    # Every console module (fazhi.web.pages and fazhi.web.*_pages) brings its own router.
+    for module in console_modules():
         app.include_router(module.router)
 
     @app.exception_handler(console.LoginRequired)
