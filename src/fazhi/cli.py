@@ -278,15 +278,21 @@ def _calendar() -> WorkCalendar:
     return p.calendar()
 
 
+def _print_due(start: str, n: int, unit: str) -> None:
+    calendar = _calendar()
+    count = calendar.add_workdays if unit == "wd" else calendar.add_calendar_days
+    try:
+        out.print(count(_parse_date(start), n).isoformat())
+    except CalendarYearUnknown as exc:
+        fail(str(exc))
+
+
 @calendar_app.command("add-workdays")
 def add_workdays(start: str, n: int) -> None:
     """打印 START 之后第 N 个工作日（当日不计）。"""
     if n < 1:
         fail("N 应为正整数")
-    try:
-        out.print(_calendar().add_workdays(_parse_date(start), n).isoformat())
-    except CalendarYearUnknown as exc:
-        fail(str(exc))
+    _print_due(start, n, "wd")
 
 
 @calendar_app.command("add-days")
@@ -294,10 +300,7 @@ def add_days(start: str, n: int) -> None:
     """打印 START 之后 N 个自然日的到期日（末日非工作日顺延）。"""
     if n < 0:
         fail("N 不能为负数")
-    try:
-        out.print(_calendar().add_calendar_days(_parse_date(start), n).isoformat())
-    except CalendarYearUnknown as exc:
-        fail(str(exc))
+    _print_due(start, n, "cd")
 
 
 @calendar_app.command("import-notice")

@@ -7,10 +7,11 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from fazhi.actions.platform import Platform
@@ -50,7 +51,8 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def actor_for(platform: Platform, user: User) -> Actor:
+def actor_for(platform: Platform, user: User | Row[Any]) -> Actor:
+    """The acting user, from a User row or a selected row with the same column names."""
     unit = platform.directory().by_id.get(user.unit_id)
     if unit is None:
         raise DomainError("unit_inactive", "该账号所属单位已停用", 403)
@@ -116,18 +118,7 @@ def _lookup(
         raise DomainError("session_expired", "登录已过期，请重新登录", 401)
     if not row.active:
         raise DomainError("account_disabled", "账号已停用", 401)
-    unit = platform.directory().by_id.get(row.unit_id)
-    if unit is None:
-        raise DomainError("unit_inactive", "该账号所属单位已停用", 403)
-    actor = Actor(
-        user_id=row.id,
-        username=row.username,
-        name=row.display_name,
-        role=row.role,
-        unit=unit,
-        region_code=row.region_code,
-    )
-    return actor, row.expires_at
+    return actor_for(platform, row), row.expires_at
 
 
 def logout(session: Session, platform: Platform, token: str) -> None:

@@ -25,20 +25,26 @@ def _out_of_range() -> DomainError:
     return DomainError("invalid_value", "日期超出可计算的范围", 422, "date")
 
 
+def _due(request: Request, start: date, n: int, unit: str) -> dict[str, Any]:
+    with work(request) as w:
+        calendar = w.platform.calendar()
+        count = calendar.add_workdays if unit == "wd" else calendar.add_calendar_days
+        try:
+            due = count(start, n)
+        except CalendarYearUnknown as exc:
+            raise _known(exc) from None
+        except OverflowError:
+            raise _out_of_range() from None
+        return {"start": start.isoformat(), "n": n, "unit": unit, "due_date": due.isoformat()}
+
+
 @router.get("/add-workdays", summary="N个工作日后的到期日（当日不计）")
 def add_workdays(
     request: Request,
     date_: Annotated[date, Query(alias="date")],
     n: Annotated[int, Query(ge=1, le=1000)],
 ) -> dict[str, Any]:
-    with work(request) as w:
-        try:
-            due = w.platform.calendar().add_workdays(date_, n)
-        except CalendarYearUnknown as exc:
-            raise _known(exc) from None
-        except OverflowError:
-            raise _out_of_range() from None
-        return {"start": date_.isoformat(), "n": n, "unit": "wd", "due_date": due.isoformat()}
+    return _due(request, date_, n, "wd")
 
 
 @router.get("/add-days", summary="N个自然日后的到期日（末日遇节假日顺延）")
@@ -47,14 +53,7 @@ def add_days(
     date_: Annotated[date, Query(alias="date")],
     n: Annotated[int, Query(ge=0, le=3650)],
 ) -> dict[str, Any]:
-    with work(request) as w:
-        try:
-            due = w.platform.calendar().add_calendar_days(date_, n)
-        except CalendarYearUnknown as exc:
-            raise _known(exc) from None
-        except OverflowError:
-            raise _out_of_range() from None
-        return {"start": date_.isoformat(), "n": n, "unit": "cd", "due_date": due.isoformat()}
+    return _due(request, date_, n, "cd")
 
 
 @router.get("/days", summary="已知年份与调整日")
