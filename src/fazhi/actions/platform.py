@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from fazhi.actions.directory import UnitDirectory
 from fazhi.catalog.registry import CaseTypes, default_case_types
+from fazhi.catalog.settings import apply_clock_settings, load_clock_overrides
 from fazhi.domain.calendar import DayOverride, WorkCalendar
 from fazhi.domain.units import Actor
 from fazhi.settings import Settings
@@ -37,6 +38,13 @@ class Platform:
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
     # token digest → (actor, expires_at, monotonic time fetched); see actions.auth
     token_cache: dict[str, tuple[Actor, datetime, float]] = field(default_factory=dict)
+    # The types as their files define them; `types` is these with the deployment's clock
+    # settings applied (see reload_types).
+    base_types: CaseTypes | None = None
+
+    def __post_init__(self) -> None:
+        if self.base_types is None:
+            self.base_types = self.types
 
     @classmethod
     def create(
@@ -47,13 +55,15 @@ class Platform:
         if clock is None and settings.fixed_now is not None:
             fixed = settings.fixed_now.astimezone(UTC)
             clock = lambda: fixed  # noqa: E731
-        return cls(
+        platform = cls(
             settings=settings,
             engine=engine,
             sessions=session_factory(engine),
             types=default_case_types(),
             clock=clock or system_clock,
         )
+        platform.reload_types()
+        return platform
 
     @property
     def region_code(self) -> str:
@@ -92,6 +102,15 @@ class Platform:
                     override_years=years,
                 )
         return self._calendar
+
+    def reload_types(self) -> CaseTypes:
+        """Apply the clock settings stored in the database to the file types; called at
+        creation and after an admin changes a setting. Clocks already running keep theirs."""
+        assert self.base_types is not None
+        with self.sessions() as session:
+            overrides = load_clock_overrides(session)
+        self.types = apply_clock_settings(self.base_types, overrides)
+        return self.types
 
     def forget_units(self) -> None:
         self._directory = None

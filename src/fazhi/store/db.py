@@ -43,6 +43,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    # Let SQLAlchemy say when transactions begin (see _sqlite_begin): the driver's own
+    # implicit BEGIN comes only before the first write, so a SAVEPOINT taken earlier would
+    # open the transaction itself and its RELEASE would commit everything done so far.
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -54,15 +62,13 @@ def make_engine(url: str | None = None) -> Engine:
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False},
-            # Every transaction() ends in commit or rollback, so the pool's own reset
-            # on check-in would be a second, redundant rollback per request.
-            pool_reset_on_return=None,
             pool_size=8,
             max_overflow=8,
             json_serializer=_json_dumps,
             json_deserializer=orjson.loads,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(
         url,

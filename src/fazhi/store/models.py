@@ -103,6 +103,7 @@ class Case(Base):
         Index("ix_cases_lead_state", "lead_unit_id", "state"),
         Index("ix_cases_region_created", "region_code", "created_at"),
         Index("ix_cases_category", "region_code", "category", "created_at"),
+        Index("ix_cases_region_closed", "region_code", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -170,7 +171,10 @@ class Clock(Base):
 
 class Event(Base):
     __tablename__ = "events"
-    __table_args__ = (UniqueConstraint("case_id", "seq", name="uq_events_case_seq"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq", name="uq_events_case_seq"),
+        Index("ix_events_action_at", "action", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
@@ -228,3 +232,42 @@ class DocumentBlob(Base):
 
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class AdminLog(Base):
+    """One row per change made in 系统管理 (users, units, duty mapping, deadlines, calendar).
+
+    Append-only: the code only ever inserts, and migration 0002 adds database triggers that
+    refuse UPDATE and DELETE on both SQLite and PostgreSQL.
+    """
+
+    __tablename__ = "admin_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_username: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(200))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ClockSetting(Base):
+    """A deployment's override of one clock's limits (the type files hold the defaults).
+
+    `default_limit` None keeps the file's default; `values` maps a value of the clock's
+    `by` field to a limit string, or to None to drop the file's limit for that value (it then
+    falls back to the default); `action_limits` overrides `limit_on`. `basis_note` replaces
+    the clock's stated basis when not empty.
+    """
+
+    __tablename__ = "clock_settings"
+
+    type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    clock: Mapped[str] = mapped_column(String(40), primary_key=True)
+    default_limit: Mapped[str | None] = mapped_column(String(20))
+    values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    action_limits: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    basis_note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

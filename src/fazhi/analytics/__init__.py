@@ -1,0 +1,1 @@
+"""Read-only figures over the case tables: rollups, KPIs, hotspots and trends."""
