@@ -271,3 +271,47 @@ class ClockSetting(Base):
     basis_note: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class OutboxMessage(Base):
+    """A notification waiting to be sent, written in the same transaction as the change that
+    caused it, so nothing is lost if a sender is down; delivery retries with backoff."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_code: Mapped[str] = mapped_column(String(6))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    event_seq: Mapped[int | None] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(20))  # sms | email | internal
+    topic: Mapped[str] = mapped_column(String(40))  # reply | closed | due_soon | overdue | ...
+    recipient: Mapped[str] = mapped_column(String(200))
+    recipient_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12))  # pending | sent | failed | dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Reminders are enqueued once per clock and kind: a repeated scan adds nothing.
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+
+
+class ApiKey(Base):
+    """A key issued to an outside system (an Open311 client, another platform); only its
+    SHA-256 is stored. Requests made with it act as `acting_user_id`."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_code: Mapped[str] = mapped_column(String(6))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    purpose: Mapped[str] = mapped_column(String(40))  # open311 | transfer
+    acting_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
