@@ -23,9 +23,11 @@ app = typer.Typer(
     help="Fazhi 法治 — 法治政府建设运行平台", no_args_is_help=True, pretty_exceptions_enable=False
 )
 calendar_app = typer.Typer(help="节假日与期限计算", no_args_is_help=True)
+apikey_app = typer.Typer(help="外部系统接口密钥（Open311、平台转办）", no_args_is_help=True)
 audit_app = typer.Typer(help="全过程记录校验", no_args_is_help=True)
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(audit_app, name="audit")
+app.add_typer(apikey_app, name="apikey")
 out = Console()
 err = Console(stderr=True)
 
@@ -376,6 +378,40 @@ def export_template(path: Annotated[Path, typer.Argument(help="输出 .csv 模�
             ]
         )
     out.print(f"模板已写出：{path}")
+
+
+@apikey_app.command("create")
+def apikey_create(
+    name: Annotated[str, typer.Argument(help="对方系统的名称，如 xiangyiban")],
+    purpose: Annotated[str, typer.Option(help="open311 或 transfer")] = "open311",
+) -> None:
+    """签发一个接口密钥（只显示这一次）。"""
+    from fazhi.actions.api_keys import issue_key
+    from fazhi.store.db import transaction
+
+    p = platform()
+    _init(p)
+    try:
+        with transaction(p.sessions) as session:
+            issued = issue_key(session, p, name, purpose, p.now())
+    except DomainError as exc:
+        fail(exc.message)
+        return
+    out.print(f"系统账号：{issued.username}")
+    out.print(f"api_key（请妥善保存，不再显示）：{issued.key}", soft_wrap=True)
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(name: str, purpose: str = "open311") -> None:
+    """停用某系统的全部密钥。"""
+    from fazhi.actions.api_keys import revoke_key
+    from fazhi.store.db import transaction
+
+    p = platform()
+    _init(p)
+    with transaction(p.sessions) as session:
+        count = revoke_key(session, name, purpose)
+    out.print(f"已停用 {count} 个密钥")
 
 
 if __name__ == "__main__":
