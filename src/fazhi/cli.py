@@ -18,6 +18,7 @@ from sqlalchemy import select
 from fazhi.actions.platform import Platform
 from fazhi.domain.calendar import CalendarYearUnknown, WorkCalendar
 from fazhi.domain.errors import DomainError
+from fazhi.notifications.cli import notify_app
 
 app = typer.Typer(
     help="Fazhi 法治 — 法治政府建设运行平台", no_args_is_help=True, pretty_exceptions_enable=False
@@ -28,6 +29,7 @@ audit_app = typer.Typer(help="全过程记录校验", no_args_is_help=True)
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(audit_app, name="audit")
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(notify_app, name="notify")
 out = Console()
 err = Console(stderr=True)
 
@@ -412,6 +414,88 @@ def apikey_revoke(name: str, purpose: str = "open311") -> None:
     with transaction(p.sessions) as session:
         count = revoke_key(session, name, purpose)
     out.print(f"已停用 {count} 个密钥")
+
+
+# --- transfers from other platforms (12315, 欠薪线索) ---------------------------------------
+
+transfer_app = typer.Typer(help="其他平台转办（12315、欠薪线索）", no_args_is_help=True)
+app.add_typer(transfer_app, name="transfer")
+SourceOption = Annotated[str, typer.Option("--source", help="来源平台：12315 或 wage_clue")]
+
+
+@transfer_app.command("import")
+def transfer_import(
+    path: Annotated[Path, typer.Argument(help="来源平台导出的文件（.csv 或 .xlsx）")],
+    source: SourceOption,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="以哪个账号登记（默认第一个话务员）")
+    ] = None,
+) -> None:
+    """导入其他平台导出的转办文件：全部通过才写入；重复导入不会重复登记，内容变更则补充。"""
+    from fazhi.actions.cases import ActionContext
+    from fazhi.actions.transfers import import_transfer_file, read_transfer_file
+
+    if not path.exists():
+        fail(f"文件不存在：{path}")
+    p = platform()
+    _init(p)
+    actor = _acting_user(p, as_user, ("operator",))
+    try:
+        total = len(read_transfer_file(path, source))
+    except DomainError as exc:
+        fail(exc.message)
+    session = p.sessions()
+    transaction = session.begin()
+    try:
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("导入转办", total=total)
+            report = import_transfer_file(
+                session,
+                ActionContext(p, actor, p.now()),
+                path,
+                source,
+                lambda n: bar.advance(task, n),
+            )
+        if report.ok:
+            transaction.commit()
+        else:
+            transaction.rollback()
+    except DomainError as exc:
+        transaction.rollback()
+        fail(exc.message)
+    finally:
+        session.close()
+    if not report.ok:
+        for e in report.rejected:
+            line = (
+                f"第 {e.line} 行（{e.external_id or '无编号'}）"
+                f"{'[' + e.field + '] ' if e.field else ''}{e.message}"
+            )
+            err.print(f"[red]{escape(line)}[/red]")
+        fail(f"{len(report.rejected)} 处错误，本批 {report.rows} 行均未导入")
+    out.print(
+        f"共 {report.rows} 行：新建 {report.created}，更新 {report.updated}，"
+        f"未变 {report.unchanged}，拒绝 0"
+    )
+
+
+@transfer_app.command("template")
+def transfer_template(
+    path: Annotated[Path, typer.Argument(help="输出 .csv 模板")], source: SourceOption
+) -> None:
+    """写出某来源平台的转办模板（表头与一行合成示例）。"""
+    from fazhi.actions.transfers import template_rows
+
+    try:
+        header, example = template_rows(source)
+    except DomainError as exc:
+        fail(exc.message)
+        return
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerow(example)
+    out.print(f"模板已写出：{path}")
 
 
 if __name__ == "__main__":

@@ -88,6 +88,7 @@ INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
             "reason": TEXT,
         }
     ),
+    "amend_from_source": st.fixed_dictionaries({"content": TEXT}, optional={"note": TEXT}),
     # Creating actions taken on an existing case: always refused.
     "register": NOTHING,
     "resolve_at_intake": NOTHING,

@@ -18,8 +18,6 @@ PASSWORD = "fazhi2023"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 CJK = re.compile(r"[\u3400-\u9fff]")
-# Pages other engineers are building in parallel: while one answers 404 its checks skip.
-PAGES_BEING_BUILT = frozenset({"/intake", "/supervision", "/stats", "/map", "/admin"})
 
 # (what was measured, median ms, max ms) — printed again in the terminal summary.
 TIMINGS: list[tuple[str, float, float]] = []

@@ -17,8 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fazhi.actions.directory import UnitDirectory
+from fazhi.actions.notify import EventFacts, enqueue_for_event
 from fazhi.actions.platform import Platform
-from fazhi.domain.case_type import CaseType
+from fazhi.domain.case_type import CaseType, NotifySpec
 from fazhi.domain.errors import DomainError, not_found
 from fazhi.domain.roles import REGION_WIDE_ROLES
 from fazhi.domain.trail import GENESIS, event_hash
@@ -372,6 +373,33 @@ def _add_location(case_type: CaseType, inputs: dict[str, Any], ctx: ActionContex
         inputs["grid"] = grid.id
 
 
+def _notify(
+    session: Session,
+    ctx: ActionContext,
+    case_type: CaseType,
+    specs: tuple[NotifySpec, ...],
+    written: tuple[int, int, str, str, datetime, str],
+    plan: Plan,
+) -> None:
+    """Outbox rows for the event just appended, in the same transaction (see actions.notify).
+
+    `written` is (case id, event seq, action, region, case created at, title)."""
+    case_id, seq, action, region_code, created_at, title = written
+    facts = EventFacts(
+        case_id=case_id,
+        event_seq=seq,
+        action=action,
+        region_code=region_code,
+        created_at=created_at,
+        title=title,
+        state=plan.to_state,
+        fields=plan.fields,
+        due_at=plan.next_due,
+        lead_unit=plan.lead_unit,
+    )
+    enqueue_for_event(session, case_type, specs, facts, ctx.now)
+
+
 @dataclass(frozen=True)
 class Created:
     """A new case as written, with its clocks and assisting units, so the caller can answer
@@ -454,7 +482,13 @@ def create_case_written(
     payload = _payload(plan)
     if external_id:
         payload["external"] = {"source": external_source, "id": external_id}
-    append_event(session, case_id, action.name, ctx, None, plan.to_state, payload, first=True)
+    seq = append_event(
+        session, case_id, action.name, ctx, None, plan.to_state, payload, first=True
+    )
+    specs = case_type.notifications(action.name)
+    if specs:
+        facts = (case_id, seq, action.name, values["region_code"], ctx.now, values["title"])
+        _notify(session, ctx, case_type, specs, facts, plan)
     # A detached record of what was written, so callers need not read it back.
     return Created(
         Case(id=case_id, **values), plan.clocks_started, [u.id for u in plan.assisting_units]
@@ -511,7 +545,13 @@ def perform_action(
         raise DomainError("version_conflict", "案件已被他人同时更新，请刷新后重试", 409)
     _sync_units(session, case.id, plan, ctx)
     _write_clocks(session, case.id, plan)
-    append_event(session, case.id, action_name, ctx, plan.from_state, plan.to_state, _payload(plan))
+    seq = append_event(
+        session, case.id, action_name, ctx, plan.from_state, plan.to_state, _payload(plan)
+    )
+    specs = case_type.notifications(action_name)
+    if specs:
+        facts = (case.id, seq, action_name, case.region_code, case.created_at, values["title"])
+        _notify(session, ctx, case_type, specs, facts, plan)
     # The row was written with Core; bring the loaded object up to date without a re-read,
     # detached so the ORM never writes it again.
     session.expunge(case)

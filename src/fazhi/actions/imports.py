@@ -62,8 +62,15 @@ class ImportReport:
         return not self.errors
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number as the user sees it, {column key: value}) for each data row."""
+def read_table(
+    path: Path, aliases: dict[str, str], required: dict[str, str]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number as the user sees it, {column key: value}) for each data row of a CSV
+    (UTF-8, BOM allowed) or the first sheet of an XLSX.
+
+    `aliases` maps every accepted header (key, Chinese header, other spellings) to its column
+    key; `required` maps the keys that must be present to the header named when missing.
+    """
     suffix = path.suffix.lower()
     if suffix == ".csv":
         text = path.read_bytes().decode("utf-8-sig")
@@ -78,11 +85,11 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise DomainError("unsupported_file", "只支持 .csv 和 .xlsx 文件", 422, "file")
     if not table:
         raise DomainError("empty_file", "文件为空", 422, "file")
-    header = [_HEADER_ALIASES.get(str(h).strip() if h is not None else "") for h in table[0]]
+    header = [aliases.get(str(h).strip() if h is not None else "") for h in table[0]]
     unknown = [str(h) for h, key in zip(table[0], header, strict=True) if key is None and h]
     if unknown:
         raise DomainError("unknown_columns", "不认识的列：" + "、".join(unknown), 422, "file")
-    missing = [COLUMNS[c] for c in REQUIRED_COLUMNS if c not in header]
+    missing = [label for key, label in required.items() if key not in header]
     if missing:
         raise DomainError("missing_columns", "缺少必需的列：" + "、".join(missing), 422, "file")
     for index, raw in enumerate(table[1:], start=2):
@@ -90,6 +97,11 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             continue
         row = {key: raw[i] for i, key in enumerate(header) if key and i < len(raw)}
         yield index, row
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number as the user sees it, {column key: value}) for each work-order row."""
+    return read_table(path, _HEADER_ALIASES, {c: COLUMNS[c] for c in REQUIRED_COLUMNS})
 
 
 def _label_lookup(platform_types: Any) -> dict[str, dict[str, str]]:

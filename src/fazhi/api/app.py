@@ -16,7 +16,15 @@ from fastapi.staticfiles import StaticFiles
 
 from fazhi import __version__
 from fazhi.actions.platform import Platform
-from fazhi.api import auth_routes, calendar_routes, case_routes, errors, meta_routes
+from fazhi.api import (
+    auth_routes,
+    calendar_routes,
+    case_routes,
+    errors,
+    meta_routes,
+    open311,
+    report_routes,
+)
 
 DESCRIPTION = """法治政府建设运行平台（Fazhi）接口。
 
@@ -48,8 +56,10 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     )
     app.state.platform = platform
     errors.install(app)
-    for module in (auth_routes, case_routes, meta_routes, calendar_routes):
+    for module in (auth_routes, case_routes, meta_routes, calendar_routes, open311):
         app.include_router(module.router)
+    app.include_router(importlib.import_module("fazhi.api.transfer_routes").router)
+    app.include_router(report_routes.router)
 
     # API docs served from the swagger-ui-bundle package: no CDN on government networks.
     swagger_dir = Path(swagger_ui_bundle.swagger_ui_path)

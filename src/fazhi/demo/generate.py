@@ -15,7 +15,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from shapely.geometry import Point, Polygon
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from fazhi.actions.cases import ActionContext, create_case, perform_action
@@ -26,7 +26,7 @@ from fazhi.domain.calendar import CalendarYearUnknown
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.errors import DomainError
 from fazhi.domain.units import Actor, UnitRef
-from fazhi.store.models import Case, Unit, User
+from fazhi.store.models import Case, OutboxMessage, Unit, User
 
 DEMO_SOURCE = "demo"
 # Relative volume per category, roughly the mix reported by city hotlines.
@@ -316,6 +316,7 @@ def generate(
                 made += 1
                 if progress:
                     progress(1)
+            _settle_history_notifications(session)
     recent = 0
     now = platform.now()
     try:
@@ -334,6 +335,19 @@ def generate(
             if progress:
                 progress(1)
     return made, recent
+
+
+def _settle_history_notifications(session: Session) -> None:
+    """The 2023 history's messages belong to the past: record them as delivered then,
+    labelled, so a dispatcher run today does not text thousands of synthetic numbers."""
+    history = select(Case.id).where(Case.external_source == DEMO_SOURCE,
+                                    Case.external_id.like("DEMO-2023-%"))
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "pending", OutboxMessage.case_id.in_(history))
+        .values(status="sent", sent_at=OutboxMessage.created_at,
+                last_error="演示数据：历史消息，未实际发送")
+    )
 
 
 def demo_loaded(session: Session, region_code: str) -> bool:

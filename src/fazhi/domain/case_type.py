@@ -12,6 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fazhi.domain.durations import Duration
+from fazhi.domain.notify import (
+    NOTIFY_CHANNELS,
+    NOTIFY_GROUP_RECIPIENTS,
+    TEMPLATE_KEYS,
+    template_placeholders,
+)
 
 FIELD_TYPES = frozenset(
     {
@@ -182,6 +188,23 @@ class DocumentKind:
 
 
 @dataclass(frozen=True)
+class NotifySpec:
+    """A message to send when an action succeeds (`notify:` in the type file).
+
+    `to` names a field holding the address (a phone for sms, an address for email), or
+    `lead_unit` / `supervisors` for internal messages. `template` may use {number}, {title},
+    {state}, {due_at}, {action} and the type's field names (personal fields excepted).
+    """
+
+    on: str
+    channel: str  # sms | email | internal
+    to: str
+    template: str
+    topic: str
+    subject: str = ""
+
+
+@dataclass(frozen=True)
 class CaseType:
     name: str
     label: str
@@ -197,16 +220,26 @@ class CaseType:
     description: str = ""
     # role → states in which a case waits for that role (its work list)
     queues: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    notify: tuple[NotifySpec, ...] = ()
     _fields: dict[str, FieldSpec] = field(default_factory=dict, compare=False, repr=False)
     _states: dict[str, StateSpec] = field(default_factory=dict, compare=False, repr=False)
     _actions: dict[str, ActionSpec] = field(default_factory=dict, compare=False, repr=False)
     _clocks: dict[str, ClockSpec] = field(default_factory=dict, compare=False, repr=False)
+    _notify: dict[str, tuple[NotifySpec, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         self._fields.update((f.name, f) for f in self.fields)
         self._states.update((s.name, s) for s in self.states)
         self._actions.update((a.name, a) for a in self.actions)
         self._clocks.update((c.name, c) for c in self.clocks)
+        # Rebuilt whole (not appended to): a dataclasses.replace() copy may share the dict.
+        by_action: dict[str, tuple[NotifySpec, ...]] = {}
+        for spec in self.notify:
+            by_action[spec.on] = (*by_action.get(spec.on, ()), spec)
+        self._notify.clear()
+        self._notify.update(by_action)
 
     def field(self, name: str) -> FieldSpec | None:
         return self._fields.get(name)
@@ -219,6 +252,14 @@ class CaseType:
 
     def clock(self, name: str) -> ClockSpec | None:
         return self._clocks.get(name)
+
+    def notifications(self, action: str) -> tuple[NotifySpec, ...]:
+        """The messages an action sends: one dict lookup, () for most actions."""
+        return self._notify.get(action, ())
+
+    @property
+    def primary_clock(self) -> ClockSpec | None:
+        return next((c for c in self.clocks if c.primary), None)
 
     @property
     def create_actions(self) -> tuple[ActionSpec, ...]:
@@ -356,6 +397,69 @@ def _parse_effects(raw: Any) -> Effects:
         unmark=raw.get("unmark"),
         open_to_units=raw.get("open_to_units"),
     )
+
+
+def _parse_notify(
+    raw: Any,
+    fields: tuple[FieldSpec, ...],
+    action_names: set[str],
+    problems: list[str],
+) -> tuple[NotifySpec, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        problems.append("notify: 应为列表")
+        return ()
+    by_name = {f.name: f for f in fields}
+    # Personal data a citizen gave us is not copied into message texts.
+    allowed = TEMPLATE_KEYS | {
+        f.name for f in fields if f.personal not in ("phone", "id_number")
+    }
+    out: list[NotifySpec] = []
+    for i, item in enumerate(raw):
+        where = f"notify[{i}]"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: 应为映射")
+            continue
+        # YAML 1.1 reads a bare `on:` key as the boolean true.
+        ons = _as_tuple(item.get("on", item.get(True)))
+        if not ons:
+            problems.append(f"{where}: 缺少 on（触发动作）")
+        for on in ons:
+            if on not in action_names:
+                problems.append(f"{where}: on 引用未知动作 {on}")
+        channel = str(item.get("channel", ""))
+        if channel not in NOTIFY_CHANNELS:
+            problems.append(f"{where}: 未知渠道 {channel}（应为 {sorted(NOTIFY_CHANNELS)}）")
+        to = str(item.get("to", ""))
+        target = by_name.get(to)
+        if channel == "internal":
+            if to not in NOTIFY_GROUP_RECIPIENTS:
+                problems.append(f"{where}: 内部消息的 to 应为 {sorted(NOTIFY_GROUP_RECIPIENTS)}")
+        elif to in NOTIFY_GROUP_RECIPIENTS:
+            problems.append(f"{where}: {to} 只能接收内部消息（channel: internal）")
+        elif target is None:
+            problems.append(f"{where}: to 引用未知字段 {to}")
+        elif channel == "sms" and target.type != "phone":
+            problems.append(f"{where}: 短信的 to 应为电话字段，{to} 不是")
+        template = item.get("template")
+        subject = str(item.get("subject", ""))
+        if not isinstance(template, str) or not template.strip():
+            problems.append(f"{where}: 缺少 template")
+            continue
+        for text, label in ((template, "template"), (subject, "subject")):
+            try:
+                names = template_placeholders(text)
+            except ValueError as exc:
+                problems.append(f"{where}.{label}: 模板格式有误（{exc}）")
+                continue
+            for name in names:
+                if name not in allowed:
+                    problems.append(f"{where}.{label}: 未知或不可用的占位符 {{{name}}}")
+        topic = str(item.get("topic", "")) or None
+        for on in ons:
+            out.append(NotifySpec(on, channel, to, template, topic or on, subject))
+    return tuple(out)
 
 
 def parse_case_type(
@@ -547,6 +651,7 @@ def parse_case_type(
             if state not in state_names:
                 problems.append(f"queues.{role}: 未知状态 {state}")
         queues.append((str(role), _as_tuple(queue_states)))
+    notify = _parse_notify(raw.get("notify"), fields, action_names, problems)
     prefix = str(raw.get("number_prefix", ""))
     if not prefix.isalpha() or not prefix.isupper():
         problems.append("number_prefix 应为大写字母")
@@ -567,4 +672,5 @@ def parse_case_type(
         category_field=category_field,
         description=str(raw.get("description", "")),
         queues=tuple(queues),
+        notify=notify,
     )

@@ -56,7 +56,16 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
         ),
     ),
     ("/admin", "系统管理", frozenset({"admin"})),
+    ("/report", "上报", frozenset({"unit_handler"})),
+    ("/notifications", "通知", frozenset({"admin", "dispatcher"})),
 ]
+# Entries shown only to users of these unit kinds (the grid worker's patrol report).
+NAV_UNIT_KINDS: dict[str, frozenset[str]] = {"/report": frozenset({"grid", "community", "street"})}
+
+
+def nav_for(role: str, unit_kind: str) -> list[tuple[str, str]]:
+    return [(path, label) for path, label, roles in NAVIGATION
+            if role in roles and unit_kind in NAV_UNIT_KINDS.get(path, frozenset({unit_kind}))]
 LANDING = {"supervisor": "/supervision", "district_leader": "/stats", "admin": "/admin"}
 
 
@@ -111,9 +120,7 @@ def render(
         actor = w.actor
         context.setdefault("actor", actor)
         context.setdefault("role_label", ROLE_LABELS.get(actor.role, actor.role))
-        context.setdefault(
-            "nav", [(p, label) for p, label, roles in NAVIGATION if actor.role in roles]
-        )
+        context.setdefault("nav", nav_for(actor.role, actor.unit.kind))
         context.setdefault("now", w.ctx.now)
     context.setdefault("current_path", request.url.path)
     return templates.TemplateResponse(request, template, context, status_code=status_code)
