@@ -55,6 +55,16 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{path}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _models_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Dispatch-suggestion models live in a temporary folder for the whole session (the
+    cold-start model is trained there on first use), never in the working copy's var/."""
+    folder = str(tmp_path_factory.mktemp("models"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FAZHI_MODELS_DIR", folder)
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def clock() -> FakeClock:
     return FakeClock(DEFAULT_NOW)

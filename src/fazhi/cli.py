@@ -498,5 +498,151 @@ def transfer_template(
     out.print(f"模板已写出：{path}")
 
 
+# ---------------------------------------------------------------------------------------------
+# 统计汇总表 (rollups): analytics rebuild
+
+analytics_app = typer.Typer(help="统计汇总表（热点、难点、趋势、单位绩效）", no_args_is_help=True)
+app.add_typer(analytics_app, name="analytics")
+
+
+@analytics_app.command("rebuild")
+def analytics_rebuild() -> None:
+    """由事件记录重算统计汇总表 rollup_daily（用于已有数据库；平时由各操作实时维护）。"""
+    from time import perf_counter
+
+    from fazhi.analytics.rollups import rebuild
+    from fazhi.store.db import transaction
+
+    p = platform()
+    _init(p)
+    started = perf_counter()
+    with transaction(p.sessions) as session:
+        events = rebuild(session, p)
+    out.print(f"已由 {events} 条事件重算汇总表，用时 {perf_counter() - started:.1f} 秒。")
+
+
+# ---------------------------------------------------------------------------------------------
+# 派单建议 (dispatch suggestion): suggest, train, models
+
+route_app = typer.Typer(help="派单建议模型（分类与承办单位推荐）", no_args_is_help=True)
+app.add_typer(route_app, name="route")
+
+
+@route_app.command("suggest")
+def route_suggest(
+    input_file: Annotated[
+        Path, typer.Option("--input", help="每行一条诉求内容的文本文件（UTF-8）；- 为标准输入")
+    ],
+    k: Annotated[int, typer.Option("--k", min=1, max=24, help="每条返回的候选分类数")] = 3,
+) -> None:
+    """逐行输出 JSON：{line, text, candidates: [{category, unit, score}]}，顺序与输入一致。"""
+    import orjson
+
+    from fazhi.routing.suggest import current_suggester
+    from fazhi.routing.suggestion import category_labels, lead_unit
+
+    if str(input_file) == "-":
+        lines = sys.stdin.read().splitlines()
+    elif not input_file.is_file():
+        fail(f"找不到文件：{input_file}")
+        return
+    else:
+        lines = input_file.read_text(encoding="utf-8-sig").splitlines()
+    suggester = current_suggester()
+    texts = [line.strip() for line in lines]
+    wanted = [t for t in texts if t]
+    ranked = iter(suggester.suggest_many(wanted, k))
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        directory = platform().directory()
+    except SQLAlchemyError:
+        directory = None
+        err.print("[yellow]数据库未就绪（先运行 fazhi init 与 load-org）：承办单位留空。[/yellow]")
+    labels = category_labels()
+    write = sys.stdout.buffer.write
+
+    def unit_of(category: str) -> dict[str, object] | None:
+        unit = lead_unit(directory, category, None) if directory is not None else None
+        return unit.brief() if unit is not None else None
+
+    for number, text in enumerate(texts, 1):
+        if not text:
+            record: dict[str, object] = {"line": number, "text": "", "error": "空行：没有诉求内容"}
+        else:
+            record = {
+                "line": number,
+                "text": text,
+                "candidates": [
+                    {
+                        "category": category,
+                        "category_label": labels.get(category, category),
+                        "unit": unit_of(category),
+                        "score": score,
+                    }
+                    for category, score in next(ranked)
+                ],
+            }
+        write(orjson.dumps(record) + b"\n")
+    sys.stdout.flush()
+
+
+@route_app.command("train")
+def route_train(
+    min_orders: Annotated[
+        int, typer.Option("--min-orders", help="已办结工单少于此数时不训练，继续用冷启动模型")
+    ] = 500,
+    without_cold_start: Annotated[
+        bool, typer.Option("--without-cold-start", help="只用本地工单训练，不并入冷启动语料")
+    ] = False,
+) -> None:
+    """用本平台已办结的热线工单（内容 → 最终分类）重新训练，留出 20% 测准确率，存为新版本。"""
+    from fazhi.routing.suggest import category_counts, train_cold_start, train_from_orders
+    from fazhi.routing.suggest import list_versions as versions_of
+    from fazhi.routing.suggestion import closed_order_examples
+
+    p = platform()
+    texts, labels = closed_order_examples(p)
+    if len(texts) < min_orders:
+        out.print(f"已办结工单 {len(texts)} 件，少于 {min_orders} 件：不训练，继续使用冷启动模型。")
+        if not versions_of():
+            manifest = train_cold_start()
+            out.print(f"已生成冷启动模型 v{manifest['version']}（合成语料）。")
+        return
+    if len(category_counts(labels)) < 2:
+        fail("已办结工单只有一个分类，无法训练")
+    manifest = train_from_orders(texts, labels, with_cold_start=not without_cold_start)
+    out.print(
+        f"已训练 v{manifest['version']}：工单 {len(texts)} 件（训练 {manifest['n_train']} 条，"
+        f"留出 {manifest['n_test']} 条），留出集 top-1 {manifest['top1']:.1%}，"
+        f"top-3 {manifest['top3']:.1%}。"
+    )
+
+
+@route_app.command("models")
+def route_models() -> None:
+    """列出已保存的模型版本及其留出集准确率（最新版本为当前使用的版本）。"""
+    from fazhi.routing.suggest import list_versions as versions_of
+    from fazhi.routing.suggest import models_dir
+
+    versions = versions_of()
+    if not versions:
+        out.print(f"{models_dir()} 中还没有模型；首次使用时会自动训练冷启动模型。")
+        return
+    table = Table("版本", "来源", "训练时间", "训练条数", "留出条数", "top-1", "top-3", "当前")
+    for m in versions:
+        table.add_row(
+            f"v{m['version']}",
+            "冷启动（合成语料）" if m.get("source") == "cold_start" else "本地工单",
+            str(m.get("trained_at", "")),
+            str(m.get("n_train", "")),
+            str(m.get("n_test", "")),
+            f"{m.get('top1', 0):.1%}",
+            f"{m.get('top3', 0):.1%}",
+            "✓" if m is versions[-1] else "",
+        )
+    out.print(table)
+
+
 if __name__ == "__main__":
     app()

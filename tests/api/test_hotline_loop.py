@@ -381,8 +381,9 @@ def test_two_actions_sent_with_the_same_read_version_the_second_is_a_version_con
 
 def test_the_actions_list_shows_exactly_what_the_user_may_do_now(desk: Desk) -> None:
     case_id = desk.registered()
-    assert desk.action_names(case_id, "dispatcher1") == ["dispatch"]
-    assert desk.action_names(case_id, "operator1") == []
+    # 并单 (merge) is open to the hotline centre on every open order.
+    assert desk.action_names(case_id, "dispatcher1") == ["dispatch", "merge"]
+    assert desk.action_names(case_id, "operator1") == ["merge"]
     assert desk.action_names(case_id, "supervisor1") == [
         "supervise",
         "post_challenge",
@@ -393,8 +394,8 @@ def test_the_actions_list_shows_exactly_what_the_user_may_do_now(desk: Desk) -> 
     desk.dispatcher.act(case_id, "dispatch", lead_unit=LEAD)
     assert desk.action_names(case_id, "cgj_handler") == ["acknowledge", "return"]
     assert desk.action_names(case_id, "cgj_leader") == ["acknowledge", "return"]
-    assert desk.action_names(case_id, "operator1") == []
-    assert desk.action_names(case_id, "dispatcher1") == ["reassign"]
+    assert desk.action_names(case_id, "operator1") == ["merge"]
+    assert desk.action_names(case_id, "dispatcher1") == ["reassign", "merge"]
 
     listing = desk.handler.get(f"{CASES}/{case_id}/actions").json()
     assert listing["version"] == 2

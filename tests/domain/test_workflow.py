@@ -374,10 +374,10 @@ def test_available_actions_lists_what_each_actor_may_do_now() -> None:
         return {a.name for a in available_actions(HOTLINE, case, who, NOW)}
 
     assert names(CGJ_HANDLER) == {"acknowledge", "return"}
-    assert names(DISPATCHER) == {"reassign"}
+    assert names(DISPATCHER) == {"reassign", "merge"}
     assert names(SUPERVISOR) == {"supervise", "post_challenge", "clear_supervision"}
     assert names(TX_HANDLER) == set()
-    assert names(OPERATOR) == set()
+    assert names(OPERATOR) == {"merge"}
     # After the return window the lead unit may only acknowledge.
     late = {a.name for a in available_actions(HOTLINE, case, CGJ_HANDLER, NOW + timedelta(days=2))}
     assert late == {"acknowledge"}

@@ -7,12 +7,14 @@ hash-chained event, inside the caller's transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 import orjson
 from sqlalchemy import bindparam, exists, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,13 +22,15 @@ from fazhi.actions.directory import UnitDirectory
 from fazhi.actions.notify import EventFacts, enqueue_for_event
 from fazhi.actions.platform import Platform
 from fazhi.domain.case_type import CaseType, NotifySpec
+from fazhi.domain.durations import local_date
 from fazhi.domain.errors import DomainError, not_found
 from fazhi.domain.roles import REGION_WIDE_ROLES
+from fazhi.domain.rollup import HANDLE_CLOCK, RollupFacts, metric_deltas, needs_late_handle
 from fazhi.domain.trail import GENESIS, event_hash
 from fazhi.domain.units import Actor, UnitRef
 from fazhi.domain.workflow import CaseSnapshot, ClockRecord, Plan, plan_action
 from fazhi.routing.locate import locate_grid
-from fazhi.store.models import Case, CaseAccess, CaseUnit, Clock, Document, Event
+from fazhi.store.models import Case, CaseAccess, CaseUnit, Clock, Document, Event, RollupDaily
 
 UNIT_ROLES = ("unit_handler", "unit_leader")
 # Built once: statements whose values come as parameters skip per-call coercion.
@@ -108,6 +112,30 @@ _SET_UNIT_ROLE = update(CaseUnit).where(
 _STOP_CLOCK = update(Clock).where(Clock.id == bindparam("b_id"))
 _UPDATE_CASE = update(Case).where(
     Case.id == bindparam("b_id"), Case.version == bindparam("b_version")
+)
+ROLLUP_KEY = ("region_code", "day", "case_type", "lead_unit_id", "category", "grid_id", "metric")
+
+
+def _rollup_upsert(dialect_insert: Any) -> Any:
+    """INSERT … ON CONFLICT (the cell) DO UPDATE SET value = value + excluded.value: one
+    statement per event (executemany over its metrics), correct under concurrent writers."""
+    statement = dialect_insert(RollupDaily)
+    return statement.on_conflict_do_update(
+        index_elements=list(ROLLUP_KEY),
+        set_={"value": RollupDaily.value + statement.excluded.value},
+    )
+
+
+_UPSERT_ROLLUP = {
+    "sqlite": _rollup_upsert(sqlite_insert),
+    "postgresql": _rollup_upsert(postgresql_insert),
+}
+_LATE_HANDLE = select(
+    exists().where(
+        Clock.case_id == bindparam("case_id"),
+        Clock.name == HANDLE_CLOCK,
+        Clock.stopped_at > Clock.due_at,
+    )
 )
 
 
@@ -339,6 +367,58 @@ def _write_clocks(session: Session, case_id: int, plan: Plan) -> None:
         )
 
 
+def upsert_rollups(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Add each row's `value` to its rollup_daily cell (created at 0 when missing)."""
+    if rows:
+        conn = session.connection()
+        conn.execute(_UPSERT_ROLLUP[conn.dialect.name], rows)
+
+
+def _count(
+    session: Session,
+    ctx: ActionContext,
+    case_id: int,
+    dims: tuple[str, int, str, int],
+    facts: RollupFacts,
+) -> None:
+    """Keep rollup_daily current for the event just appended (see domain.rollup).
+
+    `dims` is (case type, lead unit id or 0, category or '', grid id or 0) as the action
+    leaves the case."""
+    if needs_late_handle(facts.created, facts.from_terminal, facts.to_terminal):
+        late = bool(session.connection().execute(_LATE_HANDLE, {"case_id": case_id}).scalar())
+        facts = replace(facts, late_handle=late)
+    deltas = metric_deltas(facts)
+    if not deltas:
+        return
+    case_type, lead, category, grid = dims
+    day = local_date(ctx.now)
+    upsert_rollups(
+        session,
+        [
+            {
+                "region_code": ctx.actor.region_code,
+                "day": day,
+                "case_type": case_type,
+                "lead_unit_id": lead,
+                "category": category,
+                "grid_id": grid,
+                "metric": metric,
+                "value": n,
+            }
+            for metric, n in deltas
+        ],
+    )
+
+
+def _stopped(plan: Plan) -> tuple[tuple[str, bool], ...]:
+    return tuple((c.name, not c.overdue(c.stopped_at or c.due_at)) for c in plan.clocks_stopped)
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def _payload(plan: Plan) -> dict[str, Any]:
     payload: dict[str, Any] = {"inputs": plan.inputs, "changes": plan.changes}
     clocks = {
@@ -482,8 +562,18 @@ def create_case_written(
     payload = _payload(plan)
     if external_id:
         payload["external"] = {"source": external_source, "id": external_id}
-    seq = append_event(
-        session, case_id, action.name, ctx, None, plan.to_state, payload, first=True
+    seq = append_event(session, case_id, action.name, ctx, None, plan.to_state, payload, first=True)
+    _count(
+        session,
+        ctx,
+        case_id,
+        (
+            case_type.name,
+            values["lead_unit_id"] or 0,
+            str(values["category"] or ""),
+            values["grid_id"] or 0,
+        ),
+        RollupFacts(case_type.name, action.name, True, False, terminal),
     )
     specs = case_type.notifications(action.name)
     if specs:
@@ -547,6 +637,22 @@ def perform_action(
     _write_clocks(session, case.id, plan)
     seq = append_event(
         session, case.id, action_name, ctx, plan.from_state, plan.to_state, _payload(plan)
+    )
+    _count(
+        session,
+        ctx,
+        case.id,
+        (case.type, values["lead_unit_id"] or 0, str(values["category"] or ""), case.grid_id or 0),
+        RollupFacts(
+            case.type,
+            action_name,
+            False,
+            case.terminal,
+            terminal,
+            _stopped(plan),
+            _text_or_none(plan.inputs.get("result")),
+            _text_or_none(plan.inputs.get("rating")),
+        ),
     )
     specs = case_type.notifications(action_name)
     if specs:

@@ -165,4 +165,8 @@ def present_event(event: Event, case_type: CaseType | None, actor: Actor) -> dic
     }
 
 
-BUILTIN_LABELS = {"attach_document": "上传材料", "reveal_personal_data": "查看个人信息"}
+BUILTIN_LABELS = {
+    "attach_document": "上传材料",
+    "reveal_personal_data": "查看个人信息",
+    "merge_received": "接收并单",
+}

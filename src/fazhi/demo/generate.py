@@ -340,13 +340,17 @@ def generate(
 def _settle_history_notifications(session: Session) -> None:
     """The 2023 history's messages belong to the past: record them as delivered then,
     labelled, so a dispatcher run today does not text thousands of synthetic numbers."""
-    history = select(Case.id).where(Case.external_source == DEMO_SOURCE,
-                                    Case.external_id.like("DEMO-2023-%"))
+    history = select(Case.id).where(
+        Case.external_source == DEMO_SOURCE, Case.external_id.like("DEMO-2023-%")
+    )
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.status == "pending", OutboxMessage.case_id.in_(history))
-        .values(status="sent", sent_at=OutboxMessage.created_at,
-                last_error="演示数据：历史消息，未实际发送")
+        .values(
+            status="sent",
+            sent_at=OutboxMessage.created_at,
+            last_error="演示数据：历史消息，未实际发送",
+        )
     )
 
 

@@ -412,9 +412,7 @@ def _parse_notify(
         return ()
     by_name = {f.name: f for f in fields}
     # Personal data a citizen gave us is not copied into message texts.
-    allowed = TEMPLATE_KEYS | {
-        f.name for f in fields if f.personal not in ("phone", "id_number")
-    }
+    allowed = TEMPLATE_KEYS | {f.name for f in fields if f.personal not in ("phone", "id_number")}
     out: list[NotifySpec] = []
     for i, item in enumerate(raw):
         where = f"notify[{i}]"

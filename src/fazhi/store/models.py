@@ -315,3 +315,40 @@ class ApiKey(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RollupDaily(Base):
+    """Counts kept current by the actions (DESIGN §6): one row per local day × case type ×
+    lead unit × category × grid × metric, incremented in the transaction of the event that
+    counts. Dashboards sum these rows over a period instead of scanning cases or events.
+
+    "None" is stored as 0 (unit, grid) or '' (category) so the dimension tuple is unique on
+    both databases (NULLs never conflict). `fazhi analytics rebuild` recomputes the table
+    from the events.
+    """
+
+    __tablename__ = "rollup_daily"
+    __table_args__ = (
+        UniqueConstraint(
+            "region_code",
+            "day",
+            "case_type",
+            "lead_unit_id",
+            "category",
+            "grid_id",
+            "metric",
+            name="uq_rollup_daily_cell",
+        ),
+        Index("ix_rollup_daily_metric_day", "region_code", "metric", "day"),
+        Index("ix_rollup_daily_unit_day", "lead_unit_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_code: Mapped[str] = mapped_column(String(6))
+    day: Mapped[date] = mapped_column(Date)
+    case_type: Mapped[str] = mapped_column(String(40))
+    lead_unit_id: Mapped[int] = mapped_column(Integer, default=0)
+    category: Mapped[str] = mapped_column(String(40), default="")
+    grid_id: Mapped[int] = mapped_column(Integer, default=0)
+    metric: Mapped[str] = mapped_column(String(24))
+    value: Mapped[int] = mapped_column(Integer, default=0)

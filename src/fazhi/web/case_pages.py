@@ -118,7 +118,9 @@ def _render_case(
             continue
         fields.append((spec.label, display_value(spec, value, directory)))
     snap = snapshot(w.session, case, directory)
+    # 并单 has its own form (web/merge_pages.py, 相似工单), which checks the lead order.
     actions = available_actions(case_type, snap, w.actor, w.ctx.now)
+    actions = [a for a in actions if a.name != "merge"]
     documents = list(
         w.session.scalars(select(Document).where(Document.case_id == case.id).order_by(Document.id))
     )

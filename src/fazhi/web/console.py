@@ -41,6 +41,12 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ),
     ("/map", "地图", frozenset({"district_leader", "supervisor", "dispatcher", "admin"})),
     (
+        "/analytics/hotspots",
+        "分析",
+        frozenset({"district_leader", "supervisor", "dispatcher", "admin", "unit_leader"}),
+    ),
+    ("/repeats", "重复诉求", frozenset({"district_leader", "supervisor", "dispatcher", "admin"})),
+    (
         "/cases",
         "案件查询",
         frozenset(
@@ -64,8 +70,13 @@ NAV_UNIT_KINDS: dict[str, frozenset[str]] = {"/report": frozenset({"grid", "comm
 
 
 def nav_for(role: str, unit_kind: str) -> list[tuple[str, str]]:
-    return [(path, label) for path, label, roles in NAVIGATION
-            if role in roles and unit_kind in NAV_UNIT_KINDS.get(path, frozenset({unit_kind}))]
+    return [
+        (path, label)
+        for path, label, roles in NAVIGATION
+        if role in roles and unit_kind in NAV_UNIT_KINDS.get(path, frozenset({unit_kind}))
+    ]
+
+
 LANDING = {"supervisor": "/supervision", "district_leader": "/stats", "admin": "/admin"}
 
 

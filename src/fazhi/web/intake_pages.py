@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 from fazhi.actions.cases import case_type_or_error, create_case, load_visible_case
 from fazhi.actions.directory import UnitDirectory
 from fazhi.actions.platform import Platform
+from fazhi.actions.repeats import find_similar
 from fazhi.api.deps import Work, platform_of
 from fazhi.api.presenters import case_number
 from fazhi.domain.calendar import CalendarYearUnknown
@@ -139,6 +140,54 @@ def deadline_text(
     return f"{clock.label}将至：{local_time(due)}（{limit.label}）"
 
 
+def likely_duplicates(
+    w: Work,
+    text: str,
+    phone: str,
+    longitude: str | None,
+    latitude: str | None,
+    category: str = "",
+    address: str = "",
+) -> list[dict[str, Any]]:
+    """Orders probably about the same problem: similar text, nearby, within 14 days
+    (fazhi.routing.repeats), each with its score explained. Without coordinates the grid is
+    taken from the address when it names exactly one."""
+    if not text.strip():
+        return []
+    point = parse_point(longitude, latitude)
+    grid_id = None
+    if point is None and address.strip():
+        place = gazetteer_for(w.ctx.directory).locate_address(address[:MAX_QUERY])
+        grid_id = place.grid.id if place is not None and place.grid is not None else None
+    found = find_similar(
+        w.session,
+        w.platform,
+        w.actor,
+        text[:4000],
+        phone.strip()[:MAX_QUERY],
+        point[0] if point else None,
+        point[1] if point else None,
+        grid_id,
+        w.ctx.now,
+        category=category.strip()[:40] or None,
+        limit=RECENT_LIMIT,
+    )
+    case_type = w.platform.types.get(HOTLINE)
+    return [
+        {
+            "id": s.case.id,
+            "number": case_number(case_type, s.case),
+            "state_label": case_type.state_label(s.case.state) if case_type else s.case.state,
+            "title": s.case.title,
+            "created_at": s.case.created_at,
+            "explanation": s.candidate.explain(),
+            "score": s.candidate.score,
+        }
+        for s in found
+        if s.candidate.likely_duplicate
+    ]
+
+
 def recent_orders(w: Work, phone: str, address: str) -> list[dict[str, Any]]:
     """Hotline orders of the last 30 days from this phone or at this address, newest first."""
     phone, address = phone.strip()[:MAX_QUERY], address.strip()[:MAX_QUERY]
@@ -230,6 +279,15 @@ def _render_intake(
         "errors": errors or {},
         "form_error": form_error,
         "recent": recent_orders(w, values.get("caller_phone", ""), values.get("address", "")),
+        "duplicates": likely_duplicates(
+            w,
+            values.get("content", ""),
+            values.get("caller_phone", ""),
+            values.get("longitude"),
+            values.get("latitude"),
+            values.get("category", ""),
+            values.get("address", ""),
+        ),
     }
     context.update(
         _locate_context(
@@ -313,14 +371,26 @@ def intake_locate(
 
 @router.get("/intake/recent")
 def intake_recent(
-    request: Request, phone: str = "", address: str = "", caller_phone: str = ""
+    request: Request,
+    phone: str = "",
+    address: str = "",
+    caller_phone: str = "",
+    content: str = "",
+    longitude: str = "",
+    latitude: str = "",
+    category: str = "",
 ) -> Response:
-    """`phone` (or `caller_phone`, the form field's own name, as htmx sends it)."""
+    """`phone` (or `caller_phone`, the form field's own name, as htmx sends it); with
+    `content` (and coordinates, category or an address) also likely duplicates."""
     with page_work(request) as w:
         if w.actor.role not in INTAKE_ROLES:
             return _refused(request, w, fragment=True)
-        recent = recent_orders(w, phone or caller_phone, address)
-        return render(request, "_intake_recent.html", {"recent": recent})
+        phone = phone or caller_phone
+        recent = recent_orders(w, phone, address)
+        duplicates = likely_duplicates(
+            w, content[:4000], phone, longitude, latitude, category, address
+        )
+        return render(request, "_intake_recent.html", {"recent": recent, "duplicates": duplicates})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,105 @@
+"""热点 / 难点 / 趋势 / 单位绩效 console pages: the same figures as /api/v1/analytics/*,
+read from the rollups, each page explaining its formulas and the test it uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from fazhi.analytics import rollups as ru
+from fazhi.api import analytics_routes as ar
+from fazhi.api.deps import Work
+from fazhi.domain.errors import DomainError
+from fazhi.web.console import page_work, render
+from fazhi.web.svg_charts import day_chart, percent
+
+router = APIRouter(include_in_schema=False)
+
+VIEWS = {
+    "hotspots": "热点",
+    "hard-cases": "难点",
+    "trends": "趋势",
+    "units": "单位绩效",
+}
+STATE_LABELS = {
+    "registered": "待派单",
+    "dispatched": "待签收",
+    "returned": "已退单",
+    "handling": "办理中",
+    "replied": "待回访",
+    "revisited": "已回访",
+}
+
+
+def _page(request: Request, view: str, build: Any) -> Response:
+    with page_work(request) as w:
+        try:
+            f = ar.filters(w, request.query_params, default_days=30 if view == "units" else 7)
+        except DomainError:
+            return render(request, "stats_denied.html", {"what": "统计分析"}, w, status_code=403)
+        context = {
+            "view": view,
+            "views": VIEWS,
+            "f": f,
+            "unit_code": f.unit.code if f.unit else "",
+            "percent": percent,
+            "category_names": ar.CATEGORY_NAMES,
+            **build(w, f),
+        }
+        return render(request, "analytics.html", context, w)
+
+
+def _weeks(request: Request) -> int:
+    try:
+        return min(max(int(request.query_params.get("weeks", ru.BASELINE_WEEKS)), 2), 52)
+    except ValueError:
+        return ru.BASELINE_WEEKS
+
+
+@router.get("/analytics/hotspots")
+def hotspots_page(request: Request) -> Response:
+    weeks = _weeks(request)
+    return _page(
+        request, "hotspots", lambda w, f: {"data": ar.hotspots_body(w, f, weeks), "weeks": weeks}
+    )
+
+
+def _trend_build(weeks: int) -> Any:
+    def build(w: Work, f: ar.Filters) -> dict[str, Any]:
+        data = ar.trends_body(w, f, weeks)
+        starts = ru.week_starts(f.period.end, weeks + 1)
+        total = [sum(s["weeks"][i] for s in data["categories"]) for i in range(len(starts))]
+        mean = sum(total[:-1]) / max(len(total) - 1, 1)
+        chart = day_chart(
+            [(d, n, round(mean)) for d, n in zip(starts, total, strict=True)],
+            width=720,
+            height=220,
+        )
+        return {"data": data, "chart": chart, "weeks": weeks}
+
+    return build
+
+
+@router.get("/analytics/trends")
+def trends_page(request: Request) -> Response:
+    return _page(request, "trends", _trend_build(_weeks(request)))
+
+
+@router.get("/analytics/units")
+def units_page(request: Request) -> Response:
+    return _page(request, "units", lambda w, f: {"data": ar.units_body(w, f)})
+
+
+@router.get("/analytics/hard-cases")
+def hard_cases_page(request: Request) -> Response:
+    return _page(
+        request,
+        "hard-cases",
+        lambda w, f: {
+            "data": ar.hard_cases_body(w, f, request.query_params),
+            "states": STATE_LABELS,
+            "reason": request.query_params.get("reason", ""),
+        },
+    )
