@@ -159,6 +159,7 @@ def test_every_page_renders_with_labelled_inputs(admin: httpx.Client) -> None:
         "/admin/units?grids=1",
         "/admin/units?q=清水塘",
         "/admin/duty",
+        "/admin/gazetteer",
         "/admin/deadlines",
         "/admin/calendar",
         "/admin/log",

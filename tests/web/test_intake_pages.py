@@ -12,14 +12,14 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from fazhi.actions.platform import Platform
 from fazhi.catalog.registry import default_case_types
 from fazhi.domain.calendar import WorkCalendar
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.store.db import transaction
-from fazhi.store.models import Case
+from fazhi.store.models import Case, DutyRule, GazetteerEntry
 from fazhi.web.intake_pages import deadline_text
 from tests.support import FakeClock, ServerThread
 
@@ -439,3 +439,75 @@ def test_dispatching_through_the_form_still_works(console: Console, platform: Pl
     case = load_case(platform, case_id)
     assert case.state == "dispatched" and case.lead_unit_id == unit_id(platform, "SF-CGJ")
     assert case.fields["urgency"] == "urgent"
+
+
+# ---------------------------------------------------------------------------------------------
+# The duty list's area rules and the admins' gazetteer entries, as intake sees them
+
+
+@pytest.fixture
+def stop_rules_and_names(platform: Platform) -> Iterator[None]:
+    """Rules and gazetteer entries added by a test are stopped afterwards (shared DB)."""
+    try:
+        yield
+    finally:
+        with transaction(platform.sessions) as session:
+            session.execute(update(DutyRule).where(DutyRule.active.is_(True)).values(active=False))
+            session.execute(
+                update(GazetteerEntry).where(GazetteerEntry.active.is_(True)).values(active=False)
+            )
+        platform.forget_units()
+
+
+def test_an_unknown_address_registers_an_order_without_a_grid(
+    console: Console, platform: Platform
+) -> None:
+    address = "某某路不存在的地方88号"
+    assert "未能定位，请补充" in locate(console("operator1"), address=address)
+    response = console("operator1").post("/intake", data=order(address=address))
+    case = load_case(platform, created_id(response))
+    assert case.grid_id is None
+    assert case.fields["address"] == address
+
+
+def test_an_area_rule_changes_the_default_unit_for_an_address_in_that_street(
+    console: Console, platform: Platform, stop_rules_and_names: None
+) -> None:
+    http = console("operator1")
+    admin = console("admin")
+    # 东方花园 lies in 九郎山社区 of 响石岭街道; 福星公寓 in 响石岭社区 of the same street.
+    assert "默认承办单位：石峰区城市管理和综合执法局" in locate(
+        http, address="东方花园3栋", category="CITY_APPEARANCE"
+    )
+    saved = admin.post(
+        "/admin/duty-rules/CITY_APPEARANCE", data={"area": "SF-XSL", "unit": "SF-ZJJ"}
+    )
+    assert saved.status_code == 303
+    html = locate(http, address="东方花园3栋", category="CITY_APPEARANCE")
+    assert "默认承办单位：石峰区住房和城乡建设局（职责清单：响石岭街道）" in html
+    # Another street keeps the district default.
+    html = locate(http, address="阳光小区2栋", category="CITY_APPEARANCE")
+    assert "默认承办单位：石峰区城市管理和综合执法局" in html
+    # The dispatch form preselects the rule's unit for an order in that street.
+    case_id = registered(console, address="福星公寓1栋")
+    assert selected_lead(console("dispatcher1").get(f"/cases/{case_id}").text) == "SF-ZJJ"
+    other = registered(console, address="阳光小区2栋")
+    assert selected_lead(console("dispatcher1").get(f"/cases/{other}").text) == "SF-CGJ"
+
+
+def test_a_new_gazetteer_entry_places_a_previously_unknown_address(
+    console: Console, platform: Platform, stop_rules_and_names: None
+) -> None:
+    name = f"翠微苑{uuid.uuid4().hex[:4]}"
+    http = console("operator1")
+    assert "未能定位，请补充" in locate(http, address=f"{name}5栋")
+    saved = console("admin").post(
+        "/admin/gazetteer",
+        data={"name": name, "community": "SF-XSL-C06", "grid": "SF-XSL-C06-G01"},
+    )
+    assert saved.status_code == 303, saved.text
+    html = locate(http, address=f"{name}5栋")
+    assert "响石岭街道 / 樱花社区 / 樱花社区第一网格" in html and f"匹配：{name}" in html
+    response = http.post("/intake", data=order(address=f"{name}5栋"))
+    case = load_case(platform, created_id(response))
+    assert case.grid_id == unit_id(platform, "SF-XSL-C06-G01")

@@ -1,7 +1,8 @@
 """Address text to street / community / grid: a small gazetteer built from the organisation.
 
 The demo gazetteer knows the names of streets (towns) and communities (villages) and every
-unit's `address_hints` (roads, estates, village groups inside it). An address is placed by
+unit's `address_hints` (roads, estates, village groups inside it), and the place names admins
+add on /admin/gazetteer (an entry with a grid places the grid). An address is placed by
 the longest of those names that occurs in it; a community match also gives the community's
 grid when it has exactly one. Coordinates, when known, are better: see `locate.locate_grid`,
 and `place_from_grid` for turning its answer into a Placement.
@@ -36,6 +37,11 @@ class Placement:
     by_coordinates: bool = False
 
     @property
+    def area(self) -> UnitRef | None:
+        """The most specific unit known: the grid, else the community, else the street."""
+        return self.grid or self.community or self.street
+
+    @property
     def grid_pending(self) -> bool:
         """A community is known but not which of its several grids."""
         return self.community is not None and self.grid is None
@@ -62,12 +68,17 @@ class Gazetteer:
         entries: dict[str, _Entry] = {}
         ambiguous: set[str] = set()
         units = sorted(directory.by_id.values(), key=lambda u: u.path)
+        named: list[tuple[UnitRef, list[str]]] = []
         for unit in units:
             if unit.kind not in PLACE_KINDS:
                 continue
             row = directory.rows.get(unit.id)
             names = [unit.name] if unit.kind in ("community", "street") else []
             names += [str(h) for h in (row.address_hints or [])] if row is not None else []
+            named.append((unit, names))
+        for place in directory.place_names:  # the admins' entries
+            named.append((directory.by_id[place.unit_id], [place.name]))
+        for unit, names in named:
             for text in names:
                 key = normalise(text)
                 if len(key) < 2 or key in ambiguous:

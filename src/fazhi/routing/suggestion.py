@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from fazhi.actions.directory import UnitDirectory
     from fazhi.actions.platform import Platform
 
-# Categories led by the street where the request arises (人民调解), not by a department.
-STREET_LED_CATEGORIES = frozenset({"DISPUTE"})
-
 
 @functools.cache
 def category_labels() -> dict[str, str]:
@@ -42,10 +39,10 @@ def locate(
     return None
 
 
-def lead_unit(directory: UnitDirectory, category: str, street: UnitRef | None) -> UnitRef | None:
-    if category in STREET_LED_CATEGORIES:
-        return street
-    return directory.default_unit_for(category)
+def lead_unit(directory: UnitDirectory, category: str, area: UnitRef | None) -> UnitRef | None:
+    """The duty list's unit for `category` at `area` (grid, community or street; None when
+    the place is unknown): the most specific area rule, else the district default."""
+    return directory.duty_unit(category, area)
 
 
 def _brief(unit: UnitRef | None) -> dict[str, Any] | None:
@@ -99,14 +96,14 @@ def candidates(
 ) -> list[dict[str, Any]]:
     directory = platform.directory()
     labels = category_labels()
-    street = place.street if place is not None else None
+    area = place.area if place is not None else None
     out = []
     for category, score in ranked if ranked is not None else suggester.suggest(text, k):
         out.append(
             {
                 "category": category,
                 "category_label": labels.get(category, category),
-                "unit": _brief(lead_unit(directory, category, street)),
+                "unit": _brief(lead_unit(directory, category, area)),
                 "score": score,
                 "why": suggester.explain(text, category, why) if why else [],
             }

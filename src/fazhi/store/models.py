@@ -352,3 +352,43 @@ class RollupDaily(Base):
     grid_id: Mapped[int] = mapped_column(Integer, default=0)
     metric: Mapped[str] = mapped_column(String(24))
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DutyRule(Base):
+    """One line of the duty list (职责清单): requests of `category` arising in `area_unit_id`
+    (a street or community; NULL = the whole district) are led by `unit_id`.
+
+    Never edited in place: a change retires the row (`retired_at`, `retired_by`, `active`
+    false) and inserts a new one, so the rows of a category are its history. Without an
+    active rule the category's district default (`Unit.categories`) applies.
+    """
+
+    __tablename__ = "duty_rules"
+    __table_args__ = (Index("ix_duty_rules_region_category", "region_code", "category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_code: Mapped[str] = mapped_column(String(6))
+    category: Mapped[str] = mapped_column(String(40))
+    area_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    retired_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class GazetteerEntry(Base):
+    """A place name an admin added to the gazetteer (an estate, road, building, landmark):
+    an address naming it is placed in `community_id`, and on `grid_id` when given."""
+
+    __tablename__ = "gazetteer_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_code: Mapped[str] = mapped_column(String(6), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    community_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -17,13 +17,21 @@ from fastapi.responses import Response
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from fazhi.actions import admin
+from fazhi.actions import admin, duty
 from fazhi.actions.admin import ClockForm
 from fazhi.api.deps import Work
 from fazhi.catalog.categories import load_categories
 from fazhi.domain.errors import DomainError
 from fazhi.domain.roles import ROLE_LABELS, ROLES
-from fazhi.store.models import AdminLog, CalendarDay, CalendarYear, ClockSetting, Unit, User
+from fazhi.store.models import (
+    AdminLog,
+    CalendarDay,
+    CalendarYear,
+    ClockSetting,
+    GazetteerEntry,
+    Unit,
+    User,
+)
 from fazhi.web.console import page_work, redirect, render
 from fazhi.web.forms import field_errors
 
@@ -42,6 +50,10 @@ FLASH = {
     "unit_deactivated": "单位已停用",
     "unit_reactivated": "单位已启用",
     "duty_changed": "职责映射已保存",
+    "rule_saved": "区域职责规则已保存，原规则（如有）已停用并留在历史中",
+    "rule_retired": "区域职责规则已停用",
+    "entry_added": "地名已登记",
+    "entry_deactivated": "地名已停用",
     "clock_saved": "办理时限已保存，对此后开始计时的时限生效",
     "clock_reset": "已恢复类型文件中的默认时限",
     "notice_saved": "节假日安排已导入",
@@ -51,7 +63,12 @@ FLASH = {
 SECTIONS = (
     ("/admin/users", "账号与角色", "新建账号、调整角色和所属单位、重置密码、停用或启用账号。"),
     ("/admin/units", "组织机构", "单位树：新增下级单位、修改名称、停用或启用单位。"),
-    ("/admin/duty", "分类与职责", "24类诉求各自的默认主办单位（派单时的推荐单位）。"),
+    (
+        "/admin/duty",
+        "分类与职责",
+        "24类诉求各自的默认主办单位（派单时的推荐单位），及按街道、社区的职责清单。",
+    ),
+    ("/admin/gazetteer", "地名库", "小区、道路、楼栋、地标等地名，受理时据此定位到社区和网格。"),
     ("/admin/deadlines", "办理时限", "各类案件各项时限的默认值与按紧急程度等的取值。"),
     ("/admin/calendar", "节假日", "导入国务院办公厅节假日安排通知，维护放假和调休上班日。"),
     ("/admin/log", "管理日志", "以上各项调整的记录（只增不改）。"),
@@ -76,6 +93,10 @@ DETAIL_LABELS = {
     "year": "年份",
     "days": "调整日数",
     "summary": "安排",
+    "area": "区域",
+    "rule": "规则编号",
+    "community": "社区",
+    "grid": "网格",
 }
 
 
@@ -160,6 +181,11 @@ def overview(request: Request) -> Response:
                 select(func.count()).where(Unit.region_code == region, Unit.active.is_(True))
             ),
             "/admin/duty": len(load_categories()),
+            "/admin/gazetteer": s.scalar(
+                select(func.count()).where(
+                    GazetteerEntry.region_code == region, GazetteerEntry.active.is_(True)
+                )
+            ),
             "/admin/deadlines": s.scalar(select(func.count()).select_from(ClockSetting)),
             "/admin/calendar": s.scalar(select(func.count()).select_from(CalendarYear)),
             "/admin/log": s.scalar(select(func.count()).select_from(AdminLog)),
@@ -168,6 +194,7 @@ def overview(request: Request) -> Response:
             "/admin/users": "个在用账号",
             "/admin/units": "个在用单位",
             "/admin/duty": "类诉求",
+            "/admin/gazetteer": "个登记地名",
             "/admin/deadlines": "项时限已按本地规则调整",
             "/admin/calendar": "个年份由导入的通知确定",
             "/admin/log": "条记录",
@@ -574,24 +601,35 @@ def _duty_page(
     values: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    mapping = admin.duty_mapping(w.session, w.actor.region_code)
+    region = w.actor.region_code
+    mapping = admin.duty_mapping(w.session, region)
+    history: dict[str, list[Any]] = {}
+    for rule in duty.rule_history(w.session, region):
+        history.setdefault(rule.category, []).append(rule)
     rows = []
     for category in load_categories():
         unit = mapping.get(category.code)
+        rules = history.get(category.code, [])
         rows.append(
             {
                 "category": category,
                 "unit": unit,
                 "may_be_unassigned": category.code in admin.MAY_BE_UNASSIGNED,
+                "rules": [r for r in rules if r.active],
+                "history": [r for r in rules if not r.active],
             }
         )
+    units = {u.id: u for u in admin.region_units(w.session, region)}
     return _page(
         request,
         w,
         "admin/duty.html",
         {
             "rows": rows,
-            "unit_options": _unit_options(w.session, w.actor.region_code, admin.DUTY_KINDS),
+            "units": units,
+            "unit_options": _unit_options(w.session, region, admin.DUTY_KINDS),
+            "area_options": _unit_options(w.session, region, ("street", "community")),
+            "rule_unit_options": _unit_options(w.session, region, duty.RULE_UNIT_KINDS),
             "errors": errors or {},
             "values": values or {},
             "changed": request.query_params.get("category", ""),
@@ -624,6 +662,120 @@ async def set_duty_page(request: Request, category: str) -> Response:
                 request, w, {category: exc.message}, {category: unit_code}, _status(exc)
             )
     return redirect(request, f"/admin/duty?done=duty_changed&category={category}#duty-{category}")
+
+
+@router.post("/admin/duty-rules/{category}")
+async def add_duty_rule_page(request: Request, category: str) -> Response:
+    form = await request.form()
+    area, unit = _form_text(form, "area"), _form_text(form, "unit")
+    platform = request.app.state.platform
+    with platform.writing(), page_work(request) as w:
+        if (denied := _forbidden(request, w)) is not None:
+            return denied
+        _, exc = _attempt(w, lambda: duty.add_duty_rule(w.session, w.ctx, category, area, unit))
+        if exc is not None:
+            if exc.status == 404:
+                return render(request, "admin/not_found.html", {"what": "分类"}, w, 404)
+            errors, general = field_errors(exc)
+            return _duty_page(
+                request,
+                w,
+                {f"rule-{category}-{k}": v for k, v in errors.items()}
+                | ({f"rule-{category}": general} if general else {}),
+                {f"rule-{category}-area": area, f"rule-{category}-unit": unit},
+                _status(exc),
+            )
+    return redirect(request, f"/admin/duty?done=rule_saved&category={category}#duty-{category}")
+
+
+@router.post("/admin/duty-rules/{rule_id}/retire")
+def retire_duty_rule_page(request: Request, rule_id: int) -> Response:
+    platform = request.app.state.platform
+    with platform.writing(), page_work(request) as w:
+        if (denied := _forbidden(request, w)) is not None:
+            return denied
+        rule, exc = _attempt(w, lambda: duty.retire_duty_rule(w.session, w.ctx, rule_id))
+        if exc is not None:
+            if exc.status == 404:
+                return render(request, "admin/not_found.html", {"what": "职责规则"}, w, 404)
+            return _duty_page(request, w, status_code=_status(exc))
+        category = rule.category
+    return redirect(request, f"/admin/duty?done=rule_retired&category={category}#duty-{category}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Gazetteer (地名库)
+
+
+def _gazetteer_page(
+    request: Request,
+    w: Work,
+    errors: dict[str, str] | None = None,
+    form_error: str = "",
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    region = w.actor.region_code
+    units = {u.id: u for u in admin.region_units(w.session, region)}
+    communities = sorted(
+        (u for u in units.values() if u.active and u.kind == "community"), key=lambda u: u.path
+    )
+    grids = sorted(
+        (u for u in units.values() if u.active and u.kind == "grid"), key=lambda u: u.path
+    )
+    return _page(
+        request,
+        w,
+        "admin/gazetteer.html",
+        {
+            "entries": duty.gazetteer_entries(w.session, region),
+            "units": units,
+            "communities": communities,
+            "grids": grids,
+            "errors": errors or {},
+            "form_error": form_error,
+            "values": values or {},
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/admin/gazetteer")
+def gazetteer_page(request: Request) -> Response:
+    with page_work(request) as w:
+        if (denied := _forbidden(request, w)) is not None:
+            return denied
+        return _gazetteer_page(request, w)
+
+
+@router.post("/admin/gazetteer")
+async def add_gazetteer_page(request: Request) -> Response:
+    form = await request.form()
+    values = {k: _form_text(form, k) for k in ("name", "community", "grid")}
+    platform = request.app.state.platform
+    with platform.writing(), page_work(request) as w:
+        if (denied := _forbidden(request, w)) is not None:
+            return denied
+        entry_form = duty.EntryForm(values["name"], values["community"], values["grid"])
+        _, exc = _attempt(w, lambda: duty.add_gazetteer_entry(w.session, w.ctx, entry_form))
+        if exc is not None:
+            errors, general = field_errors(exc)
+            return _gazetteer_page(request, w, errors, general, values, _status(exc))
+    return redirect(request, "/admin/gazetteer?done=entry_added")
+
+
+@router.post("/admin/gazetteer/{entry_id}/deactivate")
+def deactivate_gazetteer_page(request: Request, entry_id: int) -> Response:
+    platform = request.app.state.platform
+    with platform.writing(), page_work(request) as w:
+        if (denied := _forbidden(request, w)) is not None:
+            return denied
+        _, exc = _attempt(w, lambda: duty.deactivate_gazetteer_entry(w.session, w.ctx, entry_id))
+        if exc is not None:
+            if exc.status == 404:
+                return render(request, "admin/not_found.html", {"what": "地名"}, w, 404)
+            return _gazetteer_page(request, w, {}, exc.message, {}, _status(exc))
+    return redirect(request, "/admin/gazetteer?done=entry_deactivated")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from fazhi.api.presenters import case_number
 from fazhi.domain.calendar import CalendarYearUnknown
 from fazhi.domain.case_type import CaseType
 from fazhi.domain.durations import due_at
+from fazhi.domain.duty import STREET_LED_CATEGORIES
 from fazhi.domain.errors import DomainError
 from fazhi.domain.units import UnitRef
 from fazhi.routing.gazetteer import Placement, gazetteer_for, place_from_grid
@@ -50,8 +51,6 @@ FORM_FIELDS = (
     "channel",
     "answer",
 )
-# Categories led by the street where the request arises (人民调解), not by a department.
-STREET_LED_CATEGORIES = frozenset({"DISPUTE"})
 RECENT_DAYS = 30
 RECENT_LIMIT = 10
 MAX_QUERY = 200
@@ -104,16 +103,24 @@ class DefaultUnit:
 
 
 def default_lead_unit(
-    directory: UnitDirectory, category: str | None, street: UnitRef | None
+    directory: UnitDirectory, category: str | None, area: UnitRef | None
 ) -> DefaultUnit:
+    """The duty list's unit for `category` where the request arises (`area`: its grid,
+    community or street, None when unknown), see `UnitDirectory.duty`."""
     if not category:
         return DefaultUnit(None, "")
+    choice = directory.duty(category, area)
+    unit = directory.by_id.get(choice.unit_id) if choice.unit_id is not None else None
+    if choice.rule is not None and unit is not None:
+        scope = directory.by_id.get(choice.rule.area_id) if choice.rule.area_id else None
+        return DefaultUnit(unit, f"{unit.name}（职责清单：{scope.name if scope else '全区'}）")
+    if unit is not None and choice.source == "street":
+        return DefaultUnit(unit, f"{unit.name}（属地街道人民调解）")
+    if unit is not None:
+        return DefaultUnit(unit, unit.name)
     if category in STREET_LED_CATEGORIES:
-        if street is None:
-            return DefaultUnit(None, "属地街道（人民调解），事发地点确定后显示")
-        return DefaultUnit(street, f"{street.name}（属地街道人民调解）")
-    unit = directory.default_unit_for(category)
-    return DefaultUnit(unit, unit.name if unit else "未配置，请派单时选择")
+        return DefaultUnit(None, "属地街道（人民调解），事发地点确定后显示")
+    return DefaultUnit(None, "未配置，请派单时选择")
 
 
 def deadline_text(
@@ -256,7 +263,7 @@ def _locate_context(
     w: Work, address: str, longitude: str, latitude: str, category: str
 ) -> dict[str, Any]:
     place = locate(w.platform, address, longitude, latitude)
-    default = default_lead_unit(w.ctx.directory, category, place.street if place else None)
+    default = default_lead_unit(w.ctx.directory, category, place.area if place else None)
     wanted = bool(address.strip()) or parse_point(longitude, latitude) is not None
     return {"place": place, "place_wanted": wanted, "default_unit": default}
 
@@ -422,12 +429,17 @@ def dispatch_defaults(
     directory = platform.directory()
     case_type = platform.types.get(case.get("type", ""))
     fields = case.get("fields") or {}
-    street_brief = case.get("street")
-    street = directory.resolve(street_brief) if street_brief else None
-    if street is None:
+    # Where the case lies, as precisely as known: its grid, else its street, else the place
+    # its address names (so that area rules of the duty list apply).
+    area = None
+    for brief in (case.get("grid"), case.get("street")):
+        area = directory.resolve(brief) if brief else None
+        if area is not None:
+            break
+    if area is None:
         place = gazetteer_for(directory).locate_address(str(fields.get("address") or ""))
-        street = place.street if place else None
-    default = default_lead_unit(directory, case.get("category"), street)
+        area = place.area if place else None
+    default = default_lead_unit(directory, case.get("category"), area)
     current = (case.get("lead_unit") or {}).get("code")
     preselect = default.unit.code if default.unit else ""
     if action == "reassign" and preselect == current:
