@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import sys
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -170,6 +171,37 @@ def _acting_user(p: Platform, username: str | None, roles: tuple[str, ...]):  # 
         return actor_for(p, user)  # type: ignore[arg-type]
 
 
+def _run_batch(p: Platform, label: str, total: int, run: Callable[..., Any]) -> Any:
+    """One all-or-nothing batch with a progress bar: committed only when every row is good."""
+    session = p.sessions()
+    transaction = session.begin()
+    try:
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task(label, total=total)
+            report = run(session, lambda n: bar.advance(task, n))
+        if report.ok:
+            transaction.commit()
+        else:
+            transaction.rollback()
+    except DomainError as exc:
+        transaction.rollback()
+        fail(exc.message)
+    finally:
+        session.close()
+    return report
+
+
+def _fail_rows(rows: list[Any], total: int) -> None:
+    for e in rows:
+        # escape(): the field's brackets and the file's own text are not rich markup.
+        line = (
+            f"第 {e.line} 行（{e.external_id or '无编号'}）"
+            f"{'[' + e.field + '] ' if e.field else ''}{e.message}"
+        )
+        err.print(f"[red]{escape(line)}[/red]")
+    fail(f"{len(rows)} 处错误，本批 {total} 行均未导入")
+
+
 @app.command("import")
 def import_(
     path: Annotated[Path, typer.Argument(help="工单文件（.csv 或 .xlsx）")],
@@ -191,36 +223,16 @@ def import_(
         total = sum(1 for _ in read_rows(path))
     except DomainError as exc:
         fail(exc.message)
-    session = p.sessions()
-    transaction = session.begin()
-    try:
-        with Progress(console=err, transient=True) as bar:
-            task = bar.add_task("导入工单", total=total)
-            report = import_work_orders(
-                session,
-                ActionContext(p, actor, p.now()),
-                path,
-                source,
-                lambda n: bar.advance(task, n),
-            )
-        if report.ok:
-            transaction.commit()
-        else:
-            transaction.rollback()
-    except DomainError as exc:
-        transaction.rollback()
-        fail(exc.message)
-    finally:
-        session.close()
+    report = _run_batch(
+        p,
+        "导入工单",
+        total,
+        lambda session, progress: import_work_orders(
+            session, ActionContext(p, actor, p.now()), path, source, progress
+        ),
+    )
     if not report.ok:
-        for e in report.errors:
-            # escape(): the field's brackets and the file's own text are not rich markup.
-            line = (
-                f"第 {e.line} 行（{e.external_id or '无编号'}）"
-                f"{'[' + e.field + '] ' if e.field else ''}{e.message}"
-            )
-            err.print(f"[red]{escape(line)}[/red]")
-        fail(f"{len(report.errors)} 处错误，本批 {report.rows} 行均未导入")
+        _fail_rows(report.errors, report.rows)
     out.print(f"共 {report.rows} 行：新建 {report.created}，已存在跳过 {report.skipped_existing}")
 
 
@@ -444,35 +456,16 @@ def transfer_import(
         total = len(read_transfer_file(path, source))
     except DomainError as exc:
         fail(exc.message)
-    session = p.sessions()
-    transaction = session.begin()
-    try:
-        with Progress(console=err, transient=True) as bar:
-            task = bar.add_task("导入转办", total=total)
-            report = import_transfer_file(
-                session,
-                ActionContext(p, actor, p.now()),
-                path,
-                source,
-                lambda n: bar.advance(task, n),
-            )
-        if report.ok:
-            transaction.commit()
-        else:
-            transaction.rollback()
-    except DomainError as exc:
-        transaction.rollback()
-        fail(exc.message)
-    finally:
-        session.close()
+    report = _run_batch(
+        p,
+        "导入转办",
+        total,
+        lambda session, progress: import_transfer_file(
+            session, ActionContext(p, actor, p.now()), path, source, progress
+        ),
+    )
     if not report.ok:
-        for e in report.rejected:
-            line = (
-                f"第 {e.line} 行（{e.external_id or '无编号'}）"
-                f"{'[' + e.field + '] ' if e.field else ''}{e.message}"
-            )
-            err.print(f"[red]{escape(line)}[/red]")
-        fail(f"{len(report.rejected)} 处错误，本批 {report.rows} 行均未导入")
+        _fail_rows(report.rejected, report.rows)
     out.print(
         f"共 {report.rows} 行：新建 {report.created}，更新 {report.updated}，"
         f"未变 {report.unchanged}，拒绝 0"

@@ -17,27 +17,12 @@ from sqlalchemy import select, update
 from fazhi.actions.platform import Platform
 from fazhi.store.db import transaction
 from fazhi.store.models import AdminLog, DutyRule
-from tests.support import ServerThread
 
 PASSWORD = "fazhi2023"
 CATEGORY = "SANITATION"
 Console = Callable[[str], httpx.Client]
 
 
-@pytest.fixture
-def console(server: ServerThread) -> Iterator[Console]:
-    clients: list[httpx.Client] = []
-
-    def make(username: str) -> httpx.Client:
-        http = httpx.Client(base_url=server.url, follow_redirects=False, timeout=30)
-        clients.append(http)
-        response = http.post("/login", data={"username": username, "password": PASSWORD})
-        assert response.status_code == 303, response.text
-        return http
-
-    yield make
-    for http in clients:
-        http.close()
 
 
 @pytest.fixture

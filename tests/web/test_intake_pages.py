@@ -27,21 +27,6 @@ PASSWORD = "fazhi2023"
 Console = Callable[[str], httpx.Client]
 
 
-@pytest.fixture
-def console(server: ServerThread) -> Iterator[Console]:
-    """console("operator1") → an httpx client signed in to the console (session cookie)."""
-    clients: list[httpx.Client] = []
-
-    def make(username: str) -> httpx.Client:
-        http = httpx.Client(base_url=server.url, follow_redirects=False, timeout=30)
-        clients.append(http)
-        response = http.post("/login", data={"username": username, "password": PASSWORD})
-        assert response.status_code == 303, response.text
-        return http
-
-    yield make
-    for http in clients:
-        http.close()
 
 
 def unique_phone() -> str:

@@ -8,7 +8,7 @@ import re
 import struct
 import uuid
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -44,21 +44,6 @@ def tiny_png() -> bytes:
 TINY_JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
 
 
-@pytest.fixture
-def console(server: ServerThread) -> Iterator[Console]:
-    """console("operator1") → an httpx client signed in to the console (session cookie)."""
-    clients: list[httpx.Client] = []
-
-    def make(username: str) -> httpx.Client:
-        http = httpx.Client(base_url=server.url, follow_redirects=False, timeout=30)
-        clients.append(http)
-        response = http.post("/login", data={"username": username, "password": PASSWORD})
-        assert response.status_code == 303, response.text
-        return http
-
-    yield make
-    for http in clients:
-        http.close()
 
 
 def report(point: tuple[str, str] | None = INSIDE_G01, **fields: str) -> dict[str, str]:
