@@ -23,8 +23,6 @@ CATEGORY = "SANITATION"
 Console = Callable[[str], httpx.Client]
 
 
-
-
 @pytest.fixture
 def stop_rules(platform: Platform) -> Iterator[None]:
     try:

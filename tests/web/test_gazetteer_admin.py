@@ -23,8 +23,6 @@ PASSWORD = "fazhi2023"
 Console = Callable[[str], httpx.Client]
 
 
-
-
 @pytest.fixture
 def stop_entries(platform: Platform) -> Iterator[None]:
     try:

@@ -27,8 +27,6 @@ PASSWORD = "fazhi2023"
 Console = Callable[[str], httpx.Client]
 
 
-
-
 def unique_phone() -> str:
     return f"139{uuid.uuid4().int % 10**8:08d}"
 

@@ -44,8 +44,6 @@ def tiny_png() -> bytes:
 TINY_JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
 
 
-
-
 def report(point: tuple[str, str] | None = INSIDE_G01, **fields: str) -> dict[str, str]:
     body = {
         "category": "CITY_APPEARANCE",

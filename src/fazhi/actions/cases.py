@@ -7,8 +7,9 @@ hash-chained event, inside the caller's transaction.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
@@ -110,6 +111,18 @@ _SET_UNIT_ROLE = update(CaseUnit).where(
     CaseUnit.case_id == bindparam("b_case_id"), CaseUnit.unit_id == bindparam("b_unit_id")
 )
 _STOP_CLOCK = update(Clock).where(Clock.id == bindparam("b_id"))
+# Same caller (by contact key) within the window before this call: a repeat request.
+REPEAT_CALL_WINDOW = timedelta(days=30)
+_EARLIER_CALL = (
+    select(Case.id)
+    .where(
+        Case.region_code == bindparam("region"),
+        Case.contact_key == bindparam("key"),
+        Case.created_at >= bindparam("since"),
+        Case.created_at <= bindparam("until"),
+    )
+    .limit(1)
+)
 _UPDATE_CASE = update(Case).where(
     Case.id == bindparam("b_id"), Case.version == bindparam("b_version")
 )
@@ -556,6 +569,21 @@ def create_case_written(
         "external_source": external_source,
         "external_id": external_id,
     }
+    values["contact_key"] = _contact_key(case_type, plan.fields, ctx.actor.region_code)
+    values["repeat_call"] = values["contact_key"] is not None and (
+        session.connection()
+        .execute(
+            _EARLIER_CALL,
+            {
+                "region": values["region_code"],
+                "key": values["contact_key"],
+                "since": ctx.now - REPEAT_CALL_WINDOW,
+                "until": ctx.now,
+            },
+        )
+        .first()
+        is not None
+    )
     case_id = session.connection().execute(_INSERT_CASE, values).scalar_one()
     _sync_units(session, case_id, plan, ctx, new_case=True)
     _write_clocks(session, case_id, plan)
@@ -583,6 +611,20 @@ def create_case_written(
     return Created(
         Case(id=case_id, **values), plan.clocks_started, [u.id for u in plan.assisting_units]
     )
+
+
+def _contact_key(case_type: CaseType, fields: dict[str, Any], region: str) -> str | None:
+    """A one-way key of the case's phone field, for repeat-call lookups by index."""
+    for name, kind in case_type.personal_fields.items():
+        if kind == "phone" and fields.get(name):
+            digits = "".join(c for c in str(fields[name]) if c.isdigit())
+            return hashlib.sha256(f"{region}:{digits}".encode()).hexdigest()[:32]
+    return None
+
+
+def repeat_extra(action: str, repeat_call: bool) -> tuple[str, ...]:
+    """A repeat call counts against the unit each time it is dispatched to one."""
+    return ("repeat_caller",) if repeat_call and action in ("dispatch", "reassign") else ()
 
 
 def perform_action(
@@ -652,6 +694,7 @@ def perform_action(
             _stopped(plan),
             _text_or_none(plan.inputs.get("result")),
             _text_or_none(plan.inputs.get("rating")),
+            extra=repeat_extra(action_name, case.repeat_call),
         ),
     )
     specs = case_type.notifications(action_name)

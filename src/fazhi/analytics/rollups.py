@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import case, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from fazhi.actions.cases import upsert_rollups, visible_clause
+from fazhi.actions.cases import repeat_extra, upsert_rollups, visible_clause
 from fazhi.actions.directory import UnitDirectory
 from fazhi.actions.platform import Platform
 from fazhi.analytics.hotline_stats import Period
@@ -291,7 +291,7 @@ RATE_FORMULAS = {
     "resolution_rate": "办理结果为「已解决」的答复数 ÷ 答复数",
     "satisfaction_rate": "（满意 + 基本满意）÷ 回访评价数",
     "return_rate": "退单次数 ÷ 派给该单位的派单（含改派）次数",
-    "repeat_rate": "重复来电数 ÷ 派单次数（待重复来电识别接入后计数）",
+    "repeat_rate": "派给该单位的重复来电工单次数（同一电话30日内再次来电）÷ 派单次数",
 }
 # The ranking score: a weighted mean of the rates a unit has (weights renormalised over the
 # rates it has data for); the return rate counts as (1 − return rate).
@@ -304,7 +304,8 @@ SCORE_WEIGHTS = {
 }
 SCORE_FORMULA = (
     "综合得分 = Σ 权重 × 指标 ÷ Σ 有数据指标的权重；权重：按期办结率 0.30、满意率 0.30、"
-    "按时签收率 0.15、解决率 0.15、（1 − 退单率）0.10；重复来电率暂不计分"
+    "按时签收率 0.15、解决率 0.15、（1 − 退单率）0.10；"
+    "重复来电率只列示、不计分（来电是否重复首先取决于诉求本身）"
 )
 UNIT_METRICS = (
     "dispatched",
@@ -366,8 +367,6 @@ def unit_performance(
     out = []
     for unit_id, c in counts.items():
         rates = {name: rate(c[num], c[den]) for name, (num, den, _) in RATES.items()}
-        if not c["repeat_caller"]:
-            rates["repeat_rate"] = None
         unit = directory.by_id.get(unit_id)
         out.append(
             UnitPerformance(unit_id, unit.name if unit else str(unit_id), c, rates, score(rates))
@@ -402,6 +401,7 @@ HARD_REASONS = {
     "reopened": "重办过",
     "returned_twice": "退单2次及以上",
     "supervised": "督办/挂榜中",
+    "repeat_caller": "重复来电",
 }
 
 
@@ -442,9 +442,10 @@ def hard_cases(
     page: int = 1,
     size: int = 50,
 ) -> HardCasePage:
-    """Open hotline orders that are overdue, were reopened, returned twice or more, or carry
-    a supervision mark. The (region, type, state) prefix of the worklist index narrows the
-    scan to open orders, whose number does not grow with history."""
+    """Open hotline orders that are overdue, were reopened, returned twice or more, carry
+    a supervision mark, or came from a repeat caller. The (region, type, state) prefix of
+    the worklist index narrows the scan to open orders, whose number does not grow with
+    history."""
     reopened = func.coalesce(Case.fields["reopen_count"].as_integer(), 0) >= 1
     returned = func.coalesce(Case.fields["return_count"].as_integer(), 0) >= 2
     supervised = func.coalesce(func.json_array_length(Case.marks), 0) > 0
@@ -454,6 +455,7 @@ def hard_cases(
         "reopened": reopened,
         "returned_twice": returned,
         "supervised": supervised,
+        "repeat_caller": Case.repeat_call.is_(True),
     }
     chosen = [tests[reason]] if reason in tests else list(tests.values())
     conditions = [
@@ -479,6 +481,7 @@ def hard_cases(
             reopened,
             returned,
             supervised,
+            Case.repeat_call,
         )
         .where(*conditions)
         .order_by(Case.due_at.is_(None), Case.due_at, Case.id)
@@ -488,7 +491,7 @@ def hard_cases(
     directory = platform.directory()
     rows = []
     for r in found:
-        flags = dict(zip(tests, (r[7], r[8], r[9], r[10]), strict=True))
+        flags = dict(zip(tests, (r[7], r[8], r[9], r[10], r[11]), strict=True))
         lead = directory.by_id.get(r.lead_unit_id) if r.lead_unit_id else None
         rows.append(
             HardCase(
@@ -526,6 +529,7 @@ class _CaseState:
     category: str = ""
     terminal: bool = False
     late_handle: bool = False
+    repeat_call: bool = False
 
 
 def _facts_of(
@@ -564,6 +568,7 @@ def _facts_of(
         result if isinstance(result, str) else None,
         rating if isinstance(rating, str) else None,
         state.late_handle,
+        extra=repeat_extra(event.action, state.repeat_call),
     )
     state.terminal = to_terminal
     return facts, (state.type, state.lead, state.category, state.grid)
@@ -597,6 +602,7 @@ def rebuild(session: Session, platform: Platform, flush_every: int = 20_000) -> 
             Case.type,
             Case.region_code,
             Case.grid_id,
+            Case.repeat_call,
         )
         .join(Case, Case.id == Event.case_id)
         .order_by(Event.case_id, Event.seq)
@@ -622,7 +628,12 @@ def rebuild(session: Session, platform: Platform, flush_every: int = 20_000) -> 
             read += 1
             if event.case_id != current_id:
                 current_id = event.case_id
-                current = _CaseState(event.type, event.region_code, event.grid_id or 0)
+                current = _CaseState(
+                    event.type,
+                    event.region_code,
+                    event.grid_id or 0,
+                    repeat_call=bool(event.repeat_call),
+                )
             assert current is not None
             found = _facts_of(current, event, platform)
             if found is None:

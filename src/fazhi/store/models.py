@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql import false
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -104,6 +105,7 @@ class Case(Base):
         Index("ix_cases_region_created", "region_code", "created_at"),
         Index("ix_cases_category", "region_code", "category", "created_at"),
         Index("ix_cases_region_closed", "region_code", "closed_at"),
+        Index("ix_cases_contact", "region_code", "contact_key", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -126,6 +128,10 @@ class Case(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     external_source: Mapped[str | None] = mapped_column(String(40))
     external_id: Mapped[str | None] = mapped_column(String(100))
+    # A one-way key of the citizen's phone (never the number itself), so "has this caller
+    # called in the last 30 days" is an index lookup; repeat_call records the answer.
+    contact_key: Mapped[str | None] = mapped_column(String(32))
+    repeat_call: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class CaseUnit(Base):
