@@ -26,7 +26,13 @@ from fazhi.domain.case_type import CaseType, NotifySpec
 from fazhi.domain.durations import local_date
 from fazhi.domain.errors import DomainError, not_found
 from fazhi.domain.roles import REGION_WIDE_ROLES
-from fazhi.domain.rollup import HANDLE_CLOCK, RollupFacts, metric_deltas, needs_late_handle
+from fazhi.domain.rollup import (
+    DISPATCH_ACTIONS,
+    HANDLE_CLOCK,
+    RollupFacts,
+    metric_deltas,
+    needs_late_handle,
+)
 from fazhi.domain.trail import GENESIS, event_hash
 from fazhi.domain.units import Actor, UnitRef
 from fazhi.domain.workflow import CaseSnapshot, ClockRecord, Plan, plan_action
@@ -624,7 +630,7 @@ def _contact_key(case_type: CaseType, fields: dict[str, Any], region: str) -> st
 
 def repeat_extra(action: str, repeat_call: bool) -> tuple[str, ...]:
     """A repeat call counts against the unit each time it is dispatched to one."""
-    return ("repeat_caller",) if repeat_call and action in ("dispatch", "reassign") else ()
+    return ("repeat_caller",) if repeat_call and action in DISPATCH_ACTIONS else ()
 
 
 def perform_action(

@@ -29,7 +29,7 @@ from fazhi.actions.directory import UnitDirectory
 from fazhi.actions.platform import Platform
 from fazhi.analytics.hotline_stats import Period
 from fazhi.domain.durations import local_date
-from fazhi.domain.rollup import HANDLE_CLOCK, RollupFacts, metric_deltas
+from fazhi.domain.rollup import HANDLE_CLOCK, METRICS, RollupFacts, metric_deltas
 from fazhi.domain.units import Actor
 from fazhi.store.models import Case, Event, RollupDaily
 
@@ -307,23 +307,9 @@ SCORE_FORMULA = (
     "按时签收率 0.15、解决率 0.15、（1 − 退单率）0.10；"
     "重复来电率只列示、不计分（来电是否重复首先取决于诉求本身）"
 )
-UNIT_METRICS = (
-    "dispatched",
-    "acknowledged",
-    "acknowledged_on_time",
-    "returned",
-    "replied",
-    "replied_on_time",
-    "resolved",
-    "rated",
-    "satisfied",
-    "dissatisfied",
-    "reopened",
-    "supervised",
-    "closed",
-    "closed_on_time",
-    "repeat_caller",
-)
+# Everything counted against a unit: all but registration (which has no unit yet), plus the
+# repeat calls dispatched to it.
+UNIT_METRICS = (*(m for m in METRICS if m != "received"), "repeat_caller")
 
 
 @dataclass
