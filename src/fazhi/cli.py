@@ -171,6 +171,15 @@ def _acting_user(p: Platform, username: str | None, roles: tuple[str, ...]):  # 
         return actor_for(p, user)  # type: ignore[arg-type]
 
 
+def _importer(path: Path, as_user: str | None) -> tuple[Platform, Any]:
+    """The platform and the acting operator for a file import."""
+    if not path.exists():
+        fail(f"文件不存在：{path}")
+    p = platform()
+    _init(p)
+    return p, _acting_user(p, as_user, ("operator",))
+
+
 def _run_batch(p: Platform, label: str, total: int, run: Callable[..., Any]) -> Any:
     """One all-or-nothing batch with a progress bar: committed only when every row is good."""
     session = p.sessions()
@@ -214,11 +223,7 @@ def import_(
     from fazhi.actions.cases import ActionContext
     from fazhi.actions.imports import import_work_orders, read_rows
 
-    if not path.exists():
-        fail(f"文件不存在：{path}")
-    p = platform()
-    _init(p)
-    actor = _acting_user(p, as_user, ("operator",))
+    p, actor = _importer(path, as_user)
     try:
         total = sum(1 for _ in read_rows(path))
     except DomainError as exc:
@@ -447,11 +452,7 @@ def transfer_import(
     from fazhi.actions.cases import ActionContext
     from fazhi.actions.transfers import import_transfer_file, read_transfer_file
 
-    if not path.exists():
-        fail(f"文件不存在：{path}")
-    p = platform()
-    _init(p)
-    actor = _acting_user(p, as_user, ("operator",))
+    p, actor = _importer(path, as_user)
     try:
         total = len(read_transfer_file(path, source))
     except DomainError as exc:

@@ -91,6 +91,10 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     for module in console_modules():
         app.include_router(module.router)
 
+    @app.exception_handler(console.PageAnswer)
+    async def page_answer(request: Request, exc: console.PageAnswer) -> Response:
+        return exc.response
+
     @app.exception_handler(console.LoginRequired)
     async def login_required(request: Request, exc: console.LoginRequired) -> Response:
         return console.login_redirect(request, exc)

@@ -8,7 +8,8 @@ and is recorded in `admin_log`.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -32,8 +33,8 @@ from fazhi.store.models import (
     Unit,
     User,
 )
-from fazhi.web.console import page_work, redirect, render
-from fazhi.web.forms import field_errors
+from fazhi.web.console import PageAnswer, page_work, redirect, render
+from fazhi.web.forms import error_status, field_errors
 
 router = APIRouter(include_in_schema=False)
 USER_LIMIT = 500
@@ -112,10 +113,13 @@ def describe(details: dict[str, Any] | None) -> list[tuple[str, str]]:
     return lines
 
 
-def _forbidden(request: Request, w: Work) -> Response | None:
-    if w.actor.role == "admin":
-        return None
-    return render(request, "admin/forbidden.html", {}, w, status_code=403)
+@contextmanager
+def admin_work(request: Request) -> Iterator[Work]:
+    """page_work for admins only; anyone else gets the 403 page (and nothing is written)."""
+    with page_work(request) as w:
+        if w.actor.role != "admin":
+            raise PageAnswer(render(request, "admin/forbidden.html", {}, w, status_code=403))
+        yield w
 
 
 def _page(
@@ -139,10 +143,6 @@ def _attempt(w: Work, change: Callable[[], Any]) -> tuple[Any, DomainError | Non
             return change(), None
     except DomainError as exc:
         return None, exc
-
-
-def _status(exc: DomainError) -> int:
-    return exc.status if exc.status >= 400 else 422
 
 
 def _form_text(form: Any, name: str) -> str:
@@ -169,9 +169,7 @@ def _unit_options(session: Session, region_code: str, kinds: tuple[str, ...] = (
 
 @router.get("/admin")
 def overview(request: Request) -> Response:
-    with page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with admin_work(request) as w:
         s, region = w.session, w.actor.region_code
         counts = {
             "/admin/users": s.scalar(
@@ -261,9 +259,7 @@ def _users_page(
 
 @router.get("/admin/users")
 def users_page(request: Request) -> Response:
-    with page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with admin_work(request) as w:
         return _users_page(request, w)
 
 
@@ -272,9 +268,7 @@ async def create_user_page(request: Request) -> Response:
     form = await request.form()
     values = {k: _form_text(form, k) for k in ("username", "display_name", "role", "unit")}
     platform = request.app.state.platform
-    with platform.writing(), page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with platform.writing(), admin_work(request) as w:
         user, exc = _attempt(
             w,
             lambda: admin.create_user(
@@ -289,7 +283,7 @@ async def create_user_page(request: Request) -> Response:
         )
         if exc is not None:
             errors, general = field_errors(exc)
-            return _users_page(request, w, errors, general, values, _status(exc))
+            return _users_page(request, w, errors, general, values, error_status(exc))
     return redirect(request, f"/admin/users/{user.id}?done=user_created")
 
 
@@ -338,9 +332,7 @@ def _user_page(
 
 @router.get("/admin/users/{user_id}")
 def user_page(request: Request, user_id: int) -> Response:
-    with page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with admin_work(request) as w:
         return _user_page(request, w, user_id)
 
 
@@ -349,9 +341,7 @@ async def update_user_page(request: Request, user_id: int) -> Response:
     form = await request.form()
     values = {k: _form_text(form, k) for k in ("display_name", "role", "unit")}
     platform = request.app.state.platform
-    with platform.writing(), page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with platform.writing(), admin_work(request) as w:
         _, exc = _attempt(
             w,
             lambda: admin.update_user(
@@ -360,7 +350,9 @@ async def update_user_page(request: Request, user_id: int) -> Response:
         )
         if exc is not None:
             errors, general = field_errors(exc)
-            return _user_page(request, w, user_id, errors, general, values, "profile", _status(exc))
+            return _user_page(
+                request, w, user_id, errors, general, values, "profile", error_status(exc)
+            )
     return redirect(request, f"/admin/users/{user_id}?done=user_updated")
 
 
@@ -368,9 +360,7 @@ async def update_user_page(request: Request, user_id: int) -> Response:
 async def reset_password_page(request: Request, user_id: int) -> Response:
     form = await request.form()
     platform = request.app.state.platform
-    with platform.writing(), page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with platform.writing(), admin_work(request) as w:
         password = _form_text(form, "password")
         if password != _form_text(form, "password_again"):
             errors = {"password_again": "两次输入的密码不一致"}
@@ -378,7 +368,9 @@ async def reset_password_page(request: Request, user_id: int) -> Response:
         _, exc = _attempt(w, lambda: admin.reset_password(w.session, w.ctx, user_id, password))
         if exc is not None:
             errors, general = field_errors(exc)
-            return _user_page(request, w, user_id, errors, general, {}, "password", _status(exc))
+            return _user_page(
+                request, w, user_id, errors, general, {}, "password", error_status(exc)
+            )
     return redirect(request, f"/admin/users/{user_id}?done=password_reset")
 
 
@@ -387,12 +379,10 @@ async def user_active_page(request: Request, user_id: int) -> Response:
     form = await request.form()
     active = _form_text(form, "active") == "1"
     platform = request.app.state.platform
-    with platform.writing(), page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with platform.writing(), admin_work(request) as w:
         _, exc = _attempt(w, lambda: admin.set_user_active(w.session, w.ctx, user_id, active))
         if exc is not None:
-            return _user_page(request, w, user_id, {}, exc.message, {}, "", _status(exc))
+            return _user_page(request, w, user_id, {}, exc.message, {}, "", error_status(exc))
     done = "user_reactivated" if active else "user_deactivated"
     return redirect(request, f"/admin/users/{user_id}?done={done}")
 
@@ -469,9 +459,7 @@ def _units_page(
 
 @router.get("/admin/units")
 def units_page(request: Request) -> Response:
-    with page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with admin_work(request) as w:
         return _units_page(request, w)
 
 
@@ -480,9 +468,7 @@ async def add_unit_page(request: Request) -> Response:
     form = await request.form()
     values = {k: _form_text(form, k) for k in ("parent", "kind", "code", "name", "short_name")}
     platform = request.app.state.platform
-    with platform.writing(), page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with platform.writing(), admin_work(request) as w:
         unit, exc = _attempt(
             w,
             lambda: admin.add_unit(
@@ -497,7 +483,7 @@ async def add_unit_page(request: Request) -> Response:
         )
         if exc is not None:
             errors, general = field_errors(exc)
-            return _units_page(request, w, errors, general, values, _status(exc))
+            return _units_page(request, w, errors, general, values, error_status(exc))
     return redirect(request, f"/admin/units/{unit.id}?done=unit_created")
 
 
@@ -548,9 +534,7 @@ def _unit_page(
 
 @router.get("/admin/units/{unit_id}")
 def unit_page(request: Request, unit_id: int) -> Response:
-    with page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with admin_work(request) as w:
         return _unit_page(request, w, unit_id)
 
 
@@ -559,9 +543,7 @@ async def rename_unit_page(request: Request, unit_id: int) -> Response:
     form = await request.form()
     values = {k: _form_text(form, k) for k in ("name", "short_name")}
     platform = request.app.state.platform
-    with platform.writing(), page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with platform.writing(), admin_work(request) as w:
         _, exc = _attempt(
             w,
             lambda: admin.rename_unit(
@@ -570,7 +552,7 @@ async def rename_unit_page(request: Request, unit_id: int) -> Response:
         )
         if exc is not None:
             errors, general = field_errors(exc)
-            return _unit_page(request, w, unit_id, errors, general, values, _status(exc))
+            return _unit_page(request, w, unit_id, errors, general, values, error_status(exc))
     return redirect(request, f"/admin/units/{unit_id}?done=unit_renamed")
 
 
@@ -579,13 +561,11 @@ async def unit_active_page(request: Request, unit_id: int) -> Response:
     form = await request.form()
     active = _form_text(form, "active") == "1"
     platform = request.app.state.platform
-    with platform.writing(), page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with platform.writing(), admin_work(request) as w:
         _, exc = _attempt(w, lambda: admin.set_unit_active(w.session, w.ctx, unit_id, active))
         if exc is not None:
             general = "；".join(p.message for p in exc.problems) or exc.message
-            return _unit_page(request, w, unit_id, {}, general, {}, _status(exc))
+            return _unit_page(request, w, unit_id, {}, general, {}, error_status(exc))
     done = "unit_reactivated" if active else "unit_deactivated"
     return redirect(request, f"/admin/units/{unit_id}?done={done}")
 
@@ -640,9 +620,7 @@ def _duty_page(
 
 @router.get("/admin/duty")
 def duty_page(request: Request) -> Response:
-    with page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with admin_work(request) as w:
         return _duty_page(request, w)
 
 
@@ -651,15 +629,13 @@ async def set_duty_page(request: Request, category: str) -> Response:
     form = await request.form()
     unit_code = _form_text(form, "unit")
     platform = request.app.state.platform
-    with platform.writing(), page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with platform.writing(), admin_work(request) as w:
         _, exc = _attempt(w, lambda: admin.set_duty(w.session, w.ctx, category, unit_code))
         if exc is not None:
             if exc.status == 404:
                 return render(request, "admin/not_found.html", {"what": "分类"}, w, 404)
             return _duty_page(
-                request, w, {category: exc.message}, {category: unit_code}, _status(exc)
+                request, w, {category: exc.message}, {category: unit_code}, error_status(exc)
             )
     return redirect(request, f"/admin/duty?done=duty_changed&category={category}#duty-{category}")
 
@@ -669,9 +645,7 @@ async def add_duty_rule_page(request: Request, category: str) -> Response:
     form = await request.form()
     area, unit = _form_text(form, "area"), _form_text(form, "unit")
     platform = request.app.state.platform
-    with platform.writing(), page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with platform.writing(), admin_work(request) as w:
         _, exc = _attempt(w, lambda: duty.add_duty_rule(w.session, w.ctx, category, area, unit))
         if exc is not None:
             if exc.status == 404:
@@ -683,7 +657,7 @@ async def add_duty_rule_page(request: Request, category: str) -> Response:
                 {f"rule-{category}-{k}": v for k, v in errors.items()}
                 | ({f"rule-{category}": general} if general else {}),
                 {f"rule-{category}-area": area, f"rule-{category}-unit": unit},
-                _status(exc),
+                error_status(exc),
             )
     return redirect(request, f"/admin/duty?done=rule_saved&category={category}#duty-{category}")
 
@@ -691,14 +665,12 @@ async def add_duty_rule_page(request: Request, category: str) -> Response:
 @router.post("/admin/duty-rules/{rule_id}/retire")
 def retire_duty_rule_page(request: Request, rule_id: int) -> Response:
     platform = request.app.state.platform
-    with platform.writing(), page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with platform.writing(), admin_work(request) as w:
         rule, exc = _attempt(w, lambda: duty.retire_duty_rule(w.session, w.ctx, rule_id))
         if exc is not None:
             if exc.status == 404:
                 return render(request, "admin/not_found.html", {"what": "职责规则"}, w, 404)
-            return _duty_page(request, w, status_code=_status(exc))
+            return _duty_page(request, w, status_code=error_status(exc))
         category = rule.category
     return redirect(request, f"/admin/duty?done=rule_retired&category={category}#duty-{category}")
 
@@ -742,9 +714,7 @@ def _gazetteer_page(
 
 @router.get("/admin/gazetteer")
 def gazetteer_page(request: Request) -> Response:
-    with page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with admin_work(request) as w:
         return _gazetteer_page(request, w)
 
 
@@ -753,28 +723,24 @@ async def add_gazetteer_page(request: Request) -> Response:
     form = await request.form()
     values = {k: _form_text(form, k) for k in ("name", "community", "grid")}
     platform = request.app.state.platform
-    with platform.writing(), page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with platform.writing(), admin_work(request) as w:
         entry_form = duty.EntryForm(values["name"], values["community"], values["grid"])
         _, exc = _attempt(w, lambda: duty.add_gazetteer_entry(w.session, w.ctx, entry_form))
         if exc is not None:
             errors, general = field_errors(exc)
-            return _gazetteer_page(request, w, errors, general, values, _status(exc))
+            return _gazetteer_page(request, w, errors, general, values, error_status(exc))
     return redirect(request, "/admin/gazetteer?done=entry_added")
 
 
 @router.post("/admin/gazetteer/{entry_id}/deactivate")
 def deactivate_gazetteer_page(request: Request, entry_id: int) -> Response:
     platform = request.app.state.platform
-    with platform.writing(), page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with platform.writing(), admin_work(request) as w:
         _, exc = _attempt(w, lambda: duty.deactivate_gazetteer_entry(w.session, w.ctx, entry_id))
         if exc is not None:
             if exc.status == 404:
                 return render(request, "admin/not_found.html", {"what": "地名"}, w, 404)
-            return _gazetteer_page(request, w, {}, exc.message, {}, _status(exc))
+            return _gazetteer_page(request, w, {}, exc.message, {}, error_status(exc))
     return redirect(request, "/admin/gazetteer?done=entry_deactivated")
 
 
@@ -858,9 +824,7 @@ def _deadlines_page(
 
 @router.get("/admin/deadlines")
 def deadlines_page(request: Request) -> Response:
-    with page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with admin_work(request) as w:
         return _deadlines_page(request, w)
 
 
@@ -876,9 +840,7 @@ async def save_deadline_page(request: Request, type_name: str, clock_name: str) 
     )
     key = f"{type_name}.{clock_name}"
     platform = request.app.state.platform
-    with platform.writing(), page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with platform.writing(), admin_work(request) as w:
         _, exc = _attempt(
             w, lambda: admin.save_clock_setting(w.session, w.ctx, type_name, clock_name, clock_form)
         )
@@ -894,7 +856,7 @@ async def save_deadline_page(request: Request, type_name: str, clock_name: str) 
                 {f"{key}:{k}": v for k, v in errors.items()},
                 {f"{key}:{k}": v for k, v in values.items()},
                 key,
-                _status(exc),
+                error_status(exc),
             )
     return redirect(request, f"/admin/deadlines?done=clock_saved&clock={key}#clock-{key}")
 
@@ -903,9 +865,7 @@ async def save_deadline_page(request: Request, type_name: str, clock_name: str) 
 def reset_deadline_page(request: Request, type_name: str, clock_name: str) -> Response:
     platform = request.app.state.platform
     key = f"{type_name}.{clock_name}"
-    with platform.writing(), page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with platform.writing(), admin_work(request) as w:
         _, exc = _attempt(
             w, lambda: admin.reset_clock_setting(w.session, w.ctx, type_name, clock_name)
         )
@@ -953,9 +913,7 @@ def _calendar_page(
 
 @router.get("/admin/calendar")
 def calendar_page(request: Request) -> Response:
-    with page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with admin_work(request) as w:
         return _calendar_page(request, w)
 
 
@@ -965,14 +923,12 @@ async def notice_page(request: Request) -> Response:
     text = _form_text(form, "text")
     save = _form_text(form, "confirm") == "1"
     platform = request.app.state.platform
-    with platform.writing(), page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with platform.writing(), admin_work(request) as w:
         change = admin.import_notice if save else lambda _s, _c, t: (admin.read_notice(t), 0)
         result, exc = _attempt(w, lambda: change(w.session, w.ctx, text))
         if exc is not None:
             return _calendar_page(
-                request, w, {"text": exc.message}, {"text": text}, status_code=_status(exc)
+                request, w, {"text": exc.message}, {"text": text}, status_code=error_status(exc)
             )
         if not save:
             arrangement = result[0]
@@ -1005,9 +961,7 @@ async def add_day_page(request: Request) -> Response:
         except ValueError:
             problem = "日期格式应为 2027-10-01"
     platform = request.app.state.platform
-    with platform.writing(), page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with platform.writing(), admin_work(request) as w:
         if problem:
             return _calendar_page(request, w, {"day": problem}, values, status_code=422)
         _, exc = _attempt(
@@ -1018,16 +972,14 @@ async def add_day_page(request: Request) -> Response:
             errors, general = field_errors(exc)
             if general:
                 errors.setdefault("day", general)
-            return _calendar_page(request, w, errors, values, status_code=_status(exc))
+            return _calendar_page(request, w, errors, values, status_code=error_status(exc))
     return redirect(request, "/admin/calendar?done=day_saved")
 
 
 @router.post("/admin/calendar/days/{day}/delete")
 def remove_day_page(request: Request, day: str) -> Response:
     platform = request.app.state.platform
-    with platform.writing(), page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with platform.writing(), admin_work(request) as w:
         try:
             when = date.fromisoformat(day)
         except ValueError:
@@ -1048,9 +1000,7 @@ def log_page(request: Request) -> Response:
         page = max(1, min(int(request.query_params.get("page", "1")), 100_000))
     except ValueError:
         page = 1
-    with page_work(request) as w:
-        if (denied := _forbidden(request, w)) is not None:
-            return denied
+    with admin_work(request) as w:
         rows, total = admin.log_entries(w.session, LOG_PAGE, (page - 1) * LOG_PAGE)
         return _page(
             request,

@@ -25,7 +25,7 @@ from fazhi.domain.roles import MAY_REVEAL_PERSONAL_DATA, SEES_PERSONAL_DATA
 from fazhi.domain.workflow import available_actions
 from fazhi.store.models import Case, Document, Event
 from fazhi.web.console import countdown, page_work, redirect, render
-from fazhi.web.forms import display_value, field_errors, inputs_from_form, unit_groups
+from fazhi.web.forms import display_value, error_status, field_errors, inputs_from_form, unit_groups
 
 router = APIRouter(include_in_schema=False)
 MARK_LABELS = {
@@ -208,7 +208,7 @@ async def do_action(request: Request, case_id: int, action: str) -> Response:
                 errors=errors,
                 form_error=general,
                 values=dict(form),
-                status_code=exc.status if exc.status >= 400 else 422,
+                status_code=error_status(exc),
             )
     return redirect(request, f"/cases/{case_id}?done={action}")
 

@@ -88,6 +88,14 @@ class LoginRequired(Exception):
         self.reason = reason
 
 
+class PageAnswer(Exception):
+    """Raised by a page's guard with the response to send instead (a 403 page, say), so
+    handlers need not repeat the check; the app answers with `response`."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
 def landing_for(role: str) -> str:
     if role in LANDING:
         return LANDING[role]

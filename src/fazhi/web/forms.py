@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -34,21 +35,33 @@ def inputs_from_form(specs: tuple[FieldSpec, ...], form: FormData) -> dict[str, 
     return inputs
 
 
-def field_errors(exc: DomainError) -> tuple[dict[str, str], str]:
-    """(messages by field, message for the form as a whole)."""
+def field_errors(
+    exc: DomainError, shown: Collection[str] | None = None
+) -> tuple[dict[str, str], str]:
+    """(messages by field, message for the form as a whole).
+
+    With `shown`, messages about fields the form does not show join the general message.
+    """
     problems = exc.problems or []
-    if not problems and exc.field:
-        return {exc.field: exc.message}, ""
     by_field: dict[str, str] = {}
     general = []
-    for problem in problems or []:
+    if not problems and exc.field:
+        by_field[exc.field] = exc.message
+    for problem in problems:
         if problem.field and problem.field not in by_field:
             by_field[problem.field] = problem.message
         elif not problem.field:
             general.append(problem.message)
-    if not problems:
+    if not problems and not exc.field:
         general.append(exc.message)
+    if shown is not None:
+        general = [m for name, m in by_field.items() if name not in shown] + general
+        by_field = {name: m for name, m in by_field.items() if name in shown}
     return by_field, "；".join(general)
+
+
+def error_status(exc: DomainError) -> int:
+    return exc.status if exc.status >= 400 else 422
 
 
 def unit_groups(directory: UnitDirectory) -> list[tuple[str, list[Any]]]:

@@ -30,7 +30,7 @@ from fazhi.routing.gazetteer import Placement, gazetteer_for, place_from_grid
 from fazhi.routing.locate import locate_grid
 from fazhi.store.models import Case
 from fazhi.web.console import landing_for, local_time, page_work, redirect, render, templates
-from fazhi.web.forms import field_errors, inputs_from_form
+from fazhi.web.forms import error_status, field_errors, inputs_from_form
 
 router = APIRouter(include_in_schema=False)
 
@@ -346,17 +346,14 @@ async def intake_submit(request: Request) -> Response:
             with w.session.begin_nested():
                 case = create_case(w.session, w.ctx, HOTLINE, inputs, action_name)
         except DomainError as exc:
-            errors, general = field_errors(exc)
-            hidden = [msg for name, msg in errors.items() if name not in FORM_FIELDS]
-            errors = {name: msg for name, msg in errors.items() if name in FORM_FIELDS}
-            general = "；".join([*hidden, *([general] if general else [])])
+            errors, general = field_errors(exc, FORM_FIELDS)
             return _render_intake(
                 request,
                 w,
                 values,
                 errors,
                 general,
-                status_code=exc.status if exc.status >= 400 else 422,
+                status_code=error_status(exc),
             )
     return redirect(request, f"/cases/{case.id}?done={action_name}")
 

@@ -25,6 +25,7 @@ from fazhi.domain.errors import DomainError
 from fazhi.routing.repeats import REPEAT_CALLER_DAYS
 from fazhi.store.models import Case
 from fazhi.web.console import page_work, redirect, render
+from fazhi.web.forms import error_status
 
 router = APIRouter(include_in_schema=False)
 
@@ -92,8 +93,9 @@ async def merge_page(request: Request, case_id: int) -> Response:
                 merge_cases(w.session, w.ctx, case_id, ids, reason)
         except DomainError as exc:
             case = load_visible_case(w.session, w.actor, case_id)
-            status = exc.status if exc.status >= 400 else 422
-            return _show(request, w, case, status, error=exc.message, chosen=chosen, reason=reason)
+            return _show(
+                request, w, case, error_status(exc), error=exc.message, chosen=chosen, reason=reason
+            )
     return redirect(request, f"/cases/{case_id}?done=merge")
 
 

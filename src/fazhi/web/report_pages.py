@@ -30,7 +30,7 @@ from fazhi.api.report_routes import (
 from fazhi.domain.errors import DomainError
 from fazhi.store.models import Document
 from fazhi.web.console import landing_for, page_work, redirect, render
-from fazhi.web.forms import field_errors
+from fazhi.web.forms import error_status, field_errors
 
 router = APIRouter(include_in_schema=False)
 MAX_QUERY = 200
@@ -142,17 +142,14 @@ async def report_submit(request: Request) -> Response:
             with w.session.begin_nested():
                 written, _ = submit_report(w, values, photos)
         except DomainError as exc:
-            errors, general = field_errors(exc)
-            hidden = [msg for name, msg in errors.items() if name not in SHOWN_FIELDS]
-            errors = {name: msg for name, msg in errors.items() if name in SHOWN_FIELDS}
-            general = "；".join([*hidden, *([general] if general else [])])
+            errors, general = field_errors(exc, SHOWN_FIELDS)
             return _render_form(
                 request,
                 w,
                 values,
                 errors,
                 general,
-                status_code=exc.status if exc.status >= 400 else 422,
+                status_code=error_status(exc),
             )
         case_id = written.case.id
     return redirect(request, f"/report/submitted/{case_id}")
