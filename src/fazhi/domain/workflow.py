@@ -256,8 +256,9 @@ def plan_action(
     effects = action.effects
     for name in effects.increment:
         fields[name] = int(fields.get(name) or 0) + 1
-    for name, value in effects.set:
-        fields[name] = _storable(_resolve_value(value, inputs))
+    for name, expr in effects.set:
+        value = inputs.get(expr.value) if expr.kind == "input" else expr.value
+        fields[name] = _storable(value)
     for name in effects.clear:
         fields.pop(name, None)
 

@@ -8,9 +8,27 @@ fails at load time with every problem listed, not at the first request that hits
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from fazhi.domain.case_type.spec import (
+    FIELD_TYPES,
+    GUARD_OPS,
+    PARTIES,
+    PERSONAL_KINDS,
+    ActionSpec,
+    CaseType,
+    CaseTypeError,
+    ClockSpec,
+    DocumentKind,
+    Effects,
+    ExtendRule,
+    FieldSpec,
+    Guard,
+    Limit,
+    NotifySpec,
+    StateSpec,
+    ValueExpr,
+)
 from fazhi.domain.durations import Duration
 from fazhi.domain.notify import (
     NOTIFY_CHANNELS,
@@ -18,267 +36,6 @@ from fazhi.domain.notify import (
     TEMPLATE_KEYS,
     template_placeholders,
 )
-
-FIELD_TYPES = frozenset(
-    {
-        "string",
-        "text",
-        "enum",
-        "int",
-        "number",
-        "bool",
-        "date",
-        "phone",
-        "id_number",
-        "person_name",
-        "unit",
-        "unit_list",
-    }
-)
-PERSONAL_KINDS = frozenset({"name", "phone", "id_number"})
-PARTIES = frozenset({"anyone", "lead_unit", "involved_unit", "open_to_units"})
-GUARD_OPS = frozenset({"eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "present", "absent"})
-TERMINAL_HINT = "terminal"
-
-
-class CaseTypeError(Exception):
-    def __init__(self, type_name: str, problems: list[str]) -> None:
-        self.type_name = type_name
-        self.problems = problems
-        super().__init__(f"案件类型 {type_name} 定义有误：" + "；".join(problems))
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    type: str
-    label: str
-    required: bool = False
-    choices: tuple[tuple[str, str], ...] = ()
-    max_length: int | None = None
-    min: float | None = None
-    max: float | None = None
-    personal: str | None = None
-    internal: bool = False
-    required_if: tuple[tuple[str, tuple[Any, ...]], ...] = ()
-    default: Any = None
-    help: str = ""
-
-    def choice_label(self, value: Any) -> str:
-        for code, label in self.choices:
-            if code == value:
-                return label
-        return str(value)
-
-    def describe(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "name": self.name,
-            "type": self.type,
-            "label": self.label,
-            "required": self.required,
-        }
-        if self.choices:
-            out["choices"] = [{"value": c, "label": lbl} for c, lbl in self.choices]
-        for key in ("max_length", "min", "max"):
-            if getattr(self, key) is not None:
-                out[key] = getattr(self, key)
-        if self.required_if:
-            out["required_if"] = {k: list(v) for k, v in self.required_if}
-        if self.help:
-            out["help"] = self.help
-        return out
-
-
-@dataclass(frozen=True)
-class StateSpec:
-    name: str
-    label: str
-    terminal: bool = False
-
-
-@dataclass(frozen=True)
-class Guard:
-    """A condition an action needs besides role and state, with the refusal in Chinese."""
-
-    kind: str  # field | clock_within | mark | no_mark
-    target: str
-    op: str = "present"
-    value: Any = None
-    message: str = ""
-
-
-@dataclass(frozen=True)
-class Effects:
-    assign_lead: str | None = None  # an input name, or "actor_unit"
-    assign_assisting: str | None = None
-    increment: tuple[str, ...] = ()
-    set: tuple[tuple[str, Any], ...] = ()  # value "input.x" copies an input
-    clear: tuple[str, ...] = ()
-    mark: str | None = None  # an input name (or literal "kind:x") naming a supervision mark
-    unmark: str | None = None
-    open_to_units: bool | None = None
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    name: str
-    label: str
-    from_states: tuple[str, ...]
-    to: str | None
-    roles: tuple[str, ...]
-    party: str = "anyone"
-    inputs: tuple[FieldSpec, ...] = ()
-    guards: tuple[Guard, ...] = ()
-    effects: Effects = Effects()
-    documents: tuple[str, ...] = ()
-    create: bool = False
-    help: str = ""
-
-    def input(self, name: str) -> FieldSpec | None:
-        for spec in self.inputs:
-            if spec.name == name:
-                return spec
-        return None
-
-
-@dataclass(frozen=True)
-class Limit:
-    default: Duration
-    by_field: str | None = None
-    values: tuple[tuple[str, Duration], ...] = ()
-
-    def for_value(self, value: Any) -> Duration:
-        for key, duration in self.values:
-            if key == value:
-                return duration
-        return self.default
-
-
-@dataclass(frozen=True)
-class ExtendRule:
-    action: str
-    input: str
-    max_total: int
-
-
-@dataclass(frozen=True)
-class ClockSpec:
-    name: str
-    label: str
-    basis: str
-    limit: Limit
-    start: tuple[str, ...]
-    stop: tuple[str, ...] = ()
-    limit_on: tuple[tuple[str, Duration], ...] = ()
-    extend: ExtendRule | None = None
-    primary: bool = False
-
-    def limit_for(self, action: str, fields: Mapping[str, Any]) -> Duration:
-        for name, duration in self.limit_on:
-            if name == action:
-                return duration
-        value = fields.get(self.limit.by_field) if self.limit.by_field else None
-        return self.limit.for_value(value)
-
-
-@dataclass(frozen=True)
-class DocumentKind:
-    name: str
-    label: str
-
-
-@dataclass(frozen=True)
-class NotifySpec:
-    """A message to send when an action succeeds (`notify:` in the type file).
-
-    `to` names a field holding the address (a phone for sms, an address for email), or
-    `lead_unit` / `supervisors` for internal messages. `template` may use {number}, {title},
-    {state}, {due_at}, {action} and the type's field names (personal fields excepted).
-    """
-
-    on: str
-    channel: str  # sms | email | internal
-    to: str
-    template: str
-    topic: str
-    subject: str = ""
-
-
-@dataclass(frozen=True)
-class CaseType:
-    name: str
-    label: str
-    number_prefix: str
-    fields: tuple[FieldSpec, ...]
-    states: tuple[StateSpec, ...]
-    actions: tuple[ActionSpec, ...]
-    clocks: tuple[ClockSpec, ...] = ()
-    documents: tuple[DocumentKind, ...] = ()
-    title_field: str | None = None
-    summary_fields: tuple[str, ...] = ()
-    category_field: str | None = None
-    description: str = ""
-    # role → states in which a case waits for that role (its work list)
-    queues: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    notify: tuple[NotifySpec, ...] = ()
-    _fields: dict[str, FieldSpec] = field(default_factory=dict, compare=False, repr=False)
-    _states: dict[str, StateSpec] = field(default_factory=dict, compare=False, repr=False)
-    _actions: dict[str, ActionSpec] = field(default_factory=dict, compare=False, repr=False)
-    _clocks: dict[str, ClockSpec] = field(default_factory=dict, compare=False, repr=False)
-    _notify: dict[str, tuple[NotifySpec, ...]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-
-    def __post_init__(self) -> None:
-        self._fields.update((f.name, f) for f in self.fields)
-        self._states.update((s.name, s) for s in self.states)
-        self._actions.update((a.name, a) for a in self.actions)
-        self._clocks.update((c.name, c) for c in self.clocks)
-        # Rebuilt whole (not appended to): a dataclasses.replace() copy may share the dict.
-        by_action: dict[str, tuple[NotifySpec, ...]] = {}
-        for spec in self.notify:
-            by_action[spec.on] = (*by_action.get(spec.on, ()), spec)
-        self._notify.clear()
-        self._notify.update(by_action)
-
-    def field(self, name: str) -> FieldSpec | None:
-        return self._fields.get(name)
-
-    def state(self, name: str) -> StateSpec | None:
-        return self._states.get(name)
-
-    def action(self, name: str) -> ActionSpec | None:
-        return self._actions.get(name)
-
-    def clock(self, name: str) -> ClockSpec | None:
-        return self._clocks.get(name)
-
-    def notifications(self, action: str) -> tuple[NotifySpec, ...]:
-        """The messages an action sends: one dict lookup, () for most actions."""
-        return self._notify.get(action, ())
-
-    @property
-    def primary_clock(self) -> ClockSpec | None:
-        return next((c for c in self.clocks if c.primary), None)
-
-    @property
-    def create_actions(self) -> tuple[ActionSpec, ...]:
-        return tuple(a for a in self.actions if a.create)
-
-    @property
-    def personal_fields(self) -> dict[str, str]:
-        return {f.name: f.personal for f in self.fields if f.personal}
-
-    def fields_names(self) -> frozenset[str]:
-        return frozenset(self._fields)
-
-    def queue_states(self, role: str) -> tuple[str, ...]:
-        return next((states for r, states in self.queues if r == role), ())
-
-    def state_label(self, name: str) -> str:
-        spec = self.state(name)
-        return spec.label if spec else name
-
 
 # ---------------------------------------------------------------------------------------------
 # Parsing
@@ -385,13 +142,20 @@ def _parse_guard(raw: Any, where: str, problems: list[str]) -> Guard | None:
     return None
 
 
+def _is_input(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("input.")
+
+
 def _parse_effects(raw: Any) -> Effects:
     raw = raw or {}
     return Effects(
         assign_lead=raw.get("assign_lead"),
         assign_assisting=raw.get("assign_assisting"),
         increment=_as_tuple(raw.get("increment")),
-        set=tuple((str(k), v) for k, v in (raw.get("set") or {}).items()),
+        set=tuple(
+            (str(k), ValueExpr("input", v[6:]) if _is_input(v) else ValueExpr("literal", v))
+            for k, v in (raw.get("set") or {}).items()
+        ),
         clear=_as_tuple(raw.get("clear")),
         mark=raw.get("mark"),
         unmark=raw.get("unmark"),
@@ -528,12 +292,8 @@ def parse_case_type(
         for key, value in effects.set:
             if key not in field_names:
                 problems.append(f"{where}: effects.set 引用未知字段 {key}")
-            if (
-                isinstance(value, str)
-                and value.startswith("input.")
-                and value[6:] not in input_names
-            ):
-                problems.append(f"{where}: effects.set 引用未知输入 {value}")
+            if value.kind == "input" and value.value not in input_names:
+                problems.append(f"{where}: effects.set 引用未知输入 input.{value.value}")
         for key in (*effects.increment, *effects.clear):
             if key not in field_names:
                 problems.append(f"{where}: effects 引用未知字段 {key}")
