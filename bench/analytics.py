@@ -160,9 +160,11 @@ def measure(platform: Platform, runs: int) -> dict[str, float]:
     period = Period(END - timedelta(days=29), END)
     week = Period(END - timedelta(days=6), END)
     directory = platform.directory()
-    scope = ru.Scope(REGION)
+    hotline = platform.types.get("hotline")
+    assert hotline is not None
+    scope = ru.Scope(REGION, hotline)
     unit = directory.by_code["SF-CGJ"]
-    unit_scope = ru.Scope(REGION, tuple(directory.subtree_ids(unit)))
+    unit_scope = ru.Scope(REGION, hotline, tuple(directory.subtree_ids(unit)))
     now = datetime(2026, 11, 21, 1, tzinfo=UTC)
     with platform.sessions() as session:
         user = session.scalar(select(User).where(User.username == "leader1"))

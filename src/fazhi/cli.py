@@ -504,14 +504,14 @@ def analytics_rebuild() -> None:
     """由事件记录重算统计汇总表 rollup_daily（用于已有数据库；平时由各操作实时维护）。"""
     from time import perf_counter
 
-    from fazhi.analytics.rollups import rebuild
+    from fazhi.actions.rollups import do_rebuild_rollups
     from fazhi.store.db import transaction
 
     p = platform()
     _init(p)
     started = perf_counter()
     with transaction(p.sessions) as session:
-        events = rebuild(session, p)
+        events = do_rebuild_rollups(session, p)
     out.print(f"已由 {events} 条事件重算汇总表，用时 {perf_counter() - started:.1f} 秒。")
 
 

@@ -10,8 +10,10 @@ import pytest
 from sqlalchemy import delete, insert, select
 
 from fazhi.actions.platform import Platform
+from fazhi.actions.rollups import do_rebuild_rollups
 from fazhi.analytics import rollups as ru
 from fazhi.analytics.hotline_stats import Period
+from fazhi.domain.case_type import CaseType
 from fazhi.store.db import transaction
 from fazhi.store.models import RollupDaily
 from tests.analytics.scenario import LEAD, Week, build_week, make_desk
@@ -51,9 +53,17 @@ def period(week: Week) -> Period:
     return Period(week.monday, week.friday)
 
 
+def hotline(platform: Platform) -> CaseType:
+    case_type = platform.types.get("hotline")
+    assert case_type is not None
+    return case_type
+
+
 def lead_scope(platform: Platform) -> ru.Scope:
     directory = platform.directory()
-    return ru.Scope(REGION, tuple(directory.subtree_ids(directory.by_code[LEAD])))
+    return ru.Scope(
+        REGION, hotline(platform), tuple(directory.subtree_ids(directory.by_code[LEAD]))
+    )
 
 
 def rows_of(platform: Platform, start: date, end: date) -> list[tuple[object, ...]]:
@@ -82,7 +92,7 @@ def test_the_lead_units_counters_match_the_week(platform: Platform, week: Week) 
 
 def test_region_wide_received_and_closed(platform: Platform, week: Week) -> None:
     with platform.sessions() as session:
-        got = ru.totals(session, ru.Scope(REGION), period(week))
+        got = ru.totals(session, ru.Scope(REGION, hotline(platform)), period(week))
     # A B D C I E F J H registered in the week; F (answered on the call) closed at intake.
     assert got["received"] == 9
     assert got["closed"] == 7
@@ -122,7 +132,7 @@ def test_rebuild_reproduces_the_rows(platform: Platform, week: Week) -> None:
     before = rows_of(platform, start, end)
     assert before
     with transaction(platform.sessions) as session:
-        read = ru.rebuild(session, platform, flush_every=7)
+        read = do_rebuild_rollups(session, platform, flush_every=7)
     assert read > 0
     assert rows_of(platform, start, end) == before
 
@@ -202,7 +212,7 @@ def test_hotspots_flag_a_surge_not_a_flat_cell(platform: Platform, fake_rows: ob
     with platform.sessions() as session:
         found = ru.hotspots(
             session,
-            ru.Scope(FAKE_REGION),
+            ru.Scope(FAKE_REGION, hotline(platform)),
             Period(start, start + timedelta(days=6)),
             platform.directory(),
         )
@@ -222,7 +232,9 @@ def test_trends_flag_a_jump(platform: Platform, fake_rows: object) -> None:
         rows.append(row(monday, 102, "NOISE", 5))
     fake_rows(rows)  # type: ignore[operator]
     with platform.sessions() as session:
-        result = ru.trends(session, ru.Scope(FAKE_REGION), end, platform.directory())
+        result = ru.trends(
+            session, ru.Scope(FAKE_REGION, hotline(platform)), end, platform.directory()
+        )
     series = {s.key: s for s in result.categories}
     assert series["ROADS"].weeks[-1] == 20
     assert series["ROADS"].change == "rise"

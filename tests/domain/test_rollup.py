@@ -1,20 +1,43 @@
-"""Which rollup counters each event adds to (fazhi.domain.rollup)."""
+"""Which rollup counters each event adds to (fazhi.domain.rollup), read from the type's own
+`metrics:` declarations: the hotline's and the disclosure request's as shipped, and small
+constructed declarations for `sum` and `by`."""
 
 from __future__ import annotations
 
-from fazhi.domain.rollup import METRICS, RollupFacts, metric_deltas, needs_late_handle
+from typing import Any
+
+import pytest
+
+from fazhi.catalog.registry import load_case_types
+from fazhi.domain.case_type import CaseType, MetricSpec
+from fazhi.domain.rollup import (
+    MAX_METRIC_NAME,
+    RollupFacts,
+    fen,
+    late_clocks_needed,
+    metric_deltas,
+    volume_metric,
+)
+
+TYPES = load_case_types()
+HOTLINE = TYPES.get("hotline")
+DISCLOSURE = TYPES.get("disclosure_request")
+assert HOTLINE is not None and DISCLOSURE is not None
 
 
-def metrics(**kw: object) -> list[str]:
-    base: dict[str, object] = {
-        "case_type": "hotline",
+def facts(**kw: Any) -> RollupFacts:
+    base: dict[str, Any] = {
         "action": "handle",
         "created": False,
         "from_terminal": False,
         "to_terminal": False,
     }
     base.update(kw)
-    deltas = metric_deltas(RollupFacts(**base))  # type: ignore[arg-type]
+    return RollupFacts(**base)
+
+
+def metrics(case_type: CaseType = HOTLINE, **kw: Any) -> list[str]:  # type: ignore[assignment]
+    deltas = metric_deltas(case_type.metrics, facts(**kw), case_type)
     assert all(n == 1 for _, n in deltas)
     return [m for m, _ in deltas]
 
@@ -36,6 +59,13 @@ def test_dispatch_and_reassign() -> None:
     assert metrics(action="reassign") == ["dispatched"]
 
 
+def test_a_repeat_call_counts_against_each_unit_it_is_dispatched_to() -> None:
+    flagged = {"repeat_call": True}
+    assert metrics(action="dispatch", flags=flagged) == ["dispatched", "repeat_caller"]
+    assert metrics(action="reassign", flags=flagged) == ["dispatched", "repeat_caller"]
+    assert metrics(action="acknowledge", flags=flagged) == ["acknowledged"]
+
+
 def test_acknowledge_on_time_depends_on_the_acknowledge_clock() -> None:
     met = (("acknowledge", True), ("return_window", True))
     late = (("acknowledge", False), ("return_window", True))
@@ -44,18 +74,24 @@ def test_acknowledge_on_time_depends_on_the_acknowledge_clock() -> None:
 
 
 def test_reply_counts_on_time_and_resolved() -> None:
-    assert metrics(action="reply", stopped=(("handle", True),), result="resolved") == [
+    resolved = {"result": "resolved"}
+    assert metrics(action="reply", stopped=(("handle", True),), fields=resolved) == [
         "replied",
         "replied_on_time",
         "resolved",
     ]
-    assert metrics(action="reply", stopped=(("handle", False),), result="explained") == ["replied"]
+    explained = {"result": "explained"}
+    assert metrics(action="reply", stopped=(("handle", False),), fields=explained) == ["replied"]
 
 
 def test_revisit_ratings() -> None:
-    assert metrics(action="revisit", rating="satisfied") == ["rated", "satisfied"]
-    assert metrics(action="revisit", rating="basically_satisfied") == ["rated", "satisfied"]
-    assert metrics(action="revisit", rating="dissatisfied") == ["rated", "dissatisfied"]
+    assert metrics(action="revisit", fields={"rating": "satisfied"}) == ["rated", "satisfied"]
+    basically = {"rating": "basically_satisfied"}
+    assert metrics(action="revisit", fields=basically) == ["rated", "satisfied"]
+    assert metrics(action="revisit", fields={"rating": "dissatisfied"}) == [
+        "rated",
+        "dissatisfied",
+    ]
 
 
 def test_return_reopen_supervise() -> None:
@@ -69,18 +105,98 @@ def test_return_reopen_supervise() -> None:
 
 def test_closing_on_time_depends_on_every_handle_clock() -> None:
     assert metrics(action="close", to_terminal=True) == ["closed", "closed_on_time"]
-    assert metrics(action="close", to_terminal=True, late_handle=True) == ["closed"]
+    late = {"handle": True}
+    assert metrics(action="close", to_terminal=True, late=late) == ["closed"]
     # Only a transition into a terminal state closes.
     assert metrics(action="close", from_terminal=True, to_terminal=True) == []
 
 
-def test_late_handle_is_looked_up_only_when_a_case_closes() -> None:
-    assert needs_late_handle(False, False, True)
-    assert not needs_late_handle(True, False, True)
-    assert not needs_late_handle(False, False, False)
-    assert not needs_late_handle(False, True, True)
+def test_lateness_is_looked_up_only_when_a_never_late_metric_would_count() -> None:
+    assert late_clocks_needed(HOTLINE.metrics, facts(action="close", to_terminal=True)) == {
+        "handle"
+    }
+    assert late_clocks_needed(HOTLINE.metrics, facts(action="reply")) == frozenset()
+    closed_already = facts(action="close", from_terminal=True, to_terminal=True)
+    assert late_clocks_needed(HOTLINE.metrics, closed_already) == frozenset()
 
 
-def test_every_metric_is_short_enough_for_the_column() -> None:
-    assert all(len(m) <= 24 for m in METRICS)
-    assert len(set(METRICS)) == len(METRICS)
+def test_a_disclosure_request_is_on_time_by_its_own_reply_clock() -> None:
+    """Replied 40 days after application: its 答复时限 (clock `reply`) was missed, so it is
+    replied and concluded, but neither on time — whatever the hotline's clocks are called."""
+    late_reply = {
+        "action": "reply",
+        "stopped": (("reply", False),),
+        "to_terminal": True,
+        "fields": {"reply_kind": "disclosed"},
+        "late": {"reply": True},
+    }
+    assert metrics(DISCLOSURE, **late_reply) == ["replied", "concluded", "outcome:disclosed"]
+    on_time = {**late_reply, "stopped": (("reply", True),), "late": {"reply": False}}
+    assert metrics(DISCLOSURE, **on_time) == [
+        "replied",
+        "replied_on_time",
+        "concluded",
+        "concluded_on_time",
+        "outcome:disclosed",
+    ]
+    # The hotline's clock name means nothing to it.
+    assert metrics(DISCLOSURE, **{**late_reply, "stopped": (("handle", True),)}) == [
+        "replied",
+        "concluded",
+        "outcome:disclosed",
+    ]
+
+
+def _constructed(*specs: MetricSpec) -> CaseType:
+    assert HOTLINE is not None
+    from fazhi.domain.case_type import FieldSpec
+
+    fields = (
+        FieldSpec("amount", "money", "金额"),
+        FieldSpec("count", "int", "数量"),
+        FieldSpec("outcome", "enum", "结果", choices=(("success", "成功"), ("failure", "失败"))),
+    )
+    return CaseType("t", "测试", "T", fields, HOTLINE.states, HOTLINE.actions, metrics=specs)
+
+
+def test_sums_add_money_in_fen_and_numbers_as_integers() -> None:
+    case_type = _constructed(
+        MetricSpec("amount_total", "金额合计", on=("close",), sum="amount"),
+        MetricSpec("count_total", "数量合计", on=("close",), sum="count"),
+    )
+    deltas = metric_deltas(
+        case_type.metrics,
+        facts(action="close", fields={"amount": "1234.50", "count": 3}),
+        case_type,
+    )
+    assert deltas == [("amount_total", 123450), ("count_total", 3)]
+    assert fen("0.01") == 1 and fen("abc") is None
+    # A missing or zero amount adds nothing (no empty cells).
+    assert metric_deltas(case_type.metrics, facts(action="close"), case_type) == []
+
+
+def test_by_splits_a_counter_per_value() -> None:
+    case_type = _constructed(MetricSpec("outcome", "结果", on=("close",), by="outcome"))
+    got = metric_deltas(case_type.metrics, facts(action="close", fields={"outcome": "success"}))
+    assert got == [("outcome:success", 1)]
+    assert metric_deltas(case_type.metrics, facts(action="close")) == []
+
+
+@pytest.mark.parametrize(
+    ("case_type", "region", "unit"),
+    [(HOTLINE, "received", "dispatched"), (DISCLOSURE, "received", "received")],
+)
+def test_the_volume_counter_is_derived_from_the_declarations(
+    case_type: CaseType, region: str, unit: str
+) -> None:
+    """A hotline order has no unit when registered, so a unit's volume is its dispatches; a
+    disclosure request is led by the unit that registers it."""
+    assert volume_metric(case_type, unit_scope=False) == region
+    assert volume_metric(case_type, unit_scope=True) == unit
+
+
+def test_every_shipped_counter_name_fits_the_column() -> None:
+    for case_type in TYPES:
+        names = [m.name for m in case_type.metrics]
+        assert len(set(names)) == len(names)
+        assert all(len(n) <= MAX_METRIC_NAME for n in names)

@@ -8,36 +8,29 @@ hash-chained event, inside the caller's transaction.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import orjson
 from sqlalchemy import bindparam, exists, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fazhi.actions.directory import UnitDirectory
 from fazhi.actions.notify import EventFacts, enqueue_for_event
 from fazhi.actions.platform import Platform
+from fazhi.actions.rollups import case_flags, do_count_event
 from fazhi.domain.case_type import CaseType, NotifySpec
-from fazhi.domain.durations import local_date
+from fazhi.domain.durations import window_span
 from fazhi.domain.errors import DomainError, not_found
 from fazhi.domain.roles import REGION_WIDE_ROLES
-from fazhi.domain.rollup import (
-    DISPATCH_ACTIONS,
-    HANDLE_CLOCK,
-    RollupFacts,
-    metric_deltas,
-    needs_late_handle,
-)
+from fazhi.domain.rollup import RollupFacts
 from fazhi.domain.trail import GENESIS, event_hash
 from fazhi.domain.units import Actor, UnitRef
 from fazhi.domain.workflow import CaseSnapshot, ClockRecord, Plan, plan_action
 from fazhi.routing.locate import locate_grid
-from fazhi.store.models import Case, CaseAccess, CaseUnit, Clock, Document, Event, RollupDaily
+from fazhi.store.models import Case, CaseAccess, CaseUnit, Clock, Document, Event
 
 UNIT_ROLES = ("unit_handler", "unit_leader")
 # Built once: statements whose values come as parameters skip per-call coercion.
@@ -117,12 +110,13 @@ _SET_UNIT_ROLE = update(CaseUnit).where(
     CaseUnit.case_id == bindparam("b_case_id"), CaseUnit.unit_id == bindparam("b_unit_id")
 )
 _STOP_CLOCK = update(Clock).where(Clock.id == bindparam("b_id"))
-# Same caller (by contact key) within the window before this call: a repeat request.
-REPEAT_CALL_WINDOW = timedelta(days=30)
+# The same caller (by contact key) on a case of the same type within the type's window
+# before this one: a repeat call (index ix_cases_contact).
 _EARLIER_CALL = (
     select(Case.id)
     .where(
         Case.region_code == bindparam("region"),
+        Case.type == bindparam("type"),
         Case.contact_key == bindparam("key"),
         Case.created_at >= bindparam("since"),
         Case.created_at <= bindparam("until"),
@@ -131,30 +125,6 @@ _EARLIER_CALL = (
 )
 _UPDATE_CASE = update(Case).where(
     Case.id == bindparam("b_id"), Case.version == bindparam("b_version")
-)
-ROLLUP_KEY = ("region_code", "day", "case_type", "lead_unit_id", "category", "grid_id", "metric")
-
-
-def _rollup_upsert(dialect_insert: Any) -> Any:
-    """INSERT … ON CONFLICT (the cell) DO UPDATE SET value = value + excluded.value: one
-    statement per event (executemany over its metrics), correct under concurrent writers."""
-    statement = dialect_insert(RollupDaily)
-    return statement.on_conflict_do_update(
-        index_elements=list(ROLLUP_KEY),
-        set_={"value": RollupDaily.value + statement.excluded.value},
-    )
-
-
-_UPSERT_ROLLUP = {
-    "sqlite": _rollup_upsert(sqlite_insert),
-    "postgresql": _rollup_upsert(postgresql_insert),
-}
-_LATE_HANDLE = select(
-    exists().where(
-        Clock.case_id == bindparam("case_id"),
-        Clock.name == HANDLE_CLOCK,
-        Clock.stopped_at > Clock.due_at,
-    )
 )
 
 
@@ -386,56 +356,8 @@ def _write_clocks(session: Session, case_id: int, plan: Plan) -> None:
         )
 
 
-def upsert_rollups(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Add each row's `value` to its rollup_daily cell (created at 0 when missing)."""
-    if rows:
-        conn = session.connection()
-        conn.execute(_UPSERT_ROLLUP[conn.dialect.name], rows)
-
-
-def _count(
-    session: Session,
-    ctx: ActionContext,
-    case_id: int,
-    dims: tuple[str, int, str, int],
-    facts: RollupFacts,
-) -> None:
-    """Keep rollup_daily current for the event just appended (see domain.rollup).
-
-    `dims` is (case type, lead unit id or 0, category or '', grid id or 0) as the action
-    leaves the case."""
-    if needs_late_handle(facts.created, facts.from_terminal, facts.to_terminal):
-        late = bool(session.connection().execute(_LATE_HANDLE, {"case_id": case_id}).scalar())
-        facts = replace(facts, late_handle=late)
-    deltas = metric_deltas(facts)
-    if not deltas:
-        return
-    case_type, lead, category, grid = dims
-    day = local_date(ctx.now)
-    upsert_rollups(
-        session,
-        [
-            {
-                "region_code": ctx.actor.region_code,
-                "day": day,
-                "case_type": case_type,
-                "lead_unit_id": lead,
-                "category": category,
-                "grid_id": grid,
-                "metric": metric,
-                "value": n,
-            }
-            for metric, n in deltas
-        ],
-    )
-
-
 def _stopped(plan: Plan) -> tuple[tuple[str, bool], ...]:
     return tuple((c.name, not c.overdue(c.stopped_at or c.due_at)) for c in plan.clocks_stopped)
-
-
-def _text_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def _payload(plan: Plan) -> dict[str, Any]:
@@ -575,21 +497,7 @@ def create_case_written(
         "external_source": external_source,
         "external_id": external_id,
     }
-    values["contact_key"] = _contact_key(case_type, plan.fields, ctx.actor.region_code)
-    values["repeat_call"] = values["contact_key"] is not None and (
-        session.connection()
-        .execute(
-            _EARLIER_CALL,
-            {
-                "region": values["region_code"],
-                "key": values["contact_key"],
-                "since": ctx.now - REPEAT_CALL_WINDOW,
-                "until": ctx.now,
-            },
-        )
-        .first()
-        is not None
-    )
+    values["contact_key"], values["repeat_call"] = _repeat_call(session, ctx, case_type, plan)
     case_id = session.connection().execute(_INSERT_CASE, values).scalar_one()
     _sync_units(session, case_id, plan, ctx, new_case=True)
     _write_clocks(session, case_id, plan)
@@ -597,9 +505,11 @@ def create_case_written(
     if external_id:
         payload["external"] = {"source": external_source, "id": external_id}
     seq = append_event(session, case_id, action.name, ctx, None, plan.to_state, payload, first=True)
-    _count(
+    do_count_event(
         session,
-        ctx,
+        ctx.actor.region_code,
+        ctx.now,
+        case_type,
         case_id,
         (
             case_type.name,
@@ -607,7 +517,14 @@ def create_case_written(
             str(values["category"] or ""),
             values["grid_id"] or 0,
         ),
-        RollupFacts(case_type.name, action.name, True, False, terminal),
+        RollupFacts(
+            action.name,
+            True,
+            False,
+            terminal,
+            fields=plan.fields,
+            flags=case_flags(values),
+        ),
     )
     specs = case_type.notifications(action.name)
     if specs:
@@ -619,18 +536,35 @@ def create_case_written(
     )
 
 
-def _contact_key(case_type: CaseType, fields: dict[str, Any], region: str) -> str | None:
-    """A one-way key of the case's phone field, for repeat-call lookups by index."""
-    for name, kind in case_type.personal_fields.items():
-        if kind == "phone" and fields.get(name):
-            digits = "".join(c for c in str(fields[name]) if c.isdigit())
-            return hashlib.sha256(f"{region}:{digits}".encode()).hexdigest()[:32]
-    return None
+def contact_key(region: str, phone: Any) -> str | None:
+    """A one-way key of a phone number, for repeat-call lookups by index (never the number)."""
+    digits = "".join(c for c in str(phone or "") if c.isdigit())
+    return hashlib.sha256(f"{region}:{digits}".encode()).hexdigest()[:32] if digits else None
 
 
-def repeat_extra(action: str, repeat_call: bool) -> tuple[str, ...]:
-    """A repeat call counts against the unit each time it is dispatched to one."""
-    return ("repeat_caller",) if repeat_call and action in DISPATCH_ACTIONS else ()
+def _repeat_call(
+    session: Session, ctx: ActionContext, case_type: CaseType, plan: Plan
+) -> tuple[str | None, bool]:
+    """(contact key, repeat call) for a new case: only for types that declare
+    `repeat_calls:`, and only against earlier cases of the same type."""
+    rule = case_type.repeat_calls
+    if rule is None:
+        return None, False
+    key = contact_key(ctx.actor.region_code, plan.fields.get(rule.field))
+    if key is None:
+        return None, False
+    window = window_span(rule.window)
+    earlier = session.connection().execute(
+        _EARLIER_CALL,
+        {
+            "region": ctx.actor.region_code,
+            "type": case_type.name,
+            "key": key,
+            "since": ctx.now - window,
+            "until": ctx.now,
+        },
+    )
+    return key, earlier.first() is not None
 
 
 def perform_action(
@@ -686,21 +620,21 @@ def perform_action(
     seq = append_event(
         session, case.id, action_name, ctx, plan.from_state, plan.to_state, _payload(plan)
     )
-    _count(
+    do_count_event(
         session,
-        ctx,
+        case.region_code,
+        ctx.now,
+        case_type,
         case.id,
         (case.type, values["lead_unit_id"] or 0, str(values["category"] or ""), case.grid_id or 0),
         RollupFacts(
-            case.type,
             action_name,
             False,
             case.terminal,
             terminal,
             _stopped(plan),
-            _text_or_none(plan.inputs.get("result")),
-            _text_or_none(plan.inputs.get("rating")),
-            extra=repeat_extra(action_name, case.repeat_call),
+            plan.fields,
+            case_flags(case),
         ),
     )
     specs = case_type.notifications(action_name)

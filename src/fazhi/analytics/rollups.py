@@ -1,15 +1,16 @@
 """Hotspots, hard cases, trends and unit performance, read from `rollup_daily` (DESIGN §6).
 
-Counts and rates sum rollup rows over a period — rows per day × unit × category × grid ×
-metric, kept current by the actions (`domain.rollup` says which event adds to which
-metric) — so their cost grows with the period and the number of cells, not with the number
-of cases ever received. The hard-cases list reads current-state columns of *open* cases,
-narrowed by the worklist index (region, type, state, due_at).
+Counts and rates sum rollup rows over a period — rows per day × type × unit × category ×
+grid × metric, kept current by the actions (each type's `metrics:` say which event adds to
+which counter) — so their cost grows with the period and the number of cells, not with the
+number of cases ever received. The hard-cases list reads current-state columns of *open*
+cases, narrowed by the worklist index (region, type, state, due_at).
 
-Scope: region-wide roles see the region; a unit user sees its own subtree. Since an order
-has no lead unit when it is registered, a unit's counts for hotspots and trends use
-`dispatched` (orders dispatched or reassigned to a unit of the subtree) instead of
-`received`.
+Every query is for one case type, and reads that type's declarations: its metrics, its
+rates (with their weights in the ranking score) and its volume counter. Scope: region-wide
+roles see the region; a unit user sees its own subtree. A case may have no lead unit when it
+is created (a hotline order is dispatched later), so a unit's volume for hotspots and
+trends is the type's counter of cases given to a unit (`domain.rollup.volume_metric`).
 """
 
 from __future__ import annotations
@@ -21,17 +22,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from fazhi.actions.cases import repeat_extra, upsert_rollups, visible_clause
+from fazhi.actions.cases import visible_clause
 from fazhi.actions.directory import UnitDirectory
 from fazhi.actions.platform import Platform
 from fazhi.analytics.hotline_stats import Period
-from fazhi.domain.durations import local_date
-from fazhi.domain.rollup import HANDLE_CLOCK, METRICS, RollupFacts, metric_deltas
+from fazhi.domain.case_type import CaseType, RateSpec
+from fazhi.domain.rollup import volume_metric
 from fazhi.domain.units import Actor
-from fazhi.store.models import Case, Event, RollupDaily
+from fazhi.store.models import Case, RollupDaily
 
 HOTLINE = "hotline"
 BASELINE_WEEKS = 8
@@ -43,20 +44,25 @@ R = RollupDaily
 
 @dataclass(frozen=True)
 class Scope:
-    """A region, optionally one lead-unit subtree, optionally one category."""
+    """One case type in a region, optionally one lead-unit subtree, optionally one category."""
 
     region_code: str
+    case_type: CaseType
     unit_ids: tuple[int, ...] | None = None
     category: str | None = None
 
     @property
     def volume_metric(self) -> str:
-        return "received" if self.unit_ids is None else "dispatched"
+        """What hotspots and trends count: cases received, or given to a unit of the subtree."""
+        return volume_metric(self.case_type, self.unit_ids is not None) or ""
 
-    def where(self, metric: str | Sequence[str]) -> list[Any]:
-        metrics = [metric] if isinstance(metric, str) else list(metric)
-        conditions = [R.region_code == self.region_code, R.case_type == HOTLINE]
-        conditions.append(R.metric == metrics[0] if len(metrics) == 1 else R.metric.in_(metrics))
+    def where(self, metric: str | Sequence[str] | None = None) -> list[Any]:
+        conditions = [R.region_code == self.region_code, R.case_type == self.case_type.name]
+        if metric is not None:
+            metrics = [metric] if isinstance(metric, str) else list(metric)
+            conditions.append(
+                R.metric == metrics[0] if len(metrics) == 1 else R.metric.in_(metrics)
+            )
         if self.unit_ids is not None:
             conditions.append(R.lead_unit_id.in_(self.unit_ids))
         if self.category:
@@ -276,41 +282,6 @@ def trends(
 # ---------------------------------------------------------------------------------------------
 # Unit performance
 
-RATES: dict[str, tuple[str, str, str]] = {
-    # name: (numerator, denominator, label)
-    "acknowledge_on_time_rate": ("acknowledged_on_time", "acknowledged", "按时签收率"),
-    "on_time_closure_rate": ("closed_on_time", "closed", "按期办结率"),
-    "resolution_rate": ("resolved", "replied", "解决率"),
-    "satisfaction_rate": ("satisfied", "rated", "满意率"),
-    "return_rate": ("returned", "dispatched", "退单率"),
-    "repeat_rate": ("repeat_caller", "dispatched", "重复来电率"),
-}
-RATE_FORMULAS = {
-    "acknowledge_on_time_rate": "签收时限内签收次数 ÷ 签收次数",
-    "on_time_closure_rate": "办结时各次办理时限均未超期的工单数 ÷ 办结数（即时办结计为按期）",
-    "resolution_rate": "办理结果为「已解决」的答复数 ÷ 答复数",
-    "satisfaction_rate": "（满意 + 基本满意）÷ 回访评价数",
-    "return_rate": "退单次数 ÷ 派给该单位的派单（含改派）次数",
-    "repeat_rate": "派给该单位的重复来电工单次数（同一电话30日内再次来电）÷ 派单次数",
-}
-# The ranking score: a weighted mean of the rates a unit has (weights renormalised over the
-# rates it has data for); the return rate counts as (1 − return rate).
-SCORE_WEIGHTS = {
-    "acknowledge_on_time_rate": 0.15,
-    "on_time_closure_rate": 0.30,
-    "resolution_rate": 0.15,
-    "satisfaction_rate": 0.30,
-    "return_rate": 0.10,
-}
-SCORE_FORMULA = (
-    "综合得分 = Σ 权重 × 指标 ÷ Σ 有数据指标的权重；权重：按期办结率 0.30、满意率 0.30、"
-    "按时签收率 0.15、解决率 0.15、（1 − 退单率）0.10；"
-    "重复来电率只列示、不计分（来电是否重复首先取决于诉求本身）"
-)
-# Everything counted against a unit: all but registration (which has no unit yet), plus the
-# repeat calls dispatched to it.
-UNIT_METRICS = (*(m for m in METRICS if m != "received"), "repeat_caller")
-
 
 @dataclass
 class UnitPerformance:
@@ -326,54 +297,74 @@ def rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def score(rates: dict[str, float | None]) -> float | None:
+def score(specs: Sequence[RateSpec], rates: dict[str, float | None]) -> float | None:
+    """The weighted mean of the weighted rates a unit has data for (weights renormalised
+    over those); a rate where lower is better counts as 1 − rate."""
     total = weight = 0.0
-    for name, w in SCORE_WEIGHTS.items():
-        value = rates.get(name)
-        if value is None:
+    for spec in specs:
+        value = rates.get(spec.name)
+        if value is None or spec.weight <= 0:
             continue
-        total += w * ((1 - value) if name == "return_rate" else value)
-        weight += w
+        total += spec.weight * ((1 - value) if spec.lower_is_better else value)
+        weight += spec.weight
     return round(total / weight, 4) if weight else None
+
+
+def score_formula(case_type: CaseType) -> str:
+    """The ranking score in words, from the type's rate weights."""
+    weighted = sorted((r for r in case_type.rates if r.weight > 0), key=lambda r: -r.weight)
+    if not weighted:
+        return "该类型未定义计分指标，只列示各项比率。"
+    parts = [
+        f"（1 − {r.label}）{r.weight:.2f}" if r.lower_is_better else f"{r.label} {r.weight:.2f}"
+        for r in weighted
+    ]
+    text = "综合得分 = Σ 权重 × 指标 ÷ Σ 有数据指标的权重；权重：" + "、".join(parts)
+    shown = [r.label for r in case_type.rates if r.weight <= 0]
+    return text + (f"；{'、'.join(shown)}只列示、不计分" if shown else "")
+
+
+def counter_names(case_type: CaseType) -> list[str]:
+    """Every counter the type declares a fixed name for (`by` counters come per value)."""
+    return [m.name for m in case_type.metrics if m.by is None]
 
 
 def unit_performance(
     session: Session, scope: Scope, period: Period, directory: UnitDirectory
 ) -> list[UnitPerformance]:
-    """Per lead unit: the counts of UNIT_METRICS in the period, the rates and a ranking by
-    score (ties: more orders dispatched first)."""
+    """Per lead unit: every counter of the type in the period, the type's rates and a
+    ranking by score (ties: the larger volume first)."""
     rows = session.execute(
         select(R.lead_unit_id, R.metric, func.sum(R.value))
-        .where(*scope.where(UNIT_METRICS), _between(period.start, period.end), R.lead_unit_id != 0)
+        .where(*scope.where(), _between(period.start, period.end), R.lead_unit_id != 0)
         .group_by(R.lead_unit_id, R.metric)
     ).all()
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(UNIT_METRICS, 0))
+    names = counter_names(scope.case_type)
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(names, 0))
     for unit_id, metric, n in rows:
         counts[int(unit_id)][str(metric)] = int(n or 0)
+    specs = scope.case_type.rates
+    volume = scope.volume_metric
     out = []
     for unit_id, c in counts.items():
-        rates = {name: rate(c[num], c[den]) for name, (num, den, _) in RATES.items()}
+        rates = {r.name: rate(c.get(r.numerator, 0), c.get(r.denominator, 0)) for r in specs}
         unit = directory.by_id.get(unit_id)
         out.append(
-            UnitPerformance(unit_id, unit.name if unit else str(unit_id), c, rates, score(rates))
+            UnitPerformance(
+                unit_id, unit.name if unit else str(unit_id), c, rates, score(specs, rates)
+            )
         )
-    out.sort(key=lambda u: (u.score is None, -(u.score or 0), -u.counts["dispatched"]))
+    out.sort(key=lambda u: (u.score is None, -(u.score or 0), -u.counts.get(volume, 0)))
     for i, row in enumerate(out, 1):
         row.rank = i
     return out
 
 
 def totals(session: Session, scope: Scope, period: Period) -> dict[str, int]:
-    """Every metric summed over the period (for tests and the page headers)."""
+    """Every counter of the type summed over the period (the statistics API, page headers)."""
     rows = session.execute(
         select(R.metric, func.sum(R.value))
-        .where(
-            R.region_code == scope.region_code,
-            R.case_type == HOTLINE,
-            _between(period.start, period.end),
-            *([R.lead_unit_id.in_(scope.unit_ids)] if scope.unit_ids is not None else []),
-            *([R.category == scope.category] if scope.category else []),
-        )
+        .where(*scope.where(), _between(period.start, period.end))
         .group_by(R.metric)
     ).all()
     return {str(m): int(n or 0) for m, n in rows}
@@ -492,144 +483,3 @@ def hard_cases(
             )
         )
     return HardCasePage(total, page, size, rows)
-
-
-# ---------------------------------------------------------------------------------------------
-# Rebuild from the events
-
-
-def _unit_id(value: Any) -> int:
-    if isinstance(value, dict):
-        return int(value.get("id") or 0)
-    if isinstance(value, int):
-        return value
-    return 0
-
-
-@dataclass
-class _CaseState:
-    type: str
-    region: str
-    grid: int
-    lead: int = 0
-    category: str = ""
-    terminal: bool = False
-    late_handle: bool = False
-    repeat_call: bool = False
-
-
-def _facts_of(
-    state: _CaseState, event: Any, platform: Platform
-) -> tuple[RollupFacts, tuple[str, int, str, int]] | None:
-    case_type = platform.types.get(state.type)
-    if case_type is None:
-        return None
-    action = case_type.action(event.action)
-    payload = event.payload or {}
-    inputs = payload.get("inputs") or {}
-    created = event.seq == 1
-    if action is not None and action.effects.assign_lead:
-        if action.effects.assign_lead == "actor_unit":
-            state.lead = _unit_id((event.actor or {}).get("unit"))
-        else:
-            state.lead = _unit_id(inputs.get(action.effects.assign_lead))
-    if case_type.category_field and case_type.category_field in inputs:
-        state.category = str(inputs[case_type.category_field] or "")
-    stopped = [
-        (str(c.get("name")), bool(c.get("met")))
-        for c in (payload.get("clocks") or {}).get("stopped", [])
-    ]
-    if any(name == HANDLE_CLOCK and not met for name, met in stopped):
-        state.late_handle = True
-    spec = case_type.state(event.to_state)
-    to_terminal = bool(spec and spec.terminal)
-    result, rating = inputs.get("result"), inputs.get("rating")
-    facts = RollupFacts(
-        state.type,
-        event.action,
-        created,
-        state.terminal,
-        to_terminal,
-        tuple(stopped),
-        result if isinstance(result, str) else None,
-        rating if isinstance(rating, str) else None,
-        state.late_handle,
-        extra=repeat_extra(event.action, state.repeat_call),
-    )
-    state.terminal = to_terminal
-    return facts, (state.type, state.lead, state.category, state.grid)
-
-
-def rebuild(session: Session, platform: Platform, flush_every: int = 20_000) -> int:
-    """Recompute rollup_daily from the events (replaying each case's chain in order), in
-    bounded memory: events are streamed, cells are flushed every `flush_every` cells, and only
-    the case being replayed is held. Returns the number of events read."""
-    session.execute(delete(RollupDaily))
-    cells: dict[tuple[Any, ...], int] = defaultdict(int)
-
-    def flush() -> None:
-        keys = ("region_code", "day", "case_type", "lead_unit_id", "category", "grid_id")
-        rows = [
-            {**dict(zip(keys, key[:-1], strict=True)), "metric": key[-1], "value": n}
-            for key, n in cells.items()
-        ]
-        upsert_rollups(session, rows)
-        cells.clear()
-
-    statement = (
-        select(
-            Event.case_id,
-            Event.seq,
-            Event.action,
-            Event.at,
-            Event.actor,
-            Event.to_state,
-            Event.payload,
-            Case.type,
-            Case.region_code,
-            Case.grid_id,
-            Case.repeat_call,
-        )
-        .join(Case, Case.id == Event.case_id)
-        .order_by(Event.case_id, Event.seq)
-        .limit(5000)
-    )
-    current: _CaseState | None = None
-    current_id = -1
-    read = 0
-    # Keyset pages of (case_id, seq): the session's connection both reads and writes.
-    last_case, last_seq = 0, 0
-    while True:
-        page = session.execute(
-            statement.where(
-                or_(
-                    Event.case_id > last_case,
-                    (Event.case_id == last_case) & (Event.seq > last_seq),
-                )
-            )
-        ).all()
-        if not page:
-            break
-        for event in page:
-            read += 1
-            if event.case_id != current_id:
-                current_id = event.case_id
-                current = _CaseState(
-                    event.type,
-                    event.region_code,
-                    event.grid_id or 0,
-                    repeat_call=bool(event.repeat_call),
-                )
-            assert current is not None
-            found = _facts_of(current, event, platform)
-            if found is None:
-                continue
-            facts, (type_name, lead, category, grid) = found
-            day = local_date(event.at)
-            for metric, n in metric_deltas(facts):
-                cells[(current.region, day, type_name, lead, category, grid, metric)] += n
-            if len(cells) >= flush_every:
-                flush()
-        last_case, last_seq = page[-1].case_id, page[-1].seq
-    flush()
-    return read

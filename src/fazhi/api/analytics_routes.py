@@ -1,7 +1,9 @@
-"""热点、难点、趋势、单位绩效: JSON over the rollups (analytics/rollups.py).
+"""指标、热点、难点、趋势、单位绩效: JSON over the rollups (analytics/rollups.py).
 
-Region-wide roles see the whole region and may filter by any unit; a unit leader sees only
-its own subtree (a unit outside it falls back to its own unit). Other roles get 403.
+Each request is for one case type (`type`, default the deployment's main type): its
+metrics, labels and rates are the type file's. Region-wide roles see the whole region and
+may filter by any unit; a unit leader sees only its own subtree (a unit outside it falls
+back to its own unit). Other roles get 403.
 """
 
 from __future__ import annotations
@@ -14,20 +16,21 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import QueryParams
 
+from fazhi.actions.platform import Platform
 from fazhi.analytics import rollups as ru
 from fazhi.analytics.hotline_stats import Period
 from fazhi.api.deps import Work, json_response, work
-from fazhi.catalog.categories import load_categories
+from fazhi.domain.case_type import CaseType
 from fazhi.domain.durations import local_date
 from fazhi.domain.errors import DomainError
 from fazhi.domain.roles import REGION_WIDE_ROLES
+from fazhi.domain.rollup import volume_metric
 from fazhi.domain.units import UnitRef
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["统计分析"])
 
 ANALYTICS_ROLES = frozenset({"district_leader", "supervisor", "dispatcher", "admin", "unit_leader"})
 LONGEST_PERIOD_DAYS = 3 * 366
-CATEGORY_NAMES = {c.code: c.name for c in load_categories()}
 HOTSPOT_TEXT = (
     "每个「网格 × 诉求分类」格子：期内工单数 k 与该格子自身前 N 周（默认8周）的基线比较。"
     "期望值 λ =（基线工单数 + 0.5）× 期内天数 ÷（7 × N）；"
@@ -45,11 +48,31 @@ HARD_TEXT = (
     "在办（未办结）工单中：已超期（当前时限已过）、重办过（重办次数 ≥ 1）、退单 ≥ 2 次、"
     "带督办/挂榜标记的工单；读取工单当前状态列，不扫描历史。"
 )
-VOLUME_TEXT = "全区按受理量计；按单位筛选时按派给该单位（含下属单位）的派单（含改派）次数计。"
+
+
+def statistics_types(platform: Platform) -> list[CaseType]:
+    """The types that declare metrics, in load order."""
+    return [t for t in platform.types if t.metrics]
+
+
+def default_type(platform: Platform, preferred: str | None) -> CaseType | None:
+    """The deployment's main type (set by the app's composition root), else the first type
+    with metrics."""
+    found = platform.types.get(preferred) if preferred else None
+    if found is not None and found.metrics:
+        return found
+    return next(iter(statistics_types(platform)), None)
+
+
+def category_names(case_type: CaseType) -> dict[str, str]:
+    """The labels of the type's category values (empty when it has no category field)."""
+    spec = case_type.field(case_type.category_field) if case_type.category_field else None
+    return dict(spec.choices) if spec else {}
 
 
 @dataclass
 class Filters:
+    case_type: CaseType
     period: Period
     unit: UnitRef | None
     unit_ids: tuple[int, ...] | None
@@ -58,10 +81,16 @@ class Filters:
     notes: list[str]
 
     def scope(self, w: Work) -> ru.Scope:
-        return ru.Scope(w.actor.region_code, self.unit_ids, self.category)
+        return ru.Scope(w.actor.region_code, self.case_type, self.unit_ids, self.category)
+
+    def metric_label(self, name: str) -> str:
+        spec = self.case_type.metric(name)
+        return spec.label if spec else name
 
     def brief(self) -> dict[str, Any]:
         return {
+            "type": self.case_type.name,
+            "type_label": self.case_type.label,
             "from": self.period.start.isoformat(),
             "to": self.period.end.isoformat(),
             "unit": self.unit.brief() if self.unit else None,
@@ -77,11 +106,21 @@ def _date(text: str) -> date | None:
         return None
 
 
-def filters(w: Work, params: QueryParams, default_days: int = 7) -> Filters:
-    """Period (from/to, default the last `default_days` days), unit and category; refuses
-    roles without analytics."""
+def filters(
+    w: Work, params: QueryParams, default_days: int = 7, preferred_type: str | None = None
+) -> Filters:
+    """Type (default `preferred_type`), period (from/to, default the last `default_days`
+    days), unit and category; refuses roles without analytics and unknown types."""
     if w.actor.role not in ANALYTICS_ROLES:
         raise DomainError("forbidden_role", "当前角色无权查看统计分析", 403)
+    asked_type = params.get("type", "")[:40]
+    case_type = (
+        w.platform.types.get(asked_type) if asked_type else default_type(w.platform, preferred_type)
+    )
+    if case_type is None or not case_type.metrics:
+        raise DomainError(
+            "unknown_case_type", f"没有定义统计指标的案件类型 {asked_type}", 422, "type"
+        )
     today = local_date(w.ctx.now)
     notes: list[str] = []
     start, end = _date(params.get("from", "")), _date(params.get("to", ""))
@@ -107,7 +146,7 @@ def filters(w: Work, params: QueryParams, default_days: int = 7) -> Filters:
         notes.append("找不到所选单位，已按全区统计")
     ids = tuple(directory.subtree_ids(chosen)) if chosen is not None else None
     category = params.get("category", "")[:40] or None
-    return Filters(Period(start, end), chosen, ids, locked, category, notes)
+    return Filters(case_type, Period(start, end), chosen, ids, locked, category, notes)
 
 
 def _int(params: QueryParams, name: str, default: int, low: int, high: int) -> int:
@@ -118,28 +157,70 @@ def _int(params: QueryParams, name: str, default: int, low: int, high: int) -> i
     return min(max(value, low), high)
 
 
+def metrics_body(w: Work, f: Filters) -> dict[str, Any]:
+    """Every metric the type declares, with its label and total in the period (a `by`
+    metric also per value), and every rate with its formula and value."""
+    totals = ru.totals(w.session, f.scope(w), f.period)
+    metrics = []
+    for spec in f.case_type.metrics:
+        item: dict[str, Any] = {"name": spec.name, "label": spec.label}
+        if spec.by is None:
+            item["value"] = totals.get(spec.name, 0)
+        else:
+            field = f.case_type.field(spec.by)
+            prefix = f"{spec.name}:"
+            values = {k[len(prefix) :]: n for k, n in totals.items() if k.startswith(prefix)}
+            item["value"] = sum(values.values())
+            item["by"] = [
+                {"value": v, "label": field.choice_label(v) if field else v, "count": n}
+                for v, n in sorted(values.items(), key=lambda kv: -kv[1])
+            ]
+        metrics.append(item)
+    rates = [
+        {
+            "name": r.name,
+            "label": r.label,
+            "numerator": r.numerator,
+            "denominator": r.denominator,
+            "formula": r.formula,
+            "value": ru.rate(totals.get(r.numerator, 0), totals.get(r.denominator, 0)),
+        }
+        for r in f.case_type.rates
+    ]
+    return {**f.brief(), "metrics": metrics, "rates": rates}
+
+
+def _volume(w: Work, f: Filters) -> dict[str, Any]:
+    region = volume_metric(f.case_type, unit_scope=False) or ""
+    unit = volume_metric(f.case_type, unit_scope=True) or ""
+    metric = f.scope(w).volume_metric
+    text = f"全区按「{f.metric_label(region)}」计" + (
+        f"；按单位筛选时按「{f.metric_label(unit)}」（含下属单位）计" if unit != region else ""
+    )
+    return {"metric": metric, "metric_label": f.metric_label(metric), "volume_text": text}
+
+
 def hotspots_body(w: Work, f: Filters, weeks: int) -> dict[str, Any]:
     rows = ru.hotspots(w.session, f.scope(w), f.period, w.ctx.directory, weeks)
+    names = category_names(f.case_type)
     return {
         **f.brief(),
         "baseline_weeks": weeks,
-        "metric": f.scope(w).volume_metric,
+        **_volume(w, f),
         "test": "one-sided exact Poisson, Benjamini–Hochberg FDR 0.05",
         "explanation": HOTSPOT_TEXT,
         "flagged": sum(1 for r in rows if r.flagged),
-        "cells": [
-            {**asdict(r), "category_name": CATEGORY_NAMES.get(r.category, r.category)} for r in rows
-        ],
+        "cells": [{**asdict(r), "category_name": names.get(r.category, r.category)} for r in rows],
     }
 
 
 def trends_body(w: Work, f: Filters, weeks: int) -> dict[str, Any]:
     result = ru.trends(
-        w.session, f.scope(w), f.period.end, w.ctx.directory, weeks + 1, CATEGORY_NAMES
+        w.session, f.scope(w), f.period.end, w.ctx.directory, weeks + 1, category_names(f.case_type)
     )
     return {
         **f.brief(),
-        "metric": f.scope(w).volume_metric,
+        **_volume(w, f),
         "week_starts": [d.isoformat() for d in result.week_starts],
         "test": f"last week vs mean of previous {weeks}: z-score, |z| >= {ru.Z_THRESHOLD:g}",
         "explanation": TREND_TEXT,
@@ -150,16 +231,22 @@ def trends_body(w: Work, f: Filters, weeks: int) -> dict[str, Any]:
 
 def units_body(w: Work, f: Filters) -> dict[str, Any]:
     rows = ru.unit_performance(w.session, f.scope(w), f.period, w.ctx.directory)
+    rates = f.case_type.rates
     return {
         **f.brief(),
+        **_volume(w, f),
         "formulas": {
-            name: {"label": label, "numerator": num, "denominator": den, "text": text}
-            for (name, (num, den, label)), text in zip(
-                ru.RATES.items(), ru.RATE_FORMULAS.values(), strict=True
-            )
+            r.name: {
+                "label": r.label,
+                "numerator": r.numerator,
+                "denominator": r.denominator,
+                "text": r.formula
+                or f"{f.metric_label(r.numerator)} ÷ {f.metric_label(r.denominator)}",
+            }
+            for r in rates
         },
-        "score_formula": ru.SCORE_FORMULA,
-        "score_weights": ru.SCORE_WEIGHTS,
+        "score_formula": ru.score_formula(f.case_type),
+        "score_weights": {r.name: r.weight for r in rates if r.weight > 0},
         "units": [asdict(r) for r in rows],
     }
 
@@ -195,10 +282,22 @@ def hard_cases_body(w: Work, f: Filters, params: QueryParams) -> dict[str, Any]:
     }
 
 
+def preferred_type(request: Request) -> str | None:
+    """The deployment's main case type, as the app's composition root set it."""
+    return getattr(request.app.state, "default_case_type", None)
+
+
+@router.get("/metrics")
+def metrics_route(request: Request) -> Response:
+    with work(request) as w:
+        f = filters(w, request.query_params, 30, preferred_type(request))
+        return json_response(metrics_body(w, f))
+
+
 @router.get("/hotspots")
 def hotspots_route(request: Request) -> Response:
     with work(request) as w:
-        f = filters(w, request.query_params)
+        f = filters(w, request.query_params, preferred_type=preferred_type(request))
         weeks = _int(request.query_params, "weeks", ru.BASELINE_WEEKS, 1, 52)
         return json_response(hotspots_body(w, f, weeks))
 
@@ -206,7 +305,7 @@ def hotspots_route(request: Request) -> Response:
 @router.get("/trends")
 def trends_route(request: Request) -> Response:
     with work(request) as w:
-        f = filters(w, request.query_params)
+        f = filters(w, request.query_params, preferred_type=preferred_type(request))
         weeks = _int(request.query_params, "weeks", ru.BASELINE_WEEKS, 2, 52)
         return json_response(trends_body(w, f, weeks))
 
@@ -214,12 +313,12 @@ def trends_route(request: Request) -> Response:
 @router.get("/units")
 def units_route(request: Request) -> Response:
     with work(request) as w:
-        f = filters(w, request.query_params, default_days=30)
+        f = filters(w, request.query_params, 30, preferred_type(request))
         return json_response(units_body(w, f))
 
 
 @router.get("/hard-cases")
 def hard_cases_route(request: Request) -> Response:
     with work(request) as w:
-        f = filters(w, request.query_params)
+        f = filters(w, request.query_params, preferred_type=preferred_type(request))
         return json_response(hard_cases_body(w, f, request.query_params))

@@ -55,6 +55,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.platform = platform
+    app.state.default_case_type = "hotline"
     errors.install(app)
     for module in (auth_routes, case_routes, meta_routes, calendar_routes, open311):
         app.include_router(module.router)

@@ -49,6 +49,15 @@ class Duration:
         return Duration(self.amount + extra, self.unit)
 
 
+def window_span(limit: Duration) -> timedelta:
+    """A window that does not depend on the calendar (min, h, cd) as a fixed span: a repeat
+    window of 30cd looks back exactly 30 × 24 hours."""
+    spans = {"min": timedelta(minutes=1), "h": timedelta(hours=1), "cd": timedelta(days=1)}
+    if limit.unit not in spans:
+        raise ValueError(f"窗口应以 min、h 或 cd 计：{limit}")
+    return spans[limit.unit] * limit.amount
+
+
 def local_date(moment: datetime) -> date:
     return moment.astimezone(LOCAL_TZ).date()
 

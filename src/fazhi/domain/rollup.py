@@ -1,114 +1,185 @@
-"""Which rollup counters an event increments (DESIGN §6): a pure mapping, no I/O.
+"""Which rollup counters an event adds to (DESIGN §6): a pure mapping over the type's own
+metric declarations (`metrics:` in the type file, `MetricSpec`), no I/O.
 
-The actions call `metric_deltas` right after appending an event and add each (metric, +n) to
+The actions call `metric_deltas` right after appending an event and add each (metric, n) to
 the `rollup_daily` row of the event's local day and the case's dimensions *as the action
 leaves them* (lead unit, category, grid). `fazhi analytics rebuild` calls the same function
 with facts read back from the stored events, so a rebuilt table equals the live one.
 
-Metrics (all counts of events, not of cases):
+The engine names no metric, action or clock of any type: a metric counts an event when every
+condition its declaration states holds (see `MetricSpec`):
 
-- received: a case was created (any create action, including 即时办结).
-- dispatched: dispatch or reassign (派单 / 改派) — attributed to the new lead unit.
-- acknowledged / acknowledged_on_time: 签收; on time when the `acknowledge` clock stopped by
-  this action was met.
-- returned: 退单 — attributed to the lead unit that returned it (return keeps the lead).
-- replied / replied_on_time / resolved: 答复; on time when the `handle` clock stopped at the
-  reply was met; resolved when the reply's result is `resolved`.
-- rated / satisfied / dissatisfied: 回访; satisfied counts satisfied + basically_satisfied.
-- reopened: 重办.   supervised: 督办 or 揭榜挂帅 (a supervision mark was added).
-- closed / closed_on_time: the case reached a terminal state from a non-terminal one; on time
-  when no `handle` clock of the case ever stopped after its due time (an order with no handle
-  clock, e.g. 即时办结, counts as on time — the same rule as the 统计 page).
+- `on`: the action is one of these; `create`: the event created the case; `terminal`: the
+  case entered a terminal state with this event (from a non-terminal one, or at creation);
+- `clock` (+ `met`): this action stopped that clock, met (`met: true`) or missed (`false`);
+- `field` + `values`: the field, as the action leaves the case, has one of the values;
+- `case_flag`: that flag of the case is set (e.g. `repeat_call`, decided at registration);
+- `never_late`: no clock of that name of the case ever stopped after its due time — the one
+  fact that needs a lookup, asked for only when the rest of the metric already holds.
+
+It adds 1, or with `sum` the field's value (money in fen, other numbers as integers); with
+`by` the counter is `name:value`, one per value of that field.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
-HANDLE_CLOCK = "handle"  # the hotline's 办理时限, which decides on-time closure
-SATISFIED_RATINGS = frozenset({"satisfied", "basically_satisfied"})
-SUPERVISION_ACTIONS = frozenset({"supervise", "post_challenge"})
-DISPATCH_ACTIONS = frozenset({"dispatch", "reassign"})
-
-METRICS = (
-    "received",
-    "dispatched",
-    "acknowledged",
-    "acknowledged_on_time",
-    "returned",
-    "replied",
-    "replied_on_time",
-    "resolved",
-    "rated",
-    "satisfied",
-    "dissatisfied",
-    "reopened",
-    "supervised",
-    "closed",
-    "closed_on_time",
-)
+from fazhi.domain.case_type.spec import MAX_METRIC_NAME, ActionSpec, CaseType, MetricSpec
 
 
 @dataclass(frozen=True)
 class RollupFacts:
     """What the mapping needs to know about one event.
 
-    `stopped` lists (clock name, met) for the clocks this action stopped; `late_handle` is
-    whether any handle clock of the case has stopped late (only read when the case closes).
+    `stopped` lists (clock name, met) for the clocks this action stopped; `fields` are the
+    case's fields as the action leaves them; `flags` the case's flags (`case_flag`); `late`
+    says, per clock name asked for by a `never_late` metric, whether any clock of that name
+    of the case has stopped late (filled in by the caller from `late_clocks_needed`).
     """
 
-    case_type: str
     action: str
     created: bool
     from_terminal: bool
     to_terminal: bool
     stopped: Sequence[tuple[str, bool]] = ()
-    result: str | None = None
-    rating: str | None = None
-    late_handle: bool = False
-    extra: tuple[str, ...] = field(default=())
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    flags: Mapping[str, bool] = field(default_factory=dict)
+    late: Mapping[str, bool] = field(default_factory=dict)
+
+    @property
+    def closes(self) -> bool:
+        return self.to_terminal and not self.from_terminal
 
 
-def _met(facts: RollupFacts, clock: str) -> bool:
-    return any(name == clock and met for name, met in facts.stopped)
+def _clock_holds(metric: MetricSpec, facts: RollupFacts) -> bool:
+    if metric.clock is None:
+        return True
+    results = [met for name, met in facts.stopped if name == metric.clock]
+    if not results:
+        return False  # the action did not stop this clock
+    return metric.met is None or any(met is metric.met for met in results)
 
 
-def metric_deltas(facts: RollupFacts) -> list[tuple[str, int]]:
-    """The counters this event adds to, each with +1, in a stable order, no duplicates."""
-    out: list[str] = []
-    action = facts.action
-    if facts.created:
-        out.append("received")
-    if action in DISPATCH_ACTIONS:
-        out.append("dispatched")
-    elif action == "acknowledge":
-        out.append("acknowledged")
-        if _met(facts, "acknowledge"):
-            out.append("acknowledged_on_time")
-    elif action == "return":
-        out.append("returned")
-    elif action == "reply":
-        out.append("replied")
-        if _met(facts, "handle"):
-            out.append("replied_on_time")
-        if facts.result == "resolved":
-            out.append("resolved")
-    elif action == "revisit" and facts.rating:
-        out.append("rated")
-        out.append("satisfied" if facts.rating in SATISFIED_RATINGS else "dissatisfied")
-    elif action == "reopen":
-        out.append("reopened")
-    elif action in SUPERVISION_ACTIONS:
-        out.append("supervised")
-    if facts.to_terminal and not facts.from_terminal:
-        out.append("closed")
-        if not facts.late_handle:
-            out.append("closed_on_time")
-    out.extend(m for m in facts.extra if m not in out)
-    return [(metric, 1) for metric in dict.fromkeys(out)]
+def _holds_without_lateness(metric: MetricSpec, facts: RollupFacts) -> bool:
+    """Every condition of the metric except `never_late`."""
+    if metric.on and facts.action not in metric.on:
+        return False
+    if metric.create and not facts.created:
+        return False
+    if metric.terminal and not facts.closes:
+        return False
+    if not _clock_holds(metric, facts):
+        return False
+    if metric.field is not None and facts.fields.get(metric.field) not in metric.values:
+        return False
+    return metric.case_flag is None or bool(facts.flags.get(metric.case_flag))
 
 
-def needs_late_handle(created: bool, from_terminal: bool, to_terminal: bool) -> bool:
-    """Whether the caller must look up `late_handle` (only when the case closes now)."""
-    return to_terminal and not from_terminal and not created
+def late_clocks_needed(metrics: Iterable[MetricSpec], facts: RollupFacts) -> frozenset[str]:
+    """The clock names whose lateness the caller must look up for this event: those of the
+    `never_late` metrics whose other conditions hold (usually only when a case closes)."""
+    return frozenset(
+        m.never_late
+        for m in metrics
+        if m.never_late is not None and _holds_without_lateness(m, facts)
+    )
+
+
+def fen(value: Any) -> int | None:
+    """A money value ("1234.50", 1234.5) in fen; None when it is not a number."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    if not amount.is_finite():
+        return None
+    return int((amount * 100).to_integral_value())
+
+
+def _amount(metric: MetricSpec, case_type: CaseType | None, facts: RollupFacts) -> int:
+    if metric.sum is None:
+        return 1
+    value = facts.fields.get(metric.sum)
+    if value is None or value == "" or isinstance(value, bool):
+        return 0
+    spec = case_type.field(metric.sum) if case_type else None
+    if spec is not None and spec.type == "money":
+        return fen(value) or 0
+    try:
+        return int(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return 0
+
+
+def counter_name(metric: MetricSpec, facts: RollupFacts) -> str | None:
+    """The counter an event adds to for `metric`: its name, or `name:value` with `by`."""
+    if metric.by is None:
+        return metric.name
+    value = facts.fields.get(metric.by)
+    if value is None or value == "":
+        return None
+    return f"{metric.name}:{value}"[:MAX_METRIC_NAME]
+
+
+def metric_deltas(
+    metrics: Sequence[MetricSpec], facts: RollupFacts, case_type: CaseType | None = None
+) -> list[tuple[str, int]]:
+    """The counters this event adds to with their amounts, in declaration order, no
+    duplicates and no zeros. `case_type` tells money fields (summed in fen) from numbers."""
+    out: dict[str, int] = {}
+    for metric in metrics:
+        if not _holds_without_lateness(metric, facts):
+            continue
+        if metric.never_late is not None and facts.late.get(metric.never_late, False):
+            continue
+        name = counter_name(metric, facts)
+        if name is None:
+            continue
+        out[name] = out.get(name, 0) + _amount(metric, case_type, facts)
+    return [(name, n) for name, n in out.items() if n]
+
+
+# ---------------------------------------------------------------------------------------------
+# Derived from the declarations: what the analytics pages count as a type's volume
+
+
+def _assigns_lead(actions: Iterable[ActionSpec]) -> bool:
+    found = list(actions)
+    return bool(found) and all(a.effects.assign_lead for a in found)
+
+
+def _plain(metric: MetricSpec) -> bool:
+    """Counts events of its actions, whatever they hold (no clock, field, flag, sum …)."""
+    return not (
+        metric.terminal
+        or metric.clock
+        or metric.field
+        or metric.case_flag
+        or metric.sum
+        or metric.by
+        or metric.never_late
+    )
+
+
+def volume_metric(case_type: CaseType, unit_scope: bool) -> str | None:
+    """The counter of cases coming in: region-wide, the first plain `create` metric; for a
+    unit's subtree, the first plain metric whose events all assign a lead unit (a case
+    counts for the unit it is given to — registration may have no unit yet)."""
+    plain = [m for m in case_type.metrics if _plain(m)]
+    for metric in plain:
+        actions = (
+            [a for a in case_type.create_actions if not metric.on or a.name in metric.on]
+            if metric.create
+            else [a for a in case_type.actions if a.name in metric.on]
+        )
+        if not actions:
+            continue
+        if not unit_scope and metric.create:
+            return metric.name
+        if unit_scope and _assigns_lead(actions):
+            return metric.name
+    return None

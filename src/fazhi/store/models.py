@@ -105,7 +105,7 @@ class Case(Base):
         Index("ix_cases_region_created", "region_code", "created_at"),
         Index("ix_cases_category", "region_code", "category", "created_at"),
         Index("ix_cases_region_closed", "region_code", "closed_at"),
-        Index("ix_cases_contact", "region_code", "contact_key", "created_at"),
+        Index("ix_cases_contact", "region_code", "type", "contact_key", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -128,8 +128,9 @@ class Case(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     external_source: Mapped[str | None] = mapped_column(String(40))
     external_id: Mapped[str | None] = mapped_column(String(100))
-    # A one-way key of the citizen's phone (never the number itself), so "has this caller
-    # called in the last 30 days" is an index lookup; repeat_call records the answer.
+    # A one-way key of the citizen's phone (never the number itself), for types that declare
+    # `repeat_calls:`, so "has this caller called about a case of this type within the
+    # window" is an index lookup; repeat_call records the answer.
     contact_key: Mapped[str | None] = mapped_column(String(32))
     repeat_call: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 

@@ -1,5 +1,6 @@
-"""热点 / 难点 / 趋势 / 单位绩效 console pages: the same figures as /api/v1/analytics/*,
-read from the rollups, each page explaining its formulas and the test it uses."""
+"""指标 / 热点 / 难点 / 趋势 / 单位绩效 console pages: the same figures as
+/api/v1/analytics/*, read from the rollups for one case type (`type`), each page explaining
+its formulas and the test it uses; metric names and labels are the type file's."""
 
 from __future__ import annotations
 
@@ -18,34 +19,31 @@ from fazhi.web.svg_charts import day_chart, percent
 router = APIRouter(include_in_schema=False)
 
 VIEWS = {
+    "metrics": "指标",
     "hotspots": "热点",
     "hard-cases": "难点",
     "trends": "趋势",
     "units": "单位绩效",
 }
-STATE_LABELS = {
-    "registered": "待派单",
-    "dispatched": "待签收",
-    "returned": "已退单",
-    "handling": "办理中",
-    "replied": "待回访",
-    "revisited": "已回访",
-}
 
 
 def _page(request: Request, view: str, build: Any) -> Response:
     with page_work(request) as w:
+        days = 30 if view in ("units", "metrics") else 7
         try:
-            f = ar.filters(w, request.query_params, default_days=30 if view == "units" else 7)
-        except DomainError:
+            f = ar.filters(w, request.query_params, days, ar.preferred_type(request))
+        except DomainError as exc:
+            if exc.status != 403:
+                return render(request, "not_found.html", {}, w, status_code=404)
             return render(request, "stats_denied.html", {"what": "统计分析"}, w, status_code=403)
         context = {
             "view": view,
             "views": VIEWS,
             "f": f,
+            "types": ar.statistics_types(w.platform),
             "unit_code": f.unit.code if f.unit else "",
             "percent": percent,
-            "category_names": ar.CATEGORY_NAMES,
+            "category_names": ar.category_names(f.case_type),
             **build(w, f),
         }
         return render(request, "analytics.html", context, w)
@@ -56,6 +54,11 @@ def _weeks(request: Request) -> int:
         return min(max(int(request.query_params.get("weeks", ru.BASELINE_WEEKS)), 2), 52)
     except ValueError:
         return ru.BASELINE_WEEKS
+
+
+@router.get("/analytics/metrics")
+def metrics_page(request: Request) -> Response:
+    return _page(request, "metrics", lambda w, f: {"data": ar.metrics_body(w, f)})
 
 
 @router.get("/analytics/hotspots")
@@ -99,7 +102,7 @@ def hard_cases_page(request: Request) -> Response:
         "hard-cases",
         lambda w, f: {
             "data": ar.hard_cases_body(w, f, request.query_params),
-            "states": STATE_LABELS,
+            "states": {st.name: st.label for st in f.case_type.states},
             "reason": request.query_params.get("reason", ""),
         },
     )

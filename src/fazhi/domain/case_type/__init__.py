@@ -2,6 +2,7 @@
 
 from fazhi.domain.case_type.parse import parse_case_type
 from fazhi.domain.case_type.spec import (
+    CASE_FLAGS,
     FIELD_TYPES,
     GUARD_OPS,
     PARTIES,
@@ -33,6 +34,7 @@ from fazhi.domain.case_type.spec import (
 )
 
 __all__ = [
+    "CASE_FLAGS",
     "FIELD_TYPES",
     "GUARD_OPS",
     "PARTIES",

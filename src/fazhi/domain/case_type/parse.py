@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from fazhi.domain.case_type.parse_stats import parse_statistics
 from fazhi.domain.case_type.spec import (
     FIELD_TYPES,
     GUARD_OPS,
@@ -410,6 +411,8 @@ def parse_case_type(
                 problems.append(f"queues.{role}: 未知状态 {state}")
         queues.append((str(role), _as_tuple(queue_states)))
     notify = _parse_notify(raw.get("notify"), fields, action_names, problems)
+    # STOPGAP (issue 8, item 7): metrics:, rates:, repeat_calls: — see parse_stats.py.
+    metrics, rates, repeat_calls = parse_statistics(raw, fields, action_names, clocks, problems)
     prefix = str(raw.get("number_prefix", ""))
     if not prefix.isalpha() or not prefix.isupper():
         problems.append("number_prefix 应为大写字母")
@@ -431,4 +434,7 @@ def parse_case_type(
         description=str(raw.get("description", "")),
         queues=tuple(queues),
         notify=notify,
+        metrics=metrics,
+        rates=rates,
+        repeat_calls=repeat_calls,
     )

@@ -46,6 +46,11 @@ GUARD_OPS = frozenset({"eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "pres
 # Words a `set:` effect reads as values of the moment rather than as literal strings.
 SET_TOKENS = frozenset({"now", "today", "actor", "actor_unit"})
 SENSITIVITIES = frozenset({"normal", "restricted"})
+# Case flags a metric may require (`case_flag:`): columns set once, at creation, so a rebuild
+# of the rollups from the events reads the same value the live count did.
+CASE_FLAGS = frozenset({"repeat_call"})
+# The longest counter name rollup_daily.metric holds, `by` counters (`name:value`) included.
+MAX_METRIC_NAME = 24
 ROLE_SCOPES = frozenset({"region", "subtree", "involved"})
 
 
@@ -374,12 +379,19 @@ class MetricSpec:
 
 @dataclass(frozen=True)
 class RateSpec:
-    """A ratio of two metrics shown with its formula (e.g. 按时办结率 = closed_on_time / closed)."""
+    """A ratio of two metrics shown with its formula (e.g. 按时办结率 = closed_on_time / closed).
+
+    `formula` says it in words on the analytics pages; `weight` is its share of a unit's
+    ranking score (0: shown, not scored); `lower_is_better` scores it as 1 − rate.
+    """
 
     name: str
     label: str
     numerator: str
     denominator: str
+    formula: str = ""
+    weight: float = 0.0
+    lower_is_better: bool = False
 
 
 @dataclass(frozen=True)
