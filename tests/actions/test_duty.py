@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from fazhi.actions import duty
 from fazhi.actions.platform import Platform
-from fazhi.routing.gazetteer import gazetteer_for
+from fazhi.org.gazetteer import gazetteer_for
 from fazhi.routing.suggestion import candidates
 from fazhi.store.db import transaction
 from fazhi.store.models import AdminLog, DutyRule, GazetteerEntry

@@ -14,12 +14,12 @@ from fazhi.catalog.registry import default_case_types
 from fazhi.catalog.settings import (
     ClockOverride,
     apply_clock_settings,
-    load_clock_overrides,
     override_case_type,
     parse_limit,
 )
 from fazhi.domain.durations import Duration
 from fazhi.settings import Settings
+from fazhi.store.clock_settings import load_clock_overrides
 from fazhi.store.db import make_engine, session_factory, transaction
 from fazhi.store.migrate import upgrade
 from fazhi.store.models import ClockSetting

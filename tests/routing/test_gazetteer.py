@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from fazhi.actions.directory import UnitDirectory
 from fazhi.actions.platform import Platform
-from fazhi.routing.gazetteer import (
+from fazhi.org.directory import UnitDirectory
+from fazhi.org.gazetteer import (
     Gazetteer,
     Placement,
     gazetteer_for,

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select, update
 
 from fazhi.actions.platform import Platform
-from fazhi.routing.gazetteer import gazetteer_for
+from fazhi.org.gazetteer import gazetteer_for
 from fazhi.store.db import transaction
 from fazhi.store.models import AdminLog, GazetteerEntry
 

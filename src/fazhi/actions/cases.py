@@ -1,54 +1,42 @@
 """Create cases and take actions on them: the one door through which every case changes.
 
-Each public function checks (visibility, permission, state, input — via the domain's
-`plan_action`), then does: it writes the case's new current state and appends exactly one
-hash-chained event, inside the caller's transaction.
+Each action comes in two halves: `check_*` looks up and validates (visibility, the expected
+version, and the domain's `plan_action` for permission, state and inputs); `do_*` writes
+the case's new current state and appends exactly one hash-chained event, inside the
+caller's transaction. The rows beside the case are kept by `case_state`, the event by
+`trail`, the counters by `rollups`, the messages by `notify`.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import orjson
-from sqlalchemy import bindparam, exists, func, insert, select, update
+from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fazhi.actions.directory import UnitDirectory
+from fazhi.actions.case_state import sync_units, write_clocks
+from fazhi.actions.context import ActionContext
 from fazhi.actions.notify import EventFacts, enqueue_for_event
 from fazhi.actions.platform import Platform
+from fazhi.actions.repeat_calls import repeat_call
 from fazhi.actions.rollups import case_flags, do_count_event
-from fazhi.domain.case_type import CaseType, NotifySpec
-from fazhi.domain.durations import window_span
+from fazhi.actions.trail import append_event, event_payload, stopped_clocks
+from fazhi.domain.case_type import ActionSpec, CaseType, NotifySpec
 from fazhi.domain.errors import DomainError, not_found
 from fazhi.domain.roles import REGION_WIDE_ROLES
 from fazhi.domain.rollup import RollupFacts
-from fazhi.domain.trail import GENESIS, event_hash
-from fazhi.domain.units import Actor, UnitRef
+from fazhi.domain.units import Actor
 from fazhi.domain.workflow import CaseSnapshot, ClockRecord, Plan, plan_action
-from fazhi.routing.locate import locate_grid
-from fazhi.store.models import Case, CaseAccess, CaseUnit, Clock, Document, Event
+from fazhi.org.directory import UnitDirectory
+from fazhi.org.locate import locate_grid
+from fazhi.store.models import Case, CaseAccess, CaseUnit, Clock, Document
 
 UNIT_ROLES = ("unit_handler", "unit_leader")
 # Built once: statements whose values come as parameters skip per-call coercion.
 _INSERT_CASE = insert(Case).returning(Case.id)
-_INSERT_EVENT = insert(Event)
-
-
-@dataclass(frozen=True)
-class ActionContext:
-    """Who acts, when, and with which services."""
-
-    platform: Platform
-    actor: Actor
-    now: datetime
-
-    @property
-    def directory(self) -> UnitDirectory:
-        return self.platform.directory()
 
 
 def case_type_or_error(platform: Platform, name: str) -> CaseType:
@@ -96,33 +84,6 @@ _RUNNING_CLOCKS = select(Clock.__table__).where(
     Clock.case_id == bindparam("case_id"), Clock.stopped_at.is_(None)
 )
 _DOCUMENT_KINDS = select(Document.kind).where(Document.case_id == bindparam("case_id")).distinct()
-_LAST_EVENT = (
-    select(Event.seq, Event.hash)
-    .where(Event.case_id == bindparam("case_id"))
-    .order_by(Event.seq.desc())
-    .limit(1)
-)
-_ACCESS_UNITS = select(CaseAccess.unit_id).where(CaseAccess.case_id == bindparam("case_id"))
-_INSERT_ACCESS = insert(CaseAccess)
-_INSERT_CASE_UNIT = insert(CaseUnit)
-_INSERT_CLOCK = insert(Clock)
-_SET_UNIT_ROLE = update(CaseUnit).where(
-    CaseUnit.case_id == bindparam("b_case_id"), CaseUnit.unit_id == bindparam("b_unit_id")
-)
-_STOP_CLOCK = update(Clock).where(Clock.id == bindparam("b_id"))
-# The same caller (by contact key) on a case of the same type within the type's window
-# before this one: a repeat call (index ix_cases_contact).
-_EARLIER_CALL = (
-    select(Case.id)
-    .where(
-        Case.region_code == bindparam("region"),
-        Case.type == bindparam("type"),
-        Case.contact_key == bindparam("key"),
-        Case.created_at >= bindparam("since"),
-        Case.created_at <= bindparam("until"),
-    )
-    .limit(1)
-)
 _UPDATE_CASE = update(Case).where(
     Case.id == bindparam("b_id"), Case.version == bindparam("b_version")
 )
@@ -189,190 +150,10 @@ def snapshot(session: Session, case: Case, directory: UnitDirectory) -> CaseSnap
 # Writing
 
 
-def _jsonable(value: Any) -> Any:
-    """The value as it will read back from a JSON column, so the hash seals what is stored."""
-    return orjson.loads(orjson.dumps(value, default=str))
-
-
 def _title(case_type: CaseType, fields: dict[str, Any]) -> str:
     text = str(fields.get(case_type.title_field, "")) if case_type.title_field else ""
     text = " ".join(text.split())
     return text[:60] + ("…" if len(text) > 60 else "") if text else case_type.label
-
-
-def _clock_brief(clock: ClockRecord) -> dict[str, Any]:
-    return {
-        "name": clock.name,
-        "limit": clock.limit,
-        "due_at": clock.due_at.isoformat(),
-        "extended": clock.extended,
-    }
-
-
-def append_event(
-    session: Session,
-    case_id: int,
-    action: str,
-    ctx: ActionContext,
-    from_state: str | None,
-    to_state: str,
-    payload: dict[str, Any],
-    first: bool = False,
-) -> int:
-    """Append the next link of the case's chain; return its seq."""
-    last = (
-        None if first else session.connection().execute(_LAST_EVENT, {"case_id": case_id}).first()
-    )
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    actor = {
-        "id": ctx.actor.user_id,
-        "username": ctx.actor.username,
-        "name": ctx.actor.name,
-        "role": ctx.actor.role,
-        "unit": ctx.actor.unit.brief(),
-    }
-    payload = _jsonable(payload)
-    content = event_content(case_id, seq, action, ctx.now, actor, from_state, to_state, payload)
-    session.connection().execute(
-        _INSERT_EVENT,
-        {
-            "case_id": case_id,
-            "seq": seq,
-            "action": action,
-            "at": ctx.now,
-            "actor_id": ctx.actor.user_id,
-            "actor": actor,
-            "from_state": from_state,
-            "to_state": to_state,
-            "payload": payload,
-            "prev_hash": prev,
-            "hash": event_hash(prev, content),
-        },
-    )
-    return seq
-
-
-def event_content(
-    case_id: int,
-    seq: int,
-    action: str,
-    at: datetime,
-    actor: dict[str, Any],
-    from_state: str | None,
-    to_state: str,
-    payload: dict[str, Any],
-) -> dict[str, Any]:
-    """What an event's hash seals: everything it says."""
-    return {
-        "case_id": case_id,
-        "seq": seq,
-        "action": action,
-        "at": at.isoformat(),
-        "actor": actor,
-        "from_state": from_state,
-        "to_state": to_state,
-        "payload": payload,
-    }
-
-
-def _grant_access(
-    session: Session, case_id: int, units: list[UnitRef], directory: UnitDirectory, known: set[int]
-) -> None:
-    rows = []
-    for unit in units:
-        for ancestor in directory.ancestors(unit):
-            if ancestor.id not in known:
-                known.add(ancestor.id)
-                rows.append({"case_id": case_id, "unit_id": ancestor.id})
-    if rows:
-        session.connection().execute(_INSERT_ACCESS, rows)
-
-
-def _sync_units(
-    session: Session, case_id: int, plan: Plan, ctx: ActionContext, new_case: bool = False
-) -> None:
-    """Keep case_units (lead / assisting / former) and case_access in step with the plan."""
-    if not new_case and not plan.units_changed:
-        return
-    wanted: dict[int, str] = {u.id: "assisting" for u in plan.assisting_units}
-    if plan.lead_unit:
-        wanted[plan.lead_unit.id] = "lead"
-    conn = session.connection()
-    current: dict[int, str] = (
-        {} if new_case else dict(conn.execute(_UNITS_OF_CASE, {"case_id": case_id}).all())
-    )
-    for unit_id, role in current.items():
-        target = wanted.get(unit_id, "former")
-        if target != role:
-            conn.execute(
-                _SET_UNIT_ROLE, {"b_case_id": case_id, "b_unit_id": unit_id, "role": target}
-            )
-    added = [unit_id for unit_id in wanted if unit_id not in current]
-    if added:
-        conn.execute(
-            _INSERT_CASE_UNIT,
-            [
-                {"case_id": case_id, "unit_id": u, "role": wanted[u], "since": ctx.now}
-                for u in added
-            ],
-        )
-    # Whoever registers a case keeps sight of it, as does every unit ever involved.
-    grant = [ctx.directory.by_id[u] for u in added]
-    if new_case:
-        grant.append(ctx.actor.unit)
-    if grant:
-        known: set[int] = (
-            set() if new_case else set(conn.execute(_ACCESS_UNITS, {"case_id": case_id}).scalars())
-        )
-        _grant_access(session, case_id, grant, ctx.directory, known)
-
-
-def _write_clocks(session: Session, case_id: int, plan: Plan) -> None:
-    conn = session.connection()
-    for clock in plan.clocks_stopped:
-        conn.execute(_STOP_CLOCK, {"b_id": clock.id, "stopped_at": clock.stopped_at})
-    for clock in plan.clocks_extended:
-        conn.execute(
-            _STOP_CLOCK, {"b_id": clock.id, "due_at": clock.due_at, "extended": clock.extended}
-        )
-    if plan.clocks_started:
-        conn.execute(
-            _INSERT_CLOCK,
-            [
-                {
-                    "case_id": case_id,
-                    "name": c.name,
-                    "label": c.label,
-                    "basis": c.basis,
-                    "limit": c.limit,
-                    "start_action": c.start_action,
-                    "started_at": c.started_at,
-                    "due_at": c.due_at,
-                    "stopped_at": None,
-                    "extended": 0,
-                }
-                for c in plan.clocks_started
-            ],
-        )
-
-
-def _stopped(plan: Plan) -> tuple[tuple[str, bool], ...]:
-    return tuple((c.name, not c.overdue(c.stopped_at or c.due_at)) for c in plan.clocks_stopped)
-
-
-def _payload(plan: Plan) -> dict[str, Any]:
-    payload: dict[str, Any] = {"inputs": plan.inputs, "changes": plan.changes}
-    clocks = {
-        "started": [_clock_brief(c) for c in plan.clocks_started],
-        "stopped": [
-            {"name": c.name, "met": not c.overdue(c.stopped_at or c.due_at)}
-            for c in plan.clocks_stopped
-        ],
-        "extended": [_clock_brief(c) for c in plan.clocks_extended],
-    }
-    if any(clocks.values()):
-        payload["clocks"] = {k: v for k, v in clocks.items() if v}
-    return payload
 
 
 def _add_location(case_type: CaseType, inputs: dict[str, Any], ctx: ActionContext) -> None:
@@ -389,7 +170,7 @@ def _add_location(case_type: CaseType, inputs: dict[str, Any], ctx: ActionContex
         point = (float(inputs["longitude"]), float(inputs["latitude"]))
     except (TypeError, ValueError, OverflowError):
         return  # the field validation reports the bad number
-    grid = locate_grid(ctx.platform, point)
+    grid = locate_grid(ctx.directory, point)
     if grid is not None:
         inputs["grid"] = grid.id
 
@@ -431,21 +212,7 @@ class Created:
     assisting: list[int]
 
 
-def create_case(
-    session: Session,
-    ctx: ActionContext,
-    type_name: str,
-    fields: dict[str, Any],
-    action_name: str | None = None,
-    external_source: str | None = None,
-    external_id: str | None = None,
-) -> Case:
-    return create_case_written(
-        session, ctx, type_name, fields, action_name, external_source, external_id
-    ).case
-
-
-def create_case_written(
+def check_create_case(
     session: Session,
     ctx: ActionContext,
     type_name: str,
@@ -454,6 +221,10 @@ def create_case_written(
     external_source: str | None = None,
     external_id: str | None = None,
 ) -> Created:
+    """Create a case of `type_name` with `fields` by its create action (the first one, or
+    `action_name`): the type and action are looked up, the case is placed on its grid from
+    its coordinates, and the domain plans the action (role, inputs, guards); then
+    `do_create_case` writes it."""
     case_type = case_type_or_error(ctx.platform, type_name)
     creators = case_type.create_actions
     action = case_type.action(action_name) if action_name else creators[0]
@@ -473,6 +244,40 @@ def create_case_written(
         ctx.platform.calendar(),
         ctx.directory.resolve,
     )
+    return do_create_case(session, ctx, case_type, action, plan, external_source, external_id)
+
+
+def create_case(
+    session: Session,
+    ctx: ActionContext,
+    type_name: str,
+    fields: dict[str, Any],
+    action_name: str | None = None,
+    external_source: str | None = None,
+    external_id: str | None = None,
+) -> Case:
+    """`check_create_case`, answering only the case row (kept for its many callers)."""
+    return check_create_case(
+        session, ctx, type_name, fields, action_name, external_source, external_id
+    ).case
+
+
+def do_create_case(
+    session: Session,
+    ctx: ActionContext,
+    case_type: CaseType,
+    action: ActionSpec,
+    plan: Plan,
+    external_source: str | None = None,
+    external_id: str | None = None,
+) -> Created:
+    """Write a new case: its row, units, access, clocks, its first event, its rollup counters
+    and its outbox messages, in the caller's transaction.
+
+    Preconditions: `plan` is `plan_action` for `action` (a create action of `case_type`) on an
+    empty snapshot by `ctx.actor` at `ctx.now`, so role, inputs and guards are checked; the
+    caller has made sure `external_id` is new for `external_source` (the unique index refuses
+    a duplicate)."""
     state = case_type.state(plan.to_state)
     terminal = bool(state and state.terminal)
     grid_id = plan.fields.get("grid") if case_type.field("grid") else None
@@ -497,11 +302,11 @@ def create_case_written(
         "external_source": external_source,
         "external_id": external_id,
     }
-    values["contact_key"], values["repeat_call"] = _repeat_call(session, ctx, case_type, plan)
+    values["contact_key"], values["repeat_call"] = repeat_call(session, ctx, case_type, plan)
     case_id = session.connection().execute(_INSERT_CASE, values).scalar_one()
-    _sync_units(session, case_id, plan, ctx, new_case=True)
-    _write_clocks(session, case_id, plan)
-    payload = _payload(plan)
+    sync_units(session, case_id, plan, ctx, new_case=True)
+    write_clocks(session, case_id, plan)
+    payload = event_payload(plan)
     if external_id:
         payload["external"] = {"source": external_source, "id": external_id}
     seq = append_event(session, case_id, action.name, ctx, None, plan.to_state, payload, first=True)
@@ -536,38 +341,7 @@ def create_case_written(
     )
 
 
-def contact_key(region: str, phone: Any) -> str | None:
-    """A one-way key of a phone number, for repeat-call lookups by index (never the number)."""
-    digits = "".join(c for c in str(phone or "") if c.isdigit())
-    return hashlib.sha256(f"{region}:{digits}".encode()).hexdigest()[:32] if digits else None
-
-
-def _repeat_call(
-    session: Session, ctx: ActionContext, case_type: CaseType, plan: Plan
-) -> tuple[str | None, bool]:
-    """(contact key, repeat call) for a new case: only for types that declare
-    `repeat_calls:`, and only against earlier cases of the same type."""
-    rule = case_type.repeat_calls
-    if rule is None:
-        return None, False
-    key = contact_key(ctx.actor.region_code, plan.fields.get(rule.field))
-    if key is None:
-        return None, False
-    window = window_span(rule.window)
-    earlier = session.connection().execute(
-        _EARLIER_CALL,
-        {
-            "region": ctx.actor.region_code,
-            "type": case_type.name,
-            "key": key,
-            "since": ctx.now - window,
-            "until": ctx.now,
-        },
-    )
-    return key, earlier.first() is not None
-
-
-def perform_action(
+def check_perform_action(
     session: Session,
     ctx: ActionContext,
     case_id: int,
@@ -575,6 +349,9 @@ def perform_action(
     inputs: dict[str, Any],
     expected_version: int | None = None,
 ) -> Case:
+    """Take `action_name` on a case: 404 unless the actor may see it, 409 when
+    `expected_version` is stale, then the domain plans the action on the case's snapshot
+    (role, party, state, guards, documents, inputs); `do_perform_action` writes it."""
     case = load_visible_case(session, ctx.actor, case_id)
     if expected_version is not None and expected_version != case.version:
         raise DomainError(
@@ -592,6 +369,23 @@ def perform_action(
         ctx.platform.calendar(),
         ctx.directory.resolve,
     )
+    return do_perform_action(session, ctx, case, case_type, plan)
+
+
+# The one door's name for its many callers (the API, the console, imports, tests).
+perform_action = check_perform_action
+
+
+def do_perform_action(
+    session: Session, ctx: ActionContext, case: Case, case_type: CaseType, plan: Plan
+) -> Case:
+    """Write the planned change: the case's new current state (one UPDATE guarded by its
+    version — a lost race is a 409), units, access, clocks, one event, rollup counters and
+    outbox messages, in the caller's transaction; answers the case brought up to date.
+
+    Preconditions: `case` was loaded in this transaction with `load_visible_case` for
+    `ctx.actor`, and `plan` is `plan_action` on its snapshot by that actor at `ctx.now`."""
+    action_name = plan.action.name
     state_spec = case_type.state(plan.to_state)
     terminal = bool(state_spec and state_spec.terminal)
     values: dict[str, Any] = {
@@ -615,10 +409,10 @@ def perform_action(
     )
     if result.rowcount != 1:
         raise DomainError("version_conflict", "案件已被他人同时更新，请刷新后重试", 409)
-    _sync_units(session, case.id, plan, ctx)
-    _write_clocks(session, case.id, plan)
+    sync_units(session, case.id, plan, ctx)
+    write_clocks(session, case.id, plan)
     seq = append_event(
-        session, case.id, action_name, ctx, plan.from_state, plan.to_state, _payload(plan)
+        session, case.id, action_name, ctx, plan.from_state, plan.to_state, event_payload(plan)
     )
     do_count_event(
         session,
@@ -632,7 +426,7 @@ def perform_action(
             False,
             case.terminal,
             terminal,
-            _stopped(plan),
+            stopped_clocks(plan),
             plan.fields,
             case_flags(case),
         ),
@@ -649,14 +443,16 @@ def perform_action(
     return case
 
 
-def record_access_event(
+def do_record_access_event(
     session: Session, ctx: ActionContext, case: Case, action: str, payload: dict[str, Any]
 ) -> int:
-    """An event that changes no state (a document added, personal data shown).
+    """Append an event that changes no state (a document added, personal data shown).
 
     It does not bump the version, so it cannot make someone else's edit stale; the unique
     (case, seq) pair still serialises the chain, and a lost race is retried once.
-    """
+
+    Preconditions: `case` was loaded with `load_visible_case` for `ctx.actor`, and the caller
+    has checked that the actor may do what the event records (upload, reveal)."""
     for attempt in (1, 2):
         try:
             with session.begin_nested():
@@ -666,7 +462,3 @@ def record_access_event(
             if attempt == 2:
                 raise DomainError("busy", "案件正在被同时操作，请稍后重试", 409) from None
     raise AssertionError("unreachable")
-
-
-def event_count(session: Session, case_id: int) -> int:
-    return int(session.scalar(select(func.count()).where(Event.case_id == case_id)) or 0)

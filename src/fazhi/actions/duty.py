@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from fazhi.actions.admin import _forget_units, record, require_admin
 from fazhi.actions.cases import ActionContext
-from fazhi.actions.directory import AREA_KINDS
 from fazhi.catalog.categories import load_categories
 from fazhi.domain.errors import DomainError, Problem, not_found
-from fazhi.routing.gazetteer import normalise
+from fazhi.org.directory import AREA_KINDS
+from fazhi.org.gazetteer import normalise
 from fazhi.store.models import DutyRule, GazetteerEntry, Unit
 
 # Units that may lead a category in an area: a department (also one under a street, such

@@ -25,9 +25,9 @@ from sqlalchemy.orm import Session
 from fazhi.actions.cases import (
     ActionContext,
     case_type_or_error,
+    do_record_access_event,
     load_visible_case,
     perform_action,
-    record_access_event,
 )
 from fazhi.domain.errors import DomainError
 from fazhi.store.models import Case
@@ -109,7 +109,7 @@ def merge_cases(
                     {"lead_case": lead.id, "reason": reason},
                 )
             )
-        record_access_event(
+        do_record_access_event(
             session,
             ctx,
             lead,

@@ -11,12 +11,13 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from fazhi.actions.directory import UnitDirectory
 from fazhi.catalog.registry import CaseTypes, default_case_types
-from fazhi.catalog.settings import apply_clock_settings, load_clock_overrides
+from fazhi.catalog.settings import apply_clock_settings
 from fazhi.domain.calendar import DayOverride, WorkCalendar
 from fazhi.domain.units import Actor
+from fazhi.org.directory import UnitDirectory
 from fazhi.settings import Settings
+from fazhi.store.clock_settings import load_clock_overrides
 from fazhi.store.db import make_engine, session_factory
 from fazhi.store.models import CalendarDay, CalendarYear
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from fazhi.actions.cases import visible_clause
 from fazhi.actions.platform import Platform
 from fazhi.domain.units import Actor
-from fazhi.routing.locate import locate_grid
+from fazhi.org.locate import locate_grid
 from fazhi.routing.repeats import (
     DUPLICATE_DAYS,
     REPEAT_CALLER_DAYS,
@@ -81,7 +81,7 @@ def find_similar(
     """
     query = Request.of((text or "")[:MAX_TEXT], now, phone, longitude, latitude, grid_id)
     if query.grid_id is None and query.point is not None:
-        grid = locate_grid(platform, query.point)
+        grid = locate_grid(platform.directory(), query.point)
         query = Request.of(
             query.text, now, query.phone, query.longitude, query.latitude, grid.id if grid else None
         )

@@ -35,10 +35,10 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from fazhi.actions.cases import visible_clause
-from fazhi.actions.directory import UnitDirectory
 from fazhi.domain.calendar import CalendarYearUnknown, WorkCalendar
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.units import Actor, UnitRef
+from fazhi.org.directory import UnitDirectory
 from fazhi.store.models import Case, Clock, Event
 
 HOTLINE = "hotline"

@@ -26,12 +26,12 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from fazhi.actions.cases import visible_clause
-from fazhi.actions.directory import UnitDirectory
 from fazhi.actions.platform import Platform
 from fazhi.analytics.hotline_stats import Period
 from fazhi.domain.case_type import CaseType, RateSpec
 from fazhi.domain.rollup import volume_metric
 from fazhi.domain.units import Actor
+from fazhi.org.directory import UnitDirectory
 from fazhi.store.models import Case, RollupDaily
 
 HOTLINE = "hotline"

@@ -15,10 +15,10 @@ from fazhi.actions.cases import (
     ActionContext,
     Created,
     case_type_or_error,
-    create_case_written,
+    check_create_case,
+    do_record_access_event,
     load_visible_case,
     perform_action,
-    record_access_event,
     snapshot,
 )
 from fazhi.api.case_queries import CaseFilter, list_cases
@@ -112,7 +112,7 @@ def _create(w: Work, body: CaseCreate) -> Response:
         if existing is not None:
             load_visible_case(w.session, w.actor, existing.id)
             return JSONResponse({**full_case(w, existing), "created": False}, status_code=200)
-    written = create_case_written(
+    written = check_create_case(
         w.session,
         w.ctx,
         body.type,
@@ -252,7 +252,7 @@ async def reveal(request: Request, case_id: int) -> Response:
             raise DomainError("forbidden_role", "当前角色无权查看完整个人信息", 403)
         case_type = case_type_or_error(w.platform, case.type)
         shown = sorted(k for k in case_type.personal_fields if case.fields.get(k))
-        record_access_event(w.session, w.ctx, case, "reveal_personal_data", {"fields": shown})
+        do_record_access_event(w.session, w.ctx, case, "reveal_personal_data", {"fields": shown})
         return json_response(full_case(w, case, reveal=True))
 
     return await write(request, run)
@@ -292,7 +292,7 @@ def _attach(
     )
     w.session.add(document)
     w.session.flush()
-    record_access_event(
+    do_record_access_event(
         w.session,
         ctx,
         case,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fazhi.actions.directory import UnitDirectory
 from fazhi.catalog.categories import load_categories
 from fazhi.domain.calendar import WorkCalendar
 from fazhi.domain.case_type import CaseType
@@ -14,6 +13,7 @@ from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.privacy import mask_fields
 from fazhi.domain.roles import SEES_PERSONAL_DATA
 from fazhi.domain.units import Actor
+from fazhi.org.directory import UnitDirectory
 from fazhi.store.models import Case, Event
 
 _CATEGORY_NAMES = {c.code: c.name for c in load_categories()}

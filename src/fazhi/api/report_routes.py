@@ -17,14 +17,14 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from fazhi.actions.cases import Created, case_type_or_error, create_case_written
+from fazhi.actions.cases import Created, case_type_or_error, check_create_case
 from fazhi.actions.platform import Platform
 from fazhi.api.case_routes import _attach, document_json, full_case
 from fazhi.api.deps import Work, json_response, platform_of, write
 from fazhi.domain.errors import DomainError, Problem
 from fazhi.domain.units import Actor, UnitRef
-from fazhi.routing.gazetteer import Placement, gazetteer_for, place_from_grid
-from fazhi.routing.locate import locate_grid
+from fazhi.org.gazetteer import Placement, gazetteer_for, place_from_grid
+from fazhi.org.locate import locate_grid
 from fazhi.store.models import Case, Document
 
 router = APIRouter(prefix="/api/v1", tags=["网格员上报"])
@@ -122,7 +122,7 @@ def place_report(platform: Platform, values: dict[str, Any]) -> Placement | None
     directory = platform.directory()
     point = parse_point(values.get("longitude"), values.get("latitude"))
     if point is not None:
-        grid = locate_grid(platform, point)
+        grid = locate_grid(platform.directory(), point)
         if grid is not None:
             return place_from_grid(directory, grid)
     address = str(values.get("address") or "").strip()
@@ -164,7 +164,7 @@ def submit_report(
     if place.grid is not None:
         inputs["grid"] = place.grid.id
     inputs.update(channel=CHANNEL, request_kind=REQUEST_KIND, caller_name=w.actor.name)
-    written = create_case_written(w.session, w.ctx, HOTLINE, inputs, "register")
+    written = check_create_case(w.session, w.ctx, HOTLINE, inputs, "register")
     documents = [
         _attach(w, w.ctx, written.case, PHOTO_KIND, p.filename, p.content_type, p.data)
         for p in photos

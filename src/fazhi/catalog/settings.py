@@ -1,4 +1,5 @@
-"""A deployment's clock settings: overrides of the case types' limits, kept in the database.
+"""A deployment's clock settings: overrides of the case types' limits (stored in the
+database, read by `fazhi.store.clock_settings`).
 
 The type files hold each clock's default limits and their basis; local rules differ from place
 to place (deadlines.md), so an admin may change them per deployment (系统管理 → 办理时限).
@@ -15,13 +16,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import inspect, select
-from sqlalchemy.orm import Session
-
 from fazhi.catalog.registry import CaseTypes
 from fazhi.domain.case_type import CaseType, ClockSpec, Limit
 from fazhi.domain.durations import Duration
-from fazhi.store.models import ClockSetting
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +41,24 @@ class ClockOverride:
     basis: str = ""
 
     @classmethod
-    def from_row(cls, row: ClockSetting) -> ClockOverride:
+    def from_stored(
+        cls,
+        type_name: str,
+        clock: str,
+        default: str | None,
+        values: Any,
+        action_limits: Any,
+        basis: str | None,
+    ) -> ClockOverride:
+        """An override from its stored form (the clock_settings row's columns; the JSON
+        columns may hold anything an older version wrote)."""
         return cls(
-            type=row.type,
-            clock=row.clock,
-            default=row.default_limit or None,
-            values=tuple((str(k), None if v is None else str(v)) for k, v in _items(row.values)),
-            action_limits=tuple((str(k), str(v)) for k, v in _items(row.action_limits) if v),
-            basis=row.basis_note or "",
+            type=type_name,
+            clock=clock,
+            default=default or None,
+            values=tuple((str(k), None if v is None else str(v)) for k, v in _items(values)),
+            action_limits=tuple((str(k), str(v)) for k, v in _items(action_limits) if v),
+            basis=basis or "",
         )
 
 
@@ -126,11 +133,3 @@ def apply_clock_settings(types: CaseTypes, overrides: Iterable[ClockOverride]) -
     """The types with every override applied (types without overrides are shared as they are)."""
     overrides = list(overrides)
     return CaseTypes({t.name: override_case_type(t, overrides) for t in types})
-
-
-def load_clock_overrides(session: Session) -> list[ClockOverride]:
-    """The stored overrides; none before migration 0002 has run (e.g. `fazhi init` itself)."""
-    if not inspect(session.connection()).has_table(ClockSetting.__tablename__):
-        return []
-    rows = session.scalars(select(ClockSetting).order_by(ClockSetting.type, ClockSetting.clock))
-    return [ClockOverride.from_row(row) for row in rows]

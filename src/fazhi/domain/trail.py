@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 GENESIS = "0" * 64
@@ -16,6 +17,29 @@ def canonical(content: Mapping[str, Any]) -> bytes:
     return json.dumps(
         content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
     ).encode()
+
+
+def event_content(
+    case_id: int,
+    seq: int,
+    action: str,
+    at: datetime,
+    actor: dict[str, Any],
+    from_state: str | None,
+    to_state: str,
+    payload: dict[str, Any],
+) -> dict[str, Any]:
+    """What an event's hash seals: everything it says."""
+    return {
+        "case_id": case_id,
+        "seq": seq,
+        "action": action,
+        "at": at.isoformat(),
+        "actor": actor,
+        "from_state": from_state,
+        "to_state": to_state,
+        "payload": payload,
+    }
 
 
 def event_hash(prev_hash: str, content: Mapping[str, Any]) -> str:

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from fazhi.catalog.categories import load_categories
 from fazhi.domain.units import UnitRef
-from fazhi.routing.gazetteer import Placement, gazetteer_for, place_from_grid
-from fazhi.routing.locate import locate_grid
+from fazhi.org.gazetteer import Placement, gazetteer_for, place_from_grid
+from fazhi.org.locate import locate_grid
 from fazhi.routing.suggest import Suggester, current_suggester, model_info
 
 if TYPE_CHECKING:
-    from fazhi.actions.directory import UnitDirectory
     from fazhi.actions.platform import Platform
+    from fazhi.org.directory import UnitDirectory
 
 
 @functools.cache
@@ -31,7 +31,7 @@ def locate(
     """Coordinates first (the grid polygon that holds them), then the address text."""
     directory = platform.directory()
     if point is not None:
-        grid = locate_grid(platform, point)
+        grid = locate_grid(platform.directory(), point)
         if grid is not None:
             return place_from_grid(directory, grid)
     if address:

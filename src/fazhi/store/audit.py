@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fazhi.actions.cases import event_content
-from fazhi.domain.trail import Break, ChainedEvent, first_break
+from fazhi.domain.trail import Break, ChainedEvent, event_content, first_break
 from fazhi.store.models import Event
 
 

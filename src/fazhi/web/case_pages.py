@@ -12,9 +12,9 @@ from starlette.datastructures import UploadFile
 
 from fazhi.actions.cases import (
     case_type_or_error,
+    do_record_access_event,
     load_visible_case,
     perform_action,
-    record_access_event,
     snapshot,
 )
 from fazhi.api.case_routes import ALLOWED_UPLOADS, _attach, full_case
@@ -227,7 +227,7 @@ def reveal_page(request: Request, case_id: int) -> Response:
             )
         case_type = case_type_or_error(w.platform, case.type)
         shown = sorted(k for k in case_type.personal_fields if case.fields.get(k))
-        record_access_event(w.session, w.ctx, case, "reveal_personal_data", {"fields": shown})
+        do_record_access_event(w.session, w.ctx, case, "reveal_personal_data", {"fields": shown})
         return _render_case(
             request, w, case, reveal=True, flash="已显示完整个人信息（本次查看已记录）"
         )

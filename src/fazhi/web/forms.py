@@ -7,9 +7,9 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from fazhi.actions.directory import UnitDirectory
 from fazhi.domain.case_type import FieldSpec
 from fazhi.domain.errors import DomainError
+from fazhi.org.directory import UnitDirectory
 
 UNIT_GROUPS = (
     ("department", "部门"),

@@ -15,7 +15,6 @@ from jinja2 import pass_context
 from sqlalchemy import or_, select
 
 from fazhi.actions.cases import case_type_or_error, create_case, load_visible_case
-from fazhi.actions.directory import UnitDirectory
 from fazhi.actions.platform import Platform
 from fazhi.actions.repeats import find_similar
 from fazhi.api.deps import Work, platform_of
@@ -26,8 +25,9 @@ from fazhi.domain.durations import due_at
 from fazhi.domain.duty import STREET_LED_CATEGORIES
 from fazhi.domain.errors import DomainError
 from fazhi.domain.units import UnitRef
-from fazhi.routing.gazetteer import Placement, gazetteer_for, place_from_grid
-from fazhi.routing.locate import locate_grid
+from fazhi.org.directory import UnitDirectory
+from fazhi.org.gazetteer import Placement, gazetteer_for, place_from_grid
+from fazhi.org.locate import locate_grid
 from fazhi.store.models import Case
 from fazhi.web.console import landing_for, local_time, page_work, redirect, render, templates
 from fazhi.web.forms import error_status, field_errors, inputs_from_form
@@ -78,7 +78,7 @@ def locate(
     directory = platform.directory()
     point = parse_point(longitude, latitude)
     if point is not None:
-        grid = locate_grid(platform, point)
+        grid = locate_grid(platform.directory(), point)
         if grid is not None:
             return place_from_grid(directory, grid)
     return gazetteer_for(directory).locate_address(address or "")

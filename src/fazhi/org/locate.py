@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import shapely
 from shapely import STRtree
 from shapely.geometry import Point, Polygon
 
 from fazhi.domain.units import UnitRef
-
-if TYPE_CHECKING:
-    from fazhi.actions.platform import Platform
+from fazhi.org.directory import UnitDirectory
 
 
 class GridIndex:
@@ -36,8 +32,8 @@ class GridIndex:
 _cache: dict[int, GridIndex] = {}
 
 
-def grid_index(platform: Platform) -> GridIndex:
-    directory = platform.directory()
+def grid_index(directory: UnitDirectory) -> GridIndex:
+    """The index of the directory's grids, built once per loaded directory."""
     key = id(directory)
     if key not in _cache:
         _cache.clear()
@@ -50,5 +46,5 @@ def grid_index(platform: Platform) -> GridIndex:
     return _cache[key]
 
 
-def locate_grid(platform: Platform, point: tuple[float, float]) -> UnitRef | None:
-    return grid_index(platform).locate(point[0], point[1])
+def locate_grid(directory: UnitDirectory, point: tuple[float, float]) -> UnitRef | None:
+    return grid_index(directory).locate(point[0], point[1])

@@ -17,8 +17,8 @@ import unicodedata
 import weakref
 from dataclasses import dataclass
 
-from fazhi.actions.directory import UnitDirectory
 from fazhi.domain.units import UnitRef
+from fazhi.org.directory import UnitDirectory
 
 # Kinds of unit an address can name, most specific first (used to break ties).
 PLACE_KINDS = ("grid", "community", "street")

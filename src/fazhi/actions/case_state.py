@@ -1,0 +1,107 @@
+"""The rows beside a case that an action keeps in step with its plan: the units of the case
+(lead / assisting / former), the units that may see it (`case_access`, every ancestor of
+each unit ever involved), and its clocks."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from fazhi.actions.context import ActionContext
+from fazhi.domain.units import UnitRef
+from fazhi.domain.workflow import Plan
+from fazhi.org.directory import UnitDirectory
+from fazhi.store.models import CaseAccess, CaseUnit, Clock
+
+_CASE_UNITS = select(CaseUnit.unit_id, CaseUnit.role).where(
+    CaseUnit.case_id == bindparam("case_id")
+)
+_ACCESS_UNITS = select(CaseAccess.unit_id).where(CaseAccess.case_id == bindparam("case_id"))
+_INSERT_ACCESS = insert(CaseAccess)
+_INSERT_CASE_UNIT = insert(CaseUnit)
+_INSERT_CLOCK = insert(Clock)
+_SET_UNIT_ROLE = update(CaseUnit).where(
+    CaseUnit.case_id == bindparam("b_case_id"), CaseUnit.unit_id == bindparam("b_unit_id")
+)
+_STOP_CLOCK = update(Clock).where(Clock.id == bindparam("b_id"))
+
+
+def _grant_access(
+    session: Session, case_id: int, units: list[UnitRef], directory: UnitDirectory, known: set[int]
+) -> None:
+    rows = []
+    for unit in units:
+        for ancestor in directory.ancestors(unit):
+            if ancestor.id not in known:
+                known.add(ancestor.id)
+                rows.append({"case_id": case_id, "unit_id": ancestor.id})
+    if rows:
+        session.connection().execute(_INSERT_ACCESS, rows)
+
+
+def sync_units(
+    session: Session, case_id: int, plan: Plan, ctx: ActionContext, new_case: bool = False
+) -> None:
+    """Keep case_units (lead / assisting / former) and case_access in step with the plan."""
+    if not new_case and not plan.units_changed:
+        return
+    wanted: dict[int, str] = {u.id: "assisting" for u in plan.assisting_units}
+    if plan.lead_unit:
+        wanted[plan.lead_unit.id] = "lead"
+    conn = session.connection()
+    current: dict[int, str] = (
+        {} if new_case else dict(conn.execute(_CASE_UNITS, {"case_id": case_id}).all())
+    )
+    for unit_id, role in current.items():
+        target = wanted.get(unit_id, "former")
+        if target != role:
+            conn.execute(
+                _SET_UNIT_ROLE, {"b_case_id": case_id, "b_unit_id": unit_id, "role": target}
+            )
+    added = [unit_id for unit_id in wanted if unit_id not in current]
+    if added:
+        conn.execute(
+            _INSERT_CASE_UNIT,
+            [
+                {"case_id": case_id, "unit_id": u, "role": wanted[u], "since": ctx.now}
+                for u in added
+            ],
+        )
+    # Whoever registers a case keeps sight of it, as does every unit ever involved.
+    grant = [ctx.directory.by_id[u] for u in added]
+    if new_case:
+        grant.append(ctx.actor.unit)
+    if grant:
+        known: set[int] = (
+            set() if new_case else set(conn.execute(_ACCESS_UNITS, {"case_id": case_id}).scalars())
+        )
+        _grant_access(session, case_id, grant, ctx.directory, known)
+
+
+def write_clocks(session: Session, case_id: int, plan: Plan) -> None:
+    conn = session.connection()
+    for clock in plan.clocks_stopped:
+        conn.execute(_STOP_CLOCK, {"b_id": clock.id, "stopped_at": clock.stopped_at})
+    for clock in plan.clocks_extended:
+        conn.execute(
+            _STOP_CLOCK, {"b_id": clock.id, "due_at": clock.due_at, "extended": clock.extended}
+        )
+    if plan.clocks_started:
+        conn.execute(
+            _INSERT_CLOCK,
+            [
+                {
+                    "case_id": case_id,
+                    "name": c.name,
+                    "label": c.label,
+                    "basis": c.basis,
+                    "limit": c.limit,
+                    "start_action": c.start_action,
+                    "started_at": c.started_at,
+                    "due_at": c.due_at,
+                    "stopped_at": None,
+                    "extended": 0,
+                }
+                for c in plan.clocks_started
+            ],
+        )

@@ -1,0 +1,108 @@
+"""The case's trail: appending the next hash-chained event, and what an action's event says.
+
+Every action appends exactly one event in its own transaction (`actions.cases`); events that
+change no state come through `do_record_access_event`. The hash seals the content as it will
+read back from the JSON column (`fazhi.domain.trail.event_content`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.orm import Session
+
+from fazhi.actions.context import ActionContext
+from fazhi.domain.trail import GENESIS, event_content, event_hash
+from fazhi.domain.workflow import ClockRecord, Plan
+from fazhi.store.models import Event
+
+_INSERT_EVENT = insert(Event)
+_LAST_EVENT = (
+    select(Event.seq, Event.hash)
+    .where(Event.case_id == bindparam("case_id"))
+    .order_by(Event.seq.desc())
+    .limit(1)
+)
+
+
+def _jsonable(value: Any) -> Any:
+    """The value as it will read back from a JSON column, so the hash seals what is stored."""
+    return orjson.loads(orjson.dumps(value, default=str))
+
+
+def _clock_brief(clock: ClockRecord) -> dict[str, Any]:
+    return {
+        "name": clock.name,
+        "limit": clock.limit,
+        "due_at": clock.due_at.isoformat(),
+        "extended": clock.extended,
+    }
+
+
+def append_event(
+    session: Session,
+    case_id: int,
+    action: str,
+    ctx: ActionContext,
+    from_state: str | None,
+    to_state: str,
+    payload: dict[str, Any],
+    first: bool = False,
+) -> int:
+    """Append the next link of the case's chain; return its seq."""
+    last = (
+        None if first else session.connection().execute(_LAST_EVENT, {"case_id": case_id}).first()
+    )
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    actor = {
+        "id": ctx.actor.user_id,
+        "username": ctx.actor.username,
+        "name": ctx.actor.name,
+        "role": ctx.actor.role,
+        "unit": ctx.actor.unit.brief(),
+    }
+    payload = _jsonable(payload)
+    content = event_content(case_id, seq, action, ctx.now, actor, from_state, to_state, payload)
+    session.connection().execute(
+        _INSERT_EVENT,
+        {
+            "case_id": case_id,
+            "seq": seq,
+            "action": action,
+            "at": ctx.now,
+            "actor_id": ctx.actor.user_id,
+            "actor": actor,
+            "from_state": from_state,
+            "to_state": to_state,
+            "payload": payload,
+            "prev_hash": prev,
+            "hash": event_hash(prev, content),
+        },
+    )
+    return seq
+
+
+def stopped_clocks(plan: Plan) -> tuple[tuple[str, bool], ...]:
+    """(clock name, met) for each clock the plan stops."""
+    return tuple((c.name, not c.overdue(c.stopped_at or c.due_at)) for c in plan.clocks_stopped)
+
+
+def event_payload(plan: Plan) -> dict[str, Any]:
+    payload: dict[str, Any] = {"inputs": plan.inputs, "changes": plan.changes}
+    clocks = {
+        "started": [_clock_brief(c) for c in plan.clocks_started],
+        "stopped": [
+            {"name": c.name, "met": not c.overdue(c.stopped_at or c.due_at)}
+            for c in plan.clocks_stopped
+        ],
+        "extended": [_clock_brief(c) for c in plan.clocks_extended],
+    }
+    if any(clocks.values()):
+        payload["clocks"] = {k: v for k, v in clocks.items() if v}
+    return payload
+
+
+def event_count(session: Session, case_id: int) -> int:
+    return int(session.scalar(select(func.count()).where(Event.case_id == case_id)) or 0)
