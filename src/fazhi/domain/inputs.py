@@ -1,115 +1,180 @@
-"""Validate and normalise action inputs against their field specs, in Chinese."""
+"""Validate and normalise a set of inputs (an action's, a document's, a list's record)
+against their field specs, in Chinese; every problem is collected, never just the first.
+
+One value is checked by `field_values`; this module adds what needs the whole set:
+unknown names, defaults, `required` / `required_if`, units and case links (which need
+storage, so the caller passes resolvers), and lists of records with a path for each fault.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
+from dataclasses import dataclass
 from typing import Any
 
 from fazhi.domain.case_type import FieldSpec
 from fazhi.domain.errors import Problem
-from fazhi.domain.identity import id_number_valid, phone_valid
+from fazhi.domain.field_values import (
+    TEXT_TYPES,
+    Refused,
+    case_reference,
+    normalise_bool,
+    normalise_date,
+    normalise_datetime,
+    normalise_enum,
+    normalise_money,
+    normalise_number,
+    normalise_text,
+)
 from fazhi.domain.units import UnitRef
 
 UnitResolver = Callable[[Any], UnitRef | None]
-_TRUE = {True, "true", "1", "yes", "on"}
-_FALSE = {False, "false", "0", "no", "off", ""}
+# A case id → (its id, its type name), or None when there is no such case the actor may
+# see: a resolver must not tell a hidden case from a missing one.
+LinkResolver = Callable[[int], tuple[int, str] | None]
+# A list without `max_items` still has a bound: a request cannot grow a case without limit.
+DEFAULT_MAX_ITEMS = 200
 
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
-def normalise(
-    spec: FieldSpec, value: Any, resolve_unit: UnitResolver
-) -> tuple[Any, Problem | None]:
-    """Return (clean value, None) or (None, problem)."""
+@dataclass(frozen=True)
+class _Context:
+    resolve_unit: UnitResolver
+    resolve_link: LinkResolver | None
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where a set of inputs sits: the path and message prefix of its problems."""
+
+    path: str = ""  # "parties[1]." inside a record
+    prefix: str = ""  # "当事人第2项：" inside a record
+    in_record: bool = False  # records hold JSON: units by id
+
+    def problem(self, code: str, message: str, name: str) -> Problem:
+        return Problem(code, self.prefix + message, self.path + name)
+
+
+def _scalar(spec: FieldSpec, value: Any, ctx: _Context, in_record: bool) -> Any:
+    """The stored form of one non-list value; raises Refused."""
     label = spec.label
-
-    def bad(message: str, code: str = "invalid_value") -> tuple[Any, Problem]:
-        return None, Problem(code, message, spec.name)
-
-    if spec.type in {"string", "text", "person_name", "phone", "id_number"}:
-        if not isinstance(value, str | int) or isinstance(value, bool):
-            return bad(f"{label}应为文本")
-        text = str(value).strip()
-        if "\x00" in text:
-            # PostgreSQL cannot store NUL in text; no legitimate input contains one.
-            return bad(f"{label}含有不允许的控制字符")
-        limit = spec.max_length or (4000 if spec.type == "text" else 200)
-        if len(text) > limit:
-            return bad(f"{label}不能超过{limit}个字符", "too_long")
-        if spec.type == "phone" and not phone_valid(text):
-            return bad(f"{label}格式不正确（手机号11位，或带区号的固定电话）")
-        if spec.type == "id_number":
-            text = text.upper()
-            if not id_number_valid(text):
-                return bad(f"{label}不是有效的身份证号码（校验位不符）")
-        return text, None
-    if spec.type == "enum":
-        codes = [c for c, _ in spec.choices]
-        if value not in codes:
-            return bad(f"{label}只能是：" + "、".join(lbl for _, lbl in spec.choices))
-        return value, None
-    if spec.type in {"int", "number"}:
-        try:
-            if isinstance(value, bool):
-                raise ValueError
-            num: float = int(value) if spec.type == "int" else float(value)
-            if spec.type == "int" and isinstance(value, float) and value != int(value):
-                raise ValueError
-        except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400 as an int
-            return bad(f"{label}应为{'整数' if spec.type == 'int' else '数字'}")
-        if spec.min is not None and num < spec.min:
-            return bad(f"{label}不能小于{spec.min:g}")
-        if spec.max is not None and num > spec.max:
-            return bad(f"{label}不能大于{spec.max:g}")
-        return num, None
-    if spec.type == "bool":
-        if isinstance(value, list | dict):  # unhashable: `in` a set would raise
-            return bad(f"{label}应为是或否")
-        if value in _TRUE:
-            return True, None
-        if value in _FALSE:
-            return False, None
-        return bad(f"{label}应为是或否")
-    if spec.type == "date":
-        try:
-            return date.fromisoformat(str(value)).isoformat(), None
-        except ValueError:
-            return bad(f"{label}应为日期（如 2023-09-28）")
-    if spec.type == "unit":
-        unit = resolve_unit(value)
+    kind = spec.type
+    if kind in TEXT_TYPES:
+        return normalise_text(spec, value)
+    if kind == "enum":
+        return normalise_enum(spec, value)
+    if kind in {"int", "number"}:
+        return normalise_number(spec, value)
+    if kind == "money":
+        return normalise_money(spec, value)
+    if kind == "bool":
+        return normalise_bool(spec, value)
+    if kind == "date":
+        return normalise_date(spec, value)
+    if kind == "datetime":
+        return normalise_datetime(spec, value)
+    if kind == "unit":
+        unit = ctx.resolve_unit(value)
         if unit is None:
-            return bad(f"{label}：找不到单位 {value}", "unknown_unit")
-        return unit, None
-    if spec.type == "unit_list":
+            raise Refused(f"{label}：找不到单位 {value}", "unknown_unit")
+        return unit.id if in_record else unit
+    if kind == "unit_list":
         if not isinstance(value, list):
             value = [v for v in str(value).split(",") if v.strip()]
         units: list[UnitRef] = []
         for item in value:
-            unit = resolve_unit(item)
-            if unit is None:
-                return bad(f"{label}：找不到单位 {item}", "unknown_unit")
-            if unit not in units:
-                units.append(unit)
-        return units, None
-    return bad(f"{label}：不支持的字段类型 {spec.type}")
+            found = ctx.resolve_unit(item)
+            if found is None:
+                raise Refused(f"{label}：找不到单位 {item}", "unknown_unit")
+            if found not in units:
+                units.append(found)
+        return [u.id for u in units] if in_record else units
+    if kind == "case_link":
+        return _link(spec, value, ctx)
+    raise Refused(f"{label}：不支持的字段类型 {kind}")
 
 
-def validate_inputs(
+def _link(spec: FieldSpec, value: Any, ctx: _Context) -> int:
+    """A case link, stored as the target's id once it is known to exist with a right type."""
+    label = spec.label
+    case_id = case_reference(value)
+    if case_id is None:
+        raise Refused(f"{label}应为案件编号（如 RX202306010000123）或案件ID")
+    if ctx.resolve_link is None:
+        raise Refused(f"{label}：此处不能关联其他案件", "link_unavailable")
+    target = ctx.resolve_link(case_id)
+    if target is None:
+        raise Refused(f"{label}：找不到案件 {value}", "unknown_case")
+    target_id, target_type = target
+    if spec.link_types and target_type not in spec.link_types:
+        raise Refused(
+            f"{label}只能关联以下类型的案件：" + "、".join(spec.link_types), "wrong_case_type"
+        )
+    return target_id
+
+
+def _records(
+    spec: FieldSpec, value: Any, ctx: _Context, where: _Where
+) -> tuple[list[dict[str, Any]] | None, list[Problem]]:
+    """A list field: each record checked against `spec.items`, every fault with its path.
+
+    Paths index records from 0 (`parties[1].id_number` is the second record's field);
+    messages count from 1 as people do (当事人第2项：…). Count faults have the list's own
+    path (`parties`). A record holding a list is refused: lists do not nest.
+    """
+    name, label = spec.name, spec.label
+    if any(item.type == "list" for item in spec.items):
+        return None, [where.problem("unsupported_type", f"{label}：记录中不能再含列表", name)]
+    if not isinstance(value, list | tuple):
+        return None, [where.problem("invalid_value", f"{label}应为若干条记录的列表", name)]
+    problems: list[Problem] = []
+    most = spec.max_items if spec.max_items is not None else DEFAULT_MAX_ITEMS
+    if len(value) > most:
+        # The records themselves are not read: the count alone refuses an oversized body.
+        return None, [where.problem("too_many", f"{label}最多{most}项", name)]
+    if spec.min_items is not None and len(value) < spec.min_items:
+        problems.append(where.problem("too_few", f"{label}至少{spec.min_items}项", name))
+    records: list[dict[str, Any]] = []
+    for index, item in enumerate(value):
+        inner = _Where(
+            path=f"{where.path}{name}[{index}].",
+            prefix=f"{where.prefix}{label}第{index + 1}项：",
+            in_record=True,
+        )
+        if not isinstance(item, Mapping):
+            message = f"{inner.prefix.removesuffix('：')}应为一条记录"
+            problems.append(Problem("invalid_value", message, inner.path.removesuffix(".")))
+            continue
+        record, faults = _check_set(spec.items, item, {}, ctx, inner)
+        problems.extend(faults)
+        records.append(record)
+    return (None, problems) if problems else (records, [])
+
+
+def _needed(spec: FieldSpec, known: Mapping[str, Any]) -> bool:
+    # A list that must have records is required: "at least 2" is not met by none.
+    return (
+        spec.required
+        or any(known.get(k) in values for k, values in spec.required_if)
+        or (spec.type == "list" and (spec.min_items or 0) > 0)
+    )
+
+
+def _check_set(
     specs: tuple[FieldSpec, ...],
     raw: Mapping[str, Any],
     context: Mapping[str, Any],
-    resolve_unit: UnitResolver,
+    ctx: _Context,
+    where: _Where,
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """Check every input; collect every problem rather than stopping at the first.
-
-    `context` is the case's current fields, so `required_if` can look at either.
-    """
     known = {s.name for s in specs}
     problems = [
-        Problem("unknown_field", f"不认识的字段：{name}", name) for name in raw if name not in known
+        where.problem("unknown_field", f"不认识的字段：{name}", str(name))
+        for name in raw
+        if name not in known
     ]
     clean: dict[str, Any] = {}
     for spec in specs:
@@ -118,16 +183,61 @@ def validate_inputs(
             if spec.default is not None:
                 clean[spec.name] = spec.default
             continue
-        result, problem = normalise(spec, value, resolve_unit)
-        if problem:
-            problems.append(problem)
-        else:
-            clean[spec.name] = result
+        if spec.type == "list":
+            records, faults = _records(spec, value, ctx, where)
+            problems.extend(faults)
+            if records is not None:
+                clean[spec.name] = records
+            continue
+        try:
+            clean[spec.name] = _scalar(spec, value, ctx, where.in_record)
+        except Refused as refused:
+            problems.append(where.problem(refused.code, refused.message, spec.name))
     merged = {**context, **clean}
     for spec in specs:
         if spec.name in clean or not _blank(raw.get(spec.name)):
             continue  # given: either accepted or already reported as invalid
-        needed = spec.required or any(merged.get(k) in values for k, values in spec.required_if)
-        if needed:
-            problems.append(Problem("required", f"请填写{spec.label}", spec.name))
+        if _needed(spec, merged):
+            least = spec.min_items if spec.type == "list" else None
+            extra = f"（至少{least}项）" if least else ""
+            problems.append(where.problem("required", f"请填写{spec.label}{extra}", spec.name))
     return clean, problems
+
+
+def normalise(
+    spec: FieldSpec,
+    value: Any,
+    resolve_unit: UnitResolver,
+    *,
+    resolve_link: LinkResolver | None = None,
+) -> tuple[Any, Problem | None]:
+    """Return (clean value, None) or (None, the first problem) for one given value."""
+    ctx = _Context(resolve_unit, resolve_link)
+    if spec.type == "list":
+        records, problems = _records(spec, value, ctx, _Where())
+        return (None, problems[0]) if problems else (records, None)
+    try:
+        return _scalar(spec, value, ctx, in_record=False), None
+    except Refused as refused:
+        return None, Problem(refused.code, refused.message, spec.name)
+
+
+def validate_inputs(
+    specs: tuple[FieldSpec, ...],
+    raw: Mapping[str, Any],
+    context: Mapping[str, Any],
+    resolve_unit: UnitResolver,
+    *,
+    resolve_link: LinkResolver | None = None,
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Check every input; collect every problem rather than stopping at the first.
+
+    `context` is the case's current fields, so `required_if` can look at either; inside a
+    list's record, `required_if` looks at that record only. A blank value (None, "", [])
+    counts as not given: its default applies, or `required` refuses it. Units are returned
+    as UnitRef at the top level and as ids inside records (records are stored as given);
+    a case link is the target's id, checked through `resolve_link` (without one, every
+    link is refused). Problem fields are paths: `parties[1].id_number` (records counted
+    from 0), `parties` for the number of records.
+    """
+    return _check_set(specs, raw, context, _Context(resolve_unit, resolve_link), _Where())
