@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fazhi.domain.case_type import CaseType, ExtendRule, RepeatRule
+from fazhi.domain.case_type import CaseType, ExtendRule, Guard, RepeatRule
 from fazhi.domain.clocks import plan_clock_tick
 from fazhi.domain.durations import Duration, local_date
 from fazhi.domain.hooks import ScheduledAction
@@ -30,6 +30,7 @@ def typ(limit: str) -> CaseType:
         act("resume", to="open"),
         act("extend", inputs=(field("days", "int", required=True),)),
         act("conclude", to="closed"),
+        act("object", guards=(Guard("clock_within", "handle", message="已超过异议期限"),)),
         clocks=(clock("handle", limit, extend=ExtendRule("extend", "days", 10)),),
     )
 
@@ -135,6 +136,16 @@ def test_a_suspended_clock_is_never_overdue_and_a_stop_while_suspended_is_in_tim
     assert not handle(case).overdue(far)
     stopped = step(WD20, case, "conclude", far)
     assert stopped.clocks_stopped[0].met is True
+
+
+def test_a_clock_within_guard_holds_while_its_clock_is_suspended_in_time() -> None:
+    kind = typ("1wd")
+    case = started(kind, at(D(2023, 6, 1)))  # due Friday 6/2
+    in_time = after(case, step(kind, case, "suspend", at(D(2023, 6, 2), 10)))
+    assert step(kind, in_time, "object", at(D(2023, 6, 9))).to_state == "suspended"
+    case = started(kind, at(D(2023, 6, 1)))
+    late = after(case, step(kind, case, "suspend", at(D(2023, 6, 5))))
+    assert refuse(kind, late, "object", at(D(2023, 6, 9))).message == "已超过异议期限"
 
 
 def test_a_clock_already_late_when_suspended_stays_late() -> None:
@@ -339,8 +350,15 @@ def test_a_check_in_before_the_tick_came_closes_the_missed_windows_itself() -> N
 def test_a_stop_action_ends_the_series() -> None:
     case = started(DAILY, at(THU, 10))
     plan = step(DAILY, case, "conclude", at(THU, 12))
-    assert [w.window for w in plan.clocks_stopped] == [1]
+    assert [(w.window, w.met) for w in plan.clocks_stopped] == [(1, True)]
     assert plan.clocks_started == [] and plan.next_due is None
+
+
+def test_a_window_not_yet_begun_when_the_series_ends_is_neither_met_nor_missed() -> None:
+    case = started(DAILY, at(THU, 10))
+    case = after(case, step(DAILY, case, "check_in", at(THU, 11)))
+    plan = step(DAILY, case, "conclude", at(THU, 12))
+    assert [(w.window, w.met) for w in plan.clocks_stopped] == [(2, None)]
 
 
 def test_a_working_day_window_spans_a_holiday_to_the_next_working_day() -> None:

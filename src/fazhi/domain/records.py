@@ -68,8 +68,9 @@ class ClockRecord:
 
     @property
     def met(self) -> bool | None:
-        """None while open; else whether it stopped in time."""
-        if self.stopped_at is None:
+        """Whether it stopped in time; None while open, and for a repeating clock's window
+        that the end of its series closed before it began (nothing was due in it)."""
+        if self.stopped_at is None or self.stopped_at < self.started_at:
             return None
         return not self.overdue(self.stopped_at)
 
