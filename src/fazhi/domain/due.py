@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from fazhi.domain.calendar import CalendarYearUnknown, WorkCalendar
-from fazhi.domain.durations import local_date
+from fazhi.domain.durations import Duration, local_date
+from fazhi.domain.records import ClockRecord
 
 DueStatus = Literal["overdue", "due_soon", "on_track"]
 # Hour-based limits (签收 within 30 minutes, urgent orders in 24 hours) are "due soon" when
@@ -34,3 +35,45 @@ def workdays_left(due_at: datetime, now: datetime, calendar: WorkCalendar) -> in
         return calendar.workdays_between(local_date(now), local_date(due_at))
     except CalendarYearUnknown:
         return None
+
+
+def _hours_minutes(seconds: float) -> str:
+    minutes = max(1, int(seconds // 60))
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest}分钟"
+    return f"{hours}小时{rest}分钟" if rest else f"{hours}小时"
+
+
+def _rest_label(rest: Duration) -> str:
+    return _hours_minutes(rest.amount) if rest.unit == "s" else rest.label
+
+
+def remaining_label(clock: ClockRecord, now: datetime, calendar: WorkCalendar) -> str:
+    """The countdown in the clock's own unit: 剩余3个工作日 / 今日到期 / 超期2日 /
+    剩余5小时30分钟 / 已中止（剩余7个工作日）; "" for a stopped clock.
+
+    Working-day clocks count working days, calendar-day and month clocks calendar days,
+    hour and minute clocks hours and minutes."""
+    if not clock.running:
+        return ""
+    if clock.suspended:
+        return f"已中止（剩余{_rest_label(Duration.parse(clock.remaining or '0s'))}）"
+    if clock.started_at > now:
+        return "本期已完成"  # a repeating clock's next window has not begun
+    seconds = (clock.due_at - now).total_seconds()
+    unit = clock.unit
+    if unit in ("s", "min", "h"):
+        span = _hours_minutes(abs(seconds))
+        return f"剩余{span}" if seconds >= 0 else f"超期{span}"
+    today, due_day = local_date(now), local_date(clock.due_at)
+    if seconds >= 0 and today == due_day:
+        return "今日到期"
+    try:
+        days = calendar.workdays_between(today, due_day) if unit == "wd" else (due_day - today).days
+        label = "个工作日" if unit == "wd" else "日"
+    except CalendarYearUnknown:
+        days, label = (due_day - today).days, "日"
+    if seconds >= 0:
+        return f"剩余{days}{label}"
+    return f"超期{max(1, -days)}{label}"

@@ -1,29 +1,47 @@
 """Limits written as short strings in type files: 30min, 24h, 5wd, 20cd, 3mo.
 
 Day-based limits end at 23:59:59 local time on the due date (deadlines.md); hour- and
-minute-based limits run on wall-clock time.
+minute-based limits run on wall-clock time. Seconds (`5400s`) exist for what is left of a
+suspended hour- or minute-based clock, which must be kept exactly.
+
+Months follow 民法典 第二百零二条: the period ends on the corresponding day of the last
+month, or on that month's last day when it has none (2023-01-31 + 1mo → 2023-02-28); like
+every day-based limit it rolls forward past a last day that is not a working day (第二百零三条).
 """
 
 from __future__ import annotations
 
+import calendar as _stdcal
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from fazhi.domain.calendar import WorkCalendar
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-Unit = Literal["min", "h", "wd", "cd", "mo"]
+Unit = Literal["s", "min", "h", "wd", "cd", "mo"]
+# With an amount: "5个工作日", "3个月".
 UNIT_LABELS: dict[str, str] = {
+    "s": "秒",
     "min": "分钟",
     "h": "小时",
     "wd": "个工作日",
     "cd": "日",
     "mo": "个月",
 }
-_PATTERN = re.compile(r"^\s*(\d+)\s*(min|h|wd|cd|mo)\s*$")
+# The unit alone, as a countdown names what it counts in.
+UNIT_NAMES: dict[str, str] = {
+    "s": "秒",
+    "min": "分钟",
+    "h": "小时",
+    "wd": "工作日",
+    "cd": "日",
+    "mo": "月",
+}
+DAY_UNITS = frozenset({"wd", "cd", "mo"})
+_PATTERN = re.compile(r"^\s*(\d+)\s*(min|h|wd|cd|mo|s)\s*$")
 
 
 @dataclass(frozen=True)
@@ -45,6 +63,15 @@ class Duration:
     def label(self) -> str:
         return f"{self.amount}{UNIT_LABELS[self.unit]}"
 
+    @property
+    def unit_label(self) -> str:
+        """What the limit counts in: 工作日, 日, 月, 小时, 分钟 (秒 for a suspended rest)."""
+        return UNIT_NAMES[self.unit]
+
+    @property
+    def day_based(self) -> bool:
+        return self.unit in DAY_UNITS
+
     def plus(self, extra: int) -> Duration:
         return Duration(self.amount + extra, self.unit)
 
@@ -64,13 +91,25 @@ def local_date(moment: datetime) -> date:
 
 def end_of_local_day(day: date) -> datetime:
     """23:59:59 Asia/Shanghai on `day`, as an aware UTC datetime."""
-    from datetime import UTC
-
     return datetime.combine(day, time(23, 59, 59), LOCAL_TZ).astimezone(UTC)
+
+
+def start_of_local_day(day: date) -> datetime:
+    """00:00 Asia/Shanghai on `day`, as an aware UTC datetime."""
+    return datetime.combine(day, time(0, 0), LOCAL_TZ).astimezone(UTC)
+
+
+def shift_months(day: date, n: int) -> date:
+    """The corresponding day n months later, or that month's last day (no rolling forward)."""
+    months = day.month - 1 + n
+    year, month = day.year + months // 12, months % 12 + 1
+    return date(year, month, min(day.day, _stdcal.monthrange(year, month)[1]))
 
 
 def due_at(start: datetime, limit: Duration, calendar: WorkCalendar) -> datetime:
     """When a limit that starts at `start` (aware) runs out."""
+    if limit.unit == "s":
+        return start + timedelta(seconds=limit.amount)
     if limit.unit == "min":
         return start + timedelta(minutes=limit.amount)
     if limit.unit == "h":
