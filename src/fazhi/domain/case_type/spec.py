@@ -38,9 +38,7 @@ FIELD_TYPES = frozenset(
     }
 )
 # Kinds of personal data a field may hold; each is masked unless the viewer's role sees it.
-PERSONAL_KINDS = frozenset(
-    {"name", "phone", "id_number", "address", "health", "criminal_record"}
-)
+PERSONAL_KINDS = frozenset({"name", "phone", "id_number", "address", "health", "criminal_record"})
 PARTIES = frozenset({"anyone", "lead_unit", "involved_unit", "open_to_units"})
 GUARD_OPS = frozenset({"eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "present", "absent"})
 # Words a `set:` effect reads as values of the moment rather than as literal strings.
