@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -60,17 +61,20 @@ def files_to_check(paths: list[Path] | None) -> tuple[list[TypeFile], list[TypeF
 def _context(paths: list[Path] | None) -> dict[str, CaseType]:
     """Types a checked file may link to without being checked itself: the shipped ones,
     when particular files are checked (their faults are a default check's business)."""
-    if not paths:
-        return {}
+    return dict(_shipped_types()) if paths else {}
+
+
+@lru_cache(maxsize=1)
+def _shipped_types() -> tuple[tuple[str, CaseType], ...]:
     sets = choice_sets()
-    found: dict[str, CaseType] = {}
+    found: list[tuple[str, CaseType]] = []
     for file in shipped_type_files():
         try:
             parsed = parse_type_file(file, read_yaml(file.text), sets)
         except (CaseTypeError, yaml.YAMLError):
             continue
-        found[parsed.name] = parsed
-    return found
+        found.append((parsed.name, parsed))
+    return tuple(found)
 
 
 def _parse(

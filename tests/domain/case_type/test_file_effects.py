@@ -107,30 +107,82 @@ def test_units_counters_marks_and_opening() -> None:
 @pytest.mark.parametrize(
     ("effects", "expected"),
     [
-        ({"set": {"decided_on": "now"}}, "actions.close.effects.set.decided_on: the token now goes in a datetime field"),
-        ({"set": {"note": "now"}}, "actions.close.effects.set.note: the token now goes in a datetime field; 'note' is a text field"),
-        ({"set": {"decided_at": "today"}}, "actions.close.effects.set.decided_at: the token today goes in a date field"),
+        (
+            {"set": {"decided_on": "now"}},
+            "actions.close.effects.set.decided_on: the token now goes in a datetime field",
+        ),
+        (
+            {"set": {"note": "now"}},
+            "actions.close.effects.set.note: the token now goes in a datetime field; "
+            "'note' is a text field",
+        ),
+        (
+            {"set": {"decided_at": "today"}},
+            "actions.close.effects.set.decided_at: the token today goes in a date field",
+        ),
         ({"set": {"count": "actor"}}, "actions.close.effects.set.count: the token actor goes in"),
-        ({"set": {"note": "actor_unit"}}, "actions.close.effects.set.note: the token actor_unit goes in a unit field"),
-        ({"set": {"decided_on": {"value": "x"}}}, "actions.close.effects.set.decided_on: 'decided_on' is a date field: 'x' is not a date"),
-        ({"set": {"decided_on": "2023-13-01"}}, "actions.close.effects.set.decided_on: 'decided_on' is a date field"),
-        ({"set": {"decided_at": "2023-09-28T08:00:00"}}, "actions.close.effects.set.decided_at: 'decided_at' is a datetime field"),
-        ({"set": {"kind": "boat"}}, "actions.close.effects.set.kind: 'boat' is not a choice of 'kind'"),
+        (
+            {"set": {"note": "actor_unit"}},
+            "actions.close.effects.set.note: the token actor_unit goes in a unit field",
+        ),
+        (
+            {"set": {"decided_on": {"value": "x"}}},
+            "actions.close.effects.set.decided_on: 'decided_on' is a date field: 'x' is not a date",
+        ),
+        (
+            {"set": {"decided_on": "2023-13-01"}},
+            "actions.close.effects.set.decided_on: 'decided_on' is a date field",
+        ),
+        (
+            {"set": {"decided_at": "2023-09-28T08:00:00"}},
+            "actions.close.effects.set.decided_at: 'decided_at' is a datetime field",
+        ),
+        (
+            {"set": {"kind": "boat"}},
+            "actions.close.effects.set.kind: 'boat' is not a choice of 'kind'",
+        ),
         ({"set": {"count": "3"}}, "actions.close.effects.set.count: 'count' is an int field"),
         ({"set": {"ghost": 1}}, "actions.close.effects.set.ghost: unknown field 'ghost'"),
         ({"set": {"count": "input.nope"}}, "actions.close.effects.set.count: unknown input 'nope'"),
-        ({"set": {"count": "input.reason"}}, "actions.close.effects.set.count: input.reason is a text; 'count' is an int field"),
-        ({"set": {"count": "field.ghost"}}, "actions.close.effects.set.count: unknown field 'ghost'"),
-        ({"set": {"kind": "input.mark_kind"}}, "actions.close.effects.set.kind: input.mark_kind is an enum"),
-        ({"set": {"count": {"compute": "ghost"}}}, "actions.close.effects.set.count.compute: unknown compute hook 'ghost'"),
-        ({"set": {"count": {"compute": "deadline"}}}, "actions.close.effects.set.count: compute hook 'deadline' returns a date"),
-        ({"set": {"count": {"compute": "score", "x": 1}}}, "actions.close.effects.set.count: expected a token"),
-        ({"increment": ["site"]}, "actions.close.effects.increment[0]: increment takes an int field"),
+        (
+            {"set": {"count": "input.reason"}},
+            "actions.close.effects.set.count: input.reason is a text; 'count' is an int field",
+        ),
+        (
+            {"set": {"count": "field.ghost"}},
+            "actions.close.effects.set.count: unknown field 'ghost'",
+        ),
+        (
+            {"set": {"kind": "input.mark_kind"}},
+            "actions.close.effects.set.kind: input.mark_kind is an enum",
+        ),
+        (
+            {"set": {"count": {"compute": "ghost"}}},
+            "actions.close.effects.set.count.compute: unknown compute hook 'ghost'",
+        ),
+        (
+            {"set": {"count": {"compute": "deadline"}}},
+            "actions.close.effects.set.count: compute hook 'deadline' returns a date",
+        ),
+        (
+            {"set": {"count": {"compute": "score", "x": 1}}},
+            "actions.close.effects.set.count: expected a token",
+        ),
+        (
+            {"increment": ["site"]},
+            "actions.close.effects.increment[0]: increment takes an int field",
+        ),
         ({"increment": ["ghost"]}, "actions.close.effects.increment[0]: unknown field 'ghost'"),
         ({"clear": ["ghost"]}, "actions.close.effects.clear[0]: unknown field 'ghost'"),
         ({"assign_lead": "nope"}, "actions.close.effects.assign_lead: unknown input 'nope'"),
-        ({"assign_lead": "helpers"}, "actions.close.effects.assign_lead: assign_lead takes a unit input"),
-        ({"assign_assisting": "lead"}, "actions.close.effects.assign_assisting: assign_assisting takes a unit_list"),
+        (
+            {"assign_lead": "helpers"},
+            "actions.close.effects.assign_lead: assign_lead takes a unit input",
+        ),
+        (
+            {"assign_assisting": "lead"},
+            "actions.close.effects.assign_assisting: assign_assisting takes a unit_list",
+        ),
         ({"mark": "input.nope"}, "actions.close.effects.mark: unknown input 'nope'"),
         ({"open_to_units": "yes"}, "actions.close.effects.open_to_units: expected true or false"),
         ({"sets": {}}, "actions.close.effects: unknown key 'sets'"),

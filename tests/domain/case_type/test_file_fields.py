@@ -17,9 +17,14 @@ fields:
     min_items: 2
     max_items: 20
     items:
-      kind: {type: enum, label: 类别, required: true, choices: {person: 自然人, organisation: 单位}}
+      kind:
+        type: enum
+        label: 类别
+        required: true
+        choices: {person: 自然人, organisation: 单位}
       name: {type: person_name, label: 姓名或名称, personal: name, required: true}
-      id_number: {type: id_number, label: 身份证号, personal: id_number, required_if: {kind: person}}
+      id_number:
+        {type: id_number, label: 身份证号, personal: id_number, required_if: {kind: person}}
       credit_code: {type: credit_code, label: 统一社会信用代码, required_if: {kind: [organisation]}}
 """)
     parties = parse(raw).field("parties")
@@ -39,7 +44,9 @@ fields:
         ({"type": "number", "label": "经度", "min": 73.5}, ("number", 73.5, None)),
     ],
 )
-def test_number_fields_keep_their_bounds(field: dict[str, object], expected: tuple[object, ...]) -> None:
+def test_number_fields_keep_their_bounds(
+    field: dict[str, object], expected: tuple[object, ...]
+) -> None:
     spec = parse(with_yaml("", fields={**minimal()["fields"], "x": field})).field("x")
     assert spec is not None and (spec.type, spec.min, spec.max) == expected
 
@@ -47,11 +54,18 @@ def test_number_fields_keep_their_bounds(field: dict[str, object], expected: tup
 def test_a_pattern_and_its_message() -> None:
     raw = with_yaml(r"""
 fields:
-  code: {type: string, label: 编号, pattern: '^[A-Z]{2}\d{4}$', pattern_message: 编号应为两位大写字母加四位数字}
+  code:
+    type: string
+    label: 编号
+    pattern: '^[A-Z]{2}\d{4}$'
+    pattern_message: 编号应为两位大写字母加四位数字
 """)
     code = parse(raw).field("code")
     assert code is not None
-    assert (code.pattern, code.pattern_message) == (r"^[A-Z]{2}\d{4}$", "编号应为两位大写字母加四位数字")
+    assert (code.pattern, code.pattern_message) == (
+        r"^[A-Z]{2}\d{4}$",
+        "编号应为两位大写字母加四位数字",
+    )
 
 
 def test_a_case_link_names_the_types_it_may_point_to_and_what_it_prefills() -> None:
@@ -109,47 +123,118 @@ fields:
         ({"type": "idcard", "label": "x"}, "fields.x.type: unknown field type 'idcard'"),
         ({"type": "string", "label": "x", "colour": "red"}, "fields.x: unknown key 'colour'"),
         ({"type": "string"}, "fields.x: missing key 'label'"),
-        ({"type": "string", "label": "x", "required": "yes"}, "fields.x.required: expected true or false"),
+        (
+            {"type": "string", "label": "x", "required": "yes"},
+            "fields.x.required: expected true or false",
+        ),
         ({"type": "enum", "label": "x"}, "fields.x: an enum field needs choices"),
-        ({"type": "enum", "label": "x", "choices": "nope"}, "fields.x.choices: unknown choice set 'nope'"),
-        ({"type": "enum", "label": "x", "choices": {True: "是"}}, "fields.x.choices.True: keys must be text"),
-        ({"type": "string", "label": "x", "choices": {"a": "甲"}}, "fields.x.choices: only enum fields"),
-        ({"type": "string", "label": "x", "personal": "blood"}, "fields.x.personal: unknown personal kind 'blood'"),
-        ({"type": "string", "label": "x", "pattern": "(["}, "fields.x.pattern: bad regular expression"),
-        ({"type": "int", "label": "x", "pattern": "a"}, "fields.x.pattern: only string and text fields"),
+        (
+            {"type": "enum", "label": "x", "choices": "nope"},
+            "fields.x.choices: unknown choice set 'nope'",
+        ),
+        (
+            {"type": "enum", "label": "x", "choices": {True: "是"}},
+            "fields.x.choices.True: keys must be text",
+        ),
+        (
+            {"type": "string", "label": "x", "choices": {"a": "甲"}},
+            "fields.x.choices: only enum fields",
+        ),
+        (
+            {"type": "string", "label": "x", "personal": "blood"},
+            "fields.x.personal: unknown personal kind 'blood'",
+        ),
+        (
+            {"type": "string", "label": "x", "pattern": "(["},
+            "fields.x.pattern: bad regular expression",
+        ),
+        (
+            {"type": "int", "label": "x", "pattern": "a"},
+            "fields.x.pattern: only string and text fields",
+        ),
         ({"type": "string", "label": "x", "pattern_message": "m"}, "fields.x.pattern_message"),
         ({"type": "string", "label": "x", "min": 1}, "fields.x.min: only int, number and money"),
-        ({"type": "int", "label": "x", "min": 5, "max": 1}, "fields.x.min: min is greater than max"),
+        (
+            {"type": "int", "label": "x", "min": 5, "max": 1},
+            "fields.x.min: min is greater than max",
+        ),
         ({"type": "int", "label": "x", "max_length": 3}, "fields.x.max_length: only text fields"),
         ({"type": "list", "label": "x"}, "fields.x: a list field needs items"),
-        ({"type": "string", "label": "x", "items": {}}, "fields.x.items: only list fields have items"),
+        (
+            {"type": "string", "label": "x", "items": {}},
+            "fields.x.items: only list fields have items",
+        ),
         ({"type": "string", "label": "x", "min_items": 1}, "fields.x.min_items: only list fields"),
         (
-            {"type": "list", "label": "x", "items": {"y": {"type": "list", "label": "y", "items": {}}}},
+            {
+                "type": "list",
+                "label": "x",
+                "items": {"y": {"type": "list", "label": "y", "items": {}}},
+            },
             "fields.x.items.y.type: a list's items cannot be lists",
         ),
         (
-            {"type": "list", "label": "x", "items": {"id_number": {"type": "idcard", "label": "y"}}},
+            {
+                "type": "list",
+                "label": "x",
+                "items": {"id_number": {"type": "idcard", "label": "y"}},
+            },
             "fields.x.items.id_number.type: unknown field type 'idcard'",
         ),
         (
-            {"type": "list", "label": "x", "items": {"a": {"type": "string", "label": "a", "required_if": {"b": 1}}}},
+            {
+                "type": "list",
+                "label": "x",
+                "items": {"a": {"type": "string", "label": "a", "required_if": {"b": 1}}},
+            },
             "fields.x.items.a.required_if.b: unknown field 'b'",
         ),
-        ({"type": "list", "label": "x", "items": {"Bad": {"type": "string", "label": "b"}}}, "fields.x.items.Bad: bad name"),
+        (
+            {"type": "list", "label": "x", "items": {"Bad": {"type": "string", "label": "b"}}},
+            "fields.x.items.Bad: bad name",
+        ),
         ({"type": "case_link", "label": "x"}, "fields.x: a case_link field needs link_types"),
-        ({"type": "string", "label": "x", "link_types": ["hotline"]}, "fields.x.link_types: only case_link"),
-        ({"type": "case_link", "label": "x", "link_types": ["a"], "prefill": {"nope": "y"}}, "fields.x.prefill.nope: unknown field 'nope'"),
-        ({"type": "case_link", "label": "x", "link_types": ["a"], "prefill": {"count": "y"}}, "fields.x.prefill.count: 'count' is internal"),
-        ({"type": "enum", "label": "x", "choices": {"a": "甲"}, "default": "b"}, "fields.x.default: 'b' is not a choice"),
-        ({"type": "date", "label": "x", "default": "now"}, "fields.x.default: 'x' is a date field: 'now' is not a date"),
-        ({"type": "int", "label": "x", "default": "3"}, "fields.x.default: 'x' is an int field: expected a whole number"),
-        ({"type": "money", "label": "x", "default": 1.234}, "fields.x.default: 'x' is a money field: 1.234 has more than two decimals"),
-        ({"type": "phone", "label": "x", "default": "123"}, "fields.x.default: 'x' is a phone field: '123' is not a valid phone"),
-        ({"type": "string", "label": "x", "required_if": {"kind": "boat"}}, "fields.x.required_if.kind: 'boat' is not a choice of 'kind'"),
+        (
+            {"type": "string", "label": "x", "link_types": ["hotline"]},
+            "fields.x.link_types: only case_link",
+        ),
+        (
+            {"type": "case_link", "label": "x", "link_types": ["a"], "prefill": {"nope": "y"}},
+            "fields.x.prefill.nope: unknown field 'nope'",
+        ),
+        (
+            {"type": "case_link", "label": "x", "link_types": ["a"], "prefill": {"count": "y"}},
+            "fields.x.prefill.count: 'count' is internal",
+        ),
+        (
+            {"type": "enum", "label": "x", "choices": {"a": "甲"}, "default": "b"},
+            "fields.x.default: 'b' is not a choice",
+        ),
+        (
+            {"type": "date", "label": "x", "default": "now"},
+            "fields.x.default: 'x' is a date field: 'now' is not a date",
+        ),
+        (
+            {"type": "int", "label": "x", "default": "3"},
+            "fields.x.default: 'x' is an int field: expected a whole number",
+        ),
+        (
+            {"type": "money", "label": "x", "default": 1.234},
+            "fields.x.default: 'x' is a money field: 1.234 has more than two decimals",
+        ),
+        (
+            {"type": "phone", "label": "x", "default": "123"},
+            "fields.x.default: 'x' is a phone field: '123' is not a valid phone",
+        ),
+        (
+            {"type": "string", "label": "x", "required_if": {"kind": "boat"}},
+            "fields.x.required_if.kind: 'boat' is not a choice of 'kind'",
+        ),
     ],
 )
-def test_a_malformed_field_is_refused_with_its_path(field: dict[str, object], expected: str) -> None:
+def test_a_malformed_field_is_refused_with_its_path(
+    field: dict[str, object], expected: str
+) -> None:
     raw = minimal()
     raw["fields"]["x"] = field
     assert_fault(raw, expected)

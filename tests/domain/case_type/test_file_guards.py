@@ -104,7 +104,10 @@ def test_a_document_requirement_is_a_count_of_at_least_one() -> None:
 
 def test_all_any_and_not_combine_guards() -> None:
     both, either, neither = guards_of(
-        {"all": [{"field": "site", "present": True}, {"field": "kind", "present": True}], "message": "a"},
+        {
+            "all": [{"field": "site", "present": True}, {"field": "kind", "present": True}],
+            "message": "a",
+        },
         {"any": [{"mark": "key_supervision"}, {"clock_within": "review"}], "message": "b"},
         {"not": {"mark": "open_challenge"}, "message": "c"},
     )
@@ -136,38 +139,125 @@ def test_a_create_guard_reads_the_inputs_as_fields() -> None:
     ("guard", "expected"),
     [
         ({"any_of": [], "message": "x"}, "actions.close.guards[0]: unknown key 'any_of'"),
-        ({"field": "site", "present": True, "colour": 1, "message": "x"}, "actions.close.guards[0]: unknown key 'colour'"),
-        ({"field": "site", "message": "x"}, "actions.close.guards[0]: a comparison needs exactly one of"),
-        ({"field": "site", "eq": "a", "ne": "b", "message": "x"}, "actions.close.guards[0]: a comparison needs exactly one of"),
+        (
+            {"field": "site", "present": True, "colour": 1, "message": "x"},
+            "actions.close.guards[0]: unknown key 'colour'",
+        ),
+        (
+            {"field": "site", "message": "x"},
+            "actions.close.guards[0]: a comparison needs exactly one of",
+        ),
+        (
+            {"field": "site", "eq": "a", "ne": "b", "message": "x"},
+            "actions.close.guards[0]: a comparison needs exactly one of",
+        ),
         ({"field": "site", "present": True}, "actions.close.guards[0]: missing key 'message'"),
-        ({"field": "site", "mark": "x", "message": "x"}, "actions.close.guards[0]: a guard has one kind key"),
+        (
+            {"field": "site", "mark": "x", "message": "x"},
+            "actions.close.guards[0]: a guard has one kind key",
+        ),
         ("site", "actions.close.guards[0]: a guard is a mapping"),
-        ({"field": "colour", "eq": "red", "message": "x"}, "actions.close.guards[0].field: unknown field 'colour'"),
-        ({"field": "input.nope", "present": True, "message": "x"}, "actions.close.guards[0].field: unknown input 'nope'"),
-        ({"field": "document.ghost.amount", "present": True, "message": "x"}, "actions.close.guards[0].field: unknown document kind 'ghost'"),
-        ({"field": "document.decision.colour", "present": True, "message": "x"}, "actions.close.guards[0].field: document kind 'decision' has no field 'colour'"),
-        ({"field": "document.decision", "present": True, "message": "x"}, "actions.close.guards[0].field: 'document.decision' names no field"),
-        ({"field": "a.b", "present": True, "message": "x"}, "actions.close.guards[0].field: unknown reference 'a.b'"),
-        ({"field": "site", "present": False, "message": "x"}, "actions.close.guards[0].present: present takes true"),
-        ({"field": "site", "lt": 3, "message": "x"}, "actions.close.guards[0].lt: lt compares numbers, amounts or dates"),
-        ({"field": "kind", "eq": "boat", "message": "x"}, "actions.close.guards[0].eq: 'boat' is not a choice of 'kind'"),
-        ({"field": "kind", "in": ["road", "boat"], "message": "x"}, "actions.close.guards[0].in[1]: 'boat' is not a choice"),
-        ({"field": "kind", "in": "road", "message": "x"}, "actions.close.guards[0].in: expected a list"),
-        ({"field": "amount", "le": "200", "message": "x"}, "actions.close.guards[0].le: 'amount' is a money field"),
-        ({"field": "decided_on", "ge": "now", "message": "x"}, "actions.close.guards[0].ge: 'decided_on' is a date field: 'now' is not a date"),
-        ({"field": "amount", "eq": {"field": "site"}, "message": "x"}, "actions.close.guards[0].eq: cannot compare a money field with a string field"),
-        ({"field": "amount", "eq": {"field": "ghost"}, "message": "x"}, "actions.close.guards[0].eq.field: unknown field 'ghost'"),
-        ({"field": "amount", "eq": {"value": 3}, "message": "x"}, "actions.close.guards[0].eq: expected a value or {field: REF}"),
-        ({"count": "site", "ge": 1, "message": "x"}, "actions.close.guards[0].count: count takes a list field"),
-        ({"count": "document.ghost", "ge": 1, "message": "x"}, "actions.close.guards[0].count: unknown document kind 'ghost'"),
-        ({"count": "parties", "ge": -1, "message": "x"}, "actions.close.guards[0].ge: a count compares with a whole number"),
-        ({"count": "parties", "present": True, "message": "x"}, "actions.close.guards[0]: unknown key 'present'"),
-        ({"document": "ghost", "message": "x"}, "actions.close.guards[0].document: unknown document kind 'ghost'"),
-        ({"clock_within": "ghost", "message": "x"}, "actions.close.guards[0].clock_within: unknown clock 'ghost'"),
-        ({"all": [], "message": "x"}, "actions.close.guards[0].all: list should have at least 1 item"),
-        ({"all": [{"field": "ghost", "present": True}], "message": "x"}, "actions.close.guards[0].all[0].field: unknown field 'ghost'"),
-        ({"any": [{"any_of": 1}], "message": "x"}, "actions.close.guards[0].any[0]: unknown key 'any_of'"),
-        ({"not": {"mark": "a", "eq": 1}, "message": "x"}, "actions.close.guards[0].not: unknown key 'eq'"),
+        (
+            {"field": "colour", "eq": "red", "message": "x"},
+            "actions.close.guards[0].field: unknown field 'colour'",
+        ),
+        (
+            {"field": "input.nope", "present": True, "message": "x"},
+            "actions.close.guards[0].field: unknown input 'nope'",
+        ),
+        (
+            {"field": "document.ghost.amount", "present": True, "message": "x"},
+            "actions.close.guards[0].field: unknown document kind 'ghost'",
+        ),
+        (
+            {"field": "document.decision.colour", "present": True, "message": "x"},
+            "actions.close.guards[0].field: document kind 'decision' has no field 'colour'",
+        ),
+        (
+            {"field": "document.decision", "present": True, "message": "x"},
+            "actions.close.guards[0].field: 'document.decision' names no field",
+        ),
+        (
+            {"field": "a.b", "present": True, "message": "x"},
+            "actions.close.guards[0].field: unknown reference 'a.b'",
+        ),
+        (
+            {"field": "site", "present": False, "message": "x"},
+            "actions.close.guards[0].present: present takes true",
+        ),
+        (
+            {"field": "site", "lt": 3, "message": "x"},
+            "actions.close.guards[0].lt: lt compares numbers, amounts or dates",
+        ),
+        (
+            {"field": "kind", "eq": "boat", "message": "x"},
+            "actions.close.guards[0].eq: 'boat' is not a choice of 'kind'",
+        ),
+        (
+            {"field": "kind", "in": ["road", "boat"], "message": "x"},
+            "actions.close.guards[0].in[1]: 'boat' is not a choice",
+        ),
+        (
+            {"field": "kind", "in": "road", "message": "x"},
+            "actions.close.guards[0].in: expected a list",
+        ),
+        (
+            {"field": "amount", "le": "200", "message": "x"},
+            "actions.close.guards[0].le: 'amount' is a money field",
+        ),
+        (
+            {"field": "decided_on", "ge": "now", "message": "x"},
+            "actions.close.guards[0].ge: 'decided_on' is a date field: 'now' is not a date",
+        ),
+        (
+            {"field": "amount", "eq": {"field": "site"}, "message": "x"},
+            "actions.close.guards[0].eq: cannot compare a money field with a string field",
+        ),
+        (
+            {"field": "amount", "eq": {"field": "ghost"}, "message": "x"},
+            "actions.close.guards[0].eq.field: unknown field 'ghost'",
+        ),
+        (
+            {"field": "amount", "eq": {"value": 3}, "message": "x"},
+            "actions.close.guards[0].eq: expected a value or {field: REF}",
+        ),
+        (
+            {"count": "site", "ge": 1, "message": "x"},
+            "actions.close.guards[0].count: count takes a list field",
+        ),
+        (
+            {"count": "document.ghost", "ge": 1, "message": "x"},
+            "actions.close.guards[0].count: unknown document kind 'ghost'",
+        ),
+        (
+            {"count": "parties", "ge": -1, "message": "x"},
+            "actions.close.guards[0].ge: a count compares with a whole number",
+        ),
+        (
+            {"count": "parties", "present": True, "message": "x"},
+            "actions.close.guards[0]: unknown key 'present'",
+        ),
+        (
+            {"document": "ghost", "message": "x"},
+            "actions.close.guards[0].document: unknown document kind 'ghost'",
+        ),
+        (
+            {"clock_within": "ghost", "message": "x"},
+            "actions.close.guards[0].clock_within: unknown clock 'ghost'",
+        ),
+        ({"all": [], "message": "x"}, "actions.close.guards[0].all: expected at least 1 item"),
+        (
+            {"all": [{"field": "ghost", "present": True}], "message": "x"},
+            "actions.close.guards[0].all[0].field: unknown field 'ghost'",
+        ),
+        (
+            {"any": [{"any_of": 1}], "message": "x"},
+            "actions.close.guards[0].any[0]: unknown key 'any_of'",
+        ),
+        (
+            {"not": {"mark": "a", "eq": 1}, "message": "x"},
+            "actions.close.guards[0].not: unknown key 'eq'",
+        ),
     ],
 )
 def test_a_malformed_guard_is_refused_with_its_path(guard: Any, expected: str) -> None:

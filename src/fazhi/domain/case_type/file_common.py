@@ -15,7 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainValidator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainValidator,
+    model_validator,
+)
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
@@ -32,6 +39,14 @@ class FileModel(BaseModel):
     (`required: "yes"` is refused rather than read as true)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_on(cls, value: Any) -> Any:
+        # YAML 1.1 reads a bare `on:` key as the boolean true.
+        if not isinstance(value, Mapping) or "on" not in cls.model_fields or "on" in value:
+            return value
+        return {("on" if k is True else k): v for k, v in value.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -128,14 +143,21 @@ def _describe(error: ErrorDetails) -> tuple[list[str | int], str]:
         where = [*loc[:-2], str(error["input"])]
         if kind in _MESSAGES:
             # YAML reads unquoted yes/no/on/off as booleans and digits as numbers.
-            return where, "keys must be text (quote it)"
+            return where, "keys must be text (quote it: YAML reads yes, no, on, off as true/false)"
         return where, error["msg"]
+    if kind == "invalid_key":
+        return loc[:-1], "keys must be text (quote it: YAML reads yes, no, on, off as true/false)"
     if kind == "value_error":
         return loc, str((error.get("ctx") or {}).get("error", error["msg"]))
     if kind in _MESSAGES:
         return loc, _MESSAGES[kind] + _got(error["input"])
+    ctx = error.get("ctx") or {}
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return loc, "should not be empty"
+    if kind == "too_short":
+        return loc, f"expected at least {ctx.get('min_length')} item(s)"
     message = error["msg"]
-    if kind in ("literal_error", "too_short", "too_long", "greater_than_equal", "less_than_equal"):
+    if kind in ("literal_error", "greater_than_equal", "less_than_equal"):
         message = message[0].lower() + message[1:] + _got(error["input"])
     return loc, message
 

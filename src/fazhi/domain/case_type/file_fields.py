@@ -202,7 +202,7 @@ def check_required_if(
 def _literal_fault(spec: FieldSpec, value: Any) -> str | None:
     """Why `value` cannot be the value of `spec`; None when it can."""
     kind = spec.type
-    what = f"{spec.name!r} is {'an' if kind[0] in 'aeio' else 'a'} {kind} field"
+    what = f"{spec.name!r} is {an(kind)} field"
     if value is None:
         return "null is not a value (use absent, or clear)"
     if kind == "bool":

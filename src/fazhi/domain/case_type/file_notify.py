@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from fazhi.domain.case_type.file_common import (
     FileModel,
@@ -31,14 +30,6 @@ class NotifyModel(FileModel):
     template: Annotated[str, Field(min_length=1)]
     topic: str = ""
     subject: str = ""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _bare_on(cls, value: Any) -> Any:
-        # YAML 1.1 reads a bare `on:` key as the boolean true.
-        if isinstance(value, Mapping) and True in value and "on" not in value:
-            return {("on" if k is True else k): v for k, v in value.items()}
-        return value
 
     def to_specs(self, path: str, scope: Scope, problems: Problems) -> list[NotifySpec]:
         for i, action in enumerate(self.on):
@@ -95,7 +86,7 @@ def parse_notify(raw: Any, scope: Scope, problems: Problems) -> list[NotifySpec]
     if not isinstance(raw, list):
         problems.add("notify", "expected a list")
         return []
-    out: list[NotifySpec] = Field(default_factory=list)
+    out: list[NotifySpec] = []
     for i, item in enumerate(raw):
         where = join("notify", i)
         model = validate(NotifyModel, item, where, problems)

@@ -68,9 +68,7 @@ class TypeFileModel(FileModel):
 
     type: Annotated[str, _pattern(r"^[a-z_]+$", "a type name is lower-case letters and _")]
     label: str
-    number_prefix: Annotated[
-        str, _pattern(r"^[A-Z]+$", "number_prefix should be upper-case letters")
-    ]
+    number_prefix: Annotated[str, _pattern(r"^[A-Z]+$", "should be upper-case letters")]
     description: str = ""
     hooks: list[
         Annotated[str, _pattern(_MODULE.pattern, "a hook module is a dotted module name")]
@@ -160,7 +158,7 @@ def link_faults(types: Mapping[str, CaseType]) -> dict[str, list[str]]:
     `prefill` maps this type's field to a field of the linked type, copied when a case of
     this type is opened from one of that type.
     """
-    out: dict[str, list[str]] = Field(default_factory=dict)
+    out: dict[str, list[str]] = {}
     for case_type in types.values():
         problems = Problems()
         for path, spec in _case_links(case_type):
