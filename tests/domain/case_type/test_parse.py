@@ -114,3 +114,11 @@ def test_every_fault_of_a_file_is_listed_not_only_the_first() -> None:
     problems = faults(load(path))
     assert len(problems) == len(expected), problems
     assert all(p.startswith(e) for p, e in zip(problems, expected, strict=True)), problems
+
+
+def test_the_example_of_the_format_reference_parses() -> None:
+    doc = (Path(__file__).parents[3] / "docs" / "case-type-format.md").read_text(encoding="utf-8")
+    example = doc.split("## A complete example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    spec = parse(yaml.safe_load(example))
+    assert spec.name == "noise_permit"
+    assert [a.name for a in spec.create_actions] == ["apply"]
