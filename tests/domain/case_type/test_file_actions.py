@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.domain.case_type.support import assert_fault, minimal, parse, with_yaml
+from tests.domain.case_type.support import assert_fault, faults, minimal, parse, with_yaml
 
 
 def test_an_action_spec() -> None:
@@ -191,3 +191,9 @@ def test_a_type_needs_a_create_action() -> None:
     raw = minimal()
     raw["actions"]["apply"] = {"label": "申请", "from": ["open"], "roles": ["operator"]}
     assert_fault(raw, "actions: no create action (create: true)")
+
+
+def test_a_malformed_create_action_is_not_also_reported_missing() -> None:
+    raw = minimal()
+    raw["actions"]["apply"]["colour"] = "red"
+    assert faults(raw) == ["actions.apply: unknown key 'colour'"]

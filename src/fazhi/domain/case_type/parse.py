@@ -81,11 +81,17 @@ def parse_case_type(
     check_required_if(valid_fields, field_specs, "fields", {}, problems)
     scope.fields = {f.name: f for f in field_specs}
     scope.states = {k: m.to_spec(k) for k, m in states.items() if m is not None}
-    if "states" in raw and not states:
+    if isinstance(raw.get("states"), Mapping) and not raw["states"]:
         problems.add("states", "declare at least one state")
     scope.documents = parse_documents(documents, scope, problems)
     scope.actions = parse_actions(actions, scope, problems)
-    if actions and not any(a.create for a in scope.actions.values()):
+    # Read from the file itself: a malformed create action is not also "missing".
+    declared = raw.get("actions")
+    if (
+        isinstance(declared, Mapping)
+        and declared
+        and not any(isinstance(a, Mapping) and a.get("create") is True for a in declared.values())
+    ):
         problems.add("actions", "no create action (create: true)")
     clock_specs = parse_clocks(clocks, scope, problems)
     metric_specs = parse_section("metrics", metrics, scope, problems)
