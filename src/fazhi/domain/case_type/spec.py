@@ -48,7 +48,7 @@ SENSITIVITIES = frozenset({"normal", "restricted"})
 # of the rollups from the events reads the same value the live count did.
 CASE_FLAGS = frozenset({"repeat_call"})
 # The longest counter name rollup_daily.metric holds, `by` counters (`name:value`) included.
-MAX_METRIC_NAME = 24
+MAX_METRIC_NAME = 64
 ROLE_SCOPES = frozenset({"region", "subtree", "involved"})
 
 
