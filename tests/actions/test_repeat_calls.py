@@ -97,6 +97,7 @@ MEDIATION_LIKE = """
 type: mediation_like
 label: 调解申请（测试类型）
 number_prefix: TJ
+visibility: {roles: [unit_handler, operator, dispatcher, admin]}
 title_field: summary
 repeat_calls: {field: applicant_phone, window: 30cd}
 fields:
