@@ -39,7 +39,7 @@ from fazhi.actions.auth import actor_for  # noqa: E402
 from fazhi.actions.org import load_org_into  # noqa: E402
 from fazhi.actions.platform import Platform  # noqa: E402
 from fazhi.analytics import rollups as ru  # noqa: E402
-from fazhi.analytics.hotline_stats import Period  # noqa: E402
+from fazhi.analytics.period import Period  # noqa: E402
 from fazhi.catalog.categories import load_categories  # noqa: E402
 from fazhi.catalog.org_file import load_demo_org  # noqa: E402
 from fazhi.catalog.registry import default_case_types  # noqa: E402

@@ -54,7 +54,7 @@ def serve(database_url: str, port: int) -> None:
     import uvicorn
 
     from fazhi.actions.platform import Platform
-    from fazhi.api.app import create_app
+    from fazhi.bootstrap import create_app
     from fazhi.settings import Settings
 
     app = create_app(Platform.create(Settings(database_url=database_url)))

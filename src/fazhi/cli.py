@@ -146,7 +146,7 @@ def serve(
     """启动控制台与接口服务。"""
     import uvicorn
 
-    from fazhi.api.app import create_app
+    from fazhi.bootstrap import create_app
 
     p = platform()
     _init(p)
@@ -249,7 +249,7 @@ def export(
     until: Annotated[str | None, typer.Option("--to", help="截止日期（不含）")] = None,
 ) -> None:
     """导出案件（个人信息已脱敏）。"""
-    from fazhi.actions.export import export_cases
+    from fazhi.read.export import export_cases
 
     p = platform()
     _init(p)

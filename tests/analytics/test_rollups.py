@@ -12,7 +12,7 @@ from sqlalchemy import delete, insert, select
 from fazhi.actions.platform import Platform
 from fazhi.actions.rollups import do_rebuild_rollups
 from fazhi.analytics import rollups as ru
-from fazhi.analytics.hotline_stats import Period
+from fazhi.analytics.period import Period
 from fazhi.domain.case_type import CaseType
 from fazhi.store.db import transaction
 from fazhi.store.models import RollupDaily

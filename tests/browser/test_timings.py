@@ -20,7 +20,7 @@ from sqlalchemy import text
 
 from fazhi.actions.org import load_org_into
 from fazhi.actions.platform import Platform
-from fazhi.api.app import create_app
+from fazhi.bootstrap import create_app
 from fazhi.catalog.org_file import load_demo_org
 from fazhi.catalog.registry import default_case_types
 from fazhi.demo.generate import generate

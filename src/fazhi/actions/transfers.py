@@ -29,6 +29,7 @@ from fazhi.actions.cases import ActionContext, case_type_or_error, create_case, 
 from fazhi.actions.imports import RowError, read_table
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.errors import DomainError
+from fazhi.domain.numbers import case_number
 from fazhi.store.models import Case
 
 MAX_API_RECORDS = 500
@@ -292,9 +293,9 @@ def _received_at(value: str, label: str, now: datetime) -> datetime:
     return moment
 
 
-def case_number(case_type_prefix: str, case: Case) -> str:
-    """The number the console and API show (as api.presenters.case_number)."""
-    return f"{case_type_prefix}{case.created_at.astimezone(LOCAL_TZ):%Y%m%d}{case.id:07d}"
+def number_of(prefix: str, case: Case) -> str:
+    """The number the console and the API show for the case."""
+    return case_number(prefix, case.created_at, case.id)
 
 
 def _stored(session: Session, ctx: ActionContext, source: str, external_id: str) -> Case | None:
@@ -346,7 +347,7 @@ def transfer_one(
         elif stored.terminal:
             raise DomainError(
                 "closed_at_source_changed",
-                f"工单 {case_number(case_type.number_prefix, stored)} 已办结，"
+                f"工单 {number_of(case_type.number_prefix, stored)} 已办结，"
                 f"{profile.label}的内容有变更，不能再补充，请核实后另行登记",
                 409,
                 "description",
@@ -363,7 +364,9 @@ def transfer_one(
             result = "updated"
     except DomainError as exc:
         raise _by_column(exc, profile) from None
-    return CaseResult(external_id, case.id, case_number(case_type.number_prefix, case), result)
+    return CaseResult(
+        external_id, case.id, case_number(case_type.number_prefix, case.created_at, case.id), result
+    )
 
 
 def _by_column(exc: DomainError, profile: SourceProfile) -> DomainError:

@@ -35,6 +35,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from fazhi.actions.cases import visible_clause
+from fazhi.analytics.period import Period
 from fazhi.domain.calendar import CalendarYearUnknown, WorkCalendar
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.units import Actor, UnitRef
@@ -82,37 +83,6 @@ def _as_date(value: Any) -> date:
 
 # ---------------------------------------------------------------------------------------------
 # Period and scope
-
-
-@dataclass(frozen=True)
-class Period:
-    """Local calendar dates, both ends included."""
-
-    start: date
-    end: date
-
-    @classmethod
-    def ending(cls, today: date, days: int = 30) -> Period:
-        return cls(today - timedelta(days=days - 1), today)
-
-    @classmethod
-    def year(cls, year: int) -> Period:
-        return cls(date(year, 1, 1), date(year, 12, 31))
-
-    @property
-    def start_utc(self) -> datetime:
-        return datetime.combine(self.start, time(0), LOCAL_TZ).astimezone(UTC)
-
-    @property
-    def end_utc(self) -> datetime:
-        """The first moment after the period (exclusive bound)."""
-        return datetime.combine(self.end + timedelta(days=1), time(0), LOCAL_TZ).astimezone(UTC)
-
-    def days(self) -> list[date]:
-        return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
-
-    def contains(self, column: Any) -> Any:
-        return and_(column >= self.start_utc, column < self.end_utc)
 
 
 @dataclass(frozen=True)

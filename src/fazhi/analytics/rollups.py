@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from fazhi.actions.cases import visible_clause
 from fazhi.actions.platform import Platform
-from fazhi.analytics.hotline_stats import Period
+from fazhi.analytics.period import Period
 from fazhi.domain.case_type import CaseType, RateSpec
 from fazhi.domain.rollup import volume_metric
 from fazhi.domain.units import Actor

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from fazhi.actions.auth import login, logout
-from fazhi.api.deps import TOKEN_COOKIE, platform_of, token_of, work
-from fazhi.api.presenters import local_iso
 from fazhi.domain.errors import DomainError
 from fazhi.domain.roles import ROLE_LABELS
 from fazhi.domain.units import Actor
+from fazhi.http.deps import TOKEN_COOKIE, platform_of, token_of, work
+from fazhi.read.presenters import local_iso
 from fazhi.store.db import transaction
 
 router = APIRouter(prefix="/api/v1", tags=["认证"])

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from fazhi.actions.calendar import list_overrides, remove_override, save_arrangement, set_override
-from fazhi.api.deps import require_role, work
 from fazhi.domain.calendar import CalendarYearUnknown
 from fazhi.domain.errors import DomainError
 from fazhi.domain.holiday_notice import NoticeParseError, parse_notice
+from fazhi.http.deps import require_role, work
 
 router = APIRouter(prefix="/api/v1/calendar", tags=["节假日与期限"])
 

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from fazhi.actions.cases import (
-    ActionContext,
-    Created,
     case_type_or_error,
     check_create_case,
     do_record_access_event,
@@ -21,28 +18,17 @@ from fazhi.actions.cases import (
     perform_action,
     snapshot,
 )
-from fazhi.api.case_queries import CaseFilter, list_cases
-from fazhi.api.deps import Work, json_response, platform_of, work, write
-from fazhi.api.presenters import present_case, present_case_brief, present_event
+from fazhi.actions.documents import check_attach_document
 from fazhi.domain.errors import DomainError, not_found
 from fazhi.domain.roles import MAY_REVEAL_PERSONAL_DATA, SEES_PERSONAL_DATA
 from fazhi.domain.workflow import available_actions, refusals
-from fazhi.store.models import Case, CaseUnit, Clock, Document, DocumentBlob, Event
+from fazhi.http.deps import Work, json_response, platform_of, work, write
+from fazhi.read.case_queries import CaseFilter, list_cases
+from fazhi.read.cases import full_case
+from fazhi.read.presenters import present_case_brief, present_document, present_event
+from fazhi.store.models import Case, Document, DocumentBlob, Event
 
 router = APIRouter(prefix="/api/v1", tags=["案件"])
-ALLOWED_UPLOADS = {
-    "application/pdf",
-    "image/jpeg",
-    "image/png",
-    "image/webp",
-    "application/msword",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.ms-excel",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "text/plain",
-    "audio/mpeg",
-    "audio/wav",
-}
 
 
 class CaseCreate(BaseModel):
@@ -56,41 +42,6 @@ class CaseCreate(BaseModel):
 class ActionRequest(BaseModel):
     inputs: dict[str, Any] = Field(default_factory=dict)
     version: int | None = Field(None, description="读到的版本号；与当前不符返回 409")
-
-
-_CLOCKS_OF_CASE = (
-    select(Clock.__table__)
-    .where(Clock.case_id == bindparam("case_id"))
-    .order_by(Clock.started_at, Clock.id)
-)
-_ASSISTING = select(CaseUnit.unit_id).where(
-    CaseUnit.case_id == bindparam("case_id"), CaseUnit.role == "assisting"
-)
-
-
-def full_case(
-    w: Work, case: Case, reveal: bool = False, written: Created | None = None
-) -> dict[str, Any]:
-    case_type = case_type_or_error(w.platform, case.type)
-    if written is not None:
-        clocks: list[Any] = list(written.clocks)
-        assisting = written.assisting
-    else:
-        conn = w.session.connection()
-        key = {"case_id": case.id}
-        clocks = list(conn.execute(_CLOCKS_OF_CASE, key))
-        assisting = list(conn.execute(_ASSISTING, key).scalars())
-    return present_case(
-        case,
-        case_type,
-        w.actor,
-        w.ctx.directory,
-        w.platform.calendar(),
-        w.ctx.now,
-        clocks,
-        assisting,
-        reveal,
-    )
 
 
 @router.post("/cases", status_code=201, summary="新建案件（如12345工单受理登记）")
@@ -258,72 +209,6 @@ async def reveal(request: Request, case_id: int) -> Response:
     return await write(request, run)
 
 
-def _attach(
-    w: Work,
-    ctx: ActionContext,
-    case: Case,
-    kind: str,
-    filename: str,
-    content_type: str,
-    data: bytes,
-) -> Document:
-    case_type = case_type_or_error(w.platform, case.type)
-    if kind not in {d.name for d in case_type.documents}:
-        raise DomainError(
-            "unknown_document_kind",
-            "材料类别只能是：" + "、".join(f"{d.name}（{d.label}）" for d in case_type.documents),
-            422,
-            "kind",
-        )
-    if case.terminal:
-        raise DomainError("invalid_state", "案件已办结，不能再上传材料", 409)
-    digest = hashlib.sha256(data).hexdigest()
-    if w.session.get(DocumentBlob, digest) is None:
-        w.session.add(DocumentBlob(sha256=digest, data=data))
-    document = Document(
-        case_id=case.id,
-        kind=kind,
-        filename=filename[:255],
-        content_type=content_type,
-        size=len(data),
-        sha256=digest,
-        uploaded_by=ctx.actor.user_id,
-        uploaded_at=ctx.now,
-    )
-    w.session.add(document)
-    w.session.flush()
-    do_record_access_event(
-        w.session,
-        ctx,
-        case,
-        "attach_document",
-        {
-            "document": {
-                "id": document.id,
-                "kind": kind,
-                "filename": document.filename,
-                "size": len(data),
-                "sha256": digest,
-            }
-        },
-    )
-    return document
-
-
-def document_json(d: Document) -> dict[str, Any]:
-    from fazhi.api.presenters import local_iso
-
-    return {
-        "id": d.id,
-        "kind": d.kind,
-        "filename": d.filename,
-        "content_type": d.content_type,
-        "size": d.size,
-        "sha256": d.sha256,
-        "uploaded_at": local_iso(d.uploaded_at),
-    }
-
-
 @router.post("/cases/{case_id}/documents", status_code=201, summary="上传材料")
 async def upload(
     request: Request,
@@ -338,21 +223,10 @@ async def upload(
 
     def run(w: Work) -> Response:
         case = load_visible_case(w.session, w.actor, case_id)
-        if w.actor.role not in {"operator", "dispatcher", "unit_handler", "unit_leader"}:
-            raise DomainError("forbidden_role", "当前角色无权上传材料", 403)
-        if len(data) > limit:
-            raise DomainError("too_large", f"文件不能超过 {limit // (1024 * 1024)} MB", 413, "file")
-        if not data:
-            raise DomainError("empty_file", "文件为空", 422, "file")
-        if content_type not in ALLOWED_UPLOADS:
-            raise DomainError(
-                "unsupported_media_type",
-                "只能上传 PDF、图片、Word、Excel、文本或录音文件",
-                415,
-                "file",
-            )
-        document = _attach(w, w.ctx, case, kind, filename, content_type, data)
-        return json_response(document_json(document), status_code=201)
+        document = check_attach_document(
+            w.session, w.ctx, case, kind, filename, content_type, data, limit
+        )
+        return json_response(present_document(document), status_code=201)
 
     return await write(request, run)
 
@@ -364,7 +238,7 @@ def documents(request: Request, case_id: int) -> dict[str, Any]:
         rows = w.session.scalars(
             select(Document).where(Document.case_id == case.id).order_by(Document.id)
         )
-        return {"items": [document_json(d) for d in rows]}
+        return {"items": [present_document(d) for d in rows]}
 
 
 @router.get("/cases/{case_id}/documents/{document_id}", summary="下载材料")

@@ -13,11 +13,11 @@ from pydantic import BaseModel, Field
 from fazhi.actions.cases import load_visible_case
 from fazhi.actions.merge import merge_cases
 from fazhi.actions.repeats import SimilarOrder, find_similar, repeat_rates, similar_to_case
-from fazhi.api.deps import Work, json_response, require_role, work, write
-from fazhi.api.presenters import case_number, local_iso
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.errors import DomainError
 from fazhi.domain.roles import REGION_WIDE_ROLES
+from fazhi.http.deps import Work, json_response, require_role, work, write
+from fazhi.read.presenters import case_number, local_iso
 from fazhi.routing.repeats import (
     DISTANCE_MAX_M,
     DUPLICATE_DAYS,

@@ -6,10 +6,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from fazhi.api.deps import work
 from fazhi.catalog.categories import load_categories
 from fazhi.domain.case_type import CaseType
 from fazhi.domain.errors import not_found
+from fazhi.http.deps import work
 
 router = APIRouter(prefix="/api/v1", tags=["基础数据"])
 

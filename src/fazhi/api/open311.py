@@ -31,11 +31,11 @@ from starlette.concurrency import run_in_threadpool
 from fazhi.actions.api_keys import actor_for_key
 from fazhi.actions.cases import ActionContext, create_case
 from fazhi.actions.platform import Platform
-from fazhi.api.deps import platform_of
 from fazhi.catalog.categories import Category, load_categories
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.errors import DomainError
 from fazhi.domain.identity import phone_valid
+from fazhi.http.deps import platform_of
 from fazhi.store.db import transaction
 from fazhi.store.models import Case
 

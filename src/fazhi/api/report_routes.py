@@ -18,13 +18,15 @@ from sqlalchemy import select
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from fazhi.actions.cases import Created, case_type_or_error, check_create_case
+from fazhi.actions.documents import do_attach_document
 from fazhi.actions.platform import Platform
-from fazhi.api.case_routes import _attach, document_json, full_case
-from fazhi.api.deps import Work, json_response, platform_of, write
 from fazhi.domain.errors import DomainError, Problem
 from fazhi.domain.units import Actor, UnitRef
+from fazhi.http.deps import Work, json_response, platform_of, write
 from fazhi.org.gazetteer import Placement, gazetteer_for, place_from_grid
 from fazhi.org.locate import locate_grid
+from fazhi.read.cases import full_case
+from fazhi.read.presenters import present_document
 from fazhi.store.models import Case, Document
 
 router = APIRouter(prefix="/api/v1", tags=["网格员上报"])
@@ -166,7 +168,9 @@ def submit_report(
     inputs.update(channel=CHANNEL, request_kind=REQUEST_KIND, caller_name=w.actor.name)
     written = check_create_case(w.session, w.ctx, HOTLINE, inputs, "register")
     documents = [
-        _attach(w, w.ctx, written.case, PHOTO_KIND, p.filename, p.content_type, p.data)
+        do_attach_document(
+            w.session, w.ctx, written.case, PHOTO_KIND, p.filename, p.content_type, p.data
+        )
         for p in photos
     ]
     return written, documents
@@ -227,7 +231,7 @@ async def create_report(
             written, documents = submit_report(w, values, chosen)
         body = {
             **full_case(w, written.case, written=written),
-            "documents": [document_json(d) for d in documents],
+            "documents": [present_document(d) for d in documents],
         }
         return json_response(body, status_code=201)
 

@@ -11,8 +11,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from fazhi.api.deps import json_response, platform_of, work
 from fazhi.domain.errors import DomainError
+from fazhi.http.deps import json_response, platform_of, work
 from fazhi.routing.suggestion import suggest_request
 
 router = APIRouter(prefix="/api/v1", tags=["派单建议"])

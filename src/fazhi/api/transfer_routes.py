@@ -16,8 +16,8 @@ from starlette.concurrency import run_in_threadpool
 from fazhi.actions.api_keys import actor_for_key
 from fazhi.actions.cases import ActionContext
 from fazhi.actions.transfers import MAX_API_RECORDS, profile_or_error, transfer_records
-from fazhi.api.deps import json_response, platform_of
 from fazhi.domain.errors import DomainError
+from fazhi.http.deps import json_response, platform_of
 from fazhi.store.db import transaction
 
 router = APIRouter(prefix="/api/v1/transfers", tags=["平台转办"])
@@ -67,7 +67,7 @@ async def post_transfer(request: Request, source: str, body: TransferBody) -> Re
         )
     platform = platform_of(request)
     if platform.engine.dialect.name == "sqlite":
-        from fazhi.api.writer import committer
+        from fazhi.http.writer import committer
 
         answer = await committer(platform).submit(
             lambda session: _answer(session, request, key, source, body)

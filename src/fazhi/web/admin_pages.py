@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 
 from fazhi.actions import admin, duty
 from fazhi.actions.admin import ClockForm
-from fazhi.api.deps import Work
 from fazhi.catalog.categories import load_categories
 from fazhi.domain.errors import DomainError
 from fazhi.domain.roles import ROLE_LABELS, ROLES
+from fazhi.http.deps import Work
 from fazhi.store.models import (
     AdminLog,
     CalendarDay,

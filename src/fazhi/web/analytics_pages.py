@@ -9,10 +9,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from fazhi.analytics import figures as ar
 from fazhi.analytics import rollups as ru
-from fazhi.api import analytics_routes as ar
-from fazhi.api.deps import Work
 from fazhi.domain.errors import DomainError
+from fazhi.http.deps import Work, default_case_type
 from fazhi.web.console import page_work, render
 from fazhi.web.svg_charts import day_chart, percent
 
@@ -31,7 +31,7 @@ def _page(request: Request, view: str, build: Any) -> Response:
     with page_work(request) as w:
         days = 30 if view in ("units", "metrics") else 7
         try:
-            f = ar.filters(w, request.query_params, days, ar.preferred_type(request))
+            f = ar.filters(w, request.query_params, days, default_case_type(request))
         except DomainError as exc:
             if exc.status != 403:
                 return render(request, "not_found.html", {}, w, status_code=404)

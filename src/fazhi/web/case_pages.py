@@ -17,12 +17,13 @@ from fazhi.actions.cases import (
     perform_action,
     snapshot,
 )
-from fazhi.api.case_routes import ALLOWED_UPLOADS, _attach, full_case
-from fazhi.api.deps import Work
-from fazhi.api.presenters import present_event
+from fazhi.actions.documents import UPLOAD_ROLES, check_attach_document
 from fazhi.domain.errors import DomainError
 from fazhi.domain.roles import MAY_REVEAL_PERSONAL_DATA, SEES_PERSONAL_DATA
 from fazhi.domain.workflow import available_actions
+from fazhi.http.deps import Work
+from fazhi.read.cases import full_case
+from fazhi.read.presenters import present_event
 from fazhi.store.models import Case, Document, Event
 from fazhi.web.console import countdown, page_work, redirect, render
 from fazhi.web.forms import display_value, error_status, field_errors, inputs_from_form, unit_groups
@@ -33,7 +34,6 @@ MARK_LABELS = {
     "key_supervision": "政府重点督办",
     "open_challenge": "揭榜挂帅",
 }
-UPLOAD_ROLES = {"operator", "dispatcher", "unit_handler", "unit_leader"}
 
 
 def _timeline(w: Work, case: Case) -> list[dict[str, Any]]:
@@ -246,31 +246,23 @@ async def upload_page(request: Request, case_id: int) -> Response:
         except DomainError:
             return render(request, "not_found.html", {}, w, status_code=404)
         error = ""
-        data = b""
-        if not isinstance(upload, UploadFile) or not upload.filename:
+        if w.actor.role not in UPLOAD_ROLES:
+            error = "当前角色无权上传材料"
+        elif not isinstance(upload, UploadFile) or not upload.filename:
             error = "请选择文件"
         else:
             data = await upload.read(limit + 1)
-            content_type = (upload.content_type or "").split(";")[0]
-            if len(data) > limit:
-                error = f"文件不能超过 {limit // (1024 * 1024)} MB"
-            elif not data:
-                error = "文件为空"
-            elif content_type not in ALLOWED_UPLOADS:
-                error = "只能上传 PDF、图片、Word、Excel、文本或录音文件"
-        if w.actor.role not in UPLOAD_ROLES:
-            error = "当前角色无权上传材料"
-        if not error and isinstance(upload, UploadFile):
             try:
                 with w.session.begin_nested():
-                    _attach(
-                        w,
+                    check_attach_document(
+                        w.session,
                         w.ctx,
                         case,
                         kind,
                         upload.filename or "file",
                         (upload.content_type or "").split(";")[0],
                         data,
+                        limit,
                     )
             except DomainError as exc:
                 error = exc.message

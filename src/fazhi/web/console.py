@@ -16,11 +16,11 @@ from fastapi.templating import Jinja2Templates
 
 from fazhi.actions.auth import authenticate
 from fazhi.actions.cases import ActionContext
-from fazhi.api.deps import TOKEN_COOKIE, Work, platform_of
 from fazhi.domain.calendar import CalendarYearUnknown
 from fazhi.domain.durations import LOCAL_TZ, Duration, local_date
 from fazhi.domain.errors import DomainError
 from fazhi.domain.roles import ROLE_LABELS
+from fazhi.http.deps import TOKEN_COOKIE, Work, platform_of
 from fazhi.store.db import transaction
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")

@@ -17,17 +17,17 @@ from sqlalchemy import or_, select
 from fazhi.actions.cases import case_type_or_error, create_case, load_visible_case
 from fazhi.actions.platform import Platform
 from fazhi.actions.repeats import find_similar
-from fazhi.api.deps import Work, platform_of
-from fazhi.api.presenters import case_number
 from fazhi.domain.calendar import CalendarYearUnknown
 from fazhi.domain.case_type import CaseType
 from fazhi.domain.durations import due_at
 from fazhi.domain.duty import STREET_LED_CATEGORIES
 from fazhi.domain.errors import DomainError
 from fazhi.domain.units import UnitRef
+from fazhi.http.deps import Work, platform_of
 from fazhi.org.directory import UnitDirectory
 from fazhi.org.gazetteer import Placement, gazetteer_for, place_from_grid
 from fazhi.org.locate import locate_grid
+from fazhi.read.presenters import case_number
 from fazhi.store.models import Case
 from fazhi.web.console import landing_for, local_time, page_work, redirect, render, templates
 from fazhi.web.forms import error_status, field_errors, inputs_from_form

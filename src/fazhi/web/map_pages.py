@@ -11,11 +11,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from fazhi.analytics import hotline_stats as hs
-from fazhi.api.deps import Work
-from fazhi.api.presenters import case_number
 from fazhi.catalog.categories import load_categories
 from fazhi.domain.durations import local_date
+from fazhi.http.deps import Work
 from fazhi.org.directory import UnitDirectory
+from fazhi.read.presenters import case_number
 from fazhi.web.console import page_work, render
 from fazhi.web.stats_pages import PeriodForm, forbidden
 from fazhi.web.svg_charts import GridShape, MapDrawing, map_outline, shade

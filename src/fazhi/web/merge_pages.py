@@ -11,7 +11,6 @@ from fastapi.responses import HTMLResponse, Response
 from fazhi.actions.cases import load_visible_case
 from fazhi.actions.merge import merge_cases
 from fazhi.actions.repeats import repeat_rates, similar_to_case
-from fazhi.api.deps import Work
 from fazhi.api.merge_routes import (
     MERGE_ROLES,
     RATE_ROLES,
@@ -19,9 +18,10 @@ from fazhi.api.merge_routes import (
     local_bounds,
     present_similar,
 )
-from fazhi.api.presenters import case_number
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.errors import DomainError
+from fazhi.http.deps import Work
+from fazhi.read.presenters import case_number
 from fazhi.routing.repeats import REPEAT_CALLER_DAYS
 from fazhi.store.models import Case
 from fazhi.web.console import page_work, redirect, render

@@ -11,8 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 
 from fazhi.actions.notify import retry_now
-from fazhi.api.deps import Work
 from fazhi.domain.notify import case_number, mask_recipient
+from fazhi.http.deps import Work
 from fazhi.store.models import Case, OutboxMessage
 from fazhi.web.console import page_work, render
 from fazhi.web.stats_pages import forbidden

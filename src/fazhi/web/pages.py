@@ -6,8 +6,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from fazhi.actions.auth import login, logout
-from fazhi.api.deps import TOKEN_COOKIE, platform_of
 from fazhi.domain.errors import DomainError
+from fazhi.http.deps import TOKEN_COOKIE, platform_of
 from fazhi.store.db import transaction
 from fazhi.web.console import LoginRequired, landing_for, page_work, render
 

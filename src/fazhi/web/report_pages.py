@@ -12,8 +12,6 @@ from sqlalchemy import func, select
 from starlette.datastructures import UploadFile
 
 from fazhi.actions.cases import case_type_or_error, load_visible_case
-from fazhi.api.deps import Work, platform_of
-from fazhi.api.presenters import case_number
 from fazhi.api.report_routes import (
     HOTLINE,
     MAX_PHOTOS,
@@ -28,6 +26,8 @@ from fazhi.api.report_routes import (
     submit_report,
 )
 from fazhi.domain.errors import DomainError
+from fazhi.http.deps import Work, platform_of
+from fazhi.read.presenters import case_number
 from fazhi.store.models import Document
 from fazhi.web.console import landing_for, page_work, redirect, render
 from fazhi.web.forms import error_status, field_errors

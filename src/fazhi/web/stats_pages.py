@@ -19,11 +19,11 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from starlette.datastructures import QueryParams
 
 from fazhi.analytics import hotline_stats as hs
-from fazhi.api.deps import Work
 from fazhi.catalog.categories import load_categories
 from fazhi.domain.durations import local_date
 from fazhi.domain.roles import REGION_WIDE_ROLES
 from fazhi.domain.units import UnitRef
+from fazhi.http.deps import Work
 from fazhi.web.console import local_time, page_work, render
 from fazhi.web.svg_charts import bar_list, day_chart, percent
 

@@ -13,10 +13,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from fazhi.analytics import hotline_stats as hs
-from fazhi.api.deps import Work
-from fazhi.api.presenters import case_number
 from fazhi.domain.due import due_status
 from fazhi.domain.roles import REGION_WIDE_ROLES
+from fazhi.http.deps import Work
+from fazhi.read.presenters import case_number
 from fazhi.store.models import Case
 from fazhi.web.case_pages import MARK_LABELS
 from fazhi.web.console import countdown, page_work, render

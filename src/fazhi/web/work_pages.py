@@ -9,11 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import Select, and_, false, or_
 
-from fazhi.api.case_queries import CaseFilter, filtered, list_cases
-from fazhi.api.deps import Work
-from fazhi.api.presenters import present_case_brief
 from fazhi.catalog.categories import load_categories
 from fazhi.domain.roles import REGION_WIDE_ROLES
+from fazhi.http.deps import Work
+from fazhi.read.case_queries import CaseFilter, filtered, list_cases
+from fazhi.read.presenters import present_case_brief
 from fazhi.store.models import Case
 from fazhi.web.console import countdown, page_work, render
 

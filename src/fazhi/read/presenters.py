@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from fazhi.catalog.categories import load_categories
+from fazhi.domain import numbers
 from fazhi.domain.calendar import WorkCalendar
 from fazhi.domain.case_type import CaseType
 from fazhi.domain.due import due_status, workdays_left
@@ -14,7 +15,7 @@ from fazhi.domain.privacy import mask_fields
 from fazhi.domain.roles import SEES_PERSONAL_DATA
 from fazhi.domain.units import Actor
 from fazhi.org.directory import UnitDirectory
-from fazhi.store.models import Case, Event
+from fazhi.store.models import Case, Document, Event
 
 _CATEGORY_NAMES = {c.code: c.name for c in load_categories()}
 
@@ -24,17 +25,12 @@ def local_iso(moment: datetime | None) -> str | None:
 
 
 def case_number(case_type: CaseType | None, case: Case) -> str:
-    prefix = case_type.number_prefix if case_type else "AJ"
-    return f"{prefix}{case.created_at.astimezone(LOCAL_TZ):%Y%m%d}{case.id:07d}"
+    return numbers.case_number(
+        case_type.number_prefix if case_type else None, case.created_at, case.id
+    )
 
 
-def parse_case_number(text: str) -> int | None:
-    """The case id inside a number like RX202306010000123."""
-    text = text.strip().upper()
-    digits = text.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    if digits != text and digits.isdigit() and len(digits) > 8:
-        return int(digits[8:])
-    return None
+parse_case_number = numbers.parse_case_number
 
 
 def sees_whole(actor: Actor) -> bool:
@@ -162,6 +158,18 @@ def present_event(event: Event, case_type: CaseType | None, actor: Actor) -> dic
         "payload": payload,
         "hash": event.hash,
         "prev_hash": event.prev_hash,
+    }
+
+
+def present_document(d: Document) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "kind": d.kind,
+        "filename": d.filename,
+        "content_type": d.content_type,
+        "size": d.size,
+        "sha256": d.sha256,
+        "uploaded_at": local_iso(d.uploaded_at),
     }
 
 

@@ -1,10 +1,12 @@
-"""Request plumbing: the platform, the unit of work and the acting user."""
+"""Request plumbing: the platform, the unit of work and the acting user.
+
+`Work` (session + action context) is defined with the actions so that the read-side
+builders can take it too; it is re-exported here for the routers and pages."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import orjson
@@ -13,11 +15,23 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from fazhi.actions.auth import authenticate
-from fazhi.actions.cases import ActionContext
+from fazhi.actions.context import ActionContext, Work
 from fazhi.actions.platform import Platform
 from fazhi.domain.errors import DomainError
 from fazhi.domain.units import Actor
 from fazhi.store.db import transaction
+
+__all__ = [
+    "TOKEN_COOKIE",
+    "Work",
+    "default_case_type",
+    "json_response",
+    "platform_of",
+    "require_role",
+    "token_of",
+    "work",
+    "write",
+]
 
 TOKEN_COOKIE = "fazhi_token"
 T = TypeVar("T")
@@ -36,20 +50,6 @@ def token_of(request: Request) -> str:
     if cookie:
         return cookie
     raise DomainError("unauthenticated", "请先登录", 401)
-
-
-@dataclass
-class Work:
-    session: Session
-    ctx: ActionContext
-
-    @property
-    def actor(self) -> Actor:
-        return self.ctx.actor
-
-    @property
-    def platform(self) -> Platform:
-        return self.ctx.platform
 
 
 @contextmanager
@@ -87,7 +87,7 @@ async def write(request: Request, fn: Callable[[Work], T]) -> T:
     platform = platform_of(request)
     token = token_of(request)
     if platform.engine.dialect.name == "sqlite":
-        from fazhi.api.writer import committer
+        from fazhi.http.writer import committer
 
         result: T = await committer(platform).submit(
             lambda session: fn(_work_in(session, platform, token))
@@ -99,6 +99,12 @@ async def write(request: Request, fn: Callable[[Work], T]) -> T:
             return fn(_work_in(session, platform, token))
 
     return await run_in_threadpool(run)
+
+
+def default_case_type(request: Request) -> str | None:
+    """The deployment's main case type, as the app's composition root set it (the default
+    `type` of the statistics)."""
+    return getattr(request.app.state, "default_case_type", None)
 
 
 def json_response(body: Any, status_code: int = 200) -> Response:

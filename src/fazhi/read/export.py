@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from fazhi.actions.cases import case_type_or_error
 from fazhi.actions.platform import Platform
-from fazhi.api.presenters import case_number, local_iso
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.errors import DomainError
 from fazhi.domain.privacy import mask_fields
+from fazhi.read.presenters import case_number, local_iso
 from fazhi.store.models import Case
 
 

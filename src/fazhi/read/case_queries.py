@@ -11,10 +11,10 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from fazhi.actions.cases import visible_clause
-from fazhi.api.presenters import parse_case_number
 from fazhi.domain.errors import DomainError
 from fazhi.domain.units import Actor
 from fazhi.org.directory import UnitDirectory
+from fazhi.read.presenters import parse_case_number
 from fazhi.store.models import Case
 
 COUNT_CAP = 10_000
