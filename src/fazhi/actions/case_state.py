@@ -4,10 +4,13 @@ each unit ever involved), and its clocks."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from fazhi.actions.context import ActionContext
+from fazhi.domain.records import ClockRecord
 from fazhi.domain.units import UnitRef
 from fazhi.domain.workflow import Plan
 from fazhi.org.directory import UnitDirectory
@@ -78,30 +81,45 @@ def sync_units(
         _grant_access(session, case_id, grant, ctx.directory, known)
 
 
+def _clock_row(case_id: int, c: ClockRecord) -> dict[str, Any]:
+    return {
+        "case_id": case_id,
+        "name": c.name,
+        "label": c.label,
+        "basis": c.basis,
+        "limit": c.limit,
+        "start_action": c.start_action,
+        "started_at": c.started_at,
+        "due_at": c.due_at,
+        "stopped_at": c.stopped_at,
+        "extended": c.extended,
+        "suspended_at": c.suspended_at,
+        "remaining": c.remaining,
+        "resumed_at": c.resumed_at,
+        "window": c.window,
+    }
+
+
 def write_clocks(session: Session, case_id: int, plan: Plan) -> None:
+    """Write the plan's clock operations: changed records by id, new ones inserted.
+
+    A record may appear in several lists (extended, then stopped); each update writes the
+    columns its operation changes, so the order does not matter."""
     conn = session.connection()
     for clock in plan.clocks_stopped:
         conn.execute(_STOP_CLOCK, {"b_id": clock.id, "stopped_at": clock.stopped_at})
-    for clock in plan.clocks_extended:
+    for clock in (*plan.clocks_extended, *plan.clocks_suspended, *plan.clocks_resumed):
         conn.execute(
-            _STOP_CLOCK, {"b_id": clock.id, "due_at": clock.due_at, "extended": clock.extended}
+            _STOP_CLOCK,
+            {
+                "b_id": clock.id,
+                "due_at": clock.due_at,
+                "extended": clock.extended,
+                "suspended_at": clock.suspended_at,
+                "remaining": clock.remaining,
+                "resumed_at": clock.resumed_at,
+            },
         )
-    if plan.clocks_started:
-        conn.execute(
-            _INSERT_CLOCK,
-            [
-                {
-                    "case_id": case_id,
-                    "name": c.name,
-                    "label": c.label,
-                    "basis": c.basis,
-                    "limit": c.limit,
-                    "start_action": c.start_action,
-                    "started_at": c.started_at,
-                    "due_at": c.due_at,
-                    "stopped_at": None,
-                    "extended": 0,
-                }
-                for c in plan.clocks_started
-            ],
-        )
+    new = [*plan.clocks_started, *plan.clocks_recorded]
+    if new:
+        conn.execute(_INSERT_CLOCK, [_clock_row(case_id, c) for c in new])

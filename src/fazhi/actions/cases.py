@@ -128,6 +128,10 @@ def snapshot(session: Session, case: Case, directory: UnitDirectory) -> CaseSnap
             stopped_at=c.stopped_at,
             extended=c.extended,
             id=c.id,
+            suspended_at=c.suspended_at,
+            remaining=c.remaining,
+            resumed_at=c.resumed_at,
+            window=c.window,
         )
         for c in conn.execute(_RUNNING_CLOCKS, key)
     ]

@@ -33,12 +33,24 @@ def _jsonable(value: Any) -> Any:
 
 
 def _clock_brief(clock: ClockRecord) -> dict[str, Any]:
-    return {
+    brief: dict[str, Any] = {
         "name": clock.name,
         "limit": clock.limit,
         "due_at": clock.due_at.isoformat(),
         "extended": clock.extended,
     }
+    if clock.window is not None:
+        brief["window"] = clock.window
+    if clock.remaining is not None:
+        brief["remaining"] = clock.remaining
+    return brief
+
+
+def _clock_met(clock: ClockRecord) -> dict[str, Any]:
+    met: dict[str, Any] = {"name": clock.name, "met": clock.met}
+    if clock.window is not None:
+        met["window"] = clock.window
+    return met
 
 
 def append_event(
@@ -85,19 +97,20 @@ def append_event(
 
 
 def stopped_clocks(plan: Plan) -> tuple[tuple[str, bool], ...]:
-    """(clock name, met) for each clock the plan stops."""
-    return tuple((c.name, not c.overdue(c.stopped_at or c.due_at)) for c in plan.clocks_stopped)
+    """(clock name, met) for each clock the plan closes (a repeating clock's windows too); a
+    window the end of its series closed before it began counts neither way."""
+    closed = (*plan.clocks_stopped, *plan.clocks_recorded)
+    return tuple((c.name, bool(c.met)) for c in closed if c.met is not None)
 
 
 def event_payload(plan: Plan) -> dict[str, Any]:
     payload: dict[str, Any] = {"inputs": plan.inputs, "changes": plan.changes}
     clocks = {
         "started": [_clock_brief(c) for c in plan.clocks_started],
-        "stopped": [
-            {"name": c.name, "met": not c.overdue(c.stopped_at or c.due_at)}
-            for c in plan.clocks_stopped
-        ],
+        "stopped": [_clock_met(c) for c in (*plan.clocks_stopped, *plan.clocks_recorded)],
         "extended": [_clock_brief(c) for c in plan.clocks_extended],
+        "suspended": [_clock_brief(c) for c in plan.clocks_suspended],
+        "resumed": [_clock_brief(c) for c in plan.clocks_resumed],
     }
     if any(clocks.values()):
         payload["clocks"] = {k: v for k, v in clocks.items() if v}

@@ -29,6 +29,7 @@ from fazhi.domain.case_type import ActionSpec, CaseType, Effects, FieldSpec, Val
 from fazhi.domain.durations import local_date
 from fazhi.domain.errors import DomainError
 from fazhi.domain.hooks import ComputeContext, compute_hook
+from fazhi.domain.inputs import DEFAULT_MAX_ITEMS
 from fazhi.domain.records import DocumentRecord
 from fazhi.domain.units import Actor, UnitRef
 
@@ -149,11 +150,25 @@ def apply_field_effects(
     inputs: Mapping[str, Any],
     ctx: EffectContext,
 ) -> None:
-    """`increment`, `set` and `clear`, in that order, on `fields` (changed in place)."""
+    """`increment`, `set`, `append` and `clear`, in that order, on `fields` (changed in
+    place). An append past the list's `max_items` is refused (code `too_many`)."""
     for name in effects.increment:
         fields[name] = int(fields.get(name) or 0) + 1
     for name, expr in effects.set:
         fields[name] = set_value(case_type, name, expr, fields, inputs, ctx)
+    for name, names in effects.append:
+        spec = case_type.field(name)
+        records = list(fields.get(name) or [])
+        limit = spec.max_items if spec and spec.max_items is not None else DEFAULT_MAX_ITEMS
+        if len(records) >= limit:
+            label = spec.label if spec else name
+            raise DomainError("too_many", f"{label}最多{limit}项", 422, name)
+        record = {key: storable(inputs[key]) for key in names if key in inputs}
+        if spec is not None:
+            for item in spec.items:
+                if item.name not in record and item.default is not None:
+                    record[item.name] = item.default
+        fields[name] = [*records, record]
     for name in effects.clear:
         fields.pop(name, None)
 

@@ -174,6 +174,13 @@ class Clock(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     extended: Mapped[int] = mapped_column(Integer, default=0)
+    # 中止 / 恢复: while suspended, `remaining` is what is left of the limit in its own unit
+    # ("7wd", "5400s"); after a resumption it is the limit counted from `resumed_at`.
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    remaining: Mapped[str | None] = mapped_column(String(20))
+    resumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The number of a repeating clock's window (a daily check-in), from 1.
+    window: Mapped[int | None] = mapped_column(Integer)
 
 
 class Event(Base):
@@ -357,7 +364,7 @@ class RollupDaily(Base):
     lead_unit_id: Mapped[int] = mapped_column(Integer, default=0)
     category: Mapped[str] = mapped_column(String(40), default="")
     grid_id: Mapped[int] = mapped_column(Integer, default=0)
-    metric: Mapped[str] = mapped_column(String(24))
+    metric: Mapped[str] = mapped_column(String(64))
     value: Mapped[int] = mapped_column(Integer, default=0)
 
 

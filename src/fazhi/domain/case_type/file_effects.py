@@ -80,6 +80,7 @@ class EffectsModel(FileModel):
     mark: str | None = None  # input.NAME, or a literal mark kind
     unmark: str | None = None
     open_to_units: bool | None = None
+    append: dict[Name, Names] = Field(default_factory=dict)
 
     def to_spec(
         self, path: str, scope: Scope, inputs: Mapping[str, FieldSpec], problems: Problems
@@ -111,7 +112,12 @@ class EffectsModel(FileModel):
             ref = getattr(self, key)
             if isinstance(ref, str) and ref.startswith("input.") and ref[6:] not in inputs:
                 problems.add(join(path, key), f"unknown input {ref[6:]!r}")
+        for target, names in self.append.items():
+            self._check_append(
+                join(join(path, "append"), target), target, names, scope, inputs, problems
+            )
         return Effects(
+            append=tuple((target, tuple(names)) for target, names in self.append.items()),
             assign_lead=self.assign_lead,
             assign_assisting=self.assign_assisting,
             increment=tuple(self.increment),
@@ -121,6 +127,39 @@ class EffectsModel(FileModel):
             unmark=self.unmark,
             open_to_units=self.open_to_units,
         )
+
+    @staticmethod
+    def _check_append(
+        path: str,
+        target: str,
+        names: list[str],
+        scope: Scope,
+        inputs: Mapping[str, FieldSpec],
+        problems: Problems,
+    ) -> None:
+        """Each named input exists, names an item field of the list, and fits its type."""
+        spec = scope.check_field(target, path, problems)
+        if spec is None:
+            return
+        if spec.type != "list":
+            problems.add(path, f"append takes a list field; {target!r} is {an(spec.type)}")
+            return
+        for i, name in enumerate(names):
+            where = join(path, i)
+            given = inputs.get(name)
+            item = spec.item(name)
+            if given is None:
+                problems.add(where, f"unknown input {name!r}")
+            elif item is None:
+                problems.add(where, f"{target!r} records have no field {name!r}")
+            elif given.type != item.type:
+                problems.add(
+                    where,
+                    f"input {name!r} is {an(given.type)}; {target}.{name} is {an(item.type)}",
+                )
+        for item in spec.items:
+            if item.required and item.name not in names and item.default is None:
+                problems.add(path, f"a new record needs its required field {item.name!r}")
 
 
 def _value_expr(

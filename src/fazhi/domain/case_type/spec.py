@@ -210,6 +210,9 @@ class Effects:
     mark: str | None = None  # an input name ("input.kind") or a literal mark kind
     unmark: str | None = None
     open_to_units: bool | None = None
+    # list field → the inputs that make one new record (each named like an item field):
+    # `append: {sessions: [held_on, place, result]}` adds a session per action.
+    append: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
