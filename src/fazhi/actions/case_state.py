@@ -4,6 +4,7 @@ each unit ever involved), and its clocks."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -101,14 +102,33 @@ def _clock_row(case_id: int, c: ClockRecord) -> dict[str, Any]:
 
 
 def write_clocks(session: Session, case_id: int, plan: Plan) -> None:
-    """Write the plan's clock operations: changed records by id, new ones inserted.
+    """Write an action plan's clock operations (see `write_clock_changes`)."""
+    write_clock_changes(
+        session,
+        case_id,
+        stopped=plan.clocks_stopped,
+        changed=(*plan.clocks_extended, *plan.clocks_suspended, *plan.clocks_resumed),
+        new=(*plan.clocks_started, *plan.clocks_recorded),
+    )
 
-    A record may appear in several lists (extended, then stopped); each update writes the
-    columns its operation changes, so the order does not matter."""
+
+def write_clock_changes(
+    session: Session,
+    case_id: int,
+    *,
+    stopped: Sequence[ClockRecord] = (),
+    changed: Sequence[ClockRecord] = (),
+    new: Sequence[ClockRecord] = (),
+) -> None:
+    """Stop records (by id), update the due date, extension and suspension of others, and
+    insert new ones (open, or already closed windows of a repeating clock).
+
+    A record may be in both `changed` and `stopped` (extended, then stopped); each update
+    writes only the columns its operation owns, so the order does not matter."""
     conn = session.connection()
-    for clock in plan.clocks_stopped:
+    for clock in stopped:
         conn.execute(_STOP_CLOCK, {"b_id": clock.id, "stopped_at": clock.stopped_at})
-    for clock in (*plan.clocks_extended, *plan.clocks_suspended, *plan.clocks_resumed):
+    for clock in changed:
         conn.execute(
             _STOP_CLOCK,
             {
@@ -120,6 +140,5 @@ def write_clocks(session: Session, case_id: int, plan: Plan) -> None:
                 "resumed_at": clock.resumed_at,
             },
         )
-    new = [*plan.clocks_started, *plan.clocks_recorded]
     if new:
         conn.execute(_INSERT_CLOCK, [_clock_row(case_id, c) for c in new])

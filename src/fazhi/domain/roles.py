@@ -10,12 +10,16 @@ ROLE_LABELS: dict[str, str] = {
     "supervisor": "督办人员",
     "district_leader": "区领导",
     "admin": "系统管理员",
+    # The platform's own account: the scheduler takes the system actions of the types.
+    "system": "系统",
 }
 ROLES: tuple[str, ...] = tuple(ROLE_LABELS)
 
 # The hotline centre, supervisors, leaders and admins work across the whole district;
 # units see only the cases they are or were involved in (others answer 404).
-REGION_WIDE_ROLES = frozenset({"operator", "dispatcher", "supervisor", "district_leader", "admin"})
+REGION_WIDE_ROLES = frozenset(
+    {"operator", "dispatcher", "supervisor", "district_leader", "admin", "system"}
+)
 
 # Operators and dispatchers talk to callers, so they see contact details whole.
 SEES_PERSONAL_DATA = frozenset({"operator", "dispatcher"})

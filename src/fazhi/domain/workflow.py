@@ -100,11 +100,16 @@ def _party_ok(action: ActionSpec, case: CaseSnapshot, actor: Actor) -> bool:
     return False
 
 
+SYSTEM_ROLE = "system"
+
+
 def _permission(
     case_type: CaseType, action: ActionSpec, case: CaseSnapshot, actor: Actor
 ) -> list[Problem]:
-    """Role, state and party: the first that refuses."""
-    if actor.role not in action.roles:
+    """Role, state and party: the first that refuses. A `system` action is the platform's
+    own (the scheduler's): only the system role takes it, never a person."""
+    allowed = (SYSTEM_ROLE,) if action.system else action.roles
+    if actor.role not in allowed:
         return [Problem("forbidden_role", f"当前角色无权执行「{action.label}」")]
     if action.create:
         if case.state is not None:

@@ -406,3 +406,15 @@ class GazetteerEntry(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ScheduleRun(Base):
+    """When each scheduled rule of a type last ran in a region (`fazhi schedule run`), so a
+    timer that fires more often than the rule's period runs it once per period."""
+
+    __tablename__ = "schedule_runs"
+
+    region_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    case_type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    schedule: Mapped[str] = mapped_column(String(40), primary_key=True)
+    ran_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,4 +1,5 @@
-"""clocks that can be suspended and resumed, repeating windows; longer metric names
+"""clocks that can be suspended and resumed, repeating windows, schedule runs; longer
+metric names
 
 Revision ID: 0012
 Revises: 0008
@@ -31,7 +32,20 @@ def upgrade() -> None:
         )
 
 
+    op.create_table(
+        "schedule_runs",
+        sa.Column("region_code", sa.String(length=6), nullable=False),
+        sa.Column("case_type", sa.String(length=40), nullable=False),
+        sa.Column("schedule", sa.String(length=40), nullable=False),
+        sa.Column("ran_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "region_code", "case_type", "schedule", name=op.f("pk_schedule_runs")
+        ),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("schedule_runs")
     with op.batch_alter_table("rollup_daily", schema=None) as batch_op:
         batch_op.alter_column(
             "metric", existing_type=sa.String(length=64), type_=sa.String(length=24)
