@@ -34,7 +34,8 @@ states:
   open: {label: 审查中}
   done: {label: 已决定, terminal: true}
 actions:
-  apply: {label: 申请, create: true, to: open, roles: [unit_handler], effects: {assign_lead: actor_unit}}
+  apply:
+    {label: 申请, create: true, to: open, roles: [unit_handler], effects: {assign_lead: actor_unit}}
   suspend: {label: 中止, from: [open], roles: [unit_handler], party: lead_unit}
   resume: {label: 恢复, from: [open], roles: [unit_handler], party: lead_unit}
   decide: {label: 决定, from: [open], to: done, roles: [unit_handler], party: lead_unit}
@@ -64,9 +65,15 @@ states:
   supervising: {label: 报到中}
   released: {label: 已解除, terminal: true}
 actions:
-  enrol: {label: 登记, create: true, to: supervising, roles: [unit_handler], effects: {assign_lead: actor_unit}}
+  enrol:
+    label: 登记
+    create: true
+    to: supervising
+    roles: [unit_handler]
+    effects: {assign_lead: actor_unit}
   check_in: {label: 报到, from: [supervising], roles: [unit_handler]}
-  miss_check_in: {label: 记录漏报, from: [supervising], system: true, effects: {increment: [missed]}}
+  miss_check_in:
+    {label: 记录漏报, from: [supervising], system: true, effects: {increment: [missed]}}
   flag:
     label: 漏报提醒
     from: [supervising]
