@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fazhi.actions.directory import UnitDirectory
+from fazhi.actions.links import sync_links  # links:
 from fazhi.actions.notify import EventFacts, enqueue_for_event
 from fazhi.actions.platform import Platform
 from fazhi.domain.case_type import CaseType, NotifySpec
@@ -593,6 +594,7 @@ def create_case_written(
     case_id = session.connection().execute(_INSERT_CASE, values).scalar_one()
     _sync_units(session, case_id, plan, ctx, new_case=True)
     _write_clocks(session, case_id, plan)
+    sync_links(session, case_id, case_type, {}, plan.fields, ctx.actor)  # links:
     payload = _payload(plan)
     if external_id:
         payload["external"] = {"source": external_source, "id": external_id}
@@ -683,6 +685,7 @@ def perform_action(
         raise DomainError("version_conflict", "案件已被他人同时更新，请刷新后重试", 409)
     _sync_units(session, case.id, plan, ctx)
     _write_clocks(session, case.id, plan)
+    sync_links(session, case.id, case_type, case.fields, plan.fields, ctx.actor)  # links:
     seq = append_event(
         session, case.id, action_name, ctx, plan.from_state, plan.to_state, _payload(plan)
     )

@@ -80,6 +80,19 @@ def _parse_field(
         (str(k), tuple(v) if isinstance(v, list) else (v,))
         for k, v in (raw.get("required_if") or {}).items()
     )
+    # Minimal reading of `list` and `case_link` for the console (wt-console); the strict
+    # parser of the engine issue replaces this.
+    items: tuple[FieldSpec, ...] = ()
+    if ftype == "list":
+        items = _parse_fields(raw.get("items"), f"{where}.{name}.items", problems, choice_sets)
+        if not items:
+            problems.append(f"{where}.{name}: 列表字段缺少 items")
+        if any(i.type == "list" for i in items):
+            problems.append(f"{where}.{name}: 列表的记录中不能再有列表")
+    link_types = _as_tuple(raw.get("link_types"))
+    if ftype == "case_link" and not link_types:
+        problems.append(f"{where}.{name}: 关联字段缺少 link_types")
+    prefill = tuple((str(k), str(v)) for k, v in (raw.get("prefill") or {}).items())
     return FieldSpec(
         name=name,
         type=ftype,
@@ -94,6 +107,11 @@ def _parse_field(
         required_if=required_if,
         default=raw.get("default"),
         help=str(raw.get("help", "")),
+        items=items,
+        min_items=raw.get("min_items"),
+        max_items=raw.get("max_items"),
+        link_types=link_types,
+        prefill=prefill,
     )
 
 
@@ -236,6 +254,10 @@ def parse_case_type(
 
     fields = _parse_fields(raw.get("fields"), "fields", problems, sets)
     field_names = {f.name for f in fields}
+    for spec in fields:
+        for target, _ in spec.prefill:
+            if target not in field_names:
+                problems.append(f"fields.{spec.name}.prefill: 引用未知字段 {target}")
 
     states: list[StateSpec] = []
     for sname, sraw in (raw.get("states") or {}).items():
