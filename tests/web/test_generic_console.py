@@ -221,6 +221,17 @@ def test_the_list_filters_by_enum_summary_fields_shown_as_selects(
     assert three_requests["citizen_letter"] not in listed(queue.text)
 
 
+def test_a_filter_value_the_field_cannot_hold_is_said_not_applied(console: Console) -> None:
+    response = console("cgj_handler").get(
+        "/cases", params={"type": "disclosure_request", "channel": "pigeon"}
+    )
+    assert response.status_code == 200
+    assert (
+        text_of(page(response.text), "filter-error")
+        == "提交方式的筛选值无效：pigeon（此条件未生效）"
+    )
+
+
 def test_the_state_filter_offers_only_the_chosen_type_states(console: Console) -> None:
     doc = page(console("cgj_handler").get("/cases", params={"type": "disclosure_request"}).text)
     states = [o.get("value") for o in by_id(doc, "f-state").xpath("./option")]

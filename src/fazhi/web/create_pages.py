@@ -8,6 +8,7 @@ problem next to its field, inside list records too (`parties[1].id_number`).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,6 +30,8 @@ from fazhi.web.forms import error_status, field_errors, inputs_from_form, unit_g
 from fazhi.web.list_inputs import records_from_form
 
 router = APIRouter(include_in_schema=False)
+# A problem inside a list record: `parties[1].id_number`.
+_PATH = re.compile(r"^([a-z_][a-z0-9_]*)\[\d+\]\.([a-z_][a-z0-9_]*)$")
 
 
 def _roles(w: Work) -> tuple[str, ...]:
@@ -46,10 +49,11 @@ def _split_errors(exc: DomainError, specs: tuple[FieldSpec, ...]) -> tuple[dict[
     """Messages by field or record path, and the rest for the top of the form."""
     by_field, general = field_errors(exc)
     names = {s.name for s in specs}
-    lists = {s.name for s in specs if s.type == "list"}
+    items = {(s.name, i.name) for s in specs if s.type == "list" for i in s.items}
 
     def shown(key: str) -> bool:
-        return key in names or any(key.startswith(f"{name}[") for name in lists)
+        found = _PATH.match(key)
+        return key in names or (found is not None and found.group(1, 2) in items)
 
     extra = [message for key, message in by_field.items() if not shown(key)]
     kept = {key: message for key, message in by_field.items() if shown(key)}

@@ -167,6 +167,7 @@ def _page(request: Request, template: str, queue: bool) -> Response:
         chosen = w.platform.types.get(form.type)
         filters = summary_filters(chosen, w)
         form.fields = {s.name: request.query_params.get(s.name, "")[:100] for s in filters}
+        _, refused = field_filter_clauses(chosen, form.fields, w.actor, w.ctx.directory)
         items, total, capped = _rows(w, form, queue)
         streets = [u for u in w.ctx.directory.by_id.values() if u.kind == "street"]
         states = []
@@ -189,6 +190,7 @@ def _page(request: Request, template: str, queue: bool) -> Response:
                 "queue": queue,
                 "chosen_type": chosen,
                 "summary_filters": filters,
+                "filter_error": "；".join(p.message for p in refused),
             },
             w,
         )
