@@ -64,6 +64,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(importlib.import_module("fazhi.api.routing_routes").router)
     app.include_router(importlib.import_module("fazhi.api.merge_routes").router)
     app.include_router(importlib.import_module("fazhi.api.analytics_routes").router)
+    app.include_router(importlib.import_module("fazhi.api.link_routes").router)
 
     # API docs served from the swagger-ui-bundle package: no CDN on government networks.
     swagger_dir = Path(swagger_ui_bundle.swagger_ui_path)

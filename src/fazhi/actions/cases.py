@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from fazhi.actions.case_state import sync_units, write_clocks
 from fazhi.actions.context import ActionContext
+from fazhi.actions.links import sync_links, visible_link_resolver
 from fazhi.actions.notify import EventFacts, enqueue_for_event
 from fazhi.actions.platform import Platform
 from fazhi.actions.repeat_calls import repeat_call
@@ -247,6 +248,7 @@ def check_create_case(
         ctx.now,
         ctx.platform.calendar(),
         ctx.directory.resolve,
+        resolve_link=visible_link_resolver(session, ctx.actor),
     )
     return do_create_case(session, ctx, case_type, action, plan, external_source, external_id)
 
@@ -310,6 +312,7 @@ def do_create_case(
     case_id = session.connection().execute(_INSERT_CASE, values).scalar_one()
     sync_units(session, case_id, plan, ctx, new_case=True)
     write_clocks(session, case_id, plan)
+    sync_links(session, case_id, case_type, {}, plan.fields, ctx.actor)
     payload = event_payload(plan)
     if external_id:
         payload["external"] = {"source": external_source, "id": external_id}
@@ -372,6 +375,7 @@ def check_perform_action(
         ctx.now,
         ctx.platform.calendar(),
         ctx.directory.resolve,
+        resolve_link=visible_link_resolver(session, ctx.actor),
     )
     return do_perform_action(session, ctx, case, case_type, plan)
 
@@ -415,6 +419,7 @@ def do_perform_action(
         raise DomainError("version_conflict", "案件已被他人同时更新，请刷新后重试", 409)
     sync_units(session, case.id, plan, ctx)
     write_clocks(session, case.id, plan)
+    sync_links(session, case.id, case_type, case.fields, plan.fields, ctx.actor)
     seq = append_event(
         session, case.id, action_name, ctx, plan.from_state, plan.to_state, event_payload(plan)
     )

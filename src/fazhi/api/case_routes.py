@@ -22,9 +22,11 @@ from fazhi.actions.documents import check_attach_document
 from fazhi.domain.errors import DomainError, not_found
 from fazhi.domain.roles import MAY_REVEAL_PERSONAL_DATA, SEES_PERSONAL_DATA
 from fazhi.domain.workflow import available_actions, refusals
+from fazhi.http.case_links import present_links
 from fazhi.http.deps import Work, json_response, platform_of, work, write
 from fazhi.read.case_queries import CaseFilter, list_cases
 from fazhi.read.cases import full_case
+from fazhi.read.field_filters import api_field_values, field_filter_clauses
 from fazhi.read.presenters import present_case_brief, present_document, present_event
 from fazhi.store.models import Case, Document, DocumentBlob, Event
 
@@ -114,8 +116,21 @@ def list_(
             q,
             sort,
         )
+        # f.<summary field>=value: on top of the indexed type column (docs/api.md).
+        by_field = api_field_values(request.query_params)
+        case_type = case_type_or_error(w.platform, type) if type and by_field else None
+        clauses, problems = field_filter_clauses(case_type, by_field, w.actor, w.ctx.directory)
+        if problems:
+            raise DomainError.from_problems(problems, 422)
         rows, total, capped = list_cases(
-            w.session, w.actor, f, w.ctx.directory, w.ctx.now, page, page_size
+            w.session,
+            w.actor,
+            f,
+            w.ctx.directory,
+            w.ctx.now,
+            page,
+            page_size,
+            shape=lambda stmt: stmt.where(*clauses),
         )
         calendar = w.platform.calendar()
         items = [
@@ -136,7 +151,8 @@ def list_(
 @router.get("/cases/{case_id}", summary="案件详情")
 def get(request: Request, case_id: int) -> dict[str, Any]:
     with work(request) as w:
-        return full_case(w, load_visible_case(w.session, w.actor, case_id))
+        case = load_visible_case(w.session, w.actor, case_id)
+        return {**full_case(w, case), "links": present_links(w, case)}
 
 
 @router.post("/cases/{case_id}/actions/{action}", summary="执行动作（派单、签收、答复……）")

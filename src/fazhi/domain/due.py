@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from fazhi.domain.calendar import CalendarYearUnknown, WorkCalendar
@@ -77,3 +77,39 @@ def remaining_label(clock: ClockRecord, now: datetime, calendar: WorkCalendar) -
     if seconds >= 0:
         return f"剩余{days}{label}"
     return f"超期{max(1, -days)}{label}"
+def _months_between(start: date, end: date) -> int:
+    """Whole calendar months from `start` to `end` (start ≤ end)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
+def countdown_text(
+    due_at: datetime, now: datetime, unit: str | None, calendar: WorkCalendar
+) -> str:
+    """剩余3个工作日 / 剩余12天 / 剩余5小时 / 剩余2个月 / 超期…: the time left in the unit of
+    the clock's own limit (`unit` of its Duration: min, h, wd, cd, mo; None reads as wd).
+
+    Under a day left (or late by less), any clock says hours, or minutes under an hour, as a
+    handler needs then; a month clock with less than a whole month left says days.
+    """
+    seconds = (due_at - now).total_seconds()
+    prefix = "剩余" if seconds >= 0 else "超期"
+    span = abs(seconds)
+    if unit in ("min", "h") or span < 24 * 3600:
+        if span < 3600:
+            return f"{prefix}{max(1, int(span // 60))}分钟"
+        return f"{prefix}{max(1, int(span // 3600))}小时"
+    today, due_day = local_date(now), local_date(due_at)
+    first, last = sorted((today, due_day))
+    if unit == "mo":
+        months = _months_between(first, last)
+        if months >= 1:
+            return f"{prefix}{months}个月"
+        unit = "cd"
+    if unit == "cd":
+        return f"{prefix}{(last - first).days}天"
+    try:
+        days = calendar.workdays_between(today, due_day)
+    except CalendarYearUnknown:
+        return f"{prefix}{(last - first).days}天"
+    return f"{prefix}{abs(days)}个工作日"

@@ -35,7 +35,7 @@ from fazhi.domain.effects import (
 from fazhi.domain.errors import DomainError, Problem
 from fazhi.domain.guards import GuardView, guard_problems
 from fazhi.domain.hooks import ScheduledAction
-from fazhi.domain.inputs import UnitResolver, validate_inputs
+from fazhi.domain.inputs import LinkResolver, UnitResolver, validate_inputs
 from fazhi.domain.records import CaseSnapshot, ClockRecord, DocumentRecord
 from fazhi.domain.units import Actor, UnitRef
 
@@ -259,8 +259,13 @@ def plan_action(
     now: datetime,
     calendar: WorkCalendar,
     resolve_unit: UnitResolver,
+    *,
+    resolve_link: LinkResolver | None = None,
 ) -> Plan:
     """Check the action and return what it does; raise DomainError when it is refused.
+
+    `resolve_link` answers a case id with (id, type) for a case the actor may see (case_link
+    inputs need it; without it they are refused).
 
     The snapshot's open clock records are changed in place (and listed in the Plan)."""
     action = case_type.action(action_name)
@@ -273,7 +278,9 @@ def plan_action(
     )
     if problems:
         raise DomainError.from_problems(problems, _status(problems))
-    inputs, problems = validate_inputs(action.inputs, raw_inputs, case.fields, resolve_unit)
+    inputs, problems = validate_inputs(
+        action.inputs, raw_inputs, case.fields, resolve_unit, resolve_link=resolve_link
+    )
     if problems:
         raise DomainError.from_problems(problems, 422)
     problems = _input_conditions(case_type, action, case, inputs, now)

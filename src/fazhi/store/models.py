@@ -418,3 +418,15 @@ class ScheduleRun(Base):
     case_type: Mapped[str] = mapped_column(String(40), primary_key=True)
     schedule: Mapped[str] = mapped_column(String(40), primary_key=True)
     ran_at: Mapped[datetime] = mapped_column(UTCDateTime())
+class CaseLink(Base):
+    """A `case_link` field of one case pointing to another (a mediation → the work order it
+    was opened from). Kept by `fazhi.actions.links.sync_links` in the transaction of the
+    event that set the field; the primary key reads a case's outgoing links, the second
+    index its incoming ones."""
+
+    __tablename__ = "case_links"
+    __table_args__ = (Index("ix_case_links_to", "to_case_id", "from_case_id"),)
+
+    from_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    field: Mapped[str] = mapped_column(String(40), primary_key=True)
+    to_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)

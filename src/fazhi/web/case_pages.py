@@ -21,12 +21,14 @@ from fazhi.actions.documents import UPLOAD_ROLES, check_attach_document
 from fazhi.domain.errors import DomainError
 from fazhi.domain.roles import MAY_REVEAL_PERSONAL_DATA, SEES_PERSONAL_DATA
 from fazhi.domain.workflow import available_actions
+from fazhi.http.case_links import hidden_links, present_links
 from fazhi.http.deps import Work
 from fazhi.read.cases import full_case
 from fazhi.read.presenters import present_event
 from fazhi.store.models import Case, Document, Event
 from fazhi.web.console import countdown, page_work, redirect, render
 from fazhi.web.forms import display_value, error_status, field_errors, inputs_from_form, unit_groups
+from fazhi.web.list_inputs import record_table
 
 router = APIRouter(include_in_schema=False)
 MARK_LABELS = {
@@ -112,11 +114,18 @@ def _render_case(
     data = full_case(w, case, reveal=reveal)
     directory = w.ctx.directory
     fields = []
+    record_tables = []
     for spec in case_type.fields:
         value = data["fields"].get(spec.name)
-        if value in (None, "") or spec.name in ("longitude", "latitude"):
+        if value in (None, "", []) or spec.name in ("longitude", "latitude"):
             continue
-        fields.append((spec.label, display_value(spec, value, directory)))
+        if spec.type == "list":
+            record_tables.append(
+                record_table(spec, value, lambda s, v: display_value(s, v, directory))
+            )
+        elif spec.type != "case_link":  # links are shown with their case (关联案件)
+            fields.append((spec.label, display_value(spec, value, directory)))
+    links = present_links(w, case)
     snap = snapshot(w.session, case, directory)
     # 并单 has its own form (web/merge_pages.py, 相似工单), which checks the lead order.
     actions = available_actions(case_type, snap, w.actor, w.ctx.now)
@@ -127,7 +136,9 @@ def _render_case(
     calendar = w.platform.calendar()
     for clock in data["clocks"]:
         clock["countdown"] = (
-            countdown(clock["due_at"], w.ctx.now, calendar) if clock["running"] else ""
+            countdown(clock["due_at"], w.ctx.now, calendar, clock["limit"])
+            if clock["running"]
+            else ""
         )
     can_reveal = data["personal_data_masked"] and w.actor.role in MAY_REVEAL_PERSONAL_DATA
     return render(
@@ -137,6 +148,9 @@ def _render_case(
             "case": data,
             "case_type": case_type,
             "fields": fields,
+            "record_tables": record_tables,
+            "links": links,
+            "hidden_links": hidden_links(case_type, case.fields, links),
             "actions": actions,
             "timeline": _timeline(w, case),
             "documents": documents,

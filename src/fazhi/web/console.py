@@ -3,7 +3,7 @@ layout and navigation by role, template filters, and form handling in Chinese.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -16,10 +16,12 @@ from fastapi.templating import Jinja2Templates
 
 from fazhi.actions.auth import authenticate
 from fazhi.actions.cases import ActionContext
-from fazhi.domain.calendar import CalendarYearUnknown
-from fazhi.domain.durations import LOCAL_TZ, Duration, local_date
+from fazhi.domain.case_type import CaseType
+from fazhi.domain.due import countdown_text
+from fazhi.domain.durations import LOCAL_TZ, Duration
 from fazhi.domain.errors import DomainError
 from fazhi.domain.roles import ROLE_LABELS
+from fazhi.domain.type_access import creatable_actions, workable_types
 from fazhi.http.deps import TOKEN_COOKIE, Work, platform_of
 from fazhi.store.db import transaction
 
@@ -74,6 +76,15 @@ def nav_for(role: str, unit_kind: str) -> list[tuple[str, str]]:
         (path, label)
         for path, label, roles in NAVIGATION
         if role in roles and unit_kind in NAV_UNIT_KINDS.get(path, frozenset({unit_kind}))
+    ]
+
+
+def type_nav(types: Iterable[CaseType], roles: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The case types `roles` may work on, for the navigation: each links to its list, and
+    to its create form when one of the roles may create it."""
+    return [
+        {"name": t.name, "label": t.label, "create": bool(creatable_actions(t, roles))}
+        for t in workable_types(types, roles)
     ]
 
 
@@ -141,6 +152,7 @@ def render(
         context.setdefault("role_label", ROLE_LABELS.get(actor.role, actor.role))
         context.setdefault("nav", nav_for(actor.role, actor.unit.kind))
         context.setdefault("now", w.ctx.now)
+        context.setdefault("type_nav", type_nav(w.platform.types, (actor.role,)))
     context.setdefault("current_path", request.url.path)
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 
@@ -164,23 +176,23 @@ def local_time(moment: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> st
     return moment.astimezone(LOCAL_TZ).strftime(fmt)
 
 
-def countdown(due: datetime | str | None, now: datetime, calendar: Any) -> str:
-    """剩余2个工作日 / 剩余5小时 / 超期3个工作日 — what a handler reads at a glance."""
+def countdown(
+    due: datetime | str | None, now: datetime, calendar: Any, limit: str | None = None
+) -> str:
+    """剩余2个工作日 / 剩余12天 / 剩余5小时 / 超期3个工作日 — in the unit of the clock's
+    `limit` ("5wd", "30cd", "24h", "3mo"; working days when not known)."""
     if due is None or due == "":
         return ""
     if isinstance(due, str):
         due = datetime.fromisoformat(due)
-    seconds = (due - now).total_seconds()
-    if abs(seconds) < 24 * 3600:
-        hours = max(1, int(abs(seconds) // 3600)) if abs(seconds) >= 3600 else None
-        minutes = max(1, int(abs(seconds) // 60))
-        span = f"{hours}小时" if hours else f"{minutes}分钟"
-        return f"剩余{span}" if seconds >= 0 else f"超期{span}"
+    return countdown_text(due, now, limit_unit(limit), calendar)
+
+
+def limit_unit(limit: str | None) -> str | None:
     try:
-        days = calendar.workdays_between(local_date(now), local_date(due))
-    except CalendarYearUnknown:
-        days = (local_date(due) - local_date(now)).days
-    return f"剩余{days}个工作日" if seconds >= 0 else f"超期{abs(days)}个工作日"
+        return Duration.parse(limit).unit if limit else None
+    except ValueError:
+        return None
 
 
 def limit_label(text: str) -> str:
@@ -190,6 +202,20 @@ def limit_label(text: str) -> str:
         return text
 
 
+def datetime_local(value: Any) -> str:
+    """A stored instant (or a value as typed) for an <input type="datetime-local">."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%dT%H:%M")
+    return local_time(moment, "%Y-%m-%dT%H:%M")
+
+
 templates.env.filters["local"] = local_time
+templates.env.filters["datetime_local"] = datetime_local
 templates.env.filters["limit_label"] = limit_label
 templates.env.globals["ROLE_LABELS"] = ROLE_LABELS

@@ -10,6 +10,7 @@ from starlette.datastructures import FormData
 from fazhi.domain.case_type import FieldSpec
 from fazhi.domain.errors import DomainError
 from fazhi.org.directory import UnitDirectory
+from fazhi.web.console import local_time
 
 UNIT_GROUPS = (
     ("department", "部门"),
@@ -92,4 +93,16 @@ def display_value(spec: FieldSpec | None, value: Any, directory: UnitDirectory) 
         return spec.choice_label(value)
     if spec.type == "bool":
         return "是" if value else "否"
+    if spec.type == "money":
+        try:
+            return f"{float(value):,.2f} 元"
+        except (TypeError, ValueError):
+            return str(value)
+    if spec.type == "datetime":
+        try:
+            return local_time(str(value))
+        except ValueError:
+            return str(value)
+    if spec.type == "list":
+        return f"{len(value)}条记录" if isinstance(value, list) else str(value)
     return str(value)

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import Select, and_, false, or_
+from sqlalchemy import Select, and_, false, or_, select
 
 from fazhi.catalog.categories import load_categories
+from fazhi.domain.case_type import CaseType, FieldSpec
 from fazhi.domain.roles import REGION_WIDE_ROLES
 from fazhi.http.deps import Work
 from fazhi.read.case_queries import CaseFilter, filtered, list_cases
+from fazhi.read.field_filters import field_filter_clauses, filterable_fields
 from fazhi.read.presenters import present_case_brief
-from fazhi.store.models import Case
+from fazhi.store.models import Case, Clock
 from fazhi.web.console import countdown, page_work, render
 
 router = APIRouter(include_in_schema=False)
@@ -34,6 +36,8 @@ class ListForm:
     overdue: str = ""
     q: str = ""
     page: int = 1
+    # The chosen type's own summary fields (`?type=…&<field>=…`), see api/field_filters.py.
+    fields: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_request(cls, request: Request) -> ListForm:
@@ -53,7 +57,8 @@ class ListForm:
     def query(self, **override: Any) -> str:
         from urllib.parse import urlencode
 
-        values = {k: v for k, v in vars(self).items() if v not in ("", None)}
+        values = {k: v for k, v in vars(self).items() if v not in ("", None) and k != "fields"}
+        values.update({k: v for k, v in self.fields.items() if v})
         values.update(override)
         return urlencode(values)
 
@@ -73,8 +78,24 @@ def _queue_clause(w: Work) -> Any:
     return clause
 
 
+# Query parameters of the filter bar itself: a summary field of the same name is filtered
+# by the bar's own control (the hotline's category and urgency).
+RESERVED = frozenset({"type", "state", "category", "street", "urgency", "overdue", "q", "page"})
+
+
+def summary_filters(case_type: CaseType | None, w: Work) -> list[FieldSpec]:
+    """The chosen type's summary fields this user may filter by, besides the bar's own."""
+    if case_type is None:
+        return []
+    return [s for s in filterable_fields(case_type, w.actor) if s.name not in RESERVED]
+
+
 def _extra_filters(stmt: Select[tuple[Case]], form: ListForm, w: Work) -> Select[tuple[Case]]:
     directory = w.ctx.directory
+    clauses, _ = field_filter_clauses(
+        w.platform.types.get(form.type), form.fields, w.actor, directory
+    )
+    stmt = stmt.where(*clauses)
     if form.street:
         street = directory.resolve(form.street)
         if street is not None:
@@ -103,6 +124,7 @@ def _rows(w: Work, form: ListForm, queue: bool) -> tuple[list[dict[str, Any]], i
         w.session, w.actor, f, w.ctx.directory, w.ctx.now, form.page, PAGE_SIZE, shape=shape
     )
     calendar = w.platform.calendar()
+    limits = due_limits(w, rows)
     items = []
     for case in rows:
         case_type = w.platform.types.get(case.type)
@@ -112,19 +134,44 @@ def _rows(w: Work, form: ListForm, queue: bool) -> tuple[list[dict[str, Any]], i
         brief["street_name"] = street.name if street else ""
         brief["urgency"] = case.fields.get("urgency")
         brief["countdown"] = (
-            countdown(case.due_at, w.ctx.now, calendar) if not case.terminal else ""
+            countdown(case.due_at, w.ctx.now, calendar, limits.get(case.id))
+            if not case.terminal
+            else ""
         )
         items.append(brief)
     return items, total, capped
 
 
+def due_limits(w: Work, rows: list[Case]) -> dict[int, str]:
+    """The limit ("5wd", "30cd", "24h") of the running clock each case's due_at comes from,
+    so its countdown speaks that clock's unit; one indexed query for the page."""
+    ids = [c.id for c in rows if c.due_at is not None and not c.terminal]
+    if not ids:
+        return {}
+    due = {c.id: c.due_at for c in rows}
+    found: dict[int, str] = {}
+    clocks = w.session.execute(
+        select(Clock.case_id, Clock.limit, Clock.due_at).where(
+            Clock.case_id.in_(ids), Clock.stopped_at.is_(None)
+        )
+    )
+    for case_id, limit, clock_due in clocks:
+        if clock_due == due.get(case_id) or case_id not in found:
+            found[case_id] = limit
+    return found
+
+
 def _page(request: Request, template: str, queue: bool) -> Response:
     form = ListForm.from_request(request)
     with page_work(request) as w:
+        chosen = w.platform.types.get(form.type)
+        filters = summary_filters(chosen, w)
+        form.fields = {s.name: request.query_params.get(s.name, "")[:100] for s in filters}
+        _, refused = field_filter_clauses(chosen, form.fields, w.actor, w.ctx.directory)
         items, total, capped = _rows(w, form, queue)
         streets = [u for u in w.ctx.directory.by_id.values() if u.kind == "street"]
         states = []
-        for case_type in w.platform.types:
+        for case_type in [chosen] if chosen else w.platform.types:
             states += [(s.name, f"{case_type.label}·{s.label}") for s in case_type.states]
         return render(
             request,
@@ -141,6 +188,9 @@ def _page(request: Request, template: str, queue: bool) -> Response:
                 "states": states,
                 "urgency": URGENCY,
                 "queue": queue,
+                "chosen_type": chosen,
+                "summary_filters": filters,
+                "filter_error": "；".join(p.message for p in refused),
             },
             w,
         )

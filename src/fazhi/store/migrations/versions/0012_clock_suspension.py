@@ -2,7 +2,7 @@
 metric names
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-01 20:50:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from fazhi.store.models import UTCDateTime
 
 revision = "0012"
-down_revision = "0008"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

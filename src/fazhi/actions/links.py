@@ -1,0 +1,167 @@
+"""Links between cases: the `case_links` table kept in step with `case_link` fields, and the
+linked cases of a case in both directions, as far as the viewer may see them.
+
+`sync_links` is not an action of its own: the one door (actions/cases.py) calls it after it
+writes a plan, in the same transaction, so the link changes with the event that set the
+field (the event's `changes` already record the field's old and new value).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from fazhi.domain.case_links import case_id_from_reference, format_case_number, link_targets
+from fazhi.domain.case_type import CaseType, FieldSpec
+from fazhi.domain.errors import DomainError
+from fazhi.domain.units import Actor
+from fazhi.store.models import Case, CaseLink
+
+# One case rarely has more; the page and the API show at most this many per direction.
+LINKS_SHOWN = 100
+_INSERT_LINK = insert(CaseLink)
+
+
+def sync_links(
+    session: Session,
+    case_id: int,
+    case_type: CaseType,
+    fields_before: Mapping[str, Any],
+    fields_after: Mapping[str, Any],
+    actor: Actor | None = None,
+) -> None:
+    """Keep case_links equal to the case's link fields after a plan is written.
+
+    A new target must be a case of the same region whose type is one of the field's
+    `link_types`, not the case itself, and (given `actor`) one the actor may see; otherwise
+    the whole change is refused (422, tied to the field), so a link never confirms that a
+    case one may not see exists. Costs nothing for a type without link fields.
+    """
+    before = link_targets(case_type, fields_before)
+    after = link_targets(case_type, fields_after)
+    if before == after:
+        return
+    conn = session.connection()
+    changed = {name for name in set(before) | set(after) if before.get(name) != after.get(name)}
+    new_targets = {after[name] for name in changed if name in after}
+    found: dict[int, str] = {}
+    if new_targets:
+        region = select(Case.region_code).where(Case.id == case_id).scalar_subquery()
+        query = select(Case.id, Case.type).where(
+            Case.id.in_(new_targets), Case.region_code == region
+        )
+        if actor is not None:
+            from fazhi.actions.cases import visible_clause  # circular at module level
+
+            query = query.where(visible_clause(actor))
+        found = dict(conn.execute(query).all())
+    for name in sorted(changed):
+        spec = case_type.field(name)
+        assert spec is not None  # link_targets reads only the type's own link fields
+        target = after.get(name)
+        if target is not None and (target == case_id or found.get(target) not in spec.link_types):
+            raise DomainError(
+                "invalid_link",
+                f"{spec.label}：关联的案件不存在或类型不符",
+                422,
+                name,
+            )
+        conn.execute(
+            delete(CaseLink).where(CaseLink.from_case_id == case_id, CaseLink.field == name)
+        )
+        if target is not None:
+            conn.execute(
+                _INSERT_LINK, {"from_case_id": case_id, "field": name, "to_case_id": target}
+            )
+
+
+@dataclass(frozen=True)
+class LinkedCase:
+    """Another case linked to the one asked about.
+
+    `outgoing`: this case's field `field` points to `case`; `incoming`: `case`'s field
+    `field` points to this case (a case opened from it)."""
+
+    direction: Literal["outgoing", "incoming"]
+    field: str
+    case: Case
+
+
+def linked_cases(session: Session, actor: Actor, case_id: int) -> list[LinkedCase]:
+    """Both directions, only cases `actor` may see (the caller has checked `case_id`)."""
+    # Imported here: actions.cases calls sync_links, so a module-level import would be
+    # circular.
+    from fazhi.actions.cases import visible_clause
+
+    out: list[LinkedCase] = []
+    directions: tuple[tuple[Literal["outgoing", "incoming"], Any, Any], ...] = (
+        ("outgoing", CaseLink.from_case_id, CaseLink.to_case_id),
+        ("incoming", CaseLink.to_case_id, CaseLink.from_case_id),
+    )
+    for direction, mine, theirs in directions:
+        rows = session.execute(
+            select(CaseLink.field, Case)
+            .join(Case, Case.id == theirs)
+            .where(mine == case_id, visible_clause(actor))
+            .order_by(Case.id)
+            .limit(LINKS_SHOWN)
+        ).all()
+        out += [LinkedCase(direction, field, case) for field, case in rows]
+    return out
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    id: int
+    type: str
+    number: str
+
+
+LinkResolver = Callable[[FieldSpec, Any], LinkTarget | None]
+
+
+def make_link_resolver(
+    session: Session, actor: Actor, types: Mapping[str, CaseType]
+) -> LinkResolver:
+    """resolve(spec, value) → the case `value` (an id or a case number) names, when `actor`
+    may see it and its type is one of `spec.link_types`; else None. A number must match the
+    case whole (prefix, date and id), not only its id."""
+    from fazhi.actions.cases import visible_clause
+
+    def resolve(spec: FieldSpec, value: Any) -> LinkTarget | None:
+        case_id = case_id_from_reference(value)
+        if case_id is None:
+            return None
+        case = session.scalar(select(Case).where(Case.id == case_id, visible_clause(actor)))
+        if case is None or case.type not in spec.link_types:
+            return None
+        case_type = types.get(case.type)
+        number = format_case_number(
+            case_type.number_prefix if case_type else "AJ", case.created_at, case.id
+        )
+        text = str(value).strip().upper()
+        if not text.isdigit() and text != number:
+            return None
+        return LinkTarget(case.id, case.type, number)
+
+    return resolve
+
+
+def visible_link_resolver(
+    session: Session, actor: Actor
+) -> Callable[[int], tuple[int, str] | None]:
+    """A case id → (id, type) when `actor` may see that case, else None: what the domain's
+    case_link validation asks (a hidden case answers like a missing one)."""
+    from fazhi.actions.cases import visible_clause
+
+    def resolve(case_id: int) -> tuple[int, str] | None:
+        row = session.execute(
+            select(Case.id, Case.type).where(Case.id == case_id, visible_clause(actor))
+        ).first()
+        return (row[0], row[1]) if row else None
+
+    return resolve

@@ -1,0 +1,44 @@
+"""Migration 0011 adds case_links, indexed from both ends, and the schema it builds is the
+one the models describe; it can be taken back down and up again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, inspect
+
+from fazhi.store.db import make_engine
+from fazhi.store.migrate import alembic_config, upgrade
+from fazhi.store.models import Base
+
+
+def _run(engine: Engine, verb: str, target: str) -> None:
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        getattr(command, verb)(config, target)
+
+
+def test_case_links_are_indexed_both_ways_and_match_the_models(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'links.db'}")
+    upgrade(engine)
+    table = inspect(engine)
+    assert table.get_pk_constraint("case_links")["constrained_columns"] == [
+        "from_case_id",
+        "field",
+        "to_case_id",
+    ]
+    assert [i["column_names"] for i in table.get_indexes("case_links")] == [
+        ["to_case_id", "from_case_id"]
+    ]
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+    _run(engine, "downgrade", "0011-1")
+    assert "case_links" not in inspect(engine).get_table_names()
+    _run(engine, "upgrade", "head")
+    assert "case_links" in inspect(engine).get_table_names()
+    engine.dispose()
