@@ -224,6 +224,54 @@ def _parse_notify(
     return tuple(out)
 
 
+def _parse_documents(
+    raw: Any,
+    roles: frozenset[str],
+    state_names: set[str],
+    problems: list[str],
+    choice_sets: Mapping[str, tuple[tuple[str, str], ...]],
+) -> tuple[DocumentKind, ...]:
+    """Document kinds: label, fields, roles, states, file, multiple, template."""
+    out: list[DocumentKind] = []
+    for name, draw in (raw or {}).items():
+        where = f"documents.{name}"
+        draw = draw or {}
+        if not isinstance(draw, dict):
+            problems.append(f"{where}: 应为映射")
+            continue
+        kind_roles = _as_tuple(draw.get("roles"))
+        for role in kind_roles:
+            if role not in roles:
+                problems.append(f"{where}.roles: 未知角色 {role}")
+        kind_states = _as_tuple(draw.get("states"))
+        for state in kind_states:
+            if state not in state_names:
+                problems.append(f"{where}.states: 未知状态 {state}")
+        file = str(draw.get("file", "optional"))
+        if file not in ("required", "optional", "none"):
+            problems.append(f"{where}.file: 应为 required、optional 或 none")
+            file = "optional"
+        template = draw.get("template")
+        if template is not None and (
+            not isinstance(template, str) or not template.endswith(".docx") or "/" in template
+        ):
+            problems.append(f"{where}.template: 应为类型文件旁的 .docx 文件名")
+            template = None
+        out.append(
+            DocumentKind(
+                name=str(name),
+                label=str(draw.get("label", name)),
+                fields=_parse_fields(draw.get("fields"), f"{where}.fields", problems, choice_sets),
+                roles=kind_roles,
+                states=kind_states,
+                file=file,  # type: ignore[arg-type]
+                template=template,
+                multiple=bool(draw.get("multiple", True)),
+            )
+        )
+    return tuple(out)
+
+
 def parse_case_type(
     raw: Mapping[str, Any],
     roles: frozenset[str],
@@ -247,10 +295,7 @@ def parse_case_type(
     if not states:
         problems.append("没有定义状态 states")
 
-    documents = tuple(
-        DocumentKind(str(k), str((v or {}).get("label", k)))
-        for k, v in (raw.get("documents") or {}).items()
-    )
+    documents = _parse_documents(raw.get("documents"), roles, state_names, problems, sets)
     document_names = {d.name for d in documents}
 
     actions: list[ActionSpec] = []
