@@ -102,7 +102,12 @@ _UNITS_OF_CASE = select(CaseUnit.unit_id, CaseUnit.role).where(
 _RUNNING_CLOCKS = select(Clock.__table__).where(
     Clock.case_id == bindparam("case_id"), Clock.stopped_at.is_(None)
 )
-_DOCUMENT_KINDS = select(Document.kind).where(Document.case_id == bindparam("case_id")).distinct()
+# Only documents in force count: a withdrawn or replaced one no longer satisfies `documents:`.
+_DOCUMENT_KINDS = (
+    select(Document.kind)
+    .where(Document.case_id == bindparam("case_id"), Document.active.is_(True))
+    .distinct()
+)
 _LAST_EVENT = (
     select(Event.seq, Event.hash)
     .where(Event.case_id == bindparam("case_id"))

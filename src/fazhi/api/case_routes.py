@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import bindparam, select
@@ -21,28 +20,17 @@ from fazhi.actions.cases import (
     record_access_event,
     snapshot,
 )
+from fazhi.actions.document_files import FileUpload
+from fazhi.actions.documents import add_document_to
 from fazhi.api.case_queries import CaseFilter, list_cases
-from fazhi.api.deps import Work, json_response, platform_of, work, write
+from fazhi.api.deps import Work, json_response, work, write
 from fazhi.api.presenters import present_case, present_case_brief, present_event
-from fazhi.domain.errors import DomainError, not_found
+from fazhi.domain.errors import DomainError
 from fazhi.domain.roles import MAY_REVEAL_PERSONAL_DATA, SEES_PERSONAL_DATA
 from fazhi.domain.workflow import available_actions, refusals
-from fazhi.store.models import Case, CaseUnit, Clock, Document, DocumentBlob, Event
+from fazhi.store.models import Case, CaseUnit, Clock, Document, Event
 
 router = APIRouter(prefix="/api/v1", tags=["案件"])
-ALLOWED_UPLOADS = {
-    "application/pdf",
-    "image/jpeg",
-    "image/png",
-    "image/webp",
-    "application/msword",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.ms-excel",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "text/plain",
-    "audio/mpeg",
-    "audio/wav",
-}
 
 
 class CaseCreate(BaseModel):
@@ -267,47 +255,10 @@ def _attach(
     content_type: str,
     data: bytes,
 ) -> Document:
-    case_type = case_type_or_error(w.platform, case.type)
-    if kind not in {d.name for d in case_type.documents}:
-        raise DomainError(
-            "unknown_document_kind",
-            "材料类别只能是：" + "、".join(f"{d.name}（{d.label}）" for d in case_type.documents),
-            422,
-            "kind",
-        )
-    if case.terminal:
-        raise DomainError("invalid_state", "案件已办结，不能再上传材料", 409)
-    digest = hashlib.sha256(data).hexdigest()
-    if w.session.get(DocumentBlob, digest) is None:
-        w.session.add(DocumentBlob(sha256=digest, data=data))
-    document = Document(
-        case_id=case.id,
-        kind=kind,
-        filename=filename[:255],
-        content_type=content_type,
-        size=len(data),
-        sha256=digest,
-        uploaded_by=ctx.actor.user_id,
-        uploaded_at=ctx.now,
-    )
-    w.session.add(document)
-    w.session.flush()
-    record_access_event(
-        w.session,
-        ctx,
-        case,
-        "attach_document",
-        {
-            "document": {
-                "id": document.id,
-                "kind": kind,
-                "filename": document.filename,
-                "size": len(data),
-                "sha256": digest,
-            }
-        },
-    )
-    return document
+    """Add a file as a document of `kind` to a case already loaded (a grid worker's report
+    photos): the one path of `fazhi.actions.documents`."""
+    file = FileUpload.of(filename, content_type, data)
+    return add_document_to(w.session, ctx, case, kind, None, file)
 
 
 def document_json(d: Document) -> dict[str, Any]:
@@ -324,64 +275,5 @@ def document_json(d: Document) -> dict[str, Any]:
     }
 
 
-@router.post("/cases/{case_id}/documents", status_code=201, summary="上传材料")
-async def upload(
-    request: Request,
-    case_id: int,
-    kind: Annotated[str, Form()],
-    file: Annotated[UploadFile, File()],
-) -> Response:
-    limit = platform_of(request).settings.max_upload_bytes
-    data = await file.read(limit + 1)
-    content_type = (file.content_type or "").split(";")[0]
-    filename = file.filename or "file"
-
-    def run(w: Work) -> Response:
-        case = load_visible_case(w.session, w.actor, case_id)
-        if w.actor.role not in {"operator", "dispatcher", "unit_handler", "unit_leader"}:
-            raise DomainError("forbidden_role", "当前角色无权上传材料", 403)
-        if len(data) > limit:
-            raise DomainError("too_large", f"文件不能超过 {limit // (1024 * 1024)} MB", 413, "file")
-        if not data:
-            raise DomainError("empty_file", "文件为空", 422, "file")
-        if content_type not in ALLOWED_UPLOADS:
-            raise DomainError(
-                "unsupported_media_type",
-                "只能上传 PDF、图片、Word、Excel、文本或录音文件",
-                415,
-                "file",
-            )
-        document = _attach(w, w.ctx, case, kind, filename, content_type, data)
-        return json_response(document_json(document), status_code=201)
-
-    return await write(request, run)
-
-
-@router.get("/cases/{case_id}/documents", summary="材料列表")
-def documents(request: Request, case_id: int) -> dict[str, Any]:
-    with work(request) as w:
-        case = load_visible_case(w.session, w.actor, case_id)
-        rows = w.session.scalars(
-            select(Document).where(Document.case_id == case.id).order_by(Document.id)
-        )
-        return {"items": [document_json(d) for d in rows]}
-
-
-@router.get("/cases/{case_id}/documents/{document_id}", summary="下载材料")
-def download(request: Request, case_id: int, document_id: int) -> Response:
-    with work(request) as w:
-        case = load_visible_case(w.session, w.actor, case_id)
-        document = w.session.get(Document, document_id)
-        if document is None or document.case_id != case.id:
-            raise not_found("材料")
-        blob = w.session.get(DocumentBlob, document.sha256)
-        data = blob.data if blob else b""
-        from urllib.parse import quote
-
-        return Response(
-            data,
-            media_type=document.content_type,
-            headers={
-                "content-disposition": f"attachment; filename*=UTF-8''{quote(document.filename)}"
-            },
-        )
+# The document routes (add, list, read, download, replace, withdraw, generate) are in
+# fazhi.api.document_routes.

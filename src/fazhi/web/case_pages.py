@@ -8,7 +8,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
-from starlette.datastructures import UploadFile
 
 from fazhi.actions.cases import (
     case_type_or_error,
@@ -17,14 +16,15 @@ from fazhi.actions.cases import (
     record_access_event,
     snapshot,
 )
-from fazhi.api.case_routes import ALLOWED_UPLOADS, _attach, full_case
+from fazhi.api.case_routes import full_case
 from fazhi.api.deps import Work
 from fazhi.api.presenters import present_event
 from fazhi.domain.errors import DomainError
 from fazhi.domain.roles import MAY_REVEAL_PERSONAL_DATA, SEES_PERSONAL_DATA
 from fazhi.domain.workflow import available_actions
-from fazhi.store.models import Case, Document, Event
+from fazhi.store.models import Case, Event
 from fazhi.web.console import countdown, page_work, redirect, render
+from fazhi.web.document_panel import DOCUMENT_FLASH, document_note, document_panel
 from fazhi.web.forms import display_value, error_status, field_errors, inputs_from_form, unit_groups
 
 router = APIRouter(include_in_schema=False)
@@ -33,7 +33,6 @@ MARK_LABELS = {
     "key_supervision": "政府重点督办",
     "open_challenge": "揭榜挂帅",
 }
-UPLOAD_ROLES = {"operator", "dispatcher", "unit_handler", "unit_leader"}
 
 
 def _timeline(w: Work, case: Case) -> list[dict[str, Any]]:
@@ -68,9 +67,9 @@ def _timeline(w: Work, case: Case) -> list[dict[str, Any]]:
                 and name not in (case_type.fields_names() if case_type else ())
             ):
                 notes.append((spec.label, value))
-        document = shown["payload"].get("document")
+        document = document_note(case_type, event.action, shown["payload"])
         if document:
-            notes.append(("材料", f"{document['filename']}（{document['kind']}）"))
+            notes.append(("材料", document))
         items.append(
             {
                 "seq": event.seq,
@@ -121,9 +120,6 @@ def _render_case(
     # 并单 has its own form (web/merge_pages.py, 相似工单), which checks the lead order.
     actions = available_actions(case_type, snap, w.actor, w.ctx.now)
     actions = [a for a in actions if a.name != "merge"]
-    documents = list(
-        w.session.scalars(select(Document).where(Document.case_id == case.id).order_by(Document.id))
-    )
     calendar = w.platform.calendar()
     for clock in data["clocks"]:
         clock["countdown"] = (
@@ -139,9 +135,7 @@ def _render_case(
             "fields": fields,
             "actions": actions,
             "timeline": _timeline(w, case),
-            "documents": documents,
-            "document_labels": {d.name: d.label for d in case_type.documents},
-            "can_upload": w.actor.role in UPLOAD_ROLES and not case.terminal,
+            "documents": document_panel(w, case, case_type),
             "can_reveal": can_reveal,
             "units": unit_groups(directory),
             "open_action": open_action,
@@ -168,7 +162,7 @@ def case_page(request: Request, case_id: int, done: str = "") -> Response:
         if done:
             case_type = w.platform.types.get(case.type)
             spec = case_type.action(done) if case_type else None
-            flash = f"已完成「{spec.label}」" if spec else {"upload": "材料已上传"}.get(done, "")
+            flash = f"已完成「{spec.label}」" if spec else DOCUMENT_FLASH.get(done, "")
         return _render_case(request, w, case, flash=flash)
 
 
@@ -233,49 +227,4 @@ def reveal_page(request: Request, case_id: int) -> Response:
         )
 
 
-@router.post("/cases/{case_id}/documents")
-async def upload_page(request: Request, case_id: int) -> Response:
-    platform = request.app.state.platform
-    limit = platform.settings.max_upload_bytes
-    form = await request.form(max_part_size=limit + 1024)
-    upload = form.get("file")
-    kind = str(form.get("kind") or "")
-    with platform.writing(), page_work(request) as w:
-        try:
-            case = load_visible_case(w.session, w.actor, case_id)
-        except DomainError:
-            return render(request, "not_found.html", {}, w, status_code=404)
-        error = ""
-        data = b""
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            error = "请选择文件"
-        else:
-            data = await upload.read(limit + 1)
-            content_type = (upload.content_type or "").split(";")[0]
-            if len(data) > limit:
-                error = f"文件不能超过 {limit // (1024 * 1024)} MB"
-            elif not data:
-                error = "文件为空"
-            elif content_type not in ALLOWED_UPLOADS:
-                error = "只能上传 PDF、图片、Word、Excel、文本或录音文件"
-        if w.actor.role not in UPLOAD_ROLES:
-            error = "当前角色无权上传材料"
-        if not error and isinstance(upload, UploadFile):
-            try:
-                with w.session.begin_nested():
-                    _attach(
-                        w,
-                        w.ctx,
-                        case,
-                        kind,
-                        upload.filename or "file",
-                        (upload.content_type or "").split(";")[0],
-                        data,
-                    )
-            except DomainError as exc:
-                error = exc.message
-        if error:
-            return _render_case(
-                request, w, case, open_action="upload", errors={"file": error}, status_code=422
-            )
-    return redirect(request, f"/cases/{case_id}?done=upload")
+# Document forms (add, generate, replace, withdraw) post to fazhi.web.document_pages.
