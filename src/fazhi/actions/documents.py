@@ -425,6 +425,8 @@ def check_generate_document(
     case = load_case_for_change(session, ctx, case_id, expected_version)
     case_type = case_type_or_error(ctx.platform, case.type)
     spec = kind_or_error(case_type, kind)
+    check_permission(case_type, spec, case.state, actor_roles(ctx.actor))
+    template = template_path(case_type, spec)
     replaces = document_of(session, case, replaces_id) if replaces_id is not None else None
     if replaces is not None and replaces.kind != spec.name:
         raise DomainError("document_kind_mismatch", "更换的材料应为同一类别", 422, "replaces")
@@ -434,7 +436,6 @@ def check_generate_document(
     # when it is stored.
     stand_in = FileUpload("", DOCX, 0, "")
     checked = check_add_document(session, ctx, case, spec.name, data, stand_in, replaces)
-    template = template_path(case_type, spec)
     number = case_number(case_type, case)
     return RenderJob(
         case_id=case.id,
