@@ -39,10 +39,10 @@ from tests.document_type import (
     FIXTURE,
     PDF,
     TYPE,
-    document_type,  # noqa: F401 (a fixture)
     install,
     load_fixture_type,
 )
+from tests.document_type import document_type as document_type  # the fixture
 from tests.support import FakeClock
 
 MEDIATOR = "tx_handler"  # unit_handler of 田心街道: the agreement's only role
