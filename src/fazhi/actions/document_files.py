@@ -1,20 +1,27 @@
 """The files and reads of case documents: uploads, their limits, the shared blobs, and the
-document rows as the workflow and the pages read them (changes: `fazhi.actions.documents`)."""
+document rows as the workflow and the pages read them (changes: `fazhi.actions.documents`).
+
+This module imports nothing of `fazhi.actions.cases` at run time, so `snapshot()` there can
+import `document_records` from here without a cycle."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from fazhi.actions.cases import ActionContext
 from fazhi.actions.document_render import DOCX
+from fazhi.domain.documents import DocumentRecord
 from fazhi.domain.errors import DomainError, not_found
 from fazhi.store.models import Document, DocumentBlob
+
+if TYPE_CHECKING:
+    from fazhi.actions.cases import ActionContext
 
 ALLOWED_UPLOADS = frozenset(
     {
@@ -30,6 +37,11 @@ ALLOWED_UPLOADS = frozenset(
         "audio/mpeg",
         "audio/wav",
     }
+)
+_RECORDS = (
+    select(Document.id, Document.kind, Document.data, Document.active, Document.uploaded_at)
+    .where(Document.case_id == bindparam("case_id"))
+    .order_by(Document.uploaded_at, Document.id)
 )
 # Blobs are shared by hash: two cases storing the same bytes at once must not collide.
 _INSERT_BLOB = {
@@ -83,6 +95,17 @@ def store_blob(session: Session, file: FileUpload) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Reads
+
+
+def document_records(session: Session, case_id: int) -> tuple[DocumentRecord, ...]:
+    """Every document of the case, oldest first, as the workflow's guards read them."""
+    rows = session.connection().execute(_RECORDS, {"case_id": case_id})
+    return tuple(
+        DocumentRecord(
+            id=r.id, kind=r.kind, data=r.data or {}, active=r.active, added_at=r.uploaded_at
+        )
+        for r in rows
+    )
 
 
 def case_documents(

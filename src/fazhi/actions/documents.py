@@ -28,6 +28,9 @@ from fazhi.actions.cases import (
     load_visible_case,
 )
 from fazhi.actions.document_files import FileUpload, check_upload_limits, store_blob
+
+# The workflow's read, importable from here (its home has no upward imports: see there).
+from fazhi.actions.document_files import document_records as document_records
 from fazhi.actions.document_render import (
     DOCX,
     RenderJob,
@@ -38,7 +41,6 @@ from fazhi.actions.document_render import (
 )
 from fazhi.domain.case_type import CaseType, DocumentKind
 from fazhi.domain.documents import (
-    DocumentRecord,
     check_file,
     check_permission,
     data_digest,
@@ -52,11 +54,6 @@ from fazhi.domain.units import Actor, UnitRef
 from fazhi.store.models import Case, Document
 
 REASON_MAX = 500
-_RECORDS = (
-    select(Document.id, Document.kind, Document.data, Document.active, Document.uploaded_at)
-    .where(Document.case_id == bindparam("case_id"))
-    .order_by(Document.uploaded_at, Document.id)
-)
 _BUMP_CASE = update(Case).where(
     Case.id == bindparam("b_id"), Case.version == bindparam("b_version")
 )
@@ -106,21 +103,6 @@ def document_of(session: Session, case: Case, document_id: int) -> Document:
     if document is None or document.case_id != case.id:
         raise not_found("材料")
     return document
-
-
-# ---------------------------------------------------------------------------------------------
-# Reads
-
-
-def document_records(session: Session, case_id: int) -> tuple[DocumentRecord, ...]:
-    """Every document of the case, oldest first, as the workflow's guards read them."""
-    rows = session.connection().execute(_RECORDS, {"case_id": case_id})
-    return tuple(
-        DocumentRecord(
-            id=r.id, kind=r.kind, data=r.data or {}, active=r.active, added_at=r.uploaded_at
-        )
-        for r in rows
-    )
 
 
 # ---------------------------------------------------------------------------------------------
