@@ -20,6 +20,7 @@ from fazhi.api import (
     auth_routes,
     calendar_routes,
     case_routes,
+    document_routes,
     errors,
     meta_routes,
     open311,
@@ -59,6 +60,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     errors.install(app)
     for module in (auth_routes, case_routes, meta_routes, calendar_routes, open311):
         app.include_router(module.router)
+    app.include_router(document_routes.router)
     app.include_router(importlib.import_module("fazhi.api.transfer_routes").router)
     app.include_router(report_routes.router)
     app.include_router(importlib.import_module("fazhi.api.routing_routes").router)

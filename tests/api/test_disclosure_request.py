@@ -104,7 +104,7 @@ def test_the_whole_walk_of_a_request_completed_then_refused_with_a_ground(
         ("apply", None, "received", "2023-06-01T09:00:00+08:00"),
         ("request_completion", "received", "awaiting_completion", "2023-06-05T10:00:00+08:00"),
         ("receive_completion", "awaiting_completion", "received", "2023-06-12T10:00:00+08:00"),
-        ("attach_document", "received", "received", "2023-07-03T15:00:00+08:00"),
+        ("document_added", "received", "received", "2023-07-03T15:00:00+08:00"),
         ("reply", "received", "replied", "2023-07-03T15:00:00+08:00"),
     ]
     assert {e["actor"]["username"] for e in events} == {"sfj_handler"}
@@ -192,4 +192,4 @@ def test_a_withdrawn_request_is_closed_and_takes_no_more_documents(desk: Desk) -
         data={"kind": "reply_letter"},
         files={"file": ("答复.pdf", PDF, "application/pdf")},
     )
-    assert_error(response, 409, "invalid_state")
+    assert_error(response, 409, "document_not_allowed_in_state")

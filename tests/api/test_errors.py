@@ -302,7 +302,7 @@ def test_an_upload_over_the_size_limit_is_413(
 def test_an_upload_without_a_file_or_kind_is_422(desk: Desk) -> None:
     case_id = desk.dispatched()
     response = desk.handler.post(f"{CASES}/{case_id}/documents", data={"kind": "photo"})
-    assert assert_error(response, 422, "invalid_request")["field"] == "file"
+    assert assert_error(response, 422, "document_file_required")["field"] == "file"
     response = desk.handler.post(
         f"{CASES}/{case_id}/documents", files={"file": ("a.pdf", PDF, "application/pdf")}
     )
@@ -312,11 +312,15 @@ def test_an_upload_without_a_file_or_kind_is_422(desk: Desk) -> None:
 def test_an_upload_to_a_closed_order_is_409_and_by_a_leader_403(desk: Desk) -> None:
     case_id = desk.closed()
     assert_error(
-        upload(desk, case_id, "photo", PDF, "application/pdf", "operator1"), 409, "invalid_state"
+        upload(desk, case_id, "photo", PDF, "application/pdf", "operator1"),
+        409,
+        "document_not_allowed_in_state",
     )
     open_id = desk.dispatched()
     assert_error(
-        upload(desk, open_id, "photo", PDF, "application/pdf", "leader1"), 403, "forbidden_role"
+        upload(desk, open_id, "photo", PDF, "application/pdf", "leader1"),
+        403,
+        "document_forbidden_role",
     )
 
 
@@ -332,10 +336,10 @@ def test_a_good_upload_is_listed_downloadable_and_recorded(desk: Desk) -> None:
     )
     listed = desk.handler.get(f"{CASES}/{case_id}/documents").json()["items"]
     assert [d["id"] for d in listed] == [document["id"]]
-    raw = desk.handler.get(f"{CASES}/{case_id}/documents/{document['id']}")
+    raw = desk.handler.get(f"{CASES}/{case_id}/documents/{document['id']}/file")
     assert (raw.status_code, raw.content) == (200, PDF)
     assert raw.headers["content-type"] == "application/pdf"
-    assert desk.events(case_id)[-1]["action"] == "attach_document"
+    assert desk.events(case_id)[-1]["action"] == "document_added"
     assert_error(desk.handler.get(f"{CASES}/{case_id}/documents/99999999"), 404, "not_found")
 
 

@@ -115,7 +115,7 @@ def test_a_report_lands_in_the_grid_with_its_photos(console: Console, platform: 
                 select(Event.action).where(Event.case_id == case_id).order_by(Event.seq)
             )
         )
-        assert actions == ["register", "attach_document", "attach_document"]
+        assert actions == ["register", "document_added", "document_added"]
 
     done = http.get(f"/report/submitted/{case_id}")
     assert done.status_code == 200

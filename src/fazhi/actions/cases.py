@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from fazhi.actions.case_state import sync_units, write_clocks
 from fazhi.actions.context import ActionContext
+from fazhi.actions.document_files import document_records
 from fazhi.actions.links import sync_links, visible_link_resolver
 from fazhi.actions.notify import EventFacts, enqueue_for_event
 from fazhi.actions.platform import Platform
@@ -33,7 +34,7 @@ from fazhi.domain.units import Actor
 from fazhi.domain.workflow import CaseSnapshot, ClockRecord, Plan, plan_action
 from fazhi.org.directory import UnitDirectory
 from fazhi.org.locate import locate_grid
-from fazhi.store.models import Case, CaseAccess, CaseUnit, Clock, Document
+from fazhi.store.models import Case, CaseAccess, CaseUnit, Clock
 
 UNIT_ROLES = ("unit_handler", "unit_leader")
 # Built once: statements whose values come as parameters skip per-call coercion.
@@ -84,7 +85,6 @@ _UNITS_OF_CASE = select(CaseUnit.unit_id, CaseUnit.role).where(
 _RUNNING_CLOCKS = select(Clock.__table__).where(
     Clock.case_id == bindparam("case_id"), Clock.stopped_at.is_(None)
 )
-_DOCUMENT_KINDS = select(Document.kind).where(Document.case_id == bindparam("case_id")).distinct()
 _UPDATE_CASE = update(Case).where(
     Case.id == bindparam("b_id"), Case.version == bindparam("b_version")
 )
@@ -136,7 +136,7 @@ def snapshot(session: Session, case: Case, directory: UnitDirectory) -> CaseSnap
         )
         for c in conn.execute(_RUNNING_CLOCKS, key)
     ]
-    kinds = frozenset(conn.execute(_DOCUMENT_KINDS, key).scalars())
+    documents = document_records(session, case.id)
     lead = directory.by_id.get(case.lead_unit_id) if case.lead_unit_id else None
     return CaseSnapshot(
         state=case.state,
@@ -147,7 +147,7 @@ def snapshot(session: Session, case: Case, directory: UnitDirectory) -> CaseSnap
         clocks=clocks,
         marks=list(case.marks or []),
         open_to_units=case.open_to_units,
-        document_kinds=kinds,
+        documents=documents,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -18,17 +18,16 @@ from fazhi.actions.cases import (
     perform_action,
     snapshot,
 )
-from fazhi.actions.documents import check_attach_document
-from fazhi.domain.errors import DomainError, not_found
+from fazhi.domain.errors import DomainError
 from fazhi.domain.roles import MAY_REVEAL_PERSONAL_DATA, SEES_PERSONAL_DATA
 from fazhi.domain.workflow import available_actions, refusals
 from fazhi.http.case_links import present_links
-from fazhi.http.deps import Work, json_response, platform_of, work, write
+from fazhi.http.deps import Work, json_response, work, write
 from fazhi.read.case_queries import CaseFilter, list_cases
 from fazhi.read.cases import full_case
 from fazhi.read.field_filters import api_field_values, field_filter_clauses
-from fazhi.read.presenters import present_case_brief, present_document, present_event
-from fazhi.store.models import Case, Document, DocumentBlob, Event
+from fazhi.read.presenters import present_case_brief, present_event
+from fazhi.store.models import Case, Event
 
 router = APIRouter(prefix="/api/v1", tags=["案件"])
 
@@ -225,53 +224,5 @@ async def reveal(request: Request, case_id: int) -> Response:
     return await write(request, run)
 
 
-@router.post("/cases/{case_id}/documents", status_code=201, summary="上传材料")
-async def upload(
-    request: Request,
-    case_id: int,
-    kind: Annotated[str, Form()],
-    file: Annotated[UploadFile, File()],
-) -> Response:
-    limit = platform_of(request).settings.max_upload_bytes
-    data = await file.read(limit + 1)
-    content_type = (file.content_type or "").split(";")[0]
-    filename = file.filename or "file"
-
-    def run(w: Work) -> Response:
-        case = load_visible_case(w.session, w.actor, case_id)
-        document = check_attach_document(
-            w.session, w.ctx, case, kind, filename, content_type, data, limit
-        )
-        return json_response(present_document(document), status_code=201)
-
-    return await write(request, run)
-
-
-@router.get("/cases/{case_id}/documents", summary="材料列表")
-def documents(request: Request, case_id: int) -> dict[str, Any]:
-    with work(request) as w:
-        case = load_visible_case(w.session, w.actor, case_id)
-        rows = w.session.scalars(
-            select(Document).where(Document.case_id == case.id).order_by(Document.id)
-        )
-        return {"items": [present_document(d) for d in rows]}
-
-
-@router.get("/cases/{case_id}/documents/{document_id}", summary="下载材料")
-def download(request: Request, case_id: int, document_id: int) -> Response:
-    with work(request) as w:
-        case = load_visible_case(w.session, w.actor, case_id)
-        document = w.session.get(Document, document_id)
-        if document is None or document.case_id != case.id:
-            raise not_found("材料")
-        blob = w.session.get(DocumentBlob, document.sha256)
-        data = blob.data if blob else b""
-        from urllib.parse import quote
-
-        return Response(
-            data,
-            media_type=document.content_type,
-            headers={
-                "content-disposition": f"attachment; filename*=UTF-8''{quote(document.filename)}"
-            },
-        )
+# The document routes (add, list, read, download, replace, withdraw, generate) are in
+# fazhi.api.document_routes.

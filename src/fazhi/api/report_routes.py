@@ -18,7 +18,7 @@ from sqlalchemy import select
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from fazhi.actions.cases import Created, case_type_or_error, check_create_case
-from fazhi.actions.documents import do_attach_document
+from fazhi.actions.documents import attach_file
 from fazhi.actions.platform import Platform
 from fazhi.domain.errors import DomainError, Problem
 from fazhi.domain.units import Actor, UnitRef
@@ -168,7 +168,7 @@ def submit_report(
     inputs.update(channel=CHANNEL, request_kind=REQUEST_KIND, caller_name=w.actor.name)
     written = check_create_case(w.session, w.ctx, HOTLINE, inputs, "register")
     documents = [
-        do_attach_document(
+        attach_file(
             w.session, w.ctx, written.case, PHOTO_KIND, p.filename, p.content_type, p.data
         )
         for p in photos

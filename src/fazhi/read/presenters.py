@@ -9,6 +9,7 @@ from fazhi.catalog.categories import load_categories
 from fazhi.domain import numbers
 from fazhi.domain.calendar import WorkCalendar
 from fazhi.domain.case_type import CaseType
+from fazhi.domain.documents import mask_data
 from fazhi.domain.due import due_status, workdays_left
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.privacy import mask_fields
@@ -143,6 +144,11 @@ def present_event(event: Event, case_type: CaseType | None, actor: Actor) -> dic
                 k: [mask_fields({k: v}, personal)[k] for v in pair]
                 for k, pair in payload["changes"].items()
             }
+        document = payload.get("document")
+        if isinstance(document, dict) and document.get("data"):
+            kind = case_type.document(str(document.get("kind")))
+            masked = mask_data(kind.fields if kind else (), document["data"])
+            payload["document"] = {**document, "data": masked}
     action_spec = case_type.action(event.action) if case_type else None
     return {
         "id": event.id,
@@ -175,6 +181,10 @@ def present_document(d: Document) -> dict[str, Any]:
 
 BUILTIN_LABELS = {
     "attach_document": "上传材料",
+    "document_added": "添加材料",
+    "document_replaced": "更换材料",
+    "document_withdrawn": "撤回材料",
+    "document_generated": "生成文书",
     "reveal_personal_data": "查看个人信息",
     "merge_received": "接收并单",
 }

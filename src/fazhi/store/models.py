@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.sql import false
+from sqlalchemy.sql import false, text, true
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -205,17 +205,32 @@ class Event(Base):
 
 
 class Document(Base):
+    """A document of a case file: a file, data (the kind's fields), or both.
+
+    Never edited in place (written by `fazhi.actions.documents`): a new version is a new
+    row with `replaces_id`, and the replaced or withdrawn row turns inactive.
+    """
+
     __tablename__ = "documents"
+    __table_args__ = (Index("ix_documents_case_kind_active", "case_id", "kind", "active"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
-    filename: Mapped[str] = mapped_column(String(255))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
+    # The file, when there is one (a data-only document has none).
+    filename: Mapped[str | None] = mapped_column(String(255))
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
     uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdraw_reason: Mapped[str | None] = mapped_column(Text)
+    generated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class CalendarDay(Base):

@@ -8,7 +8,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
-from starlette.datastructures import UploadFile
 
 from fazhi.actions.cases import (
     case_type_or_error,
@@ -17,7 +16,6 @@ from fazhi.actions.cases import (
     perform_action,
     snapshot,
 )
-from fazhi.actions.documents import UPLOAD_ROLES, check_attach_document
 from fazhi.domain.errors import DomainError
 from fazhi.domain.roles import MAY_REVEAL_PERSONAL_DATA, SEES_PERSONAL_DATA
 from fazhi.domain.workflow import available_actions
@@ -25,8 +23,9 @@ from fazhi.http.case_links import hidden_links, present_links
 from fazhi.http.deps import Work
 from fazhi.read.cases import full_case
 from fazhi.read.presenters import present_event
-from fazhi.store.models import Case, Document, Event
+from fazhi.store.models import Case, Event
 from fazhi.web.console import countdown, page_work, redirect, render
+from fazhi.web.document_panel import DOCUMENT_FLASH, document_note, document_panel
 from fazhi.web.forms import display_value, error_status, field_errors, inputs_from_form, unit_groups
 from fazhi.web.list_inputs import record_table
 
@@ -70,9 +69,9 @@ def _timeline(w: Work, case: Case) -> list[dict[str, Any]]:
                 and name not in (case_type.fields_names() if case_type else ())
             ):
                 notes.append((spec.label, value))
-        document = shown["payload"].get("document")
+        document = document_note(case_type, event.action, shown["payload"])
         if document:
-            notes.append(("材料", f"{document['filename']}（{document['kind']}）"))
+            notes.append(("材料", document))
         items.append(
             {
                 "seq": event.seq,
@@ -130,9 +129,6 @@ def _render_case(
     # 并单 has its own form (web/merge_pages.py, 相似工单), which checks the lead order.
     actions = available_actions(case_type, snap, w.actor, w.ctx.now)
     actions = [a for a in actions if a.name != "merge"]
-    documents = list(
-        w.session.scalars(select(Document).where(Document.case_id == case.id).order_by(Document.id))
-    )
     calendar = w.platform.calendar()
     for clock in data["clocks"]:
         clock["countdown"] = (
@@ -153,9 +149,7 @@ def _render_case(
             "hidden_links": hidden_links(case_type, case.fields, links),
             "actions": actions,
             "timeline": _timeline(w, case),
-            "documents": documents,
-            "document_labels": {d.name: d.label for d in case_type.documents},
-            "can_upload": w.actor.role in UPLOAD_ROLES and not case.terminal,
+            "documents": document_panel(w, case, case_type),
             "can_reveal": can_reveal,
             "units": unit_groups(directory),
             "open_action": open_action,
@@ -182,7 +176,7 @@ def case_page(request: Request, case_id: int, done: str = "") -> Response:
         if done:
             case_type = w.platform.types.get(case.type)
             spec = case_type.action(done) if case_type else None
-            flash = f"已完成「{spec.label}」" if spec else {"upload": "材料已上传"}.get(done, "")
+            flash = f"已完成「{spec.label}」" if spec else DOCUMENT_FLASH.get(done, "")
         return _render_case(request, w, case, flash=flash)
 
 
@@ -247,41 +241,4 @@ def reveal_page(request: Request, case_id: int) -> Response:
         )
 
 
-@router.post("/cases/{case_id}/documents")
-async def upload_page(request: Request, case_id: int) -> Response:
-    platform = request.app.state.platform
-    limit = platform.settings.max_upload_bytes
-    form = await request.form(max_part_size=limit + 1024)
-    upload = form.get("file")
-    kind = str(form.get("kind") or "")
-    with platform.writing(), page_work(request) as w:
-        try:
-            case = load_visible_case(w.session, w.actor, case_id)
-        except DomainError:
-            return render(request, "not_found.html", {}, w, status_code=404)
-        error = ""
-        if w.actor.role not in UPLOAD_ROLES:
-            error = "当前角色无权上传材料"
-        elif not isinstance(upload, UploadFile) or not upload.filename:
-            error = "请选择文件"
-        else:
-            data = await upload.read(limit + 1)
-            try:
-                with w.session.begin_nested():
-                    check_attach_document(
-                        w.session,
-                        w.ctx,
-                        case,
-                        kind,
-                        upload.filename or "file",
-                        (upload.content_type or "").split(";")[0],
-                        data,
-                        limit,
-                    )
-            except DomainError as exc:
-                error = exc.message
-        if error:
-            return _render_case(
-                request, w, case, open_action="upload", errors={"file": error}, status_code=422
-            )
-    return redirect(request, f"/cases/{case_id}?done=upload")
+# Document forms (add, generate, replace, withdraw) post to fazhi.web.document_pages.
