@@ -13,7 +13,6 @@ import pytest
 
 from fazhi.catalog.categories import category_codes
 from fazhi.catalog.org_file import (
-    ROLES,
     UNIT_KINDS,
     OrgFileError,
     OrgSpec,
@@ -22,6 +21,7 @@ from fazhi.catalog.org_file import (
     load_org,
     parse_org,
 )
+from fazhi.catalog.roles import default_roles
 
 # --------------------------------------------------------------------------- demo file
 
@@ -166,7 +166,7 @@ def test_grids_do_not_overlap_across_the_district(demo: OrgSpec) -> None:
 
 def test_demo_users(demo: OrgSpec) -> None:
     users = {u.username: u for u in demo.users}
-    assert all(u.role in ROLES for u in demo.users)
+    assert all(set(u.roles) <= default_roles().ids for u in demo.users)
     assert all(demo.has_unit(u.unit_code) for u in demo.users)
     assert all(u.password == "fazhi2023" for u in demo.users)
     expected = {

@@ -22,10 +22,14 @@ from sqlalchemy.orm import Session
 from fazhi.actions.directory import UnitDirectory
 from fazhi.actions.notify import EventFacts, enqueue_for_event
 from fazhi.actions.platform import Platform
+from fazhi.actions.visibility import (  # noqa: F401  (importable from here, for now)
+    load_visible_case,
+    read_visible_case,
+    visible_clause,
+)
 from fazhi.domain.case_type import CaseType, NotifySpec
 from fazhi.domain.durations import local_date
-from fazhi.domain.errors import DomainError, not_found
-from fazhi.domain.roles import REGION_WIDE_ROLES
+from fazhi.domain.errors import DomainError
 from fazhi.domain.rollup import (
     DISPATCH_ACTIONS,
     HANDLE_CLOCK,
@@ -39,7 +43,6 @@ from fazhi.domain.workflow import CaseSnapshot, ClockRecord, Plan, plan_action
 from fazhi.routing.locate import locate_grid
 from fazhi.store.models import Case, CaseAccess, CaseUnit, Clock, Document, Event, RollupDaily
 
-UNIT_ROLES = ("unit_handler", "unit_leader")
 # Built once: statements whose values come as parameters skip per-call coercion.
 _INSERT_CASE = insert(Case).returning(Case.id)
 _INSERT_EVENT = insert(Event)
@@ -65,37 +68,6 @@ def case_type_or_error(platform: Platform, name: str) -> CaseType:
     return case_type
 
 
-# ---------------------------------------------------------------------------------------------
-# Visibility
-
-
-def visible_clause(actor: Actor) -> Any:
-    """A WHERE clause limiting cases to what `actor` may see."""
-    region = Case.region_code == actor.region_code
-    if actor.role in REGION_WIDE_ROLES:
-        return region
-    involved = exists().where(CaseAccess.case_id == Case.id, CaseAccess.unit_id == actor.unit.id)
-    if actor.role in UNIT_ROLES:
-        return region & (involved | Case.open_to_units.is_(True))
-    return region & involved
-
-
-def _visible_case_statement(kind: str) -> Any:
-    by_id = select(Case).where(
-        Case.id == bindparam("case_id"), Case.region_code == bindparam("region")
-    )
-    if kind == "region":
-        return by_id
-    involved = exists().where(
-        CaseAccess.case_id == Case.id, CaseAccess.unit_id == bindparam("unit_id")
-    )
-    if kind == "unit":
-        return by_id.where(involved | Case.open_to_units.is_(True))
-    return by_id.where(involved)
-
-
-# Built once per visibility rule: these run on every case request.
-_VISIBLE_CASE = {kind: _visible_case_statement(kind) for kind in ("region", "unit", "involved")}
 _UNITS_OF_CASE = select(CaseUnit.unit_id, CaseUnit.role).where(
     CaseUnit.case_id == bindparam("case_id")
 )
@@ -156,21 +128,6 @@ _LATE_HANDLE = select(
         Clock.stopped_at > Clock.due_at,
     )
 )
-
-
-def load_visible_case(session: Session, actor: Actor, case_id: int) -> Case:
-    """The case, or a 404 both when it does not exist and when the actor may not see it."""
-    if actor.role in REGION_WIDE_ROLES:
-        kind = "region"
-    else:
-        kind = "unit" if actor.role in UNIT_ROLES else "involved"
-    case = session.scalar(
-        _VISIBLE_CASE[kind],
-        {"case_id": case_id, "region": actor.region_code, "unit_id": actor.unit.id},
-    )
-    if case is None:
-        raise not_found()
-    return case
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,6 +218,9 @@ def append_event(
         "role": ctx.actor.role,
         "unit": ctx.actor.unit.brief(),
     }
+    if len(ctx.actor.roles) > 1:
+        # Which roles the actor held when acting (the first is the primary one).
+        actor["roles"] = list(ctx.actor.roles)
     payload = _jsonable(payload)
     content = event_content(case_id, seq, action, ctx.now, actor, from_state, to_state, payload)
     session.connection().execute(

@@ -20,7 +20,6 @@ from fazhi.api.deps import Work, json_response, work
 from fazhi.catalog.categories import load_categories
 from fazhi.domain.durations import local_date
 from fazhi.domain.errors import DomainError
-from fazhi.domain.roles import REGION_WIDE_ROLES
 from fazhi.domain.units import UnitRef
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["统计分析"])
@@ -80,7 +79,7 @@ def _date(text: str) -> date | None:
 def filters(w: Work, params: QueryParams, default_days: int = 7) -> Filters:
     """Period (from/to, default the last `default_days` days), unit and category; refuses
     roles without analytics."""
-    if w.actor.role not in ANALYTICS_ROLES:
+    if not w.actor.has_role(*ANALYTICS_ROLES):
         raise DomainError("forbidden_role", "当前角色无权查看统计分析", 403)
     today = local_date(w.ctx.now)
     notes: list[str] = []
@@ -96,7 +95,7 @@ def filters(w: Work, params: QueryParams, default_days: int = 7) -> Filters:
     directory = w.ctx.directory
     asked = params.get("unit", "")[:64]
     chosen = directory.resolve(asked) if asked else None
-    locked = w.actor.role not in REGION_WIDE_ROLES
+    locked = not w.actor.sight.region_wide
     if locked:
         own = w.actor.unit
         if chosen is None or not own.contains(chosen):

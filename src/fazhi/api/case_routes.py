@@ -21,15 +21,23 @@ from fazhi.actions.cases import (
     record_access_event,
     snapshot,
 )
+from fazhi.actions.visibility import read_visible_case, record_read
 from fazhi.api.case_queries import CaseFilter, list_cases
 from fazhi.api.deps import Work, json_response, platform_of, work, write
-from fazhi.api.presenters import present_case, present_case_brief, present_event
+from fazhi.api.presenters import (
+    hidden_personal,
+    present_case,
+    present_case_brief,
+    present_event,
+)
+from fazhi.domain.case_type import CaseType
 from fazhi.domain.errors import DomainError, not_found
-from fazhi.domain.roles import MAY_REVEAL_PERSONAL_DATA, SEES_PERSONAL_DATA
 from fazhi.domain.workflow import available_actions, refusals
 from fazhi.store.models import Case, CaseUnit, Clock, Document, DocumentBlob, Event
 
 router = APIRouter(prefix="/api/v1", tags=["案件"])
+# Roles that may upload a case's materials.
+UPLOAD_ROLES = ("operator", "dispatcher", "unit_handler", "unit_leader")
 ALLOWED_UPLOADS = {
     "application/pdf",
     "image/jpeg",
@@ -185,7 +193,7 @@ def list_(
 @router.get("/cases/{case_id}", summary="案件详情")
 def get(request: Request, case_id: int) -> dict[str, Any]:
     with work(request) as w:
-        return full_case(w, load_visible_case(w.session, w.actor, case_id))
+        return full_case(w, read_visible_case(w.session, w.ctx, case_id, "case"))
 
 
 @router.post("/cases/{case_id}/actions/{action}", summary="执行动作（派单、签收、答复……）")
@@ -200,13 +208,13 @@ async def act(request: Request, case_id: int, action: str, body: ActionRequest) 
 @router.get("/cases/{case_id}/actions", summary="当前用户此刻可执行的动作")
 def actions(request: Request, case_id: int) -> dict[str, Any]:
     with work(request) as w:
-        case = load_visible_case(w.session, w.actor, case_id)
+        case = read_visible_case(w.session, w.ctx, case_id, "actions")
         case_type = case_type_or_error(w.platform, case.type)
         snap = snapshot(w.session, case, w.ctx.directory)
         allowed = available_actions(case_type, snap, w.actor, w.ctx.now)
         blocked = []
         for spec in case_type.actions:
-            if spec.create or spec in allowed or w.actor.role not in spec.roles:
+            if spec.create or spec in allowed or not w.actor.has_role(*spec.roles):
                 continue
             reasons = refusals(case_type, spec, snap, w.actor, w.ctx.now)
             if reasons and reasons[0].code in {"guard_failed", "document_missing"}:
@@ -236,7 +244,7 @@ def actions(request: Request, case_id: int) -> dict[str, Any]:
 @router.get("/cases/{case_id}/events", summary="案件全过程记录")
 def events(request: Request, case_id: int) -> dict[str, Any]:
     with work(request) as w:
-        case = load_visible_case(w.session, w.actor, case_id)
+        case = read_visible_case(w.session, w.ctx, case_id, "events")
         case_type = w.platform.types.get(case.type)
         rows = w.session.scalars(select(Event).where(Event.case_id == case.id).order_by(Event.seq))
         return {"items": [present_event(e, case_type, w.actor) for e in rows]}
@@ -246,16 +254,28 @@ def events(request: Request, case_id: int) -> dict[str, Any]:
 async def reveal(request: Request, case_id: int) -> Response:
     def run(w: Work) -> Response:
         case = load_visible_case(w.session, w.actor, case_id)
-        if w.actor.role in SEES_PERSONAL_DATA:
-            return json_response(full_case(w, case))
-        if w.actor.role not in MAY_REVEAL_PERSONAL_DATA:
-            raise DomainError("forbidden_role", "当前角色无权查看完整个人信息", 403)
         case_type = case_type_or_error(w.platform, case.type)
-        shown = sorted(k for k in case_type.personal_fields if case.fields.get(k))
+        shown = reveal_fields(w, case_type, case)
+        if shown is None:  # nothing is masked for this user: an ordinary read
+            record_read(w.session, w.ctx, case, "case")
+            return json_response(full_case(w, case))
         record_access_event(w.session, w.ctx, case, "reveal_personal_data", {"fields": shown})
         return json_response(full_case(w, case, reveal=True))
 
     return await write(request, run)
+
+
+def reveal_fields(w: Work, case_type: CaseType, case: Case) -> list[str] | None:
+    """The fields a reveal would unmask (sorted names with a value); None when the actor
+    sees them all already; DomainError 403 when it may unmask none of those it does not."""
+    masked = hidden_personal(case_type, w.actor)
+    if not any(case.fields.get(k) for k in masked):
+        return None
+    unmasked = hidden_personal(case_type, w.actor, reveal=True)
+    shown = sorted(k for k in masked if k not in unmasked and case.fields.get(k))
+    if not shown:
+        raise DomainError("forbidden_role", "当前角色无权查看完整个人信息", 403)
+    return shown
 
 
 def _attach(
@@ -338,7 +358,7 @@ async def upload(
 
     def run(w: Work) -> Response:
         case = load_visible_case(w.session, w.actor, case_id)
-        if w.actor.role not in {"operator", "dispatcher", "unit_handler", "unit_leader"}:
+        if not w.actor.has_role(*UPLOAD_ROLES):
             raise DomainError("forbidden_role", "当前角色无权上传材料", 403)
         if len(data) > limit:
             raise DomainError("too_large", f"文件不能超过 {limit // (1024 * 1024)} MB", 413, "file")
@@ -360,7 +380,7 @@ async def upload(
 @router.get("/cases/{case_id}/documents", summary="材料列表")
 def documents(request: Request, case_id: int) -> dict[str, Any]:
     with work(request) as w:
-        case = load_visible_case(w.session, w.actor, case_id)
+        case = read_visible_case(w.session, w.ctx, case_id, "documents")
         rows = w.session.scalars(
             select(Document).where(Document.case_id == case.id).order_by(Document.id)
         )
@@ -374,6 +394,7 @@ def download(request: Request, case_id: int, document_id: int) -> Response:
         document = w.session.get(Document, document_id)
         if document is None or document.case_id != case.id:
             raise not_found("材料")
+        record_read(w.session, w.ctx, case, "document", {"document": document.id})
         blob = w.session.get(DocumentBlob, document.sha256)
         data = blob.data if blob else b""
         from urllib.parse import quote

@@ -1,4 +1,7 @@
-"""Cases, events and clocks as the API shows them, with personal data masked by role."""
+"""Cases, events and clocks as the API shows them, with personal data masked by role.
+
+The personal kinds shown whole are those the actor's roles see for the case's type
+(domain.roles.shown_kinds, kept in the actor's sight); a reveal adds those it may unmask."""
 
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ from fazhi.domain.case_type import CaseType
 from fazhi.domain.due import due_status, workdays_left
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.privacy import mask_fields
-from fazhi.domain.roles import SEES_PERSONAL_DATA
 from fazhi.domain.units import Actor
 from fazhi.store.models import Case, Event
 
@@ -37,16 +39,23 @@ def parse_case_number(text: str) -> int | None:
     return None
 
 
-def sees_whole(actor: Actor) -> bool:
-    return actor.role in SEES_PERSONAL_DATA
+def hidden_personal(case_type: CaseType, actor: Actor, reveal: bool = False) -> dict[str, str]:
+    """The type's personal fields (name → kind) that `actor` sees masked; with `reveal`,
+    less those of the kinds it may unmask."""
+    view = actor.sight.view(case_type.name)
+    shown = (view.shown | view.reveals if reveal else view.shown) if view else frozenset()
+    return {k: kind for k, kind in case_type.personal_fields.items() if kind not in shown}
+
+
+def sees_whole(case_type: CaseType, actor: Actor) -> bool:
+    return not hidden_personal(case_type, actor)
 
 
 def present_fields(
     case_type: CaseType, fields: dict[str, Any], actor: Actor, reveal: bool = False
 ) -> dict[str, Any]:
-    if reveal or sees_whole(actor):
-        return dict(fields)
-    return mask_fields(fields, case_type.personal_fields)
+    hidden = hidden_personal(case_type, actor, reveal)
+    return mask_fields(fields, hidden) if hidden else dict(fields)
 
 
 def present_case_brief(
@@ -117,8 +126,9 @@ def present_case(
     out.update(
         {
             "fields": present_fields(case_type, case.fields, actor, reveal),
-            "personal_data_masked": not (reveal or sees_whole(actor))
-            and any(case.fields.get(k) for k in case_type.personal_fields),
+            "personal_data_masked": any(
+                case.fields.get(k) for k in hidden_personal(case_type, actor, reveal)
+            ),
             "assisting_units": [
                 directory.by_id[u].brief() for u in assisting if u in directory.by_id
             ],
@@ -137,8 +147,8 @@ def present_case(
 
 def present_event(event: Event, case_type: CaseType | None, actor: Actor) -> dict[str, Any]:
     payload = event.payload
-    if case_type and not sees_whole(actor):
-        personal = case_type.personal_fields
+    personal = hidden_personal(case_type, actor) if case_type else {}
+    if personal:
         payload = dict(payload)
         if "inputs" in payload:
             payload["inputs"] = mask_fields(payload["inputs"], personal)
@@ -168,5 +178,6 @@ def present_event(event: Event, case_type: CaseType | None, actor: Actor) -> dic
 BUILTIN_LABELS = {
     "attach_document": "上传材料",
     "reveal_personal_data": "查看个人信息",
+    "read": "查阅案件",
     "merge_received": "接收并单",
 }

@@ -16,8 +16,8 @@ from typing import Any
 import yaml
 
 from fazhi.catalog.categories import load_categories
+from fazhi.catalog.roles import default_roles
 from fazhi.domain.case_type import CaseType, CaseTypeError, parse_case_type
-from fazhi.domain.roles import ROLES
 
 
 class CaseTypes:
@@ -60,7 +60,7 @@ def load_case_types(extra_dir: Path | None = None) -> CaseTypes:
         if not isinstance(raw, dict):
             raise CaseTypeError(source, ["文件内容应为映射"])
         try:
-            parsed = parse_case_type(raw, frozenset(ROLES), sets)
+            parsed = parse_case_type(raw, default_roles().ids, sets)
         except CaseTypeError as exc:
             raise CaseTypeError(f"{exc.type_name}（{source}）", exc.problems) from exc
         types[parsed.name] = parsed

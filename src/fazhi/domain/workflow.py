@@ -140,7 +140,7 @@ def refusals(
     case_type: CaseType, action: ActionSpec, case: CaseSnapshot, actor: Actor, now: datetime
 ) -> list[Problem]:
     """Why `actor` may not take `action` now; empty when it may."""
-    if actor.role not in action.roles:
+    if not actor.has_role(*action.roles):
         return [Problem("forbidden_role", f"当前角色无权执行「{action.label}」")]
     if action.create:
         if case.state is not None:

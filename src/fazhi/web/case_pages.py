@@ -17,11 +17,11 @@ from fazhi.actions.cases import (
     record_access_event,
     snapshot,
 )
-from fazhi.api.case_routes import ALLOWED_UPLOADS, _attach, full_case
+from fazhi.actions.visibility import record_read
+from fazhi.api.case_routes import ALLOWED_UPLOADS, UPLOAD_ROLES, _attach, full_case, reveal_fields
 from fazhi.api.deps import Work
-from fazhi.api.presenters import present_event
+from fazhi.api.presenters import present_event, sees_whole
 from fazhi.domain.errors import DomainError
-from fazhi.domain.roles import MAY_REVEAL_PERSONAL_DATA, SEES_PERSONAL_DATA
 from fazhi.domain.workflow import available_actions
 from fazhi.store.models import Case, Document, Event
 from fazhi.web.console import countdown, page_work, redirect, render
@@ -33,7 +33,6 @@ MARK_LABELS = {
     "key_supervision": "政府重点督办",
     "open_challenge": "揭榜挂帅",
 }
-UPLOAD_ROLES = {"operator", "dispatcher", "unit_handler", "unit_leader"}
 
 
 def _timeline(w: Work, case: Case) -> list[dict[str, Any]]:
@@ -109,6 +108,8 @@ def _render_case(
     status_code: int = 200,
 ) -> Response:
     case_type = case_type_or_error(w.platform, case.type)
+    if not reveal:  # a reveal is its own event
+        record_read(w.session, w.ctx, case, "case_page")
     data = full_case(w, case, reveal=reveal)
     directory = w.ctx.directory
     fields = []
@@ -129,7 +130,8 @@ def _render_case(
         clock["countdown"] = (
             countdown(clock["due_at"], w.ctx.now, calendar) if clock["running"] else ""
         )
-    can_reveal = data["personal_data_masked"] and w.actor.role in MAY_REVEAL_PERSONAL_DATA
+    view = w.actor.sight.view(case.type)
+    can_reveal = data["personal_data_masked"] and bool(view and view.reveals)
     return render(
         request,
         "case.html",
@@ -141,7 +143,7 @@ def _render_case(
             "timeline": _timeline(w, case),
             "documents": documents,
             "document_labels": {d.name: d.label for d in case_type.documents},
-            "can_upload": w.actor.role in UPLOAD_ROLES and not case.terminal,
+            "can_upload": w.actor.has_role(*UPLOAD_ROLES) and not case.terminal,
             "can_reveal": can_reveal,
             "units": unit_groups(directory),
             "open_action": open_action,
@@ -150,7 +152,7 @@ def _render_case(
             "values": values or {},
             "flash": flash,
             "mark_labels": MARK_LABELS,
-            "sees_whole": w.actor.role in SEES_PERSONAL_DATA or reveal,
+            "sees_whole": reveal or sees_whole(case_type, w.actor),
         },
         w,
         status_code=status_code,
@@ -221,12 +223,13 @@ def reveal_page(request: Request, case_id: int) -> Response:
             case = load_visible_case(w.session, w.actor, case_id)
         except DomainError:
             return render(request, "not_found.html", {}, w, status_code=404)
-        if w.actor.role not in MAY_REVEAL_PERSONAL_DATA:
-            return _render_case(
-                request, w, case, form_error="当前角色无权查看完整个人信息", status_code=403
-            )
         case_type = case_type_or_error(w.platform, case.type)
-        shown = sorted(k for k in case_type.personal_fields if case.fields.get(k))
+        try:
+            shown = reveal_fields(w, case_type, case)
+        except DomainError as exc:
+            return _render_case(request, w, case, form_error=exc.message, status_code=403)
+        if shown is None:  # nothing is masked for this user
+            return _render_case(request, w, case)
         record_access_event(w.session, w.ctx, case, "reveal_personal_data", {"fields": shown})
         return _render_case(
             request, w, case, reveal=True, flash="已显示完整个人信息（本次查看已记录）"
@@ -258,7 +261,7 @@ async def upload_page(request: Request, case_id: int) -> Response:
                 error = "文件为空"
             elif content_type not in ALLOWED_UPLOADS:
                 error = "只能上传 PDF、图片、Word、Excel、文本或录音文件"
-        if w.actor.role not in UPLOAD_ROLES:
+        if not w.actor.has_role(*UPLOAD_ROLES):
             error = "当前角色无权上传材料"
         if not error and isinstance(upload, UploadFile):
             try:

@@ -13,7 +13,6 @@ from fazhi.api.case_queries import CaseFilter, filtered, list_cases
 from fazhi.api.deps import Work
 from fazhi.api.presenters import present_case_brief
 from fazhi.catalog.categories import load_categories
-from fazhi.domain.roles import REGION_WIDE_ROLES
 from fazhi.store.models import Case
 from fazhi.web.console import countdown, page_work, render
 
@@ -59,18 +58,22 @@ class ListForm:
 
 
 def _queue_clause(w: Work) -> Any:
-    """Cases waiting for this user's role (and, for units, led by its unit or below)."""
+    """Cases waiting for one of this user's roles (of a type it sees only within a unit
+    scope: led by its unit or below)."""
     parts = []
+    led_here = None
     for case_type in w.platform.types:
-        states = case_type.queue_states(w.actor.role)
-        if states:
-            parts.append(and_(Case.type == case_type.name, Case.state.in_(states)))
-    if not parts:
-        return false()
-    clause = or_(*parts)
-    if w.actor.role not in REGION_WIDE_ROLES:
-        clause = and_(clause, Case.lead_unit_id.in_(w.ctx.directory.subtree_ids(w.actor.unit)))
-    return clause
+        view = w.actor.sight.view(case_type.name)
+        states = {s for role in w.actor.roles for s in case_type.queue_states(role)}
+        if not states or view is None:
+            continue
+        part = and_(Case.type == case_type.name, Case.state.in_(sorted(states)))
+        if view.scope != "region":
+            if led_here is None:
+                led_here = Case.lead_unit_id.in_(w.ctx.directory.subtree_ids(w.actor.unit))
+            part = and_(part, led_here)
+        parts.append(part)
+    return or_(*parts) if parts else false()
 
 
 def _extra_filters(stmt: Select[tuple[Case]], form: ListForm, w: Work) -> Select[tuple[Case]]:
