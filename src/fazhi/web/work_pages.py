@@ -126,8 +126,10 @@ def _page(request: Request, template: str, queue: bool) -> Response:
     with page_work(request) as w:
         items, total, capped = _rows(w, form, queue)
         streets = [u for u in w.ctx.directory.by_id.values() if u.kind == "street"]
+        # Only the types this user may see are offered as filters.
+        types = [t for t in w.platform.types if w.actor.sight.view(t.name) is not None]
         states = []
-        for case_type in w.platform.types:
+        for case_type in types:
             states += [(s.name, f"{case_type.label}·{s.label}") for s in case_type.states]
         return render(
             request,
@@ -140,7 +142,7 @@ def _page(request: Request, template: str, queue: bool) -> Response:
                 "pages": max(1, -(-total // PAGE_SIZE)),
                 "streets": streets,
                 "categories": load_categories(),
-                "types": list(w.platform.types),
+                "types": types,
                 "states": states,
                 "urgency": URGENCY,
                 "queue": queue,
