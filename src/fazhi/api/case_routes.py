@@ -394,7 +394,7 @@ def download(request: Request, case_id: int, document_id: int) -> Response:
         document = w.session.get(Document, document_id)
         if document is None or document.case_id != case.id:
             raise not_found("材料")
-        record_read(w.session, w.ctx, case, "document", {"document": document.id})
+        record_read(w.session, w.ctx, case, "document", {"document_id": document.id})
         blob = w.session.get(DocumentBlob, document.sha256)
         data = blob.data if blob else b""
         from urllib.parse import quote
