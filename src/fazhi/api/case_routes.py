@@ -265,14 +265,19 @@ async def reveal(request: Request, case_id: int) -> Response:
     return await write(request, run)
 
 
+def revealable_fields(w: Work, case_type: CaseType, case: Case) -> list[str]:
+    """The case's masked fields (with a value) that a reveal by this user would unmask."""
+    masked = hidden_personal(case_type, w.actor)
+    still = hidden_personal(case_type, w.actor, reveal=True)
+    return sorted(k for k in masked if k not in still and case.fields.get(k))
+
+
 def reveal_fields(w: Work, case_type: CaseType, case: Case) -> list[str] | None:
     """The fields a reveal would unmask (sorted names with a value); None when the actor
     sees them all already; DomainError 403 when it may unmask none of those it does not."""
-    masked = hidden_personal(case_type, w.actor)
-    if not any(case.fields.get(k) for k in masked):
+    if not any(case.fields.get(k) for k in hidden_personal(case_type, w.actor)):
         return None
-    unmasked = hidden_personal(case_type, w.actor, reveal=True)
-    shown = sorted(k for k in masked if k not in unmasked and case.fields.get(k))
+    shown = revealable_fields(w, case_type, case)
     if not shown:
         raise DomainError("forbidden_role", "当前角色无权查看完整个人信息", 403)
     return shown

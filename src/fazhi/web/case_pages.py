@@ -18,7 +18,14 @@ from fazhi.actions.cases import (
     snapshot,
 )
 from fazhi.actions.visibility import record_read
-from fazhi.api.case_routes import ALLOWED_UPLOADS, UPLOAD_ROLES, _attach, full_case, reveal_fields
+from fazhi.api.case_routes import (
+    ALLOWED_UPLOADS,
+    UPLOAD_ROLES,
+    _attach,
+    full_case,
+    reveal_fields,
+    revealable_fields,
+)
 from fazhi.api.deps import Work
 from fazhi.api.presenters import present_event, sees_whole
 from fazhi.domain.errors import DomainError
@@ -130,8 +137,7 @@ def _render_case(
         clock["countdown"] = (
             countdown(clock["due_at"], w.ctx.now, calendar) if clock["running"] else ""
         )
-    view = w.actor.sight.view(case.type)
-    can_reveal = data["personal_data_masked"] and bool(view and view.reveals)
+    can_reveal = not reveal and bool(revealable_fields(w, case_type, case))
     return render(
         request,
         "case.html",
