@@ -27,6 +27,7 @@ from fazhi.store.db import make_engine, session_factory, transaction
 from fazhi.store.migrate import upgrade
 from fazhi.store.models import Base
 from tests.support import ApiClient, FakeClock, ServerThread
+from tests.visibility_support import vplatform  # noqa: F401  (a session fixture)
 
 PASSWORD = "fazhi2023"
 # A Thursday in an ordinary working week of 2023.

@@ -12,8 +12,8 @@ import yaml
 
 from fazhi.actions.platform import Platform
 from fazhi.catalog.registry import CaseTypes
+from fazhi.catalog.roles import default_roles
 from fazhi.domain.case_type import CaseType, parse_case_type
-from fazhi.domain.roles import ROLES
 
 FIXTURE = Path(__file__).parent / "fixtures" / "case_types" / "mediation_docs.yaml"
 TYPE = "mediation_docs"
@@ -31,7 +31,7 @@ PDF = b"%PDF-1.4\n% synthetic test document\n%%EOF\n"
 
 def load_fixture_type(path: Path = FIXTURE) -> CaseType:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return dataclasses.replace(parse_case_type(raw, frozenset(ROLES)), source=str(path))
+    return dataclasses.replace(parse_case_type(raw, default_roles().ids), source=str(path))
 
 
 def install(platform: Platform, case_type: CaseType, monkeypatch: pytest.MonkeyPatch) -> None:

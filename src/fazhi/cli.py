@@ -115,8 +115,9 @@ def demo(
 
 def print_logins() -> None:
     from fazhi.catalog.org_file import load_demo_org
-    from fazhi.domain.roles import ROLE_LABELS
+    from fazhi.catalog.roles import default_roles
 
+    roles = default_roles()
     table = Table(title="演示账号（合成数据，仅供演示）")
     for column in ("用户名", "密码", "角色", "单位"):
         table.add_column(column)
@@ -125,7 +126,7 @@ def print_logins() -> None:
         table.add_row(
             user.username,
             user.password,
-            ROLE_LABELS.get(user.role, user.role),
+            "、".join(roles.label(r) for r in user.roles),
             spec.unit(user.unit_code).name,
         )
     out.print(table)
@@ -157,7 +158,7 @@ def serve(
 
 
 def _acting_user(p: Platform, username: str | None, roles: tuple[str, ...]):  # type: ignore[no-untyped-def]
-    from fazhi.actions.auth import actor_for
+    from fazhi.actions.auth import actor_for, roles_of
     from fazhi.store.models import User
 
     with p.sessions() as session:
@@ -168,7 +169,7 @@ def _acting_user(p: Platform, username: str | None, roles: tuple[str, ...]):  # 
             user = session.scalar(stmt.where(User.role.in_(roles)).order_by(User.id))
         if user is None:
             fail(f"找不到可用的账号 {username or '、'.join(roles)}")
-        return actor_for(p, user)  # type: ignore[arg-type]
+        return actor_for(p, user, roles_of(session, user.id))  # type: ignore[arg-type]
 
 
 def _importer(path: Path, as_user: str | None) -> tuple[Platform, Any]:
@@ -247,16 +248,20 @@ def export(
     type_: Annotated[str, typer.Option("--type", help="案件类型")] = "hotline",
     since: Annotated[str | None, typer.Option("--from", help="起始日期 2023-01-01")] = None,
     until: Annotated[str | None, typer.Option("--to", help="截止日期（不含）")] = None,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="以此账号导出（其可见范围；缺省为系统管理员）")
+    ] = None,
 ) -> None:
-    """导出案件（个人信息已脱敏）。"""
+    """导出案件（个人信息已脱敏；只含导出账号可见的案件）。"""
     from fazhi.read.export import export_cases
 
     p = platform()
     _init(p)
+    actor = _acting_user(p, as_user, ("admin",))
     try:
         start = date.fromisoformat(since) if since else None
         end = date.fromisoformat(until) if until else None
-        count = export_cases(p, path, type_, start, end)
+        count = export_cases(p, path, type_, start, end, actor)
     except ValueError:
         fail("日期格式应为 2023-01-01")
     except DomainError as exc:

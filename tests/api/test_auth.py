@@ -38,6 +38,7 @@ def test_login_returns_a_bearer_token_and_who_the_user_is(anonymous: httpx.Clien
         "name": "孙志强",  # type: ignore[index]
         "role": "unit_handler",
         "role_label": "承办人员",
+        "roles": [{"id": "unit_handler", "label": "承办人员"}],
         "unit": {
             "id": body["user"]["unit"]["id"],
             "code": "SF-CGJ",  # type: ignore[index]

@@ -29,8 +29,8 @@ from typing import Any
 import pytest
 
 from fazhi.catalog.registry import default_case_types
+from fazhi.catalog.roles import default_roles
 from fazhi.domain.case_type import ActionSpec, FieldSpec, Guard
-from fazhi.domain.roles import REGION_WIDE_ROLES
 from tests.api.flows import CASES, Desk, assert_error
 
 HOTLINE = default_case_types().get("hotline")
@@ -126,7 +126,7 @@ def party_holds(action: ActionSpec, case: dict[str, Any], unit: str) -> bool:
 
 def visible(username: str, scenario: str, case: dict[str, Any]) -> bool:
     role, unit = USERS[username]
-    if role in REGION_WIDE_ROLES or case["open_to_units"]:
+    if default_roles()[role].scope == "region" or case["open_to_units"]:
         return True
     # Units see orders they are or were involved in: here SF-CGJ and SF-TX once dispatched.
     return scenario != "registered" and unit in {UNIT["lead"], *UNIT["assisting"]}

@@ -13,7 +13,6 @@ import pytest
 
 from fazhi.catalog.categories import category_codes
 from fazhi.catalog.org_file import (
-    ROLES,
     UNIT_KINDS,
     OrgFileError,
     OrgSpec,
@@ -22,6 +21,7 @@ from fazhi.catalog.org_file import (
     load_org,
     parse_org,
 )
+from fazhi.catalog.roles import default_roles
 
 # --------------------------------------------------------------------------- demo file
 
@@ -166,7 +166,7 @@ def test_grids_do_not_overlap_across_the_district(demo: OrgSpec) -> None:
 
 def test_demo_users(demo: OrgSpec) -> None:
     users = {u.username: u for u in demo.users}
-    assert all(u.role in ROLES for u in demo.users)
+    assert all(set(u.roles) <= default_roles().ids for u in demo.users)
     assert all(demo.has_unit(u.unit_code) for u in demo.users)
     assert all(u.password == "fazhi2023" for u in demo.users)
     expected = {
@@ -431,3 +431,49 @@ def test_load_org_reports_yaml_errors_and_path(tmp_path: Path) -> None:
         load_org(bad)
     _assert_reported(info.value.problems, "YAML")
     assert str(bad) in str(info.value)
+
+
+# --------------------------------------------------------------------------- several roles
+
+
+def _with_user(**user: Any) -> dict[str, Any]:
+    data = _good()
+    data["users"].append(
+        {"username": "sfs", "display_name": "司法所", "unit": "SF-TX", "password": "x", **user}
+    )
+    return data
+
+
+def test_a_user_may_hold_several_roles_the_first_listed_is_primary() -> None:
+    held = ["judicial_officer", "correction_officer"]
+    user = parse_org(_with_user(roles=held)).users[-1]
+    assert (user.role, user.roles) == ("judicial_officer", tuple(held))
+
+
+def test_role_and_roles_together_make_role_the_primary() -> None:
+    user = parse_org(_with_user(role="mediator", roles=["judicial_officer", "mediator"])).users[-1]
+    assert (user.role, user.roles) == ("mediator", ("mediator", "judicial_officer"))
+
+
+@pytest.mark.parametrize(
+    ("user", "fragment"),
+    [
+        ({}, "缺少角色"),
+        ({"roles": []}, "roles 必须是非空角色列表"),
+        ({"roles": "mediator"}, "roles 必须是非空角色列表"),
+        ({"roles": ["mediator", "boss"]}, "未知角色 'boss'"),
+        ({"roles": ["mediator", "mediator"]}, "重复"),
+        ({"role": "system"}, "系统角色"),
+    ],
+)
+def test_bad_roles_of_a_user_are_reported(user: dict[str, Any], fragment: str) -> None:
+    _assert_reported(_problems(_with_user(**user)), "用户 sfs", fragment)
+
+
+def test_the_demo_has_users_for_the_coming_roles(demo: OrgSpec) -> None:
+    users = {u.username: u for u in demo.users}
+    assert users["tx_mediator"].roles == ("mediator",)
+    assert demo.unit(users["tx_mediator"].unit_code).name == "田心街道人民调解委员会"
+    assert users["tx_sfs"].roles == ("judicial_officer", "correction_officer")
+    assert demo.unit(users["tx_sfs"].unit_code).name == "田心街道司法所"
+    assert users["cgj_legal"].role == "legal_reviewer"

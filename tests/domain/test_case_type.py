@@ -16,14 +16,14 @@ from fazhi.actions.auth import actor_for
 from fazhi.actions.cases import ActionContext, create_case, perform_action
 from fazhi.actions.platform import Platform
 from fazhi.catalog.registry import load_case_types
+from fazhi.catalog.roles import default_roles
 from fazhi.domain.case_type import CaseTypeError, parse_case_type
 from fazhi.domain.errors import DomainError
-from fazhi.domain.roles import ROLES
 from fazhi.store.audit import verify_all
 from fazhi.store.db import transaction
 from fazhi.store.models import Case, CaseAccess, Clock, Event, User
 
-ROLE_SET = frozenset(ROLES)
+ROLE_SET = default_roles().ids
 
 # A minimal, valid type; each test breaks a copy of it.
 GOOD: dict[str, Any] = {

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from fazhi.catalog.registry import default_case_types
+from fazhi.catalog.roles import default_roles
 from fazhi.catalog.settings import ClockOverride, override_case_type
 from fazhi.domain.case_type import CaseType, CaseTypeError, parse_case_type
 from fazhi.domain.notify import (
@@ -21,10 +22,9 @@ from fazhi.domain.notify import (
     template_placeholders,
     template_values,
 )
-from fazhi.domain.roles import ROLES
 from tests.domain.test_case_type import GOOD
 
-ROLE_SET = frozenset(ROLES)
+ROLE_SET = default_roles().ids
 
 
 def with_notify(*items: dict[str, Any], extra_fields: dict[str, Any] | None = None) -> CaseType:

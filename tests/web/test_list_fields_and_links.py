@@ -213,11 +213,6 @@ def test_records_are_saved_in_order_and_shown_as_a_table(
     assert "1,234.50 元" in shown and "2023-06-01 08:30" in shown and "2023-05-30" in shown
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="masking inside list records is fazhi.domain.privacy.mask_fields' (another branch); "
-    "remove this mark when it lands",
-)
 def test_records_are_masked_per_record_for_viewers_who_see_personal_data_masked(
     console: Console,
 ) -> None:

@@ -93,7 +93,10 @@ def test_the_case_page_loads_similar_orders_for_the_hotline_centre_only(console:
 
     handler = console("cgj_handler")
     assert 'hx-get="/cases/' not in handler.get(f"/cases/{lead}").text
-    assert handler.get(f"/cases/{lead}/similar").status_code == 403
+    # The order is not the unit's: its similar orders answer as if it did not exist.
+    assert handler.get(f"/cases/{lead}/similar").status_code == 404
+    # A supervisor sees the order but is not the hotline centre.
+    assert console("supervisor1").get(f"/cases/{lead}/similar").status_code == 403
 
 
 def test_merge_form_closes_the_checked_orders_into_this_one(

@@ -9,7 +9,7 @@ calendar, a user's remembered tokens — are dropped once the transaction commit
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,13 +22,13 @@ from fazhi.actions.calendar import remove_override, save_arrangement, set_overri
 from fazhi.actions.cases import ActionContext
 from fazhi.actions.org import hash_password
 from fazhi.actions.platform import Platform
+from fazhi.actions.user_roles import check_roles, held_roles, set_user_roles
 from fazhi.catalog.categories import load_categories
 from fazhi.catalog.settings import parse_limit
 from fazhi.domain.case_type import CaseType, ClockSpec
 from fazhi.domain.durations import Duration
 from fazhi.domain.errors import DomainError, Problem, not_found
 from fazhi.domain.holiday_notice import NoticeArrangement, NoticeParseError, parse_notice
-from fazhi.domain.roles import ROLES
 from fazhi.store.models import (
     AdminLog,
     ApiToken,
@@ -76,7 +76,7 @@ MAX_NOTICE = 20_000
 
 
 def require_admin(ctx: ActionContext) -> None:
-    if ctx.actor.role != "admin":
+    if not ctx.actor.has_role("admin"):
         raise DomainError("forbidden_role", "只有系统管理员可以进行系统管理", 403)
 
 
@@ -186,11 +186,6 @@ def _check_password(problems: list[Problem], password: str) -> None:
         problems.append(Problem("password_long", f"密码不能超过{MAX_PASSWORD}位", "password"))
 
 
-def _check_role(problems: list[Problem], role: str) -> None:
-    if role not in ROLES:
-        problems.append(Problem("required", "请选择角色", "role"))
-
-
 def create_user(
     session: Session,
     ctx: ActionContext,
@@ -199,7 +194,9 @@ def create_user(
     role: str,
     unit_code: str,
     password: str,
+    roles: Sequence[str] = (),
 ) -> User:
+    """A new account with its primary `role` and the other `roles` it holds."""
     require_admin(ctx)
     username, display_name = _text(username).lower(), _text(display_name)
     problems: list[Problem] = []
@@ -216,7 +213,7 @@ def create_user(
     elif session.scalar(select(User.id).where(User.username == username)) is not None:
         problems.append(Problem("duplicate_username", f"用户名 {username} 已存在", "username"))
     _check_text(problems, "display_name", display_name, "姓名", 100)
-    _check_role(problems, role)
+    held = check_roles(problems, ctx.platform.roles, role, roles)
     unit = _active_unit(session, ctx, _text(unit_code), "unit", problems)
     _check_password(problems, password)
     _fail(problems)
@@ -238,13 +235,16 @@ def create_user(
         raise DomainError(
             "duplicate_username", f"用户名 {username} 已存在", 422, "username"
         ) from None
-    record(
-        session,
-        ctx,
-        "user_create",
-        f"user:{username}",
-        {"username": username, "display_name": display_name, "role": role, "unit": unit.code},
-    )
+    set_user_roles(session, user, held)
+    details: dict[str, Any] = {
+        "username": username,
+        "display_name": display_name,
+        "role": role,
+        "unit": unit.code,
+    }
+    if len(held) > 1:
+        details["roles"] = list(held)
+    record(session, ctx, "user_create", f"user:{username}", details)
     return user
 
 
@@ -255,15 +255,21 @@ def update_user(
     display_name: str,
     role: str,
     unit_code: str,
+    roles: Sequence[str] | None = None,
 ) -> User:
-    """Change name, role and unit. A new role ends the user's sessions at once."""
+    """Change name, roles and unit: `role` is the primary role, `roles` the others the
+    user is to hold (None: those it holds now). A change of roles ends the user's sessions
+    at once."""
     require_admin(ctx)
     user = _user(session, ctx, user_id)
     display_name = _text(display_name)
     problems: list[Problem] = []
     _check_text(problems, "display_name", display_name, "姓名", 100)
-    _check_role(problems, role)
-    if user.id == ctx.actor.user_id and role != user.role:
+    before_roles = held_roles(session, user, ctx.platform.roles)
+    held = check_roles(
+        problems, ctx.platform.roles, role, before_roles[1:] if roles is None else roles
+    )
+    if user.id == ctx.actor.user_id and held != before_roles:
         problems.append(Problem("own_role", "不能修改自己的角色", "role"))
     unit = _active_unit(session, ctx, _text(unit_code), "unit", problems)
     _fail(problems)
@@ -274,12 +280,15 @@ def update_user(
         changes["display_name"] = [user.display_name, display_name]
     if role != user.role:
         changes["role"] = [user.role, role]
+    if held != before_roles and (len(held) > 1 or len(before_roles) > 1):
+        changes["roles"] = [list(before_roles), list(held)]
     if unit.id != user.unit_id:
         changes["unit"] = [before_unit.code if before_unit else None, unit.code]
     if not changes:
         return user
     user.display_name, user.role, user.unit_id = display_name, role, unit.id
-    _end_sessions(session, ctx, user.id, revoke="role" in changes)
+    set_user_roles(session, user, held)
+    _end_sessions(session, ctx, user.id, revoke="role" in changes or "roles" in changes)
     record(session, ctx, "user_update", f"user:{user.username}", {"changes": changes})
     return user
 

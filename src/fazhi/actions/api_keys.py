@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from fazhi.actions.auth import actor_for
+from fazhi.actions.auth import actor_for, roles_of
 from fazhi.actions.org import hash_password
 from fazhi.actions.platform import Platform
 from fazhi.domain.errors import DomainError
@@ -100,4 +100,4 @@ def actor_for_key(
     if user is None:
         raise DomainError("invalid_api_key", "api_key 对应的系统账号不存在", 403, "api_key")
     row.last_used_at = now
-    return actor_for(platform, user)
+    return actor_for(platform, user, roles_of(session, user.id))

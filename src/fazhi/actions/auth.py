@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,9 +16,10 @@ from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from fazhi.actions.platform import Platform
+from fazhi.actions.visibility import sight_for
 from fazhi.domain.errors import DomainError
 from fazhi.domain.units import Actor
-from fazhi.store.models import ApiToken, User
+from fazhi.store.models import ApiToken, User, UserRole
 
 _hasher = PasswordHasher()
 # Verifying against a dummy hash when the user is unknown keeps the timing the same.
@@ -34,10 +36,14 @@ _TOKEN_LOOKUP = (
         User.unit_id,
         User.region_code,
         User.active,
+        UserRole.role.label("held_role"),
     )
     .join(User, User.id == ApiToken.user_id)
+    # One row per role held: the roles come with the token in the same query.
+    .outerjoin(UserRole, UserRole.user_id == User.id)
     .where(ApiToken.token_hash == bindparam("digest"))
 )
+_ROLES_OF = select(UserRole.role).where(UserRole.user_id == bindparam("user_id"))
 
 
 @dataclass(frozen=True)
@@ -51,11 +57,21 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def actor_for(platform: Platform, user: User | Row[Any]) -> Actor:
-    """The acting user, from a User row or a selected row with the same column names."""
+def roles_of(session: Session, user_id: int) -> tuple[str, ...]:
+    """Every role the user holds, as stored in user_roles (the primary among them)."""
+    return tuple(session.connection().execute(_ROLES_OF, {"user_id": user_id}).scalars())
+
+
+def actor_for(platform: Platform, user: User | Row[Any], roles: Iterable[str] = ()) -> Actor:
+    """The acting user, from a User row or a selected row with the same column names.
+
+    `roles` are the roles held besides the primary one (`user.role`), in any order; the
+    actor lists them primary first, the rest in catalog order."""
     unit = platform.directory().by_id.get(user.unit_id)
     if unit is None:
         raise DomainError("unit_inactive", "该账号所属单位已停用", 403)
+    others = platform.roles.ordered({r for r in roles if r != user.role})
+    held = (user.role, *others)
     return Actor(
         user_id=user.id,
         username=user.username,
@@ -63,7 +79,14 @@ def actor_for(platform: Platform, user: User | Row[Any]) -> Actor:
         role=user.role,
         unit=unit,
         region_code=user.region_code,
+        roles=held,
+        sight=sight_for(platform, held),
     )
+
+
+def signs_in(platform: Platform, actor: Actor) -> bool:
+    """System accounts (every role a system role) never sign in to the console or API."""
+    return not all(r in platform.roles and platform.roles[r].system for r in actor.roles)
 
 
 def login(
@@ -77,12 +100,15 @@ def login(
         ok = False
     if not ok or user is None:
         raise DomainError("login_failed", "用户名或密码错误", 401)
+    actor = actor_for(platform, user, roles_of(session, user.id))
+    if not signs_in(platform, actor):
+        raise DomainError("login_failed", "用户名或密码错误", 401)
     token = secrets.token_urlsafe(32)
     expires = now + timedelta(hours=platform.settings.token_hours)
     session.add(
         ApiToken(token_hash=_digest(token), user_id=user.id, created_at=now, expires_at=expires)
     )
-    return IssuedToken(token, expires, actor_for(platform, user))
+    return IssuedToken(token, expires, actor)
 
 
 # A valid token's actor is remembered briefly: the lookup would otherwise be a query on
@@ -92,14 +118,17 @@ TOKEN_CACHE_MAX = 10_000
 
 
 def authenticate(session: Session, platform: Platform, token: str, now: datetime) -> Actor:
-    digest = _digest(token)
+    # The actor carries what its roles see of each loaded type (its sight), so the entry is
+    # kept per set of types: platforms that share the cache but load other types (a
+    # deployment's reload, the test suite's fixture types) never reuse another's sight.
+    digest = f"{_digest(token)}:{id(platform.types)}"
     cached = platform.token_cache.get(digest)
     if cached is not None:
         actor, expires_at, fetched = cached
         if expires_at > now and time.monotonic() - fetched < TOKEN_CACHE_TTL:
             return actor
         platform.token_cache.pop(digest, None)
-    actor, expires_at = _lookup(session, platform, digest, now)
+    actor, expires_at = _lookup(session, platform, _digest(token), now)
     if len(platform.token_cache) >= TOKEN_CACHE_MAX:
         platform.token_cache.clear()
     platform.token_cache[digest] = (actor, expires_at, time.monotonic())
@@ -109,7 +138,8 @@ def authenticate(session: Session, platform: Platform, token: str, now: datetime
 def _lookup(
     session: Session, platform: Platform, digest: str, now: datetime
 ) -> tuple[Actor, datetime]:
-    row = session.connection().execute(_TOKEN_LOOKUP, {"digest": digest}).first()
+    rows = session.connection().execute(_TOKEN_LOOKUP, {"digest": digest}).all()
+    row = rows[0] if rows else None
     if row is None:
         raise DomainError("unauthenticated", "请先登录", 401)
     if row.revoked:
@@ -118,10 +148,12 @@ def _lookup(
         raise DomainError("session_expired", "登录已过期，请重新登录", 401)
     if not row.active:
         raise DomainError("account_disabled", "账号已停用", 401)
-    return actor_for(platform, row), row.expires_at
+    held = [r.held_role for r in rows if r.held_role]
+    return actor_for(platform, row, held), row.expires_at
 
 
 def logout(session: Session, platform: Platform, token: str) -> None:
     digest = _digest(token)
-    platform.token_cache.pop(digest, None)
+    for key in [k for k in platform.token_cache if k.startswith(f"{digest}:")]:
+        platform.token_cache.pop(key, None)
     session.execute(update(ApiToken).where(ApiToken.token_hash == digest).values(revoked=True))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, exists, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,17 +26,19 @@ from fazhi.actions.platform import Platform
 from fazhi.actions.repeat_calls import repeat_call
 from fazhi.actions.rollups import case_flags, do_count_event
 from fazhi.actions.trail import append_event, event_payload, stopped_clocks
+from fazhi.actions.visibility import (  # noqa: F401  (importable from here, for now)
+    load_visible_case,
+    read_visible_case,
+    visible_clause,
+)
 from fazhi.domain.case_type import ActionSpec, CaseType, NotifySpec
-from fazhi.domain.errors import DomainError, not_found
-from fazhi.domain.roles import REGION_WIDE_ROLES
+from fazhi.domain.errors import DomainError
 from fazhi.domain.rollup import RollupFacts
-from fazhi.domain.units import Actor
 from fazhi.domain.workflow import CaseSnapshot, ClockRecord, Plan, plan_action
 from fazhi.org.directory import UnitDirectory
 from fazhi.org.locate import locate_grid
-from fazhi.store.models import Case, CaseAccess, CaseUnit, Clock
+from fazhi.store.models import Case, CaseUnit, Clock
 
-UNIT_ROLES = ("unit_handler", "unit_leader")
 # Built once: statements whose values come as parameters skip per-call coercion.
 _INSERT_CASE = insert(Case).returning(Case.id)
 
@@ -48,37 +50,6 @@ def case_type_or_error(platform: Platform, name: str) -> CaseType:
     return case_type
 
 
-# ---------------------------------------------------------------------------------------------
-# Visibility
-
-
-def visible_clause(actor: Actor) -> Any:
-    """A WHERE clause limiting cases to what `actor` may see."""
-    region = Case.region_code == actor.region_code
-    if actor.role in REGION_WIDE_ROLES:
-        return region
-    involved = exists().where(CaseAccess.case_id == Case.id, CaseAccess.unit_id == actor.unit.id)
-    if actor.role in UNIT_ROLES:
-        return region & (involved | Case.open_to_units.is_(True))
-    return region & involved
-
-
-def _visible_case_statement(kind: str) -> Any:
-    by_id = select(Case).where(
-        Case.id == bindparam("case_id"), Case.region_code == bindparam("region")
-    )
-    if kind == "region":
-        return by_id
-    involved = exists().where(
-        CaseAccess.case_id == Case.id, CaseAccess.unit_id == bindparam("unit_id")
-    )
-    if kind == "unit":
-        return by_id.where(involved | Case.open_to_units.is_(True))
-    return by_id.where(involved)
-
-
-# Built once per visibility rule: these run on every case request.
-_VISIBLE_CASE = {kind: _visible_case_statement(kind) for kind in ("region", "unit", "involved")}
 _UNITS_OF_CASE = select(CaseUnit.unit_id, CaseUnit.role).where(
     CaseUnit.case_id == bindparam("case_id")
 )
@@ -88,21 +59,6 @@ _RUNNING_CLOCKS = select(Clock.__table__).where(
 _UPDATE_CASE = update(Case).where(
     Case.id == bindparam("b_id"), Case.version == bindparam("b_version")
 )
-
-
-def load_visible_case(session: Session, actor: Actor, case_id: int) -> Case:
-    """The case, or a 404 both when it does not exist and when the actor may not see it."""
-    if actor.role in REGION_WIDE_ROLES:
-        kind = "region"
-    else:
-        kind = "unit" if actor.role in UNIT_ROLES else "involved"
-    case = session.scalar(
-        _VISIBLE_CASE[kind],
-        {"case_id": case_id, "region": actor.region_code, "unit_id": actor.unit.id},
-    )
-    if case is None:
-        raise not_found()
-    return case
 
 
 # ---------------------------------------------------------------------------------------------

@@ -54,12 +54,13 @@ def merge_cases(
     action = case_type.action(MERGE_ACTION)
     if action is None:
         raise DomainError("unknown_action", "12345热线工单类型没有并单动作", 404)
-    if ctx.actor.role not in action.roles:
-        raise DomainError("forbidden_role", "当前角色无权并单", 403)
+    # Visibility first: a case the actor may not see answers 404 whatever its roles.
     try:
         lead = load_visible_case(session, ctx.actor, lead_id)
     except DomainError:
         raise DomainError("not_found", "主工单不存在或无权查看", 404, "lead_case") from None
+    if not ctx.actor.has_role(*action.roles):
+        raise DomainError("forbidden_role", "当前角色无权并单", 403)
     if lead.type != HOTLINE:
         raise DomainError("not_hotline", "只能并入12345热线工单", 422, "lead_case")
     if (lead.fields or {}).get("merged_into"):

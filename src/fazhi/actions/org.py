@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fazhi.catalog.org_file import OrgSpec
-from fazhi.store.models import Unit, User
+from fazhi.store.models import Unit, User, UserRole
 
 _hasher = PasswordHasher()
 
@@ -68,5 +68,20 @@ def load_org_into(session: Session, spec: OrgSpec) -> OrgLoadResult:
         user.role = user_spec.role
         user.unit_id = existing[user_spec.unit_code].id
         user.active = True
+        users[user_spec.username] = user
+    session.flush()
+    for user_spec in spec.users:
+        set_user_roles(session, users[user_spec.username], user_spec.roles)
     session.flush()
     return result
+
+
+def set_user_roles(session: Session, user: User, roles: tuple[str, ...]) -> None:
+    """Make user_roles hold exactly `roles` for the user (its primary role included)."""
+    wanted = {user.role, *roles}
+    have = {r.role: r for r in session.scalars(select(UserRole).where(UserRole.user_id == user.id))}
+    for name, row in have.items():
+        if name not in wanted:
+            session.delete(row)
+    for name in wanted - set(have):
+        session.add(UserRole(user_id=user.id, role=name))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from fazhi.catalog.registry import CaseTypes, default_case_types
+from fazhi.catalog.roles import RoleCatalog, default_roles
 from fazhi.catalog.settings import apply_clock_settings
 from fazhi.domain.calendar import DayOverride, WorkCalendar
 from fazhi.domain.units import Actor
@@ -33,10 +34,13 @@ class Platform:
     sessions: sessionmaker[Session]
     types: CaseTypes
     clock: Callable[[], datetime] = system_clock
+    roles: RoleCatalog = field(default_factory=default_roles)
     _directory: UnitDirectory | None = None
     _calendar: WorkCalendar | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Per thread: does it hold the writer's turn (so a nested writing() does not wait on it)?
+    _writer: threading.local = field(default_factory=threading.local)
     # token digest → (actor, expires_at, monotonic time fetched); see actions.auth
     token_cache: dict[str, tuple[Actor, datetime, float]] = field(default_factory=dict)
     # The types as their files define them; `types` is these with the deployment's clock
@@ -70,16 +74,28 @@ class Platform:
     def region_code(self) -> str:
         return self.settings.region_code
 
-    def writing(self) -> AbstractContextManager[object]:
+    @contextmanager
+    def writing(self) -> Iterator[None]:
         """Held around write transactions on SQLite, which allows one writer at a time.
 
         Queuing writers on a lock in the process wakes the next one as soon as the last
         commits; leaving it to SQLite's busy handler makes them sleep and retry, which
         multiplied tail latency under concurrent load. PostgreSQL needs no such lock.
+        A thread that already holds it passes straight through.
         """
-        if self.engine.dialect.name == "sqlite":
-            return self._write_lock
-        return nullcontext()
+        if self.engine.dialect.name != "sqlite" or self.holds_writer():
+            yield
+            return
+        with self._write_lock:
+            self._writer.held = True
+            try:
+                yield
+            finally:
+                self._writer.held = False
+
+    def holds_writer(self) -> bool:
+        """Whether this thread is inside writing() (on SQLite: may write in its session)."""
+        return bool(getattr(self._writer, "held", False))
 
     def now(self) -> datetime:
         return self.clock()

@@ -75,6 +75,9 @@ def append_event(
         "role": ctx.actor.role,
         "unit": ctx.actor.unit.brief(),
     }
+    if len(ctx.actor.roles) > 1:
+        # Which roles the actor held when acting (the first is the primary one).
+        actor["roles"] = list(ctx.actor.roles)
     payload = _jsonable(payload)
     content = event_content(case_id, seq, action, ctx.now, actor, from_state, to_state, payload)
     session.connection().execute(

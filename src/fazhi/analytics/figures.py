@@ -21,7 +21,6 @@ from fazhi.analytics.period import Period
 from fazhi.domain.case_type import CaseType
 from fazhi.domain.durations import local_date
 from fazhi.domain.errors import DomainError
-from fazhi.domain.roles import REGION_WIDE_ROLES
 from fazhi.domain.rollup import volume_metric
 from fazhi.domain.units import UnitRef
 
@@ -109,7 +108,7 @@ def filters(
 ) -> Filters:
     """Type (default `preferred_type`), period (from/to, default the last `default_days`
     days), unit and category; refuses roles without analytics and unknown types."""
-    if w.actor.role not in ANALYTICS_ROLES:
+    if not w.actor.has_role(*ANALYTICS_ROLES):
         raise DomainError("forbidden_role", "当前角色无权查看统计分析", 403)
     asked_type = params.get("type", "")[:40]
     case_type = (
@@ -133,7 +132,7 @@ def filters(
     directory = w.ctx.directory
     asked = params.get("unit", "")[:64]
     chosen = directory.resolve(asked) if asked else None
-    locked = w.actor.role not in REGION_WIDE_ROLES
+    locked = not w.actor.sight.region_wide
     if locked:
         own = w.actor.unit
         if chosen is None or not own.contains(chosen):

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from fazhi.actions.auth import login, logout
+from fazhi.catalog.roles import default_roles
 from fazhi.domain.errors import DomainError
-from fazhi.domain.roles import ROLE_LABELS
 from fazhi.domain.units import Actor
 from fazhi.http.deps import TOKEN_COOKIE, platform_of, token_of, work
 from fazhi.read.presenters import local_iso
@@ -24,7 +24,8 @@ def actor_json(actor: Actor) -> dict[str, Any]:
         "username": actor.username,
         "name": actor.name,
         "role": actor.role,
-        "role_label": ROLE_LABELS.get(actor.role, actor.role),
+        "role_label": default_roles().label(actor.role),
+        "roles": [{"id": r, "label": default_roles().label(r)} for r in actor.roles],
         "unit": actor.unit.brief(),
         "region_code": actor.region_code,
     }

@@ -18,11 +18,12 @@ from fazhi.actions.cases import (
     perform_action,
     snapshot,
 )
+from fazhi.actions.visibility import read_visible_case, record_read
 from fazhi.domain.errors import DomainError
-from fazhi.domain.roles import MAY_REVEAL_PERSONAL_DATA, SEES_PERSONAL_DATA
 from fazhi.domain.workflow import available_actions, refusals
 from fazhi.http.case_links import present_links
 from fazhi.http.deps import Work, json_response, work, write
+from fazhi.http.reveal import reveal_fields
 from fazhi.read.case_queries import CaseFilter, list_cases
 from fazhi.read.cases import full_case
 from fazhi.read.field_filters import api_field_values, field_filter_clauses
@@ -150,7 +151,7 @@ def list_(
 @router.get("/cases/{case_id}", summary="案件详情")
 def get(request: Request, case_id: int) -> dict[str, Any]:
     with work(request) as w:
-        case = load_visible_case(w.session, w.actor, case_id)
+        case = read_visible_case(w.session, w.ctx, case_id, "case")
         return {**full_case(w, case), "links": present_links(w, case)}
 
 
@@ -166,13 +167,13 @@ async def act(request: Request, case_id: int, action: str, body: ActionRequest) 
 @router.get("/cases/{case_id}/actions", summary="当前用户此刻可执行的动作")
 def actions(request: Request, case_id: int) -> dict[str, Any]:
     with work(request) as w:
-        case = load_visible_case(w.session, w.actor, case_id)
+        case = read_visible_case(w.session, w.ctx, case_id, "actions")
         case_type = case_type_or_error(w.platform, case.type)
         snap = snapshot(w.session, case, w.ctx.directory)
         allowed = available_actions(case_type, snap, w.actor, w.ctx.now)
         blocked = []
         for spec in case_type.actions:
-            if spec.create or spec in allowed or w.actor.role not in spec.roles:
+            if spec.create or spec in allowed or not w.actor.has_role(*spec.roles):
                 continue
             reasons = refusals(case_type, spec, snap, w.actor, w.ctx.now)
             if reasons and reasons[0].code in {"guard_failed", "document_missing"}:
@@ -202,7 +203,7 @@ def actions(request: Request, case_id: int) -> dict[str, Any]:
 @router.get("/cases/{case_id}/events", summary="案件全过程记录")
 def events(request: Request, case_id: int) -> dict[str, Any]:
     with work(request) as w:
-        case = load_visible_case(w.session, w.actor, case_id)
+        case = read_visible_case(w.session, w.ctx, case_id, "events")
         case_type = w.platform.types.get(case.type)
         rows = w.session.scalars(select(Event).where(Event.case_id == case.id).order_by(Event.seq))
         return {"items": [present_event(e, case_type, w.actor) for e in rows]}
@@ -212,12 +213,11 @@ def events(request: Request, case_id: int) -> dict[str, Any]:
 async def reveal(request: Request, case_id: int) -> Response:
     def run(w: Work) -> Response:
         case = load_visible_case(w.session, w.actor, case_id)
-        if w.actor.role in SEES_PERSONAL_DATA:
-            return json_response(full_case(w, case))
-        if w.actor.role not in MAY_REVEAL_PERSONAL_DATA:
-            raise DomainError("forbidden_role", "当前角色无权查看完整个人信息", 403)
         case_type = case_type_or_error(w.platform, case.type)
-        shown = sorted(k for k in case_type.personal_fields if case.fields.get(k))
+        shown = reveal_fields(w, case_type, case)
+        if shown is None:  # nothing is masked for this user: an ordinary read
+            record_read(w.session, w.ctx, case, "case")
+            return json_response(full_case(w, case))
         do_record_access_event(w.session, w.ctx, case, "reveal_personal_data", {"fields": shown})
         return json_response(full_case(w, case, reveal=True))
 

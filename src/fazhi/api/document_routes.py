@@ -36,6 +36,7 @@ from fazhi.actions.documents import (
     replace_document,
     withdraw_document,
 )
+from fazhi.actions.visibility import read_visible_case, record_read
 from fazhi.domain.documents import addable_kinds, file_rule
 from fazhi.domain.errors import DomainError
 from fazhi.http.deps import Work, json_response, platform_of, work, write
@@ -160,9 +161,12 @@ def _answer(w: Work, written: Written, status_code: int) -> Response:
 )
 async def add(request: Request, case_id: int) -> Response:
     body = await read_body(request)
-    kind = _kind(body)
 
     def run(w: Work) -> Response:
+        # Visibility first: to whoever may not see the case, it does not exist (404), however
+        # the request is filled in.
+        load_visible_case(w.session, w.actor, case_id)
+        kind = _kind(body)
         written = add_document(w.session, w.ctx, case_id, kind, body.data, body.file, body.version)
         return _answer(w, written, 201)
 
@@ -172,7 +176,7 @@ async def add(request: Request, case_id: int) -> Response:
 @router.get("/cases/{case_id}/documents", summary="材料列表（默认仅有效材料；all=1 含历史版本）")
 def list_(request: Request, case_id: int, all: bool = False) -> dict[str, Any]:
     with work(request) as w:
-        case = load_visible_case(w.session, w.actor, case_id)
+        case = read_visible_case(w.session, w.ctx, case_id, "documents")
         case_type = case_type_or_error(w.platform, case.type)
         rows = case_documents(w.session, case.id, include_inactive=True)
         after = replaced_by_map(rows)
@@ -200,6 +204,7 @@ def get(request: Request, case_id: int, document_id: int) -> dict[str, Any]:
     with work(request) as w:
         case = load_visible_case(w.session, w.actor, case_id)
         document = document_of(w.session, case, document_id)
+        record_read(w.session, w.ctx, case, "document", {"document_id": document.id})
         case_type = w.platform.types.get(case.type)
         rows = [d for d in case_documents(w.session, case.id, True) if d.kind == document.kind]
         after = replaced_by_map(rows)
@@ -217,6 +222,7 @@ def download(request: Request, case_id: int, document_id: int) -> Response:
     with work(request) as w:
         case = load_visible_case(w.session, w.actor, case_id)
         document = document_of(w.session, case, document_id)
+        record_read(w.session, w.ctx, case, "document_file", {"document_id": document.id})
         data = document_file(w.session, document)
         return Response(
             data,
@@ -271,12 +277,13 @@ async def withdraw(request: Request, case_id: int, document_id: int) -> Response
 )
 async def generate(request: Request, case_id: int) -> Response:
     body = await read_body(request)
-    kind = _kind(body)
 
     def prepare() -> tuple[RenderJob, tuple[str, bytes]]:
         # A read of its own, then the render with no transaction open: file and CPU work
         # stay off the event loop and outside the writer's batch.
         with work(request) as w:
+            load_visible_case(w.session, w.actor, case_id)  # 404 before any other refusal
+            kind = _kind(body)
             job = check_generate_document(
                 w.session, w.ctx, case_id, kind, body.data, body.replaces, body.version
             )

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from fazhi.actions.cases import case_type_or_error, load_visible_case
+from fazhi.domain.errors import DomainError
 from fazhi.http.case_links import prefill_for, present_links
 from fazhi.http.deps import work
 
@@ -21,8 +22,11 @@ def links(request: Request, case_id: int) -> dict[str, Any]:
 
 
 @router.get("/cases/{case_id}/prefill/{type_name}", summary="由此案件发起关联案件的预填字段")
-def prefill(request: Request, case_id: int, type_name: str, link: str) -> dict[str, Any]:
+def prefill(request: Request, case_id: int, type_name: str, link: str = "") -> dict[str, Any]:
+    # `link` is checked after visibility, so a hidden case answers 404 however it is asked.
     with work(request) as w:
         source = load_visible_case(w.session, w.actor, case_id)
+        if not link:
+            raise DomainError("required", "请指明关联字段（link）", 422, "link")
         target = case_type_or_error(w.platform, type_name)
         return {"type": target.name, "link": link, "fields": prefill_for(w, source, target, link)}

@@ -10,12 +10,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from fazhi.actions.cases import load_visible_case
 from fazhi.actions.merge import merge_cases
 from fazhi.actions.repeats import SimilarOrder, find_similar, repeat_rates, similar_to_case
+from fazhi.actions.visibility import read_visible_case
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.errors import DomainError
-from fazhi.domain.roles import REGION_WIDE_ROLES
 from fazhi.http.deps import Work, json_response, require_role, work, write
 from fazhi.read.presenters import case_number, local_iso
 from fazhi.routing.repeats import (
@@ -71,7 +70,7 @@ def present_similar(w: Work, item: SimilarOrder) -> dict[str, Any]:
 @router.get("/cases/{case_id}/similar", summary="相似工单：重复来电与疑似同一诉求")
 def case_similar(request: Request, case_id: int) -> Response:
     with work(request) as w:
-        case = load_visible_case(w.session, w.actor, case_id)
+        case = read_visible_case(w.session, w.ctx, case_id, "similar")
         items = similar_to_case(w.session, w.platform, w.actor, case)
         return json_response(
             {
@@ -93,7 +92,7 @@ def intake_similar(
     category: str = Query("", max_length=40, description="诉求分类"),
 ) -> Response:
     with work(request) as w:
-        if w.actor.role not in REGION_WIDE_ROLES:
+        if not w.actor.sight.region_wide:
             raise DomainError("forbidden_role", "当前角色无权查询相似工单", 403)
         items = find_similar(
             w.session,

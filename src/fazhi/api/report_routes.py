@@ -20,6 +20,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from fazhi.actions.cases import Created, case_type_or_error, check_create_case
 from fazhi.actions.documents import attach_file
 from fazhi.actions.platform import Platform
+from fazhi.actions.visibility import visible_clause
 from fazhi.domain.errors import DomainError, Problem
 from fazhi.domain.units import Actor, UnitRef
 from fazhi.http.deps import Work, json_response, platform_of, write
@@ -56,11 +57,11 @@ class Photo:
 def refusal(platform: Platform, actor: Actor) -> str:
     """Why this user may not report ("" when they may): a grid worker (or a community or
     street handler) whose role the hotline type lets register cases."""
-    if actor.role not in REPORT_ROLES or actor.unit.kind not in REPORT_UNIT_KINDS:
+    if not actor.has_role(*REPORT_ROLES) or actor.unit.kind not in REPORT_UNIT_KINDS:
         return "网格员上报仅供网格、社区、街道的工作人员使用"
     case_type = platform.types.get(HOTLINE)
     register = case_type.action("register") if case_type else None
-    if register is None or actor.role not in register.roles:
+    if register is None or not actor.has_role(*register.roles):
         return "当前角色无权登记工单，请由网格员上报"
     return ""
 
@@ -181,7 +182,7 @@ def recent_reports(w: Work, limit: int = RECENT_LIMIT) -> list[Case]:
     stmt = (
         select(Case)
         .where(
-            Case.region_code == w.actor.region_code,
+            visible_clause(w.actor),
             Case.type == HOTLINE,
             Case.created_by == w.actor.user_id,
             Case.fields["channel"].as_string() == CHANNEL,

@@ -19,10 +19,10 @@ from typing import Any
 import yaml
 
 from fazhi.catalog.categories import category_codes
+from fazhi.catalog.roles import default_roles
 
 __all__ = [
     "FORMAT",
-    "ROLES",
     "UNIT_KINDS",
     "OrgFileError",
     "OrgSpec",
@@ -45,16 +45,6 @@ UNIT_KINDS: tuple[str, ...] = (
     "company",  # utility companies and telecom operators
 )
 
-ROLES: tuple[str, ...] = (
-    "operator",  # 话务员: registers requests
-    "dispatcher",  # 派单员: dispatches and reassigns work orders
-    "unit_handler",  # 承办人: handles orders of their unit
-    "unit_leader",  # 单位负责人: approves replies and extensions of their unit
-    "supervisor",  # 督查: supervision across units
-    "district_leader",  # 区领导: leader assignment, overview
-    "admin",  # system administrator
-)
-
 # The kind a unit's parent must have, for the kinds whose place in the tree is fixed.
 _PARENT_KIND: dict[str, str] = {
     "street": "district",
@@ -70,7 +60,7 @@ _TOP_KEYS = frozenset({"format", "synthetic", "region_code", "units", "users"})
 _UNIT_KEYS = frozenset(
     {"code", "name", "kind", "parent", "short_name", "categories", "polygon", "address_hints"}
 )
-_USER_KEYS = frozenset({"username", "display_name", "role", "unit", "password"})
+_USER_KEYS = frozenset({"username", "display_name", "role", "roles", "unit", "password"})
 
 
 @dataclass(frozen=True)
@@ -94,13 +84,22 @@ class UnitSpec:
 
 @dataclass(frozen=True)
 class UserSpec:
-    """One demo login. ``password`` is plain text: demo files only."""
+    """One demo login. ``password`` is plain text: demo files only.
+
+    ``role`` is the primary role; ``roles`` every role held, the primary first (a file
+    gives ``role:``, ``roles: [..]`` or both; with only ``roles`` the first is primary).
+    """
 
     username: str
     display_name: str
     role: str
     unit_code: str
     password: str
+    roles: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        held = (self.role, *(r for r in self.roles if r != self.role))
+        object.__setattr__(self, "roles", tuple(dict.fromkeys(held)))
 
 
 @dataclass(frozen=True)
@@ -467,9 +466,8 @@ def _parse_users(raw: object, unit_codes: set[str], problems: list[str]) -> list
         if not _is_text(display_name):
             problems.append(f"{label}：缺少显示名 display_name")
             ok = False
-        role = item.get("role")
-        if role not in ROLES:
-            problems.append(f"{label}：未知角色 {role!r}（可选：{'、'.join(ROLES)}）")
+        roles = _user_roles(item, label, problems)
+        if not roles:
             ok = False
         unit = item.get("unit")
         if not isinstance(unit, str) or unit not in unit_codes:
@@ -480,10 +478,42 @@ def _parse_users(raw: object, unit_codes: set[str], problems: list[str]) -> list
             problems.append(f"{label}：缺少密码 password")
             ok = False
         if ok:
-            assert isinstance(display_name, str) and isinstance(role, str)
+            assert isinstance(display_name, str)
             assert isinstance(unit, str) and isinstance(password, str)
-            users.append(UserSpec(username, display_name.strip(), role, unit, password))
+            users.append(
+                UserSpec(username, display_name.strip(), roles[0], unit, password, roles)
+            )
     return users
+
+
+def _user_roles(item: Mapping[str, Any], label: str, problems: list[str]) -> tuple[str, ...]:
+    """The user's roles, primary first; () after reporting a problem."""
+    known = default_roles()
+    choices = "、".join(spec.name for spec in known.assignable)
+    role, listed = item.get("role"), item.get("roles")
+    if role is None and listed is None:
+        problems.append(f"{label}：缺少角色 role 或 roles")
+        return ()
+    given: list[Any] = [] if role is None else [role]
+    if listed is not None:
+        if not isinstance(listed, list) or not listed:
+            problems.append(f"{label}：roles 必须是非空角色列表，实际为 {listed!r}")
+            return ()
+        given += [r for r in listed if r != role]
+    bad = False
+    for value in given:
+        if not isinstance(value, str) or value not in known:
+            problems.append(f"{label}：未知角色 {value!r}（可选：{choices}）")
+            bad = True
+        elif known[value].system:
+            problems.append(f"{label}：{value} 是平台的系统角色，不能分配给账号")
+            bad = True
+    if bad:
+        return ()
+    if len(set(given)) != len(given):
+        problems.append(f"{label}：roles 中有重复的角色")
+        return ()
+    return tuple(given)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -20,9 +20,9 @@ from typing import Any
 import yaml
 
 from fazhi.catalog.categories import load_categories
+from fazhi.catalog.roles import default_roles
 from fazhi.domain.case_type import CaseType, CaseTypeError, link_faults, parse_case_type
 from fazhi.domain.hooks import compute_hook_types, rule_hook_names
-from fazhi.domain.roles import ROLES
 
 
 class CaseTypes:
@@ -126,7 +126,7 @@ def parse_type_file(
     try:
         parsed = parse_case_type(
             raw,
-            frozenset(ROLES),
+            default_roles().ids,
             sets,
             compute_hooks=compute_hook_types(),
             rule_hooks=rule_hook_names(),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from fazhi.actions.cases import ActionContext, create_case, perform_action
 from fazhi.actions.platform import Platform
+from fazhi.actions.visibility import sight_for
 from fazhi.catalog.categories import load_categories
 from fazhi.demo.request_texts import synthetic_person, synthetic_request
 from fazhi.domain.calendar import CalendarYearUnknown
@@ -65,8 +66,10 @@ class Cast:
     handlers: dict[int, Actor]  # unit id → an acting handler of that unit
 
 
-def _actor(user: User, unit: UnitRef) -> Actor:
-    return Actor(user.id, user.username, user.display_name, user.role, unit, user.region_code)
+def _actor(platform: Platform, user: User, unit: UnitRef) -> Actor:
+    """The acting user in its primary role only (each demo actor plays one part)."""
+    actor = Actor(user.id, user.username, user.display_name, user.role, unit, user.region_code)
+    return replace(actor, sight=sight_for(platform, actor.roles))
 
 
 def ensure_cast(session: Session, platform: Platform) -> Cast:
@@ -78,7 +81,7 @@ def ensure_cast(session: Session, platform: Platform) -> Cast:
     # Real handler logins act first; disabled synthetic ones (made below) fill the gaps.
     for user in sorted(users, key=lambda u: not u.active):
         if user.role == "unit_handler" and user.unit_id not in handlers:
-            handlers[user.unit_id] = _actor(user, directory.by_id[user.unit_id])
+            handlers[user.unit_id] = _actor(platform, user, directory.by_id[user.unit_id])
     hasher = PasswordHasher()
     disabled = hasher.hash(random.SystemRandom().randbytes(16).hex())
     for unit_id, row in directory.rows.items():
@@ -95,13 +98,13 @@ def ensure_cast(session: Session, platform: Platform) -> Cast:
         )
         session.add(user)
         session.flush()
-        handlers[unit_id] = _actor(user, directory.by_id[unit_id])
+        handlers[unit_id] = _actor(platform, user, directory.by_id[unit_id])
     operator, dispatcher = by_role.get("operator"), by_role.get("dispatcher")
     if operator is None or dispatcher is None:
         raise DomainError("demo_users_missing", "组织文件中缺少话务员或派单员账号", 422)
     return Cast(
-        _actor(operator, directory.by_id[operator.unit_id]),
-        _actor(dispatcher, directory.by_id[dispatcher.unit_id]),
+        _actor(platform, operator, directory.by_id[operator.unit_id]),
+        _actor(platform, dispatcher, directory.by_id[dispatcher.unit_id]),
         handlers,
     )
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from fazhi.domain.case_type import CaseType, DocumentKind, FieldSpec
 from fazhi.domain.errors import DomainError, Problem
-from fazhi.domain.privacy import MASKERS, mask_value
+from fazhi.domain.privacy import mask_fields
 from fazhi.domain.trail import canonical
 
 # A person or an outside system may not take these: they are the platform's own accounts.
@@ -108,30 +108,9 @@ def prefixed(problems: list[Problem], prefix: str = "data") -> list[Problem]:
 def mask_data(
     fields: tuple[FieldSpec, ...], data: Mapping[str, Any], sees: Collection[str] = ()
 ) -> dict[str, Any]:
-    """A copy of `data` with each personal field masked by its kind, also inside the records
-    of list fields; a kind without a masker is hidden whole. Kinds in `sees` stay whole."""
-    out: dict[str, Any] = {}
-    by_name = {f.name: f for f in fields}
-    for name, value in data.items():
-        spec = by_name.get(name)
-        if spec is None:
-            out[name] = value
-        elif spec.personal and spec.personal not in sees:
-            out[name] = _mask(spec.personal, value)
-        elif spec.type == "list" and isinstance(value, list):
-            out[name] = [
-                mask_data(spec.items, item, sees) if isinstance(item, Mapping) else item
-                for item in value
-            ]
-        else:
-            out[name] = value
-    return out
-
-
-def _mask(kind: str, value: Any) -> Any:
-    if value in (None, ""):
-        return value
-    return mask_value(kind, value) if kind in MASKERS else HIDDEN
+    """A copy of a document's data masked like case fields (`privacy.mask_fields`): each
+    personal field by its kind, also inside list records; kinds in `sees` stay whole."""
+    return mask_fields(data, fields, frozenset(sees))
 
 
 def has_personal(fields: tuple[FieldSpec, ...]) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from fazhi.domain.roles import EMPTY_SIGHT, Sight
 
 
 @dataclass(frozen=True)
@@ -23,9 +25,23 @@ class UnitRef:
 
 @dataclass(frozen=True)
 class Actor:
+    """Who acts. `role` is the primary role (shown first; it picks the landing page);
+    `roles` every role the user holds, the primary first. `sight` is what those roles may
+    see of the loaded case types (built by `actions.visibility.sight_for`)."""
+
     user_id: int
     username: str
     name: str
     role: str
     unit: UnitRef
     region_code: str
+    roles: tuple[str, ...] = ()
+    sight: Sight = field(default=EMPTY_SIGHT, compare=False)
+
+    def __post_init__(self) -> None:
+        roles = (self.role, *(r for r in self.roles if r != self.role))
+        object.__setattr__(self, "roles", tuple(dict.fromkeys(roles)))
+
+    def has_role(self, *names: str) -> bool:
+        """Whether any of the user's roles is one of `names`."""
+        return any(r in names for r in self.roles)

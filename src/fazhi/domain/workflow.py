@@ -109,7 +109,7 @@ def _permission(
     """Role, state and party: the first that refuses. A `system` action is the platform's
     own (the scheduler's): only the system role takes it, never a person."""
     allowed = (SYSTEM_ROLE,) if action.system else action.roles
-    if actor.role not in allowed:
+    if not actor.has_role(*allowed):
         return [Problem("forbidden_role", f"当前角色无权执行「{action.label}」")]
     if action.create:
         if case.state is not None:

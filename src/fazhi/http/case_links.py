@@ -12,7 +12,7 @@ from fazhi.domain.case_type import CaseType, FieldSpec
 from fazhi.domain.errors import DomainError
 from fazhi.domain.type_access import creatable_actions
 from fazhi.http.deps import Work
-from fazhi.read.presenters import case_number, present_case_brief, sees_whole
+from fazhi.read.presenters import case_number, present_case_brief, shown_personal_kinds
 from fazhi.store.models import Case
 
 
@@ -23,7 +23,7 @@ def _field_label(case_type: CaseType | None, name: str) -> str:
 
 def may_open(w: Work, case: Case) -> list[tuple[CaseType, FieldSpec]]:
     """(type, link field) for each linked case this user may open from `case`."""
-    roles = (w.actor.role,)
+    roles = w.actor.roles
     return [(t, f) for t, f in openers(w.platform.types, case.type) if creatable_actions(t, roles)]
 
 
@@ -83,9 +83,7 @@ def prefill_for(w: Work, source: Case, target: CaseType, link: str) -> dict[str,
             "invalid_link", f"「{target.label}」不能经 {link} 关联此类案件", 422, "link"
         )
     source_type = case_type_or_error(w.platform, source.type)
-    whole = sees_whole(w.actor)
-    fields = prefill_values(target, spec, source_type, source.fields, lambda kind: whole)
+    shown = shown_personal_kinds(source_type, w.actor) if source_type else frozenset()
+    fields = prefill_values(target, spec, source_type, source.fields, lambda kind: kind in shown)
     fields[spec.name] = case_number(source_type, source)
     return fields
-
-

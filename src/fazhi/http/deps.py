@@ -67,7 +67,7 @@ def work(request: Request, write: bool = False) -> Iterator[Work]:
 
 
 def require_role(actor: Actor, *roles: str) -> None:
-    if actor.role not in roles:
+    if not actor.has_role(*roles):
         raise DomainError("forbidden_role", "当前角色无权执行此操作", 403)
 
 

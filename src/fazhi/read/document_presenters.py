@@ -8,17 +8,16 @@ from typing import Any
 from fazhi.domain.case_type import CaseType
 from fazhi.domain.documents import data_digest, mask_data
 from fazhi.domain.units import Actor
-from fazhi.read.presenters import local_iso, sees_whole
+from fazhi.read.presenters import local_iso, shown_personal_kinds
 from fazhi.store.models import Document
 
 
 def shown_data(case_type: CaseType | None, kind: str, data: dict[str, Any], actor: Actor) -> Any:
     """The data as this actor may see it: whole for roles that see personal data, else
     each personal field masked (also for a kind no longer in the type file)."""
-    if sees_whole(actor):
-        return dict(data)
     spec = case_type.document(kind) if case_type else None
-    return mask_data(spec.fields if spec else (), data)
+    shown = shown_personal_kinds(case_type, actor) if case_type else frozenset()
+    return mask_data(spec.fields if spec else (), data, shown)
 
 
 def present_document(

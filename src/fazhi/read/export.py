@@ -1,4 +1,9 @@
-"""Export cases to CSV or XLSX, with citizens' personal data masked."""
+"""Export cases to CSV or XLSX, with citizens' personal data masked.
+
+An export is a read by a user: it holds the cases that user may see (the visibility
+clause), and each row of a restricted type is recorded as a read of that case. The file
+leaves the platform's control, so every personal field is masked whatever the user's
+roles see on screen."""
 
 from __future__ import annotations
 
@@ -9,18 +14,27 @@ from typing import Any
 
 from sqlalchemy import select
 
-from fazhi.actions.cases import case_type_or_error
+from fazhi.actions.cases import ActionContext, case_type_or_error
 from fazhi.actions.platform import Platform
+from fazhi.actions.visibility import is_restricted, record_read, visible_clause
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.errors import DomainError
 from fazhi.domain.privacy import mask_fields
+from fazhi.domain.units import Actor
 from fazhi.read.presenters import case_number, local_iso
+from fazhi.store.db import transaction
 from fazhi.store.models import Case
 
 
 def export_cases(
-    platform: Platform, path: Path, type_name: str, since: date | None, until: date | None
+    platform: Platform,
+    path: Path,
+    type_name: str,
+    since: date | None,
+    until: date | None,
+    actor: Actor,
 ) -> int:
+    """Write the cases of `type_name` that `actor` may see (created in [since, until))."""
     case_type = case_type_or_error(platform, type_name)
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".xlsx"}:
@@ -30,7 +44,7 @@ def export_cases(
     directory = platform.directory()
     stmt = (
         select(Case)
-        .where(Case.region_code == platform.region_code, Case.type == type_name)
+        .where(visible_clause(actor), Case.type == type_name)
         .order_by(Case.id)
     )
     if since:
@@ -38,9 +52,12 @@ def export_cases(
     if until:
         stmt = stmt.where(Case.created_at < datetime.combine(until, time(), LOCAL_TZ))
     rows: list[list[Any]] = []
+    read: list[Case] = []
     with platform.sessions() as session:
         for case in session.scalars(stmt.execution_options(yield_per=2000)):
-            values = mask_fields(case.fields, case_type.personal_fields)
+            if is_restricted(actor, case):
+                read.append(case)
+            values = mask_fields(case.fields, case_type.fields)
             lead = directory.by_id.get(case.lead_unit_id) if case.lead_unit_id else None
             row: list[Any] = [
                 case_number(case_type, case),
@@ -58,6 +75,11 @@ def export_cases(
                     value = spec.choice_label(value)
                 row.append("" if value is None else value)
             rows.append(row)
+    if read:  # one read event per exported case of a restricted type, before the file
+        ctx = ActionContext(platform, actor, platform.now())
+        with platform.writing(), transaction(platform.sessions) as session:
+            for case in read:
+                record_read(session, ctx, case, "export")
     if suffix == ".csv":
         with path.open("w", newline="", encoding="utf-8-sig") as handle:
             writer = csv.writer(handle)

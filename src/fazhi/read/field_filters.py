@@ -17,7 +17,7 @@ from fazhi.domain.case_type import CaseType, FieldSpec
 from fazhi.domain.errors import Problem
 from fazhi.domain.units import Actor
 from fazhi.org.directory import UnitDirectory
-from fazhi.read.presenters import sees_whole
+from fazhi.read.presenters import shown_personal_kinds
 from fazhi.store.models import Case
 
 # Free text is matched as a substring; everything else exactly.
@@ -31,7 +31,11 @@ def filterable_fields(case_type: CaseType, actor: Actor) -> list[FieldSpec]:
     out = []
     for name in case_type.summary_fields:
         spec = case_type.field(name)
-        if spec and spec.type in FILTERABLE and (not spec.personal or sees_whole(actor)):
+        if (
+            spec
+            and spec.type in FILTERABLE
+            and (not spec.personal or spec.personal in shown_personal_kinds(case_type, actor))
+        ):
             out.append(spec)
     return out
 

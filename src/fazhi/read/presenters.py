@@ -1,4 +1,7 @@
-"""Cases, events and clocks as the API shows them, with personal data masked by role."""
+"""Cases, events and clocks as the API shows them, with personal data masked by role.
+
+The personal kinds shown whole are those the actor's roles see for the case's type
+(domain.roles.shown_kinds, kept in the actor's sight); a reveal adds those it may unmask."""
 
 from __future__ import annotations
 
@@ -13,7 +16,6 @@ from fazhi.domain.documents import mask_data
 from fazhi.domain.due import due_status, workdays_left
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.privacy import mask_fields
-from fazhi.domain.roles import SEES_PERSONAL_DATA
 from fazhi.domain.units import Actor
 from fazhi.org.directory import UnitDirectory
 from fazhi.store.models import Case, Document, Event
@@ -34,16 +36,38 @@ def case_number(case_type: CaseType | None, case: Case) -> str:
 parse_case_number = numbers.parse_case_number
 
 
-def sees_whole(actor: Actor) -> bool:
-    return actor.role in SEES_PERSONAL_DATA
+def shown_personal_kinds(case_type: CaseType, actor: Actor, reveal: bool = False) -> frozenset[str]:
+    """The personal kinds `actor` sees whole in cases of this type; with `reveal`, also
+    those it may unmask on purpose."""
+    view = actor.sight.view(case_type.name)
+    if view is None:
+        return frozenset()
+    return view.shown | view.reveals if reveal else view.shown
+
+
+def hidden_personal(case_type: CaseType, actor: Actor, reveal: bool = False) -> dict[str, str]:
+    """The type's personal fields (name → kind) that `actor` sees masked, a list field
+    counting when any of its records' fields is; with `reveal`, less those of the kinds it
+    may unmask."""
+    shown = shown_personal_kinds(case_type, actor, reveal)
+    hidden = {k: kind for k, kind in case_type.personal_fields.items() if kind not in shown}
+    for spec in case_type.fields:
+        kinds = set(spec.personal_items.values()) - shown
+        if spec.type == "list" and kinds:
+            hidden[spec.name] = sorted(kinds)[0]
+    return hidden
+
+
+def sees_whole(case_type: CaseType, actor: Actor) -> bool:
+    return not hidden_personal(case_type, actor)
 
 
 def present_fields(
     case_type: CaseType, fields: dict[str, Any], actor: Actor, reveal: bool = False
 ) -> dict[str, Any]:
-    if reveal or sees_whole(actor):
+    if not hidden_personal(case_type, actor, reveal):
         return dict(fields)
-    return mask_fields(fields, case_type.personal_fields)
+    return mask_fields(fields, case_type.fields, shown_personal_kinds(case_type, actor, reveal))
 
 
 def present_case_brief(
@@ -114,8 +138,9 @@ def present_case(
     out.update(
         {
             "fields": present_fields(case_type, case.fields, actor, reveal),
-            "personal_data_masked": not (reveal or sees_whole(actor))
-            and any(case.fields.get(k) for k in case_type.personal_fields),
+            "personal_data_masked": any(
+                case.fields.get(k) for k in hidden_personal(case_type, actor, reveal)
+            ),
             "assisting_units": [
                 directory.by_id[u].brief() for u in assisting if u in directory.by_id
             ],
@@ -134,20 +159,23 @@ def present_case(
 
 def present_event(event: Event, case_type: CaseType | None, actor: Actor) -> dict[str, Any]:
     payload = event.payload
-    if case_type and not sees_whole(actor):
-        personal = case_type.personal_fields
+    personal = hidden_personal(case_type, actor) if case_type else {}
+    if personal and case_type is not None:
+        shown = shown_personal_kinds(case_type, actor)
+        # An action's inputs are named like the type's fields, or are its own inputs.
+        specs = (*case_type.fields, *(a.inputs if (a := case_type.action(event.action)) else ()))
         payload = dict(payload)
         if "inputs" in payload:
-            payload["inputs"] = mask_fields(payload["inputs"], personal)
+            payload["inputs"] = mask_fields(payload["inputs"], specs, shown)
         if "changes" in payload:
             payload["changes"] = {
-                k: [mask_fields({k: v}, personal)[k] for v in pair]
+                k: [mask_fields({k: v}, specs, shown)[k] for v in pair]
                 for k, pair in payload["changes"].items()
             }
         document = payload.get("document")
         if isinstance(document, dict) and document.get("data"):
             kind = case_type.document(str(document.get("kind")))
-            masked = mask_data(kind.fields if kind else (), document["data"])
+            masked = mask_data(kind.fields if kind else (), document["data"], shown)
             payload["document"] = {**document, "data": masked}
     action_spec = case_type.action(event.action) if case_type else None
     return {
@@ -186,5 +214,6 @@ BUILTIN_LABELS = {
     "document_withdrawn": "撤回材料",
     "document_generated": "生成文书",
     "reveal_personal_data": "查看个人信息",
+    "read": "查阅案件",
     "merge_received": "接收并单",
 }

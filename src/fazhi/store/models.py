@@ -80,10 +80,22 @@ class User(Base):
     region_code: Mapped[str] = mapped_column(String(6))
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
+    # The primary role: listed first and choosing the landing page. Every role the user
+    # holds, the primary included, has a row in user_roles.
     role: Mapped[str] = mapped_column(String(32))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class UserRole(Base):
+    """The roles a user holds (the primary one, users.role, among them)."""
+
+    __tablename__ = "user_roles"
+    __table_args__ = (Index("ix_user_roles_role", "role", "user_id"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
 class ApiToken(Base):

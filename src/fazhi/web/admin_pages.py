@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from fazhi.actions import admin, duty
 from fazhi.actions.admin import ClockForm
+from fazhi.actions.user_roles import held_roles, roles_by_user
 from fazhi.catalog.categories import load_categories
 from fazhi.domain.errors import DomainError
-from fazhi.domain.roles import ROLE_LABELS, ROLES
 from fazhi.http.deps import Work
 from fazhi.store.models import (
     AdminLog,
@@ -32,6 +32,7 @@ from fazhi.store.models import (
     GazetteerEntry,
     Unit,
     User,
+    UserRole,
 )
 from fazhi.web.console import PageAnswer, page_work, redirect, render
 from fazhi.web.forms import error_status, field_errors
@@ -83,6 +84,7 @@ DETAIL_LABELS = {
     "username": "用户名",
     "display_name": "姓名",
     "role": "角色",
+    "roles": "全部角色",
     "unit": "单位",
     "code": "编码",
     "name": "名称",
@@ -117,7 +119,7 @@ def describe(details: dict[str, Any] | None) -> list[tuple[str, str]]:
 def admin_work(request: Request) -> Iterator[Work]:
     """page_work for admins only; anyone else gets the 403 page (and nothing is written)."""
     with page_work(request) as w:
-        if w.actor.role != "admin":
+        if not w.actor.has_role("admin"):
             raise PageAnswer(render(request, "admin/forbidden.html", {}, w, status_code=403))
         yield w
 
@@ -231,21 +233,25 @@ def _users_page(
     if q:
         pattern = f"%{q}%"
         stmt = stmt.where(or_(User.username.ilike(pattern), User.display_name.ilike(pattern)))
-    if role in ROLES:
-        stmt = stmt.where(User.role == role)
+    catalog = w.platform.roles
+    if role in catalog:
+        holds = select(UserRole.user_id).where(UserRole.role == role)
+        stmt = stmt.where(or_(User.role == role, User.id.in_(holds)))
     if state in ("active", "inactive"):
         stmt = stmt.where(User.active.is_(state == "active"))
     users = list(w.session.scalars(stmt.order_by(User.username).limit(USER_LIMIT + 1)))
     units = {u.id: u for u in admin.region_units(w.session, region)}
+    held = roles_by_user(w.session, users[:USER_LIMIT], catalog)
     return _page(
         request,
         w,
         "admin/users.html",
         {
             "users": users[:USER_LIMIT],
+            "held": held,
             "capped": len(users) > USER_LIMIT,
             "units": units,
-            "roles": [(r, ROLE_LABELS[r]) for r in ROLES],
+            "roles": _role_options(w),
             "unit_options": _unit_options(w.session, region),
             "filters": {"q": q, "role": role, "state": state},
             "errors": errors or {},
@@ -257,6 +263,15 @@ def _users_page(
     )
 
 
+def _role_options(w: Work) -> list[tuple[str, str]]:
+    """(id, label) of the roles an admin may give an account, in catalog order."""
+    return [(spec.name, spec.label) for spec in w.platform.roles.assignable]
+
+
+def _form_roles(form: Any) -> list[str]:
+    return [v for v in form.getlist("roles") if isinstance(v, str) and v]
+
+
 @router.get("/admin/users")
 def users_page(request: Request) -> Response:
     with admin_work(request) as w:
@@ -266,7 +281,10 @@ def users_page(request: Request) -> Response:
 @router.post("/admin/users")
 async def create_user_page(request: Request) -> Response:
     form = await request.form()
-    values = {k: _form_text(form, k) for k in ("username", "display_name", "role", "unit")}
+    values: dict[str, Any] = {
+        k: _form_text(form, k) for k in ("username", "display_name", "role", "unit")
+    }
+    values["roles"] = _form_roles(form)
     platform = request.app.state.platform
     with platform.writing(), admin_work(request) as w:
         user, exc = _attempt(
@@ -279,6 +297,7 @@ async def create_user_page(request: Request) -> Response:
                 values["role"],
                 values["unit"],
                 _form_text(form, "password"),
+                values["roles"],
             ),
         )
         if exc is not None:
@@ -316,7 +335,8 @@ def _user_page(
         {
             "user": user,
             "unit": unit,
-            "roles": [(r, ROLE_LABELS[r]) for r in ROLES],
+            "held": held_roles(w.session, user, w.platform.roles),
+            "roles": _role_options(w),
             "unit_options": _unit_options(w.session, w.actor.region_code),
             "is_self": user.id == w.actor.user_id,
             "errors": errors or {},
@@ -339,13 +359,22 @@ def user_page(request: Request, user_id: int) -> Response:
 @router.post("/admin/users/{user_id}")
 async def update_user_page(request: Request, user_id: int) -> Response:
     form = await request.form()
-    values = {k: _form_text(form, k) for k in ("display_name", "role", "unit")}
+    values: dict[str, Any] = {k: _form_text(form, k) for k in ("display_name", "role", "unit")}
+    # The form always lists the other roles (none ticked: none); a post without the
+    # field (an older form) leaves them as they are.
+    values["roles"] = _form_roles(form) if "roles_listed" in form else None
     platform = request.app.state.platform
     with platform.writing(), admin_work(request) as w:
         _, exc = _attempt(
             w,
             lambda: admin.update_user(
-                w.session, w.ctx, user_id, values["display_name"], values["role"], values["unit"]
+                w.session,
+                w.ctx,
+                user_id,
+                values["display_name"],
+                values["role"],
+                values["unit"],
+                values["roles"],
             ),
         )
         if exc is not None:

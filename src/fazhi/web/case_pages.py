@@ -16,13 +16,14 @@ from fazhi.actions.cases import (
     perform_action,
     snapshot,
 )
+from fazhi.actions.visibility import record_read
 from fazhi.domain.errors import DomainError
-from fazhi.domain.roles import MAY_REVEAL_PERSONAL_DATA, SEES_PERSONAL_DATA
 from fazhi.domain.workflow import available_actions
 from fazhi.http.case_links import hidden_links, present_links
 from fazhi.http.deps import Work
+from fazhi.http.reveal import reveal_fields, revealable_fields
 from fazhi.read.cases import full_case
-from fazhi.read.presenters import present_event
+from fazhi.read.presenters import present_event, sees_whole
 from fazhi.store.models import Case, Event
 from fazhi.web.console import countdown, page_work, redirect, render
 from fazhi.web.document_panel import DOCUMENT_FLASH, document_note, document_panel
@@ -110,6 +111,8 @@ def _render_case(
     status_code: int = 200,
 ) -> Response:
     case_type = case_type_or_error(w.platform, case.type)
+    if not reveal:  # a reveal is its own event
+        record_read(w.session, w.ctx, case, "case_page")
     data = full_case(w, case, reveal=reveal)
     directory = w.ctx.directory
     fields = []
@@ -136,7 +139,7 @@ def _render_case(
             if clock["running"]
             else ""
         )
-    can_reveal = data["personal_data_masked"] and w.actor.role in MAY_REVEAL_PERSONAL_DATA
+    can_reveal = not reveal and bool(revealable_fields(w, case_type, case))
     return render(
         request,
         "case.html",
@@ -158,7 +161,7 @@ def _render_case(
             "values": values or {},
             "flash": flash,
             "mark_labels": MARK_LABELS,
-            "sees_whole": w.actor.role in SEES_PERSONAL_DATA or reveal,
+            "sees_whole": reveal or sees_whole(case_type, w.actor),
         },
         w,
         status_code=status_code,
@@ -229,12 +232,13 @@ def reveal_page(request: Request, case_id: int) -> Response:
             case = load_visible_case(w.session, w.actor, case_id)
         except DomainError:
             return render(request, "not_found.html", {}, w, status_code=404)
-        if w.actor.role not in MAY_REVEAL_PERSONAL_DATA:
-            return _render_case(
-                request, w, case, form_error="当前角色无权查看完整个人信息", status_code=403
-            )
         case_type = case_type_or_error(w.platform, case.type)
-        shown = sorted(k for k in case_type.personal_fields if case.fields.get(k))
+        try:
+            shown = reveal_fields(w, case_type, case)
+        except DomainError as exc:
+            return _render_case(request, w, case, form_error=exc.message, status_code=403)
+        if shown is None:  # nothing is masked for this user
+            return _render_case(request, w, case)
         do_record_access_event(w.session, w.ctx, case, "reveal_personal_data", {"fields": shown})
         return _render_case(
             request, w, case, reveal=True, flash="已显示完整个人信息（本次查看已记录）"

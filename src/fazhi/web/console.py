@@ -3,7 +3,7 @@ layout and navigation by role, template filters, and form handling in Chinese.""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -16,66 +16,56 @@ from fastapi.templating import Jinja2Templates
 
 from fazhi.actions.auth import authenticate
 from fazhi.actions.cases import ActionContext
+from fazhi.catalog.roles import RoleCatalog, default_roles
 from fazhi.domain.case_type import CaseType
 from fazhi.domain.due import countdown_text
 from fazhi.domain.durations import LOCAL_TZ, Duration
 from fazhi.domain.errors import DomainError
-from fazhi.domain.roles import ROLE_LABELS
 from fazhi.domain.type_access import creatable_actions, workable_types
 from fazhi.http.deps import TOKEN_COOKIE, Work, platform_of
 from fazhi.store.db import transaction
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
-# (path, label, roles that see it); the first match of a role is its landing page.
-NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
-    ("/work", "工作台", frozenset({"operator", "dispatcher", "unit_handler", "unit_leader"})),
-    ("/intake", "受理", frozenset({"operator", "dispatcher"})),
-    (
-        "/supervision",
-        "督办",
-        frozenset({"supervisor", "district_leader", "dispatcher", "unit_leader"}),
-    ),
-    (
-        "/stats",
-        "统计",
-        frozenset({"district_leader", "supervisor", "dispatcher", "admin", "unit_leader"}),
-    ),
-    ("/map", "地图", frozenset({"district_leader", "supervisor", "dispatcher", "admin"})),
-    (
-        "/analytics/hotspots",
-        "分析",
-        frozenset({"district_leader", "supervisor", "dispatcher", "admin", "unit_leader"}),
-    ),
-    ("/repeats", "重复诉求", frozenset({"district_leader", "supervisor", "dispatcher", "admin"})),
-    (
-        "/cases",
-        "案件查询",
-        frozenset(
-            {
-                "operator",
-                "dispatcher",
-                "unit_handler",
-                "unit_leader",
-                "supervisor",
-                "district_leader",
-                "admin",
-            }
-        ),
-    ),
-    ("/admin", "系统管理", frozenset({"admin"})),
-    ("/report", "上报", frozenset({"unit_handler"})),
-    ("/notifications", "通知", frozenset({"admin", "dispatcher"})),
+# The menu entries, in the order the menu shows them: (id, path, label). Which entries a
+# user sees is data: the `nav` of each of its roles in catalog/roles.yaml (the union, in
+# this order); the first entry of its primary role is its landing page.
+NAVIGATION: list[tuple[str, str, str]] = [
+    ("work", "/work", "工作台"),
+    ("intake", "/intake", "受理"),
+    ("supervision", "/supervision", "督办"),
+    ("stats", "/stats", "统计"),
+    ("map", "/map", "地图"),
+    ("analytics", "/analytics/hotspots", "分析"),
+    ("repeats", "/repeats", "重复诉求"),
+    ("cases", "/cases", "案件查询"),
+    ("admin", "/admin", "系统管理"),
+    ("report", "/report", "上报"),
+    ("notifications", "/notifications", "通知"),
 ]
+_PATHS = {nav_id: path for nav_id, path, _ in NAVIGATION}
 # Entries shown only to users of these unit kinds (the grid worker's patrol report).
-NAV_UNIT_KINDS: dict[str, frozenset[str]] = {"/report": frozenset({"grid", "community", "street"})}
+NAV_UNIT_KINDS: dict[str, frozenset[str]] = {"report": frozenset({"grid", "community", "street"})}
 
 
-def nav_for(role: str, unit_kind: str) -> list[tuple[str, str]]:
+def _roles(roles: str | Sequence[str]) -> tuple[str, ...]:
+    return (roles,) if isinstance(roles, str) else tuple(roles)
+
+
+def _shown(nav_id: str, unit_kind: str) -> bool:
+    return unit_kind in NAV_UNIT_KINDS.get(nav_id, frozenset({unit_kind}))
+
+
+def nav_for(
+    roles: str | Sequence[str], unit_kind: str, catalog: RoleCatalog | None = None
+) -> list[tuple[str, str]]:
+    """(path, label) of the menu of a holder of `roles` in a unit of `unit_kind`."""
+    catalog = catalog or default_roles()
+    wanted = {n for r in _roles(roles) if r in catalog for n in catalog[r].nav}
     return [
         (path, label)
-        for path, label, roles in NAVIGATION
-        if role in roles and unit_kind in NAV_UNIT_KINDS.get(path, frozenset({unit_kind}))
+        for nav_id, path, label in NAVIGATION
+        if nav_id in wanted and _shown(nav_id, unit_kind)
     ]
 
 
@@ -88,7 +78,23 @@ def type_nav(types: Iterable[CaseType], roles: tuple[str, ...]) -> list[dict[str
     ]
 
 
-LANDING = {"supervisor": "/supervision", "district_leader": "/stats", "admin": "/admin"}
+
+def landing_for(
+    roles: str | Sequence[str], unit_kind: str = "", catalog: RoleCatalog | None = None
+) -> str:
+    """The first menu entry of the primary role (the first of `roles`)."""
+    catalog = catalog or default_roles()
+    held = _roles(roles)
+    primary = catalog.get(held[0]) if held else None
+    for nav_id in primary.nav if primary else ():
+        if not unit_kind or _shown(nav_id, unit_kind):
+            return _PATHS[nav_id]
+    return "/cases"
+
+
+def home(w: Work) -> str:
+    """The signed-in user's landing page."""
+    return landing_for(w.actor.roles, w.actor.unit.kind, w.platform.roles)
 
 
 class LoginRequired(Exception):
@@ -105,12 +111,6 @@ class PageAnswer(Exception):
 
     def __init__(self, response: Response) -> None:
         self.response = response
-
-
-def landing_for(role: str) -> str:
-    if role in LANDING:
-        return LANDING[role]
-    return next((path for path, _, roles in NAVIGATION if role in roles), "/cases")
 
 
 @contextmanager
@@ -149,10 +149,11 @@ def render(
     if w is not None:
         actor = w.actor
         context.setdefault("actor", actor)
-        context.setdefault("role_label", ROLE_LABELS.get(actor.role, actor.role))
-        context.setdefault("nav", nav_for(actor.role, actor.unit.kind))
+        roles = w.platform.roles
+        context.setdefault("role_label", "、".join(roles.label(r) for r in actor.roles))
+        context.setdefault("nav", nav_for(actor.roles, actor.unit.kind, roles))
         context.setdefault("now", w.ctx.now)
-        context.setdefault("type_nav", type_nav(w.platform.types, (actor.role,)))
+        context.setdefault("type_nav", type_nav(w.platform.types, actor.roles))
     context.setdefault("current_path", request.url.path)
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 
@@ -218,4 +219,5 @@ def datetime_local(value: Any) -> str:
 templates.env.filters["local"] = local_time
 templates.env.filters["datetime_local"] = datetime_local
 templates.env.filters["limit_label"] = limit_label
-templates.env.globals["ROLE_LABELS"] = ROLE_LABELS
+# Labels of the roles for templates (event actors, the admin pages).
+templates.env.globals["ROLE_LABELS"] = default_roles().labels

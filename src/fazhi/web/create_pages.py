@@ -36,7 +36,7 @@ _PATH = re.compile(r"^([a-z_][a-z0-9_]*)\[\d+\]\.([a-z_][a-z0-9_]*)$")
 
 def _roles(w: Work) -> tuple[str, ...]:
     # One role per user until roles become data (Actor.roles).
-    return (w.actor.role,)
+    return w.actor.roles
 
 
 def _chosen(actions: tuple[ActionSpec, ...], name: str) -> ActionSpec | None:

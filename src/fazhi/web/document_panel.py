@@ -12,7 +12,7 @@ from fazhi.domain.case_type import CaseType, DocumentKind
 from fazhi.domain.documents import file_rule, kind_states, may_handle
 from fazhi.http.deps import Work
 from fazhi.read.document_presenters import replaced_by_map, shown_data, version_chain
-from fazhi.read.presenters import sees_whole
+from fazhi.read.presenters import shown_personal_kinds
 from fazhi.store.models import Case, Document
 from fazhi.web.forms import display_value
 
@@ -48,13 +48,13 @@ class KindView:
 
 
 def _view(
-    w: Work, case_type: CaseType, kind: DocumentKind, document: Document, whole: bool
+    w: Work, case_type: CaseType, kind: DocumentKind, document: Document, shown: frozenset[str]
 ) -> DocumentView:
     data = document.data or {}
-    shown = shown_data(case_type, document.kind, data, w.actor)
+    visible = shown_data(case_type, document.kind, data, w.actor)
     rows = []
     for spec in kind.fields:
-        text = display_value(spec, shown.get(spec.name), w.ctx.directory)
+        text = display_value(spec, visible.get(spec.name), w.ctx.directory)
         if text:
             rows.append((spec.label, text))
     url = (
@@ -65,7 +65,7 @@ def _view(
     editable = {
         spec.name: data.get(spec.name)
         for spec in kind.fields
-        if data.get(spec.name) not in (None, "") and (whole or not spec.personal)
+        if data.get(spec.name) not in (None, "") and (not spec.personal or spec.personal in shown)
     }
     return DocumentView(document, rows, url, editable=editable)
 
@@ -75,7 +75,7 @@ def document_panel(w: Work, case: Case, case_type: CaseType) -> list[KindView]:
     roles = actor_roles(w.actor)
     rows = case_documents(w.session, case.id, include_inactive=True)
     after = replaced_by_map(rows)
-    whole = sees_whole(w.actor)
+    shown = shown_personal_kinds(case_type, w.actor)
     kinds = []
     for kind in case_type.documents:
         own = [d for d in rows if d.kind == kind.name]
@@ -88,12 +88,12 @@ def document_panel(w: Work, case: Case, case_type: CaseType) -> list[KindView]:
             continue
         active = []
         for document in active_docs:
-            view = _view(w, case_type, kind, document, whole)
+            view = _view(w, case_type, kind, document, shown)
             older = [d for d in version_chain(document, own) if d.id != document.id]
-            view.versions = [_view(w, case_type, kind, d, whole) for d in reversed(older)]
+            view.versions = [_view(w, case_type, kind, d, shown) for d in reversed(older)]
             active.append(view)
         withdrawn = [
-            _view(w, case_type, kind, d, whole)
+            _view(w, case_type, kind, d, shown)
             for d in own
             if not d.active and d.id not in after  # replaced ones show as versions
         ]

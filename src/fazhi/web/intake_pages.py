@@ -14,9 +14,10 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import pass_context
 from sqlalchemy import or_, select
 
-from fazhi.actions.cases import case_type_or_error, create_case, load_visible_case
+from fazhi.actions.cases import case_type_or_error, create_case
 from fazhi.actions.platform import Platform
 from fazhi.actions.repeats import find_similar
+from fazhi.actions.visibility import read_visible_case, visible_clause
 from fazhi.domain.calendar import CalendarYearUnknown
 from fazhi.domain.case_type import CaseType
 from fazhi.domain.durations import due_at
@@ -29,7 +30,7 @@ from fazhi.org.gazetteer import Placement, gazetteer_for, place_from_grid
 from fazhi.org.locate import locate_grid
 from fazhi.read.presenters import case_number
 from fazhi.store.models import Case
-from fazhi.web.console import landing_for, local_time, page_work, redirect, render, templates
+from fazhi.web.console import home, local_time, page_work, redirect, render, templates
 from fazhi.web.forms import error_status, field_errors, inputs_from_form
 
 router = APIRouter(include_in_schema=False)
@@ -209,7 +210,7 @@ def recent_orders(w: Work, phone: str, address: str) -> list[dict[str, Any]]:
     stmt = (
         select(Case)
         .where(
-            Case.region_code == w.actor.region_code,
+            visible_clause(w.actor),
             Case.type == HOTLINE,
             Case.created_at >= now - timedelta(days=RECENT_DAYS),
             Case.created_at <= now,
@@ -253,7 +254,7 @@ def _refused(request: Request, w: Work, fragment: bool = False) -> Response:
     return render(
         request,
         "intake_forbidden.html",
-        {"landing": landing_for(w.actor.role)},
+        {"landing": home(w)},
         w,
         status_code=403,
     )
@@ -281,7 +282,7 @@ def _render_intake(
     context: dict[str, Any] = {
         "f": {name: case_type.field(name) for name in FORM_FIELDS if case_type.field(name)},
         "answer_spec": resolve.input("answer") if resolve else None,
-        "can_resolve": bool(resolve and w.actor.role in resolve.roles),
+        "can_resolve": bool(resolve and w.actor.has_role(*resolve.roles)),
         "values": values,
         "errors": errors or {},
         "form_error": form_error,
@@ -311,7 +312,7 @@ def _render_intake(
 @router.get("/intake")
 def intake_page(request: Request) -> Response:
     with page_work(request) as w:
-        if w.actor.role not in INTAKE_ROLES:
+        if not w.actor.has_role(*INTAKE_ROLES):
             return _refused(request, w)
         case_type = case_type_or_error(w.platform, HOTLINE)
         values = {
@@ -330,7 +331,7 @@ async def intake_submit(request: Request) -> Response:
     action_name = INTENTS.get(intent, "register")
     values = {k: v for k, v in form.items() if isinstance(v, str) and k in FORM_FIELDS}
     with platform.writing(), page_work(request) as w:
-        if w.actor.role not in INTAKE_ROLES:
+        if not w.actor.has_role(*INTAKE_ROLES):
             return _refused(request, w)
         case_type = case_type_or_error(w.platform, HOTLINE)
         action = case_type.action(action_name)
@@ -367,7 +368,7 @@ def intake_locate(
     category: str = "",
 ) -> Response:
     with page_work(request) as w:
-        if w.actor.role not in INTAKE_ROLES:
+        if not w.actor.has_role(*INTAKE_ROLES):
             return _refused(request, w, fragment=True)
         context = _locate_context(w, address[:MAX_QUERY], longitude, latitude, category[:40])
         return render(request, "_intake_locate.html", context)
@@ -387,7 +388,7 @@ def intake_recent(
     """`phone` (or `caller_phone`, the form field's own name, as htmx sends it); with
     `content` (and coordinates, category or an address) also likely duplicates."""
     with page_work(request) as w:
-        if w.actor.role not in INTAKE_ROLES:
+        if not w.actor.has_role(*INTAKE_ROLES):
             return _refused(request, w, fragment=True)
         phone = phone or caller_phone
         recent = recent_orders(w, phone, address)
@@ -407,7 +408,7 @@ def deadline_preview(
 ) -> Response:
     with page_work(request) as w:
         try:
-            case = load_visible_case(w.session, w.actor, case_id)
+            case = read_visible_case(w.session, w.ctx, case_id, "deadline_preview")
         except DomainError:
             return HTMLResponse('<span class="error">案件不存在或无权查看</span>', status_code=404)
         case_type = case_type_or_error(w.platform, case.type)

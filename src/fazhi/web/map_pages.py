@@ -106,7 +106,7 @@ def _grid_orders(w: Work, form: PeriodForm, category: str, grid_id: int) -> dict
 def map_page(request: Request) -> Response:
     params = request.query_params
     with page_work(request) as w:
-        if w.actor.role not in MAP_ROLES:
+        if not w.actor.has_role(*MAP_ROLES):
             return forbidden(request, w, "地图")
         form = PeriodForm.from_params(params, local_date(w.ctx.now))
         category = _category(params)
@@ -152,7 +152,7 @@ def map_page(request: Request) -> Response:
 def map_grid_fragment(request: Request, grid_id: int) -> Response:
     params = request.query_params
     with page_work(request) as w:
-        if w.actor.role not in MAP_ROLES:
+        if not w.actor.has_role(*MAP_ROLES):
             return forbidden(request, w, "地图")
         form = PeriodForm.from_params(params, local_date(w.ctx.now))
         context = _grid_orders(w, form, _category(params), grid_id)

@@ -8,9 +8,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from fazhi.actions.cases import load_visible_case
 from fazhi.actions.merge import merge_cases
 from fazhi.actions.repeats import repeat_rates, similar_to_case
+from fazhi.actions.visibility import load_visible_case, read_visible_case
 from fazhi.api.merge_routes import (
     MERGE_ROLES,
     RATE_ROLES,
@@ -40,7 +40,7 @@ def _similar_context(
         "lead_number": case_number(w.platform.types.get(case.type), case),
         "similar": items,
         "mergeable": any(i["mergeable"] for i in items),
-        "can_merge": w.actor.role in MERGE_ROLES and open_lead and case.type == "hotline",
+        "can_merge": w.actor.has_role(*MERGE_ROLES) and open_lead and case.type == "hotline",
         "merged_into": (case.fields or {}).get("merged_into"),
         "thresholds": THRESHOLDS,
         "merge_error": error,
@@ -62,12 +62,12 @@ def _refused(text: str, status_code: int) -> Response:
 @router.get("/cases/{case_id}/similar")
 def similar_page(request: Request, case_id: int) -> Response:
     with page_work(request) as w:
-        if w.actor.role not in MERGE_ROLES:
-            return _refused("当前角色无权查看相似工单", 403)
         try:
-            case = load_visible_case(w.session, w.actor, case_id)
+            case = read_visible_case(w.session, w.ctx, case_id, "similar")
         except DomainError:
             return _refused("案件不存在或无权查看", 404)
+        if not w.actor.has_role(*MERGE_ROLES):
+            return _refused("当前角色无权查看相似工单", 403)
         return _show(request, w, case)
 
 
@@ -78,12 +78,12 @@ async def merge_page(request: Request, case_id: int) -> Response:
     reason = str(form.get("reason") or "")
     platform = request.app.state.platform
     with platform.writing(), page_work(request) as w:
-        if w.actor.role not in MERGE_ROLES:
-            return _refused("当前角色无权并单", 403)
         try:
             case = load_visible_case(w.session, w.actor, case_id)
         except DomainError:
             return _refused("案件不存在或无权查看", 404)
+        if not w.actor.has_role(*MERGE_ROLES):
+            return _refused("当前角色无权并单", 403)
         try:
             ids = [int(v) for v in chosen]
         except ValueError:
@@ -103,7 +103,7 @@ async def merge_page(request: Request, case_id: int) -> Response:
 def repeats_page(request: Request) -> Response:
     params = request.query_params
     with page_work(request) as w:
-        if w.actor.role not in RATE_ROLES:
+        if not w.actor.has_role(*RATE_ROLES):
             return render(request, "stats_denied.html", {"what": "重复诉求率"}, w, status_code=403)
         today = w.ctx.now.astimezone(LOCAL_TZ).date()
         error = ""

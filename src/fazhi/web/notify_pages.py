@@ -71,7 +71,7 @@ def _rows(w: Work) -> list[dict[str, Any]]:
 @router.get("/notifications")
 def notifications_page(request: Request) -> Response:
     with page_work(request) as w:
-        if w.actor.role not in NOTIFY_ROLES:
+        if not w.actor.has_role(*NOTIFY_ROLES):
             return forbidden(request, w, "通知")
         counts = dict(
             w.session.execute(
@@ -98,7 +98,7 @@ def notifications_page(request: Request) -> Response:
 def retry_page(request: Request, message_id: int) -> Response:
     platform = request.app.state.platform
     with platform.writing(), page_work(request) as w:
-        if w.actor.role not in NOTIFY_ROLES:
+        if not w.actor.has_role(*NOTIFY_ROLES):
             return forbidden(request, w, "通知")
         if not retry_now(w.session, w.actor.region_code, message_id, w.ctx.now):
             return render(request, "not_found.html", {}, w, status_code=404)

@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import func, select
 from starlette.datastructures import UploadFile
 
-from fazhi.actions.cases import case_type_or_error, load_visible_case
+from fazhi.actions.cases import case_type_or_error
+from fazhi.actions.visibility import read_visible_case
 from fazhi.api.report_routes import (
     HOTLINE,
     MAX_PHOTOS,
@@ -29,7 +30,7 @@ from fazhi.domain.errors import DomainError
 from fazhi.http.deps import Work, platform_of
 from fazhi.read.presenters import case_number
 from fazhi.store.models import Document
-from fazhi.web.console import landing_for, page_work, redirect, render
+from fazhi.web.console import home, page_work, redirect, render
 from fazhi.web.forms import error_status, field_errors
 
 router = APIRouter(include_in_schema=False)
@@ -44,7 +45,7 @@ def _forbidden(request: Request, w: Work, reason: str, fragment: bool = False) -
     return render(
         request,
         "report_forbidden.html",
-        {"reason": reason, "landing": landing_for(w.actor.role)},
+        {"reason": reason, "landing": home(w)},
         w,
         status_code=403,
     )
@@ -159,7 +160,7 @@ async def report_submit(request: Request) -> Response:
 def report_submitted(request: Request, case_id: int) -> Response:
     with page_work(request) as w:
         try:
-            case = load_visible_case(w.session, w.actor, case_id)
+            case = read_visible_case(w.session, w.ctx, case_id, "report")
         except DomainError:
             return render(request, "not_found.html", {}, w, status_code=404)
         case_type = case_type_or_error(w.platform, case.type)

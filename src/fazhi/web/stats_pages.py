@@ -21,7 +21,6 @@ from starlette.datastructures import QueryParams
 from fazhi.analytics import hotline_stats as hs
 from fazhi.catalog.categories import load_categories
 from fazhi.domain.durations import local_date
-from fazhi.domain.roles import REGION_WIDE_ROLES
 from fazhi.domain.units import UnitRef
 from fazhi.http.deps import Work
 from fazhi.web.console import local_time, page_work, render
@@ -143,7 +142,7 @@ def choose_unit(w: Work, code: str) -> UnitChoice:
     and anything outside it falls back to their unit)."""
     directory = w.ctx.directory
     chosen = directory.resolve(code) if code else None
-    if w.actor.role in REGION_WIDE_ROLES:
+    if w.actor.sight.region_wide:
         within = None
     else:
         within = w.actor.unit
@@ -258,7 +257,7 @@ def _query(form: PeriodForm, unit: UnitChoice, **extra: str) -> str:
 def stats_page(request: Request) -> Response:
     params = request.query_params
     with page_work(request) as w:
-        if w.actor.role not in STATS_ROLES:
+        if not w.actor.has_role(*STATS_ROLES):
             return forbidden(request, w, "统计")
         form = PeriodForm.from_params(params, local_date(w.ctx.now))
         asked = params.get("unit", "")[:64]
@@ -410,7 +409,7 @@ def stats_export(request: Request) -> Response:
     params = request.query_params
     table = params.get("table", "units")
     with page_work(request) as w:
-        if w.actor.role not in STATS_ROLES:
+        if not w.actor.has_role(*STATS_ROLES):
             return forbidden(request, w, "统计")
         if table not in TABLES:
             return render(

@@ -32,7 +32,7 @@ def intake_suggest(
     latitude: str = "",
 ) -> Response:
     with page_work(request) as w:
-        if w.actor.role not in INTAKE_ROLES:
+        if not w.actor.has_role(*INTAKE_ROLES):
             return Response(status_code=204)
         platform = w.platform
     text = content.strip()[:MAX_CONTENT]

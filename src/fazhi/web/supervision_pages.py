@@ -14,7 +14,6 @@ from fastapi.responses import Response
 
 from fazhi.analytics import hotline_stats as hs
 from fazhi.domain.due import due_status
-from fazhi.domain.roles import REGION_WIDE_ROLES
 from fazhi.http.deps import Work
 from fazhi.read.presenters import case_number
 from fazhi.store.models import Case
@@ -61,10 +60,10 @@ def _supervise_kinds(w: Work) -> list[tuple[str, str]]:
 def supervision_page(request: Request) -> Response:
     with page_work(request) as w:
         actor = w.actor
-        if actor.role not in SUPERVISION_ROLES:
+        if not actor.has_role(*SUPERVISION_ROLES):
             return forbidden(request, w, "督办")
         directory = w.ctx.directory
-        unit_ids = None if actor.role in REGION_WIDE_ROLES else directory.subtree_ids(actor.unit)
+        unit_ids = None if actor.sight.region_wide else directory.subtree_ids(actor.unit)
         board = hs.supervision_board(
             w.session,
             actor,
@@ -75,7 +74,7 @@ def supervision_page(request: Request) -> Response:
             limit=LIST_LIMIT,
         )
         challenges = hs.open_challenges(w.session, actor)
-        may_mark = actor.role in ("supervisor", "district_leader")
+        may_mark = actor.has_role("supervisor", "district_leader")
         return render(
             request,
             "supervision.html",
@@ -84,7 +83,7 @@ def supervision_page(request: Request) -> Response:
                 "items": [_brief(w, case) for case in board.cases],
                 "challenges": [_brief(w, case) for case in challenges],
                 "may_mark": may_mark,
-                "may_claim": actor.role == "unit_leader",
+                "may_claim": actor.has_role("unit_leader"),
                 "kinds": _supervise_kinds(w),
                 "scope_label": "全区" if unit_ids is None else f"{actor.unit.name}及下属单位",
                 "limit": LIST_LIMIT,

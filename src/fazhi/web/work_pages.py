@@ -11,7 +11,6 @@ from sqlalchemy import Select, and_, false, or_, select
 
 from fazhi.catalog.categories import load_categories
 from fazhi.domain.case_type import CaseType, FieldSpec
-from fazhi.domain.roles import REGION_WIDE_ROLES
 from fazhi.http.deps import Work
 from fazhi.read.case_queries import CaseFilter, filtered, list_cases
 from fazhi.read.field_filters import field_filter_clauses, filterable_fields
@@ -64,18 +63,22 @@ class ListForm:
 
 
 def _queue_clause(w: Work) -> Any:
-    """Cases waiting for this user's role (and, for units, led by its unit or below)."""
+    """Cases waiting for one of this user's roles (of a type it sees only within a unit
+    scope: led by its unit or below)."""
     parts = []
+    led_here = None
     for case_type in w.platform.types:
-        states = case_type.queue_states(w.actor.role)
-        if states:
-            parts.append(and_(Case.type == case_type.name, Case.state.in_(states)))
-    if not parts:
-        return false()
-    clause = or_(*parts)
-    if w.actor.role not in REGION_WIDE_ROLES:
-        clause = and_(clause, Case.lead_unit_id.in_(w.ctx.directory.subtree_ids(w.actor.unit)))
-    return clause
+        view = w.actor.sight.view(case_type.name)
+        states = {s for role in w.actor.roles for s in case_type.queue_states(role)}
+        if not states or view is None:
+            continue
+        part = and_(Case.type == case_type.name, Case.state.in_(sorted(states)))
+        if view.scope != "region":
+            if led_here is None:
+                led_here = Case.lead_unit_id.in_(w.ctx.directory.subtree_ids(w.actor.unit))
+            part = and_(part, led_here)
+        parts.append(part)
+    return or_(*parts) if parts else false()
 
 
 # Query parameters of the filter bar itself: a summary field of the same name is filtered
@@ -170,8 +173,10 @@ def _page(request: Request, template: str, queue: bool) -> Response:
         _, refused = field_filter_clauses(chosen, form.fields, w.actor, w.ctx.directory)
         items, total, capped = _rows(w, form, queue)
         streets = [u for u in w.ctx.directory.by_id.values() if u.kind == "street"]
+        # Only the types this user may see are offered as filters.
+        types = [t for t in w.platform.types if w.actor.sight.view(t.name) is not None]
         states = []
-        for case_type in [chosen] if chosen else w.platform.types:
+        for case_type in [chosen] if chosen else types:
             states += [(s.name, f"{case_type.label}·{s.label}") for s in case_type.states]
         return render(
             request,
@@ -184,7 +189,7 @@ def _page(request: Request, template: str, queue: bool) -> Response:
                 "pages": max(1, -(-total // PAGE_SIZE)),
                 "streets": streets,
                 "categories": load_categories(),
-                "types": list(w.platform.types),
+                "types": types,
                 "states": states,
                 "urgency": URGENCY,
                 "queue": queue,

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
+from fazhi.catalog.roles import default_roles
 from fazhi.domain.case_type import CaseType, CaseTypeError, parse_case_type
-from fazhi.domain.roles import ROLES
 
-ROLE_SET = frozenset(ROLES)
+ROLE_SET = default_roles().ids
 CHOICE_SETS = {"colours": (("red", "红"), ("blue", "蓝"))}
 
 MINIMAL_YAML = """

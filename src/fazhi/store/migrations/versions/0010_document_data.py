@@ -1,7 +1,7 @@
 """documents with data: data, active, versions, withdrawal, generated; the file optional
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-02 10:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import fazhi.store.models
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,97 @@
+"""The console menu is data: each role's `nav` in the roles catalog. A user's menu is the
+union over its roles, in the console's own order; its primary role picks the landing page."""
+
+from __future__ import annotations
+
+import pytest
+
+from fazhi.catalog.roles import NAV_IDS
+from fazhi.web.console import NAVIGATION, landing_for, nav_for
+
+# The menus and landing pages of the first wave's roles, as they were before roles became data.
+MENUS = {
+    "operator": ["/work", "/intake", "/cases"],
+    "dispatcher": [
+        "/work",
+        "/intake",
+        "/supervision",
+        "/stats",
+        "/map",
+        "/analytics/hotspots",
+        "/repeats",
+        "/cases",
+        "/notifications",
+    ],
+    "unit_handler": ["/work", "/cases"],
+    "unit_leader": ["/work", "/supervision", "/stats", "/analytics/hotspots", "/cases"],
+    "supervisor": ["/supervision", "/stats", "/map", "/analytics/hotspots", "/repeats", "/cases"],
+    "district_leader": [
+        "/supervision",
+        "/stats",
+        "/map",
+        "/analytics/hotspots",
+        "/repeats",
+        "/cases",
+    ],
+    "admin": [
+        "/stats",
+        "/map",
+        "/analytics/hotspots",
+        "/repeats",
+        "/cases",
+        "/admin",
+        "/notifications",
+    ],
+}
+LANDING = {
+    "supervisor": "/supervision",
+    "district_leader": "/stats",
+    "admin": "/admin",
+    "operator": "/work",
+    "dispatcher": "/work",
+    "unit_handler": "/work",
+    "unit_leader": "/work",
+}
+
+
+def paths(roles: str | tuple[str, ...], kind: str = "department") -> list[str]:
+    return [path for path, _ in nav_for(roles, kind)]
+
+
+@pytest.mark.parametrize("role", sorted(MENUS))
+def test_the_first_waves_roles_keep_their_menus_and_landing_pages(role: str) -> None:
+    assert paths(role) == MENUS[role]
+    assert landing_for(role) == LANDING[role]
+
+
+def test_the_patrol_report_is_for_grid_community_and_street_units_only() -> None:
+    assert "/report" in paths("unit_handler", "grid")
+    assert "/report" in paths("unit_handler", "street")
+    assert "/report" not in paths("unit_handler", "department")
+
+
+def test_several_roles_show_the_union_in_the_consoles_order() -> None:
+    both = paths(("supervisor", "operator"))
+    assert both == paths(("operator", "supervisor"))
+    assert both == [
+        "/work",
+        "/intake",
+        "/supervision",
+        "/stats",
+        "/map",
+        "/analytics/hotspots",
+        "/repeats",
+        "/cases",
+    ]
+    # …and the primary role (the first) picks the landing page.
+    assert landing_for(("supervisor", "operator")) == "/supervision"
+    assert landing_for(("operator", "supervisor")) == "/work"
+
+
+def test_the_new_roles_have_a_work_list_and_the_case_search() -> None:
+    for role in ("mediator", "judicial_officer", "legal_reviewer", "correction_officer"):
+        assert paths(role) == ["/work", "/cases"], role
+
+
+def test_the_catalogs_menu_entries_are_the_consoles() -> None:
+    assert [nav_id for nav_id, _, _ in NAVIGATION] == list(NAV_IDS)
