@@ -15,8 +15,8 @@ from sqlalchemy import select, update
 
 from fazhi.actions import duty
 from fazhi.actions.platform import Platform
+from fazhi.hotline.routing.suggestion import candidates
 from fazhi.org.gazetteer import gazetteer_for
-from fazhi.routing.suggestion import candidates
 from fazhi.store.db import transaction
 from fazhi.store.models import AdminLog, DutyRule, GazetteerEntry
 from tests.actions.test_admin import ctx_for, fields_of, refused, run

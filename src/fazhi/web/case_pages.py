@@ -23,17 +23,12 @@ from fazhi.domain.roles import MAY_REVEAL_PERSONAL_DATA, SEES_PERSONAL_DATA
 from fazhi.domain.workflow import available_actions
 from fazhi.http.deps import Work
 from fazhi.read.cases import full_case
-from fazhi.read.presenters import present_event
+from fazhi.read.presenters import mark_labels, present_event
 from fazhi.store.models import Case, Document, Event
-from fazhi.web.console import countdown, page_work, redirect, render
+from fazhi.web.console import console_of, countdown, page_work, redirect, render
 from fazhi.web.forms import display_value, error_status, field_errors, inputs_from_form, unit_groups
 
 router = APIRouter(include_in_schema=False)
-MARK_LABELS = {
-    "leader_assignment": "领导集中交办",
-    "key_supervision": "政府重点督办",
-    "open_challenge": "揭榜挂帅",
-}
 
 
 def _timeline(w: Work, case: Case) -> list[dict[str, Any]]:
@@ -118,9 +113,11 @@ def _render_case(
             continue
         fields.append((spec.label, display_value(spec, value, directory)))
     snap = snapshot(w.session, case, directory)
-    # 并单 has its own form (web/merge_pages.py, 相似工单), which checks the lead order.
+    # A type package may take some actions on pages of its own (the hotline's 并单 checks
+    # the lead order on its 相似工单 panel) and give others a richer form.
+    extension = console_of(request).case_page(case.type)
     actions = available_actions(case_type, snap, w.actor, w.ctx.now)
-    actions = [a for a in actions if a.name != "merge"]
+    actions = [a for a in actions if a.name not in extension.own_pages]
     documents = list(
         w.session.scalars(select(Document).where(Document.case_id == case.id).order_by(Document.id))
     )
@@ -149,7 +146,8 @@ def _render_case(
             "form_error": form_error,
             "values": values or {},
             "flash": flash,
-            "mark_labels": MARK_LABELS,
+            "mark_labels": mark_labels(case_type),
+            "extension": extension,
             "sees_whole": w.actor.role in SEES_PERSONAL_DATA or reveal,
         },
         w,

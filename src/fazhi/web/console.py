@@ -3,8 +3,9 @@ layout and navigation by role, template filters, and form handling in Chinese.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,10 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, FileSystemLoader
 
 from fazhi.actions.auth import authenticate
-from fazhi.actions.cases import ActionContext
+from fazhi.actions.context import ActionContext
 from fazhi.domain.calendar import CalendarYearUnknown
 from fazhi.domain.durations import LOCAL_TZ, Duration, local_date
 from fazhi.domain.errors import DomainError
@@ -23,29 +25,19 @@ from fazhi.domain.roles import ROLE_LABELS
 from fazhi.http.deps import TOKEN_COOKIE, Work, platform_of
 from fazhi.store.db import transaction
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+TEMPLATES = Path(__file__).parent / "templates"
+templates = Jinja2Templates(directory=TEMPLATES)
 
-# (path, label, roles that see it); the first match of a role is its landing page.
-NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
+NavEntry = tuple[str, str, frozenset[str]]
+# (path, label, roles that see it); the first match of a role is its landing page. Type
+# packages add their own entries (ConsoleExtension.nav), placed after an entry named here.
+NAVIGATION: list[NavEntry] = [
     ("/work", "工作台", frozenset({"operator", "dispatcher", "unit_handler", "unit_leader"})),
-    ("/intake", "受理", frozenset({"operator", "dispatcher"})),
     (
-        "/supervision",
-        "督办",
-        frozenset({"supervisor", "district_leader", "dispatcher", "unit_leader"}),
-    ),
-    (
-        "/stats",
-        "统计",
-        frozenset({"district_leader", "supervisor", "dispatcher", "admin", "unit_leader"}),
-    ),
-    ("/map", "地图", frozenset({"district_leader", "supervisor", "dispatcher", "admin"})),
-    (
-        "/analytics/hotspots",
+        "/analytics/metrics",
         "分析",
         frozenset({"district_leader", "supervisor", "dispatcher", "admin", "unit_leader"}),
     ),
-    ("/repeats", "重复诉求", frozenset({"district_leader", "supervisor", "dispatcher", "admin"})),
     (
         "/cases",
         "案件查询",
@@ -62,22 +54,127 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
         ),
     ),
     ("/admin", "系统管理", frozenset({"admin"})),
-    ("/report", "上报", frozenset({"unit_handler"})),
     ("/notifications", "通知", frozenset({"admin", "dispatcher"})),
 ]
-# Entries shown only to users of these unit kinds (the grid worker's patrol report).
-NAV_UNIT_KINDS: dict[str, frozenset[str]] = {"/report": frozenset({"grid", "community", "street"})}
+LANDING = {"admin": "/admin"}
+
+
+@dataclass(frozen=True)
+class CasePageExtension:
+    """What a type package adds to the generic case page of its type.
+
+    `action_forms`: action → template rendering its form's body instead of the generic
+    inputs (in scope: a, case, values, errors, open_action, units, field_input);
+    `own_pages`: actions taken on a page of their own, left out of the action list;
+    `panels`: (roles, URL with {id}) sections loaded by htmx below the actions."""
+
+    action_forms: Mapping[str, str] = field(default_factory=dict)
+    own_pages: frozenset[str] = frozenset()
+    panels: tuple[tuple[frozenset[str], str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ConsoleExtension:
+    """What a type package adds to the console: its pages' routers, navigation entries
+    (each placed after an existing path), landing pages by role, its case-page additions by
+    type, links on the work list, analytics views (key, label, after key), and the folders of
+    its templates and static files (served under /static/<static_prefix>/)."""
+
+    routers: tuple[Any, ...] = ()
+    nav: tuple[tuple[NavEntry, str], ...] = ()
+    nav_unit_kinds: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    landing: Mapping[str, str] = field(default_factory=dict)
+    case_pages: Mapping[str, CasePageExtension] = field(default_factory=dict)
+    work_links: tuple[NavEntry, ...] = ()
+    analytics_views: tuple[tuple[str, str, str], ...] = ()
+    templates: Path | None = None
+    static_prefix: str = ""
+    static: Path | None = None
+
+
+def _placed(base: list[Any], extras: Iterable[tuple[Any, str]], key: Any) -> list[Any]:
+    """`base` with each extra inserted after the item whose key is its anchor (at the end
+    when the anchor is unknown), in the order given."""
+    items = list(base)
+    for item, after in extras:
+        at = next((i for i, x in enumerate(items) if key(x) == after), len(items) - 1)
+        items.insert(at + 1, item)
+    return items
+
+
+@dataclass(frozen=True)
+class Console:
+    """The console as composed for one app (the engine's and every type package's parts),
+    kept as `app.state.console`."""
+
+    navigation: tuple[NavEntry, ...] = tuple(NAVIGATION)
+    nav_unit_kinds: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    landing: Mapping[str, str] = field(default_factory=lambda: dict(LANDING))
+    case_pages: Mapping[str, CasePageExtension] = field(default_factory=dict)
+    work_links: tuple[NavEntry, ...] = ()
+    analytics_views: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def compose(cls, extensions: Iterable[ConsoleExtension]) -> Console:
+        found = list(extensions)
+        base = cls()
+        nav = _placed(list(base.navigation), (e for x in found for e in x.nav), lambda n: n[0])
+        views = _placed(
+            list(ANALYTICS_VIEWS.items()),
+            (((k, label), after) for x in found for k, label, after in x.analytics_views),
+            lambda v: v[0],
+        )
+        return cls(
+            navigation=tuple(nav),
+            nav_unit_kinds={k: v for x in found for k, v in x.nav_unit_kinds.items()},
+            landing={**base.landing, **{k: v for x in found for k, v in x.landing.items()}},
+            case_pages={k: v for x in found for k, v in x.case_pages.items()},
+            work_links=tuple(link for x in found for link in x.work_links),
+            analytics_views=tuple(views),
+        )
+
+    def nav_for(self, role: str, unit_kind: str) -> list[tuple[str, str]]:
+        return [
+            (path, label)
+            for path, label, roles in self.navigation
+            if role in roles and unit_kind in self.nav_unit_kinds.get(path, frozenset({unit_kind}))
+        ]
+
+    def landing_for(self, role: str) -> str:
+        if role in self.landing:
+            return self.landing[role]
+        return next((path for path, _, roles in self.navigation if role in roles), "/cases")
+
+    def case_page(self, type_name: str) -> CasePageExtension:
+        return self.case_pages.get(type_name, CasePageExtension())
+
+
+# The engine's own analytics views; type packages add theirs (ConsoleExtension).
+ANALYTICS_VIEWS = {"metrics": "指标", "hotspots": "热点", "trends": "趋势", "units": "单位绩效"}
+
+
+def install(extensions: Iterable[ConsoleExtension]) -> Console:
+    """Let the templates of the type packages be found (beside the engine's), and compose
+    the console; called once per app by the composition root."""
+    found = list(extensions)
+    loaders = [FileSystemLoader(str(TEMPLATES))]
+    loaders += [FileSystemLoader(str(x.templates)) for x in found if x.templates is not None]
+    templates.env.loader = ChoiceLoader(loaders)
+    return Console.compose(found)
+
+
+def console_of(request: Request) -> Console:
+    found: Console | None = getattr(request.app.state, "console", None)
+    return found if found is not None else Console()
 
 
 def nav_for(role: str, unit_kind: str) -> list[tuple[str, str]]:
-    return [
-        (path, label)
-        for path, label, roles in NAVIGATION
-        if role in roles and unit_kind in NAV_UNIT_KINDS.get(path, frozenset({unit_kind}))
-    ]
+    """The engine's navigation alone (an app's composed one: `console_of(request)`)."""
+    return Console().nav_for(role, unit_kind)
 
 
-LANDING = {"supervisor": "/supervision", "district_leader": "/stats", "admin": "/admin"}
+def landing_for(role: str) -> str:
+    return Console().landing_for(role)
 
 
 class LoginRequired(Exception):
@@ -94,12 +191,6 @@ class PageAnswer(Exception):
 
     def __init__(self, response: Response) -> None:
         self.response = response
-
-
-def landing_for(role: str) -> str:
-    if role in LANDING:
-        return LANDING[role]
-    return next((path for path, _, roles in NAVIGATION if role in roles), "/cases")
 
 
 @contextmanager
@@ -139,10 +230,15 @@ def render(
         actor = w.actor
         context.setdefault("actor", actor)
         context.setdefault("role_label", ROLE_LABELS.get(actor.role, actor.role))
-        context.setdefault("nav", nav_for(actor.role, actor.unit.kind))
+        context.setdefault("nav", console_of(request).nav_for(actor.role, actor.unit.kind))
         context.setdefault("now", w.ctx.now)
     context.setdefault("current_path", request.url.path)
     return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def forbidden(request: Request, w: Work, what: str) -> Response:
+    """The 403 page of a view the user's role may not open (`what` names the view)."""
+    return render(request, "stats_denied.html", {"what": what}, w, status_code=403)
 
 
 def redirect(request: Request, target: str) -> Response:

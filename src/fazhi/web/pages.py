@@ -9,7 +9,7 @@ from fazhi.actions.auth import login, logout
 from fazhi.domain.errors import DomainError
 from fazhi.http.deps import TOKEN_COOKIE, platform_of
 from fazhi.store.db import transaction
-from fazhi.web.console import LoginRequired, landing_for, page_work, render
+from fazhi.web.console import LoginRequired, console_of, page_work, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -25,7 +25,7 @@ def _safe_next(target: str) -> str:
 def front(request: Request) -> Response:
     try:
         with page_work(request) as w:
-            return RedirectResponse(landing_for(w.actor.role), status_code=303)
+            return RedirectResponse(console_of(request).landing_for(w.actor.role), status_code=303)
     except LoginRequired:
         return RedirectResponse("/login", status_code=303)
 
@@ -62,7 +62,7 @@ def login_submit(
             {"next_path": _safe_next(next), "reason": "", "username": username, "errors": errors},
             status_code=422,
         )
-    target = _safe_next(next) or landing_for(issued.actor.role)
+    target = _safe_next(next) or console_of(request).landing_for(issued.actor.role)
     response = RedirectResponse(target, status_code=303)
     max_age = int((issued.expires_at - platform.now()).total_seconds())
     response.set_cookie(

@@ -15,7 +15,7 @@ from fazhi.http.deps import Work
 from fazhi.read.case_queries import CaseFilter, filtered, list_cases
 from fazhi.read.presenters import present_case_brief
 from fazhi.store.models import Case
-from fazhi.web.console import countdown, page_work, render
+from fazhi.web.console import console_of, countdown, page_work, render
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 30
@@ -141,6 +141,7 @@ def _page(request: Request, template: str, queue: bool) -> Response:
                 "states": states,
                 "urgency": URGENCY,
                 "queue": queue,
+                "work_links": console_of(request).work_links,
             },
             w,
         )

@@ -1,0 +1,476 @@
+"""Transfers from other platforms: 全国12315平台 and 全国根治欠薪线索反映平台.
+
+Each source is a profile (its columns, with their Chinese headers, and how a record becomes
+a hotline order). Every record goes through the one door: a new external id is registered
+(`register`, channel `transfer`, `external_source` = the source's code); a stored record
+whose composed content is unchanged is counted as unchanged; one whose content changed at
+the source is amended through the `amend_from_source` action; a closed order that changed at
+the source is rejected.
+
+A file is all or nothing, like the work-order import: each row is tried in a savepoint so
+every bad row is found, and if any row is bad the whole batch is rolled back. The JSON
+endpoint keeps the good records and lists the bad ones (`transfer_records`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from fazhi.actions.cases import ActionContext, case_type_or_error, create_case, perform_action
+from fazhi.domain.durations import LOCAL_TZ
+from fazhi.domain.errors import DomainError
+from fazhi.domain.numbers import case_number
+from fazhi.hotline.actions.imports import RowError, read_table
+from fazhi.store.models import Case
+
+MAX_API_RECORDS = 500
+# Goods or services of these kinds make a 12315 record a food and drug matter.
+FOOD_DRUG_WORDS = ("食品", "药品", "保健品")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # the Chinese header of the source's export
+    meaning: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()  # other headers the source's exports use
+
+
+@dataclass(frozen=True)
+class SourceProfile:
+    code: str
+    label: str
+    columns: tuple[Column, ...]
+    compose: Callable[[dict[str, str]], dict[str, Any]]
+    # Which column a problem with a hotline field comes from, to report it by column.
+    field_columns: dict[str, str]
+    example: dict[str, str]
+
+    @property
+    def keys(self) -> list[str]:
+        return [c.key for c in self.columns]
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+    def aliases(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for c in self.columns:
+            for name in (c.key, c.header, *c.aliases):
+                out[name] = c.key
+        return out
+
+    def required(self) -> dict[str, str]:
+        return {c.key: c.header for c in self.columns if c.required}
+
+
+def _lines(text: str, labelled: Iterable[tuple[str, str]]) -> str:
+    parts = [text.strip()]
+    parts += [f"{label}：{value}" for label, value in labelled if value]
+    return "\n".join(parts)
+
+
+def _number(value: str, label: str, key: str, integer: bool) -> str:
+    try:
+        number = Decimal(value.replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        number = Decimal(-1)
+    if not number.is_finite() or number < 0 or (integer and number != number.to_integral()):
+        kind = "非负整数" if integer else "非负数字"
+        raise DomainError("invalid_value", f"{label}应为{kind}", 422, key)
+    if number == number.to_integral():
+        return str(number.quantize(Decimal(1)))
+    return format(number.normalize(), "f")
+
+
+def _compose_12315(r: dict[str, str]) -> dict[str, Any]:
+    kind = r.get("request_kind") or "投诉"
+    kinds = {"投诉": "complaint", "complaint": "complaint", "举报": "report", "report": "report"}
+    if kind not in kinds:
+        raise DomainError("invalid_value", "诉求类型只能是 投诉 或 举报", 422, "request_kind")
+    goods = r.get("goods_category", "")
+    food_drug = any(word in goods for word in FOOD_DRUG_WORDS)
+    content = _lines(
+        r.get("description", ""),
+        [("被投诉方", r.get("respondent", "")), ("商品或服务类别", goods)],
+    )
+    return {
+        "channel": "transfer",
+        "request_kind": kinds[kind],
+        "category": "FOOD_DRUG" if food_drug else "CONSUMER",
+        "content": content,
+        "caller_name": r.get("complainant_name"),
+        "caller_phone": r.get("phone"),
+        "address": r.get("respondent_address"),
+    }
+
+
+def _compose_wage_clue(r: dict[str, str]) -> dict[str, Any]:
+    workers = r.get("workers", "")
+    amount = r.get("amount", "")
+    if workers:
+        workers = _number(workers, "涉及人数", "workers", integer=True) + "人"
+    if amount:
+        amount = _number(amount, "欠薪金额", "amount", integer=False) + "元"
+    content = _lines(
+        r.get("description", ""),
+        [
+            ("欠薪单位", r.get("employer", "")),
+            ("项目名称", r.get("project_name", "")),
+            ("工程地址", r.get("project_address", "")),
+            ("涉及人数", workers),
+            ("欠薪金额", amount),
+        ],
+    )
+    return {
+        "channel": "transfer",
+        "request_kind": "report",
+        "category": "WAGES",
+        "content": content,
+        "caller_name": r.get("reporter_name"),
+        "caller_phone": r.get("phone"),
+        "address": r.get("project_address") or r.get("project_name"),
+    }
+
+
+SOURCES: dict[str, SourceProfile] = {
+    "12315": SourceProfile(
+        code="12315",
+        label="全国12315平台",
+        columns=(
+            Column("external_id", "投诉编号", "12315平台的投诉或举报编号", True, ("举报编号",)),
+            Column("received_at", "登记时间", "12315平台登记的时间，作为受理时间"),
+            Column("complainant_name", "投诉人", "投诉人或举报人姓名 → 来电人", False, ("举报人",)),
+            Column("phone", "联系电话", "投诉人联系电话 → 联系电话"),
+            Column(
+                "respondent",
+                "被投诉方",
+                "被投诉（举报）的经营者 → 诉求内容中的一行",
+                False,
+                ("被举报方",),
+            ),
+            Column(
+                "respondent_address",
+                "被投诉方地址",
+                "经营者地址 → 事发地址",
+                False,
+                ("被举报方地址",),
+            ),
+            Column("description", "投诉内容", "投诉或举报的内容 → 诉求内容", True, ("举报内容",)),
+            Column("request_kind", "诉求类型", "投诉 或 举报（空为投诉） → 诉求类型"),
+            Column(
+                "goods_category",
+                "商品或服务类别",
+                "含 食品、药品、保健品 的为食品药品安全，其余为消费维权",
+            ),
+        ),
+        compose=_compose_12315,
+        field_columns={
+            "content": "description",
+            "caller_name": "complainant_name",
+            "caller_phone": "phone",
+            "address": "respondent_address",
+            "request_kind": "request_kind",
+        },
+        example={
+            "external_id": "1143040000202306010001",
+            "received_at": "2023-05-31 15:20",
+            "complainant_name": "测试甲",
+            "phone": "17000000001",
+            "respondent": "石峰区某某超市（合成示例）",
+            "respondent_address": "石峰区田心街道某路1号",
+            "description": "在该超市购买的牛奶已过保质期，要求退款并赔偿（合成示例）",
+            "request_kind": "投诉",
+            "goods_category": "食品",
+        },
+    ),
+    "wage_clue": SourceProfile(
+        code="wage_clue",
+        label="全国根治欠薪线索反映平台",
+        columns=(
+            Column("external_id", "线索编号", "欠薪线索平台的线索编号", True),
+            Column("received_at", "反映时间", "线索反映的时间，作为受理时间"),
+            Column("reporter_name", "反映人", "反映人姓名 → 来电人"),
+            Column("phone", "联系电话", "反映人联系电话 → 联系电话"),
+            Column("employer", "欠薪单位", "被反映欠薪的单位 → 诉求内容中的一行", True),
+            Column("project_name", "项目名称", "工程项目名称 → 诉求内容中的一行"),
+            Column("project_address", "工程地址", "工程所在地址 → 事发地址（空时用项目名称）"),
+            Column("workers", "涉及人数", "被欠薪人数（非负整数） → 诉求内容中的一行"),
+            Column("amount", "欠薪金额", "欠薪金额，元（非负数字） → 诉求内容中的一行"),
+            Column("description", "线索描述", "线索的具体情况 → 诉求内容", True),
+        ),
+        compose=_compose_wage_clue,
+        field_columns={
+            "content": "description",
+            "caller_name": "reporter_name",
+            "caller_phone": "phone",
+            "address": "project_address",
+        },
+        example={
+            "external_id": "QX20230531000123",
+            "received_at": "2023-05-31 10:05",
+            "reporter_name": "测试乙",
+            "phone": "17000000002",
+            "employer": "某某建筑劳务有限公司（合成示例）",
+            "project_name": "石峰区某安置小区二期",
+            "project_address": "石峰区响石岭街道某路",
+            "workers": "12",
+            "amount": "186000",
+            "description": "工地12名工人2023年3月至5月工资未发放，多次讨要无果（合成示例）",
+        },
+    ),
+}
+
+
+def profile_or_error(source: str, status: int = 422) -> SourceProfile:
+    profile = SOURCES.get(source)
+    if profile is None:
+        raise DomainError(
+            "unknown_source",
+            f"没有转办来源 {source}（可用：{'、'.join(SOURCES)}）",
+            status,
+            "source",
+        )
+    return profile
+
+
+@dataclass
+class CaseResult:
+    external_id: str
+    id: int
+    number: str
+    result: str  # created | updated | unchanged
+
+
+@dataclass
+class TransferReport:
+    source: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[RowError] = field(default_factory=list)
+    cases: list[CaseResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value).strip()
+
+
+def _received_at(value: str, label: str, now: datetime) -> datetime:
+    if not value:
+        return now
+    try:
+        moment = datetime.fromisoformat(value.replace("/", "-"))
+    except ValueError:
+        raise DomainError(
+            "invalid_value", f"{label}格式应为 2023-06-01 09:30", 422, "received_at"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=LOCAL_TZ)
+    if moment > now:
+        raise DomainError("invalid_value", f"{label}不能晚于现在", 422, "received_at")
+    return moment
+
+
+def number_of(prefix: str, case: Case) -> str:
+    """The number the console and the API show for the case."""
+    return case_number(prefix, case.created_at, case.id)
+
+
+def _stored(session: Session, ctx: ActionContext, source: str, external_id: str) -> Case | None:
+    return session.scalar(
+        select(Case).where(
+            Case.region_code == ctx.actor.region_code,
+            Case.external_source == source,
+            Case.external_id == external_id,
+        )
+    )
+
+
+def transfer_one(
+    session: Session, ctx: ActionContext, profile: SourceProfile, record: dict[str, Any]
+) -> CaseResult:
+    """Create, amend or leave one record; DomainError (its field a column key) if refused."""
+    values = {k: _text(v) for k, v in record.items()}
+    external_id = values.get("external_id", "")
+    if not external_id:
+        raise DomainError(
+            "missing_value", f"缺少{profile.column('external_id').header}", 422, "external_id"
+        )
+    if len(external_id) > 64:
+        raise DomainError("invalid_value", "外部编号不能超过64个字符", 422, "external_id")
+    for column in profile.columns:
+        if column.required and not values.get(column.key):
+            raise DomainError("missing_value", f"缺少{column.header}", 422, column.key)
+    try:
+        fields = profile.compose(values)
+        fields = {k: v for k, v in fields.items() if v not in (None, "")}
+        at = _received_at(
+            values.get("received_at", ""), profile.column("received_at").header, ctx.now
+        )
+        stored = _stored(session, ctx, profile.code, external_id)
+        case_type = case_type_or_error(ctx.platform, "hotline")
+        if stored is None:
+            case = create_case(
+                session,
+                ActionContext(ctx.platform, ctx.actor, at),
+                "hotline",
+                fields,
+                "register",
+                profile.code,
+                external_id,
+            )
+            result = "created"
+        elif stored.fields.get("content") == fields["content"]:
+            case, result = stored, "unchanged"
+        elif stored.terminal:
+            raise DomainError(
+                "closed_at_source_changed",
+                f"工单 {number_of(case_type.number_prefix, stored)} 已办结，"
+                f"{profile.label}的内容有变更，不能再补充，请核实后另行登记",
+                409,
+                "description",
+            )
+        else:
+            note = f"{profile.label}更新了原件（{external_id}）的内容"
+            case = perform_action(
+                session,
+                ctx,
+                stored.id,
+                "amend_from_source",
+                {"content": fields["content"], "note": note},
+            )
+            result = "updated"
+    except DomainError as exc:
+        raise _by_column(exc, profile) from None
+    return CaseResult(
+        external_id, case.id, case_number(case_type.number_prefix, case.created_at, case.id), result
+    )
+
+
+def _by_column(exc: DomainError, profile: SourceProfile) -> DomainError:
+    """The error with each hotline field named by the source's column it came from."""
+    for problem in exc.problems:
+        if problem.field:
+            problem.field = profile.field_columns.get(problem.field, problem.field)
+    if exc.field:
+        exc.field = profile.field_columns.get(exc.field, exc.field)
+    return exc
+
+
+def _reject(report: TransferReport, line: int, external_id: str | None, exc: DomainError) -> None:
+    problems = exc.problems or []
+    if len(problems) > 1:
+        for p in problems:
+            report.rejected.append(RowError(line, external_id, p.field, p.message))
+    else:
+        report.rejected.append(RowError(line, external_id, exc.field, exc.message))
+
+
+def _count(report: TransferReport, result: CaseResult) -> None:
+    setattr(report, result.result, getattr(report, result.result) + 1)
+    report.cases.append(result)
+
+
+def read_transfer_file(path: Path, source: str) -> list[tuple[int, dict[str, Any]]]:
+    profile = profile_or_error(source)
+    return list(read_table(path, profile.aliases(), profile.required()))
+
+
+def import_transfer_file(
+    session: Session,
+    ctx: ActionContext,
+    path: Path,
+    source: str,
+    progress: Callable[[int], None] | None = None,
+) -> TransferReport:
+    """Import an exported file; all or nothing: if any row is rejected, nothing is written."""
+    profile = profile_or_error(source)
+    rows = read_transfer_file(path, source)
+    report = TransferReport(profile.code)
+    seen: set[str] = set()
+    batch = session.begin_nested()
+    for line, row in rows:
+        report.rows += 1
+        if progress:
+            progress(1)
+        external_id = _text(row.get("external_id")) or None
+        if external_id and external_id in seen:
+            report.rejected.append(RowError(line, external_id, "external_id", "文件中编号重复"))
+            continue
+        if external_id:
+            seen.add(external_id)
+        try:
+            with session.begin_nested():
+                _count(report, transfer_one(session, ctx, profile, row))
+        except DomainError as exc:
+            _reject(report, line, external_id, exc)
+    if report.rejected:
+        batch.rollback()
+    else:
+        batch.commit()
+    return report
+
+
+def transfer_records(
+    session: Session, ctx: ActionContext, source: str, records: list[dict[str, Any]]
+) -> TransferReport:
+    """Records from another system's call: good ones are written, bad ones rejected and
+    listed by their index (from 0). A retried call finds its records unchanged."""
+    profile = profile_or_error(source, 404)
+    if len(records) > MAX_API_RECORDS:
+        raise DomainError(
+            "too_many_records", f"每次最多转办 {MAX_API_RECORDS} 条记录", 413, "records"
+        )
+    known = set(profile.keys)
+    report = TransferReport(profile.code)
+    seen: set[str] = set()
+    for index, record in enumerate(records):
+        report.rows += 1
+        external_id = _text(record.get("external_id")) or None
+        unknown = sorted(k for k in record if k not in known)
+        if unknown:
+            message = "不认识的字段：" + "、".join(unknown)
+            report.rejected.append(RowError(index, external_id, unknown[0], message))
+            continue
+        if external_id and external_id in seen:
+            report.rejected.append(RowError(index, external_id, "external_id", "同一批中编号重复"))
+            continue
+        if external_id:
+            seen.add(external_id)
+        try:
+            with session.begin_nested():
+                _count(report, transfer_one(session, ctx, profile, record))
+        except DomainError as exc:
+            _reject(report, index, external_id, exc)
+        except IntegrityError:  # the same record sent by a concurrent call won the race
+            message = "该编号正被另一次调用同时转办，请稍后重试"
+            report.rejected.append(RowError(index, external_id, "external_id", message))
+    return report
+
+
+def template_rows(source: str) -> tuple[list[str], list[str]]:
+    """The Chinese header and one synthetic example row of a source's template."""
+    profile = profile_or_error(source)
+    return [c.header for c in profile.columns], [profile.example.get(k, "") for k in profile.keys]
