@@ -36,7 +36,7 @@ def import_(
 ) -> None:
     """导入12345工单：全部通过才写入；同一外部编号不会重复导入。"""
     from fazhi.actions.cases import ActionContext
-    from fazhi.hotline.actions.imports import import_work_orders, read_rows
+    from fazhi.hotline.actions.imports import do_import_work_orders, read_rows
 
     p, actor = importer(path, as_user)
     try:
@@ -47,7 +47,7 @@ def import_(
         p,
         "导入工单",
         total,
-        lambda session, progress: import_work_orders(
+        lambda session, progress: do_import_work_orders(
             session, ActionContext(p, actor, p.now()), path, source, progress
         ),
     )
@@ -92,7 +92,7 @@ def transfer_import(
 ) -> None:
     """导入其他平台导出的转办文件：全部通过才写入；重复导入不会重复登记，内容变更则补充。"""
     from fazhi.actions.cases import ActionContext
-    from fazhi.hotline.actions.transfers import import_transfer_file, read_transfer_file
+    from fazhi.hotline.actions.transfers import do_import_transfer_file, read_transfer_file
 
     p, actor = importer(path, as_user)
     try:
@@ -103,7 +103,7 @@ def transfer_import(
         p,
         "导入转办",
         total,
-        lambda session, progress: import_transfer_file(
+        lambda session, progress: do_import_transfer_file(
             session, ActionContext(p, actor, p.now()), path, source, progress
         ),
     )

@@ -21,7 +21,7 @@ from fazhi.actions.platform import Platform
 from fazhi.cli import app
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.errors import DomainError
-from fazhi.hotline.actions.imports import COLUMNS, ImportReport, import_work_orders, read_rows
+from fazhi.hotline.actions.imports import COLUMNS, ImportReport, do_import_work_orders, read_rows
 from fazhi.store.db import transaction
 from fazhi.store.models import Case, Event, User
 from tests.support import FakeClock
@@ -96,7 +96,7 @@ def run_import(platform: Platform, clock: FakeClock, path: Path, src: str) -> Im
         assert user is not None
         actor = actor_for(platform, user)
     with transaction(platform.sessions) as session:
-        return import_work_orders(session, ActionContext(platform, actor, clock()), path, src)
+        return do_import_work_orders(session, ActionContext(platform, actor, clock()), path, src)
 
 
 # --- good batches -------------------------------------------------------------------------

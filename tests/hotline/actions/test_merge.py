@@ -16,7 +16,7 @@ from fazhi.actions.cases import ActionContext, create_case, perform_action
 from fazhi.actions.platform import Platform
 from fazhi.domain.errors import DomainError
 from fazhi.domain.units import Actor
-from fazhi.hotline.actions.merge import merge_cases
+from fazhi.hotline.actions.merge import check_merge_cases
 from fazhi.store.db import transaction
 from fazhi.store.models import Case, Clock, Event, User
 from tests.support import FakeClock
@@ -72,7 +72,7 @@ def merge(
     platform: Platform, clock: FakeClock, lead: int, dups: list[int], who: str = "dispatcher1"
 ) -> None:
     with transaction(platform.sessions) as session:
-        merge_cases(
+        check_merge_cases(
             session, ctx(platform, clock, who), lead, dups, "同一摊贩占道，重复来电（测试）"
         )
 
@@ -190,7 +190,7 @@ def test_only_dispatchers_and_operators_merge_and_a_reason_is_required(
     lead, dup = register(platform, clock), register(platform, clock)
     assert refused(platform, clock, lead, [dup], who="supervisor1").code == "forbidden_role"
     with pytest.raises(DomainError) as caught, transaction(platform.sessions) as session:
-        merge_cases(session, ctx(platform, clock, "operator1"), lead, [dup], "  ")
+        check_merge_cases(session, ctx(platform, clock, "operator1"), lead, [dup], "  ")
     assert caught.value.field == "reason"
     assert refused(platform, clock, lead, []).code == "required"
     merge(platform, clock, lead, [dup], who="operator1")

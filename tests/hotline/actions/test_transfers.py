@@ -25,7 +25,7 @@ from fazhi.domain.errors import DomainError
 from fazhi.hotline.actions.transfers import (
     SOURCES,
     TransferReport,
-    import_transfer_file,
+    do_import_transfer_file,
     read_transfer_file,
     template_rows,
 )
@@ -74,7 +74,9 @@ def run(platform: Platform, clock: FakeClock, path: Path, source: str) -> Transf
         assert user is not None
         actor = actor_for(platform, user)
     with transaction(platform.sessions) as session:
-        return import_transfer_file(session, ActionContext(platform, actor, clock()), path, source)
+        return do_import_transfer_file(
+            session, ActionContext(platform, actor, clock()), path, source
+        )
 
 
 def stored(platform: Platform, source: str, prefix: str) -> dict[str, Case]:

@@ -23,6 +23,7 @@ from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.errors import DomainError
 from fazhi.store.models import Case
 
+HOTLINE = "hotline"
 # Column keys of the template, with the Chinese headers also accepted.
 COLUMNS: dict[str, str] = {
     "external_id": "外部编号",
@@ -106,7 +107,7 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 def _label_lookup(platform_types: Any) -> dict[str, dict[str, str]]:
     """Chinese labels accepted for enum columns: 电话 → phone, 市容秩序 → CITY_APPEARANCE."""
-    case_type = platform_types.get("hotline")
+    case_type = platform_types.get(HOTLINE)
     out: dict[str, dict[str, str]] = {}
     for spec in case_type.fields:
         if spec.choices:
@@ -133,14 +134,52 @@ def _received_at(value: Any, now: datetime) -> datetime:
     return moment
 
 
-def import_work_orders(
+def check_work_order(
+    row: dict[str, Any], labels: dict[str, dict[str, str]], now: datetime
+) -> tuple[dict[str, Any], datetime]:
+    """One row's fields (blank cells left out, Chinese labels of enum columns read as their
+    codes) and its reception time (not in the future; now when the cell is blank). The
+    fields themselves are checked by the register action."""
+    fields: dict[str, Any] = {}
+    for key, value in row.items():
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        value = value.strip() if isinstance(value, str) else value
+        fields[key] = labels.get(key, {}).get(value, value) if isinstance(value, str) else value
+    at = _received_at(fields.pop("received_at", None), now)
+    return fields, at
+
+
+def do_register_work_order(
+    session: Session,
+    ctx: ActionContext,
+    fields: dict[str, Any],
+    at: datetime,
+    source: str,
+    external_id: str,
+) -> Case:
+    """Register the order as received at `at` by the type's `register` action.
+
+    Preconditions: the row passed `check_work_order`; `external_id` is not yet stored for
+    `source` (the unique index refuses a duplicate)."""
+    row_ctx = ActionContext(ctx.platform, ctx.actor, at)
+    return create_case(session, row_ctx, HOTLINE, fields, "register", source, external_id)
+
+
+def do_import_work_orders(
     session: Session,
     ctx: ActionContext,
     path: Path,
     source: str,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    case_type_or_error(ctx.platform, "hotline")
+    """Import a file of work orders, each row through `check_work_order` and
+    `do_register_work_order` in a savepoint; rows whose external id is stored are skipped.
+    All or nothing: with any bad row, nothing is written and the report lists every one.
+
+    Preconditions: ctx.actor may register hotline orders (an operator); the caller commits
+    the transaction only when `report.ok`."""
+    case_type_or_error(ctx.platform, HOTLINE)
     labels = _label_lookup(ctx.platform.types)
     report = ImportReport()
     rows = list(read_rows(path))
@@ -174,17 +213,10 @@ def import_work_orders(
         if external_id in existing:
             report.skipped_existing += 1
             continue
-        fields: dict[str, Any] = {}
-        for key, value in row.items():
-            if value is None or (isinstance(value, str) and not value.strip()):
-                continue
-            value = value.strip() if isinstance(value, str) else value
-            fields[key] = labels.get(key, {}).get(value, value) if isinstance(value, str) else value
         try:
-            at = _received_at(fields.pop("received_at", None), ctx.now)
-            row_ctx = ActionContext(ctx.platform, ctx.actor, at)
+            fields, at = check_work_order(row, labels, ctx.now)
             with session.begin_nested():
-                create_case(session, row_ctx, "hotline", fields, "register", source, external_id)
+                do_register_work_order(session, ctx, fields, at, source, external_id)
             report.created += 1
         except DomainError as exc:
             problems = exc.problems or []

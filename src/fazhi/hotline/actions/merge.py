@@ -12,8 +12,8 @@ revisit), the duplicates leave the work lists at once, and no later change of th
 to reach into other orders. The lead must therefore still be open when it receives them.
 
 The plain action path (`POST /cases/{id}/actions/merge`) checks only that `lead_case` is a
-whole number; the console and `POST /api/v1/cases/{lead}/merge` go through `merge_cases`,
-which checks the lead itself.
+whole number; the console and `POST /api/v1/cases/{lead}/merge` go through
+`check_merge_cases`, which checks the lead itself, then `do_merge_cases`.
 """
 
 from __future__ import annotations
@@ -43,13 +43,16 @@ class Merged:
     duplicates: list[Case]
 
 
-def merge_cases(
+def check_merge_cases(
     session: Session,
     ctx: ActionContext,
     lead_id: int,
     duplicate_ids: list[int],
     reason: str,
 ) -> Merged:
+    """Merge `duplicate_ids` into `lead_id`: the actor may merge; the lead is a visible,
+    open hotline order not merged itself; a reason; 1 to MAX_DUPLICATES whole numbers, not
+    the lead; each duplicate a visible, open hotline order. Then `do_merge_cases`."""
     case_type = case_type_or_error(ctx.platform, HOTLINE)
     action = case_type.action(MERGE_ACTION)
     if action is None:
@@ -82,24 +85,37 @@ def merge_cases(
         raise DomainError("too_many", f"一次最多并入{MAX_DUPLICATES}件工单", 422, "duplicates")
     if lead.id in wanted:
         raise DomainError("merge_self", "不能把工单并入其自身", 422, "duplicates")
+    for duplicate_id in wanted:
+        try:
+            duplicate = load_visible_case(session, ctx.actor, duplicate_id)
+        except DomainError:
+            raise DomainError(
+                "not_found", f"工单 {duplicate_id} 不存在或无权查看", 404, "duplicates"
+            ) from None
+        if duplicate.type != HOTLINE:
+            raise DomainError(
+                "not_hotline", f"工单 {duplicate_id} 不是12345热线工单", 422, "duplicates"
+            )
+        if duplicate.terminal:
+            raise DomainError(
+                "already_closed", f"工单 {duplicate_id} 已办结，不能并单", 409, "duplicates"
+            )
+    return do_merge_cases(session, ctx, lead, wanted, reason)
 
+
+def do_merge_cases(
+    session: Session, ctx: ActionContext, lead: Case, duplicate_ids: list[int], reason: str
+) -> Merged:
+    """Close each duplicate by the type's `merge` action (through the one door, one event
+    each) and record `merge_received` on the lead, all in one savepoint: a refusal of any
+    duplicate's action leaves nothing written.
+
+    Preconditions: `lead` was loaded visible to ctx.actor and is an open hotline order not
+    merged itself; the duplicates are distinct visible open hotline orders other than the
+    lead, and `reason` is not blank (as `check_merge_cases` checks)."""
     merged: list[Case] = []
     with session.begin_nested():
-        for duplicate_id in wanted:
-            try:
-                duplicate = load_visible_case(session, ctx.actor, duplicate_id)
-            except DomainError:
-                raise DomainError(
-                    "not_found", f"工单 {duplicate_id} 不存在或无权查看", 404, "duplicates"
-                ) from None
-            if duplicate.type != HOTLINE:
-                raise DomainError(
-                    "not_hotline", f"工单 {duplicate_id} 不是12345热线工单", 422, "duplicates"
-                )
-            if duplicate.terminal:
-                raise DomainError(
-                    "already_closed", f"工单 {duplicate_id} 已办结，不能并单", 409, "duplicates"
-                )
+        for duplicate_id in duplicate_ids:
             merged.append(
                 perform_action(
                     session,

@@ -9,7 +9,7 @@ the source is rejected.
 
 A file is all or nothing, like the work-order import: each row is tried in a savepoint so
 every bad row is found, and if any row is bad the whole batch is rolled back. The JSON
-endpoint keeps the good records and lists the bad ones (`transfer_records`).
+endpoint keeps the good records and lists the bad ones (`do_transfer_records`).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from fazhi.domain.numbers import case_number
 from fazhi.hotline.actions.imports import RowError, read_table
 from fazhi.store.models import Case
 
+HOTLINE = "hotline"
 MAX_API_RECORDS = 500
 # Goods or services of these kinds make a 12315 record a food and drug matter.
 FOOD_DRUG_WORDS = ("食品", "药品", "保健品")
@@ -308,10 +309,13 @@ def _stored(session: Session, ctx: ActionContext, source: str, external_id: str)
     )
 
 
-def transfer_one(
+def check_transfer_one(
     session: Session, ctx: ActionContext, profile: SourceProfile, record: dict[str, Any]
 ) -> CaseResult:
-    """Create, amend or leave one record; DomainError (its field a column key) if refused."""
+    """One record of a source: its external id (at most 64 characters) and required columns,
+    its fields as the source's profile composes them, a reception time not in the future, and
+    a closed order may not change; then `do_transfer_one`. A DomainError names the source's
+    column it comes from."""
     values = {k: _text(v) for k, v in record.items()}
     external_id = values.get("external_id", "")
     if not external_id:
@@ -330,21 +334,12 @@ def transfer_one(
             values.get("received_at", ""), profile.column("received_at").header, ctx.now
         )
         stored = _stored(session, ctx, profile.code, external_id)
-        case_type = case_type_or_error(ctx.platform, "hotline")
-        if stored is None:
-            case = create_case(
-                session,
-                ActionContext(ctx.platform, ctx.actor, at),
-                "hotline",
-                fields,
-                "register",
-                profile.code,
-                external_id,
-            )
-            result = "created"
-        elif stored.fields.get("content") == fields["content"]:
-            case, result = stored, "unchanged"
-        elif stored.terminal:
+        case_type = case_type_or_error(ctx.platform, HOTLINE)
+        if (
+            stored is not None
+            and stored.terminal
+            and stored.fields.get("content") != fields["content"]
+        ):
             raise DomainError(
                 "closed_at_source_changed",
                 f"工单 {number_of(case_type.number_prefix, stored)} 已办结，"
@@ -352,21 +347,51 @@ def transfer_one(
                 409,
                 "description",
             )
-        else:
-            note = f"{profile.label}更新了原件（{external_id}）的内容"
-            case = perform_action(
-                session,
-                ctx,
-                stored.id,
-                "amend_from_source",
-                {"content": fields["content"], "note": note},
-            )
-            result = "updated"
+        return do_transfer_one(session, ctx, profile, external_id, fields, at, stored)
     except DomainError as exc:
         raise _by_column(exc, profile) from None
-    return CaseResult(
-        external_id, case.id, case_number(case_type.number_prefix, case.created_at, case.id), result
-    )
+
+
+def do_transfer_one(
+    session: Session,
+    ctx: ActionContext,
+    profile: SourceProfile,
+    external_id: str,
+    fields: dict[str, Any],
+    at: datetime,
+    stored: Case | None,
+) -> CaseResult:
+    """Register a new record (received at `at`), or amend an open order whose content the
+    source changed (`amend_from_source`, so the change is in its trail), or leave an
+    unchanged one.
+
+    Preconditions: the record passed `check_transfer_one`; `stored` is the order already
+    registered for (source, external id), if any, and is open when its content changed."""
+    case_type = case_type_or_error(ctx.platform, HOTLINE)
+    if stored is None:
+        case = create_case(
+            session,
+            ActionContext(ctx.platform, ctx.actor, at),
+            HOTLINE,
+            fields,
+            "register",
+            profile.code,
+            external_id,
+        )
+        result = "created"
+    elif stored.fields.get("content") == fields["content"]:
+        case, result = stored, "unchanged"
+    else:
+        note = f"{profile.label}更新了原件（{external_id}）的内容"
+        case = perform_action(
+            session,
+            ctx,
+            stored.id,
+            "amend_from_source",
+            {"content": fields["content"], "note": note},
+        )
+        result = "updated"
+    return CaseResult(external_id, case.id, number_of(case_type.number_prefix, case), result)
 
 
 def _by_column(exc: DomainError, profile: SourceProfile) -> DomainError:
@@ -398,14 +423,19 @@ def read_transfer_file(path: Path, source: str) -> list[tuple[int, dict[str, Any
     return list(read_table(path, profile.aliases(), profile.required()))
 
 
-def import_transfer_file(
+def do_import_transfer_file(
     session: Session,
     ctx: ActionContext,
     path: Path,
     source: str,
     progress: Callable[[int], None] | None = None,
 ) -> TransferReport:
-    """Import an exported file; all or nothing: if any row is rejected, nothing is written."""
+    """Import an exported file, each row through `check_transfer_one`; all or nothing: if
+    any row is rejected, nothing is written (its savepoint is rolled back) and the report
+    lists every rejected row.
+
+    Preconditions: ctx.actor may register hotline orders (an operator); the caller commits
+    the transaction only when `report.ok`."""
     profile = profile_or_error(source)
     rows = read_transfer_file(path, source)
     report = TransferReport(profile.code)
@@ -423,7 +453,7 @@ def import_transfer_file(
             seen.add(external_id)
         try:
             with session.begin_nested():
-                _count(report, transfer_one(session, ctx, profile, row))
+                _count(report, check_transfer_one(session, ctx, profile, row))
         except DomainError as exc:
             _reject(report, line, external_id, exc)
     if report.rejected:
@@ -433,11 +463,15 @@ def import_transfer_file(
     return report
 
 
-def transfer_records(
+def do_transfer_records(
     session: Session, ctx: ActionContext, source: str, records: list[dict[str, Any]]
 ) -> TransferReport:
-    """Records from another system's call: good ones are written, bad ones rejected and
-    listed by their index (from 0). A retried call finds its records unchanged."""
+    """Records from another system's call, each through `check_transfer_one` in a savepoint
+    of its own: good ones are written, bad ones rejected and listed by their index (from 0).
+    A retried call finds its records unchanged.
+
+    Preconditions: ctx.actor is the calling system's account (an API key of purpose
+    transfer); at most MAX_API_RECORDS records."""
     profile = profile_or_error(source, 404)
     if len(records) > MAX_API_RECORDS:
         raise DomainError(
@@ -461,7 +495,7 @@ def transfer_records(
             seen.add(external_id)
         try:
             with session.begin_nested():
-                _count(report, transfer_one(session, ctx, profile, record))
+                _count(report, check_transfer_one(session, ctx, profile, record))
         except DomainError as exc:
             _reject(report, index, external_id, exc)
         except IntegrityError:  # the same record sent by a concurrent call won the race

@@ -14,7 +14,7 @@ from fazhi.actions.cases import load_visible_case
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.errors import DomainError
 from fazhi.domain.roles import REGION_WIDE_ROLES
-from fazhi.hotline.actions.merge import merge_cases
+from fazhi.hotline.actions.merge import check_merge_cases
 from fazhi.hotline.read.repeats import (
     RATE_ROLES,
     THRESHOLDS,
@@ -82,7 +82,7 @@ def intake_similar(
 @router.post("/cases/{lead_id}/merge", summary="并单：把重复工单并入主工单并办结")
 async def merge(request: Request, lead_id: int, body: MergeRequest) -> Response:
     def run(w: Work) -> dict[str, Any]:
-        done = merge_cases(w.session, w.ctx, lead_id, body.duplicates, body.reason)
+        done = check_merge_cases(w.session, w.ctx, lead_id, body.duplicates, body.reason)
         case_type = w.platform.types.get("hotline")
         return {
             "lead": {"id": done.lead.id, "number": case_number(case_type, done.lead)},

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from fazhi.actions.api_keys import actor_for_key
 from fazhi.actions.cases import ActionContext
 from fazhi.domain.errors import DomainError
-from fazhi.hotline.actions.transfers import MAX_API_RECORDS, profile_or_error, transfer_records
+from fazhi.hotline.actions.transfers import MAX_API_RECORDS, do_transfer_records, profile_or_error
 from fazhi.http.deps import json_response, platform_of
 from fazhi.store.db import transaction
 
@@ -32,7 +32,7 @@ def _answer(session: Session, request: Request, key: str, source: str, body: Tra
     now = platform.now()
     actor = actor_for_key(session, platform, key, "transfer", now)
     profile_or_error(source, 404)
-    report = transfer_records(session, ActionContext(platform, actor, now), source, body.records)
+    report = do_transfer_records(session, ActionContext(platform, actor, now), source, body.records)
     return {
         "source": source,
         "created": report.created,

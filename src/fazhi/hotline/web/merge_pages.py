@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from fazhi.actions.cases import load_visible_case
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.errors import DomainError
-from fazhi.hotline.actions.merge import merge_cases
+from fazhi.hotline.actions.merge import check_merge_cases
 from fazhi.hotline.read.repeats import (
     MERGE_ROLES,
     RATE_ROLES,
@@ -91,7 +91,7 @@ async def merge_page(request: Request, case_id: int) -> Response:
             ids = []
         try:
             with w.session.begin_nested():
-                merge_cases(w.session, w.ctx, case_id, ids, reason)
+                check_merge_cases(w.session, w.ctx, case_id, ids, reason)
         except DomainError as exc:
             case = load_visible_case(w.session, w.actor, case_id)
             return _show(
