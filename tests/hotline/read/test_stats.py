@@ -14,6 +14,7 @@ from fazhi.actions.platform import Platform
 from fazhi.domain.due import due_status
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.units import Actor
+from fazhi.hotline.read import board
 from fazhi.hotline.read import stats as hs
 from fazhi.store.models import User
 from tests.analytics.scenario import (
@@ -183,7 +184,7 @@ def test_street_counts_roll_grids_up_to_streets(platform: Platform) -> None:
 )
 def test_at_risk_bound_agrees_with_due_status(platform: Platform, now: datetime) -> None:
     calendar = platform.calendar()
-    bound = hs.at_risk_bound(now, calendar)
+    bound = board.at_risk_bound(now, calendar)
     for hours in range(-30, 24 * 12, 1):
         due = now + timedelta(hours=hours, minutes=7)
         flagged = due_status(due, now, calendar) in ("overdue", "due_soon")

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 
 from fazhi.domain.due import due_status
 from fazhi.domain.roles import REGION_WIDE_ROLES
+from fazhi.hotline.read import board as board_of
 from fazhi.hotline.read import stats as hs
 from fazhi.http.deps import Work
 from fazhi.read.presenters import case_number, mark_labels
@@ -64,7 +65,7 @@ def supervision_page(request: Request) -> Response:
             return forbidden(request, w, "督办")
         directory = w.ctx.directory
         unit_ids = None if actor.role in REGION_WIDE_ROLES else directory.subtree_ids(actor.unit)
-        board = hs.supervision_board(
+        board = board_of.supervision_board(
             w.session,
             actor,
             unit_ids,
@@ -73,7 +74,7 @@ def supervision_page(request: Request) -> Response:
             directory,
             limit=LIST_LIMIT,
         )
-        challenges = hs.open_challenges(w.session, actor)
+        challenges = board_of.open_challenges(w.session, actor)
         may_mark = actor.role in ("supervisor", "district_leader")
         return render(
             request,
