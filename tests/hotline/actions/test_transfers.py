@@ -22,8 +22,8 @@ from fazhi.actions.platform import Platform
 from fazhi.cli import app
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.errors import DomainError
+from fazhi.hotline.actions.transfer_sources import SOURCES
 from fazhi.hotline.actions.transfers import (
-    SOURCES,
     TransferReport,
     do_import_transfer_file,
     read_transfer_file,
