@@ -42,9 +42,11 @@ run: install
 ## test: lint, type-check, then the whole suite on SQLite and again on PostgreSQL
 test: install-test lint test-sqlite test-postgres
 
+## lint: ruff, mypy on the domain, and the import contracts of pyproject.toml (the layers)
 lint: install-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test-sqlite: install-test
 	$(BIN)/python -m pytest -q

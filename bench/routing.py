@@ -5,7 +5,7 @@
 - batch throughput: requests per second for 1,000 texts (`suggest_many`, as the CLI does);
 - training time on N labelled orders (default 100,000), synthesised by sampling and
   perturbing the cold-start corpus (dropped / swapped characters, extra openers and
-  closings, two requests joined) and the demo generator (fazhi.demo.request_texts);
+  closings, two requests joined) and the demo generator (fazhi.hotline.demo.request_texts);
 - top-1 / top-3 on eval_holdout.tsv for the cold-start model and for the 100k model, and
   the cold-start model on 2,000 demo-generator texts.
 
@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from fazhi.demo.request_texts import synthetic_request  # noqa: E402
-from fazhi.routing import suggest as s  # noqa: E402
+from fazhi.hotline.demo.request_texts import synthetic_request  # noqa: E402
+from fazhi.hotline.routing import suggest as s  # noqa: E402
 
 OPENERS = ("你好，", "喂，", "我想反映个事，", "麻烦问一下，", "", "", "我要投诉，", "请问，")
 CLOSINGS = ("", "", "谢谢。", "麻烦尽快处理。", "希望有人管一管。", "都好几天了。", "急！")

@@ -2,8 +2,8 @@
 
     python scripts/make_doc_templates.py
 
-The templates are committed beside this script's output folder
-(src/fazhi/catalog/case_types/templates/), so neither the build nor a deployment needs
+The templates are committed in this script's output folder (src/fazhi/catalog/case_types/,
+beside the type files that name them), so neither the build nor a deployment needs
 this step; run it again after changing a template here. Placeholders are docxtpl
 (Jinja2) expressions over `case` (the case's fields plus number, title, type_label,
 state_label, lead_unit, created_on), `doc` (the document's data plus label) and `today`.
@@ -22,7 +22,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-OUT = Path(__file__).resolve().parent.parent / "src/fazhi/catalog/case_types/templates"
+OUT = Path(__file__).resolve().parent.parent / "src/fazhi/catalog/case_types"
 FIXED = datetime(2024, 1, 1)
 
 

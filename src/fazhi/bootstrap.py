@@ -1,15 +1,21 @@
-"""The FastAPI application: JSON API, offline API docs and the console's pages."""
+"""The composition root: the FastAPI application built from the engine and each type
+package, and the list of type packages the `fazhi` command extends itself with.
+
+A type package (`fazhi.hotline.plugin`) is a module with the attributes of `TypePackage`;
+nothing below this module imports one.
+"""
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
 import swagger_ui_bundle
-from fastapi import FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -17,24 +23,74 @@ from fastapi.staticfiles import StaticFiles
 from fazhi import __version__
 from fazhi.actions.platform import Platform
 from fazhi.api import (
+    analytics_routes,
     auth_routes,
     calendar_routes,
     case_routes,
     document_routes,
     errors,
+    link_routes,
     meta_routes,
-    open311,
-    report_routes,
 )
+from fazhi.hotline import plugin as hotline
+from fazhi.web import console
+from fazhi.web.console import Console, ConsoleExtension
 
 DESCRIPTION = """法治政府建设运行平台（Fazhi）接口。
 
 除登录外，所有接口需要 `Authorization: Bearer <token>`（先调用 `POST /api/v1/auth/token`）。
 错误统一为 JSON：`{"code": "稳定的英文代码", "message": "中文说明", "field": "出错字段"}`。
 """
+ENGINE_ROUTERS = (
+    auth_routes.router,
+    case_routes.router,
+    meta_routes.router,
+    calendar_routes.router,
+    analytics_routes.router,
+    document_routes.router,
+    link_routes.router,
+)
+
+
+class TypePackage(Protocol):
+    """What the composition root reads from a type package (all but NAME optional)."""
+
+    NAME: str
+    DEFAULT_TYPE: str | None
+    API_ROUTERS: Sequence[APIRouter]
+    CONSOLE: ConsoleExtension
+
+    def register_cli(self, app: Any) -> None: ...
+
+    def generate_demo(
+        self,
+        platform: Platform,
+        orders: int,
+        current: int,
+        seed: int,
+        progress: Callable[[int], None],
+    ) -> str: ...
+
+
+TYPE_PACKAGES: tuple[ModuleType, ...] = (hotline,)
+
+
+def default_type(packages: Sequence[ModuleType] = TYPE_PACKAGES) -> str | None:
+    """The deployment's main case type: the first type package's."""
+    return next((p.DEFAULT_TYPE for p in packages if getattr(p, "DEFAULT_TYPE", None)), None)
+
+
+def console_extensions(packages: Sequence[ModuleType] = TYPE_PACKAGES) -> list[ConsoleExtension]:
+    return [p.CONSOLE for p in packages if getattr(p, "CONSOLE", None) is not None]
+
+
+def composed_console(packages: Sequence[ModuleType] = TYPE_PACKAGES) -> Console:
+    """The console as the app composes it (navigation, landing pages …), e.g. for tests."""
+    return Console.compose(console_extensions(packages))
 
 
 def console_modules() -> list[ModuleType]:
+    """The engine's console modules: fazhi.web.pages and every fazhi.web.*_pages."""
     import fazhi.web
 
     names = sorted(
@@ -45,7 +101,9 @@ def console_modules() -> list[ModuleType]:
     return [importlib.import_module(f"fazhi.web.{name}") for name in names]
 
 
-def create_app(platform: Platform | None = None) -> FastAPI:
+def create_app(
+    platform: Platform | None = None, packages: Sequence[ModuleType] = TYPE_PACKAGES
+) -> FastAPI:
     platform = platform or Platform.create()
     app = FastAPI(
         title="Fazhi 法治",
@@ -56,17 +114,13 @@ def create_app(platform: Platform | None = None) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.platform = platform
-    app.state.default_case_type = "hotline"
+    app.state.default_case_type = default_type(packages)
     errors.install(app)
-    for module in (auth_routes, case_routes, meta_routes, calendar_routes, open311):
-        app.include_router(module.router)
-    app.include_router(document_routes.router)
-    app.include_router(importlib.import_module("fazhi.api.transfer_routes").router)
-    app.include_router(report_routes.router)
-    app.include_router(importlib.import_module("fazhi.api.routing_routes").router)
-    app.include_router(importlib.import_module("fazhi.api.merge_routes").router)
-    app.include_router(importlib.import_module("fazhi.api.analytics_routes").router)
-    app.include_router(importlib.import_module("fazhi.api.link_routes").router)
+    for router in ENGINE_ROUTERS:
+        app.include_router(router)
+    for package in packages:
+        for router in getattr(package, "API_ROUTERS", ()):
+            app.include_router(router)
 
     # API docs served from the swagger-ui-bundle package: no CDN on government networks.
     swagger_dir = Path(swagger_ui_bundle.swagger_ui_path)
@@ -86,14 +140,21 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     def healthz() -> dict[str, Any]:
         return {"ok": True, "version": __version__}
 
-    from fazhi.web import console
-
+    extensions = console_extensions(packages)
+    app.state.console = console.install(extensions)
+    # A type package's static files first: the engine's /static would answer for them.
+    for extension in extensions:
+        if extension.static is not None:
+            prefix = f"/static/{extension.static_prefix}"
+            app.mount(prefix, StaticFiles(directory=extension.static), name=prefix)
     app.mount(
         "/static", StaticFiles(directory=Path(console.__file__).parent / "static"), name="static"
     )
-    # Every console module (fazhi.web.pages and fazhi.web.*_pages) brings its own router.
     for module in console_modules():
         app.include_router(module.router)
+    for extension in extensions:
+        for router in extension.routers:
+            app.include_router(router)
 
     @app.exception_handler(console.PageAnswer)
     async def page_answer(request: Request, exc: console.PageAnswer) -> Response:

@@ -15,8 +15,20 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from fazhi.actions import admin
-from fazhi.actions.admin import ClockForm
+from fazhi.actions.admin.common import record
+from fazhi.actions.admin.deadlines import (
+    ClockForm,
+    check_reset_clock_setting,
+    check_save_clock_setting,
+)
+from fazhi.actions.admin.duty import check_set_duty, duty_mapping
+from fazhi.actions.admin.units import check_add_unit, check_rename_unit, check_set_unit_active
+from fazhi.actions.admin.users import (
+    check_create_user,
+    check_reset_password,
+    check_set_user_active,
+    check_update_user,
+)
 from fazhi.actions.auth import actor_for, authenticate, login
 from fazhi.actions.cases import ActionContext
 from fazhi.actions.platform import Platform
@@ -80,7 +92,7 @@ def test_an_admin_creates_an_account_that_can_log_in_and_the_change_is_logged(
     name = unique("t_op_")
     user = run(
         platform,
-        lambda s: admin.create_user(
+        lambda s: check_create_user(
             s, ctx, name, "测试话务员", "operator", "SF-12345", "secret-123"
         ),
     )
@@ -103,14 +115,14 @@ def test_every_problem_of_a_new_account_is_reported_on_its_field(
 ) -> None:
     ctx = ctx_for(platform, clock)
     error = refused(
-        platform, lambda s: admin.create_user(s, ctx, "admin", "", "boss", "NO-SUCH", "short")
+        platform, lambda s: check_create_user(s, ctx, "admin", "", "boss", "NO-SUCH", "short")
     )
     fields = fields_of(error)
     assert "已存在" in fields["username"]
     assert set(fields) == {"username", "display_name", "role", "unit", "password"}
     assert "8" in fields["password"]
     error = refused(
-        platform, lambda s: admin.create_user(s, ctx, "Bad Name!", "甲", "operator", "SF", "x" * 8)
+        platform, lambda s: check_create_user(s, ctx, "Bad Name!", "甲", "operator", "SF", "x" * 8)
     )
     assert set(fields_of(error)) == {"username"}
 
@@ -119,10 +131,10 @@ def test_only_an_admin_may_manage(platform: Platform, clock: FakeClock) -> None:
     ctx = ctx_for(platform, clock, "dispatcher1")
     error = refused(
         platform,
-        lambda s: admin.create_user(s, ctx, unique("t_"), "甲", "operator", "SF", "12345678"),
+        lambda s: check_create_user(s, ctx, unique("t_"), "甲", "operator", "SF", "12345678"),
     )
     assert error.status == 403
-    assert refused(platform, lambda s: admin.set_duty(s, ctx, "DISPUTE", "")).status == 403
+    assert refused(platform, lambda s: check_set_duty(s, ctx, "DISPUTE", "")).status == 403
 
 
 def _signed_in(platform: Platform, clock: FakeClock, username: str) -> str:
@@ -137,16 +149,16 @@ def _new_user(platform: Platform, clock: FakeClock, role: str = "unit_handler") 
     ctx = ctx_for(platform, clock)
     return run(
         platform,
-        lambda s: admin.create_user(s, ctx, unique("t_u_"), "测试", role, "SF-CGJ", "secret-123"),
+        lambda s: check_create_user(s, ctx, unique("t_u_"), "测试", role, "SF-CGJ", "secret-123"),
     )
 
 
 @pytest.mark.parametrize(
     "change",
     [
-        lambda s, ctx, user: admin.set_user_active(s, ctx, user.id, False),
-        lambda s, ctx, user: admin.update_user(s, ctx, user.id, "测试", "unit_leader", "SF-CGJ"),
-        lambda s, ctx, user: admin.reset_password(s, ctx, user.id, "another-secret"),
+        lambda s, ctx, user: check_set_user_active(s, ctx, user.id, False),
+        lambda s, ctx, user: check_update_user(s, ctx, user.id, "测试", "unit_leader", "SF-CGJ"),
+        lambda s, ctx, user: check_reset_password(s, ctx, user.id, "another-secret"),
     ],
     ids=["deactivate", "role", "password"],
 )
@@ -172,7 +184,7 @@ def test_a_new_name_or_unit_shows_at_once_without_ending_the_session(
     user = _new_user(platform, clock)
     token = _signed_in(platform, clock, user.username)
     ctx = ctx_for(platform, clock)
-    run(platform, lambda s: admin.update_user(s, ctx, user.id, "新名字", user.role, "SF-ZJJ"))
+    run(platform, lambda s: check_update_user(s, ctx, user.id, "新名字", user.role, "SF-ZJJ"))
     actor = run(platform, lambda s: authenticate(s, platform, token, clock()))
     assert (actor.name, actor.unit.code) == ("新名字", "SF-ZJJ")
     assert last_log(platform, f"user:{user.username}").details == {
@@ -185,8 +197,8 @@ def test_an_admin_cannot_deactivate_themself_or_change_their_own_role(
 ) -> None:
     ctx = ctx_for(platform, clock)
     me = ctx.actor.user_id
-    assert "自己" in refused(platform, lambda s: admin.set_user_active(s, ctx, me, False)).message
-    error = refused(platform, lambda s: admin.update_user(s, ctx, me, "管理员", "operator", "SF"))
+    assert "自己" in refused(platform, lambda s: check_set_user_active(s, ctx, me, False)).message
+    error = refused(platform, lambda s: check_update_user(s, ctx, me, "管理员", "operator", "SF"))
     assert "自己的角色" in fields_of(error)["role"]
 
 
@@ -196,22 +208,22 @@ def test_a_deactivated_account_can_be_reactivated_only_in_an_active_unit(
     ctx = ctx_for(platform, clock)
     unit = run(
         platform,
-        lambda s: admin.add_unit(s, ctx, "SF", "department", unique("T-D-"), "测试临时部门"),
+        lambda s: check_add_unit(s, ctx, "SF", "department", unique("T-D-"), "测试临时部门"),
     )
     name = unique("t_r_")
     user = run(
         platform,
-        lambda s: admin.create_user(s, ctx, name, "测试", "unit_handler", unit.code, "12345678"),
+        lambda s: check_create_user(s, ctx, name, "测试", "unit_handler", unit.code, "12345678"),
     )
-    run(platform, lambda s: admin.set_user_active(s, ctx, user.id, False))
-    run(platform, lambda s: admin.set_unit_active(s, ctx, unit.id, False))
-    error = refused(platform, lambda s: admin.set_user_active(s, ctx, user.id, True))
+    run(platform, lambda s: check_set_user_active(s, ctx, user.id, False))
+    run(platform, lambda s: check_set_unit_active(s, ctx, unit.id, False))
+    error = refused(platform, lambda s: check_set_user_active(s, ctx, user.id, True))
     assert "已停用" in error.message
-    run(platform, lambda s: admin.set_unit_active(s, ctx, unit.id, True))
-    run(platform, lambda s: admin.set_user_active(s, ctx, user.id, True))
+    run(platform, lambda s: check_set_unit_active(s, ctx, unit.id, True))
+    run(platform, lambda s: check_set_user_active(s, ctx, user.id, True))
     assert last_log(platform, f"user:{name}").action == "user_reactivate"
-    run(platform, lambda s: admin.set_user_active(s, ctx, user.id, False))
-    run(platform, lambda s: admin.set_unit_active(s, ctx, unit.id, False))
+    run(platform, lambda s: check_set_user_active(s, ctx, user.id, False))
+    run(platform, lambda s: check_set_unit_active(s, ctx, unit.id, False))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,15 +236,15 @@ def test_a_unit_is_added_under_a_fitting_parent_with_its_path_and_depth(
     ctx = ctx_for(platform, clock)
     street_code, community_code = unique("T-S-"), unique("T-C-")
     street = run(
-        platform, lambda s: admin.add_unit(s, ctx, "SF", "street", street_code, "测试街道")
+        platform, lambda s: check_add_unit(s, ctx, "SF", "street", street_code, "测试街道")
     )
     community = run(
         platform,
-        lambda s: admin.add_unit(s, ctx, street_code, "community", community_code, "测试社区"),
+        lambda s: check_add_unit(s, ctx, street_code, "community", community_code, "测试社区"),
     )
     grid = run(
         platform,
-        lambda s: admin.add_unit(
+        lambda s: check_add_unit(
             s, ctx, community_code, "grid", unique("T-G-"), "测试网格", "网格"
         ),
     )
@@ -255,7 +267,7 @@ def test_a_unit_is_added_under_a_fitting_parent_with_its_path_and_depth(
         }
     finally:
         for unit in (grid, community, street):
-            run(platform, lambda s, u=unit: admin.set_unit_active(s, ctx, u.id, False))
+            run(platform, lambda s, u=unit: check_set_unit_active(s, ctx, u.id, False))
     assert street_code not in platform.directory().by_code
 
 
@@ -275,17 +287,17 @@ def test_a_kind_that_does_not_fit_its_parent_is_refused_on_kind(
     platform: Platform, clock: FakeClock, parent: str, kind: str
 ) -> None:
     ctx = ctx_for(platform, clock)
-    error = refused(platform, lambda s: admin.add_unit(s, ctx, parent, kind, unique("T-"), "测试"))
+    error = refused(platform, lambda s: check_add_unit(s, ctx, parent, kind, unique("T-"), "测试"))
     assert "上级应为" in fields_of(error)["kind"]
 
 
 def test_unit_codes_are_unique_and_well_formed(platform: Platform, clock: FakeClock) -> None:
     ctx = ctx_for(platform, clock)
-    error = refused(platform, lambda s: admin.add_unit(s, ctx, "SF", "department", "SF-CGJ", "甲"))
+    error = refused(platform, lambda s: check_add_unit(s, ctx, "SF", "department", "SF-CGJ", "甲"))
     assert "已被" in fields_of(error)["code"]
-    error = refused(platform, lambda s: admin.add_unit(s, ctx, "SF", "department", "甲 乙", ""))
+    error = refused(platform, lambda s: check_add_unit(s, ctx, "SF", "department", "甲 乙", ""))
     assert set(fields_of(error)) == {"code", "name"}
-    error = refused(platform, lambda s: admin.add_unit(s, ctx, "", "", "", "甲"))
+    error = refused(platform, lambda s: check_add_unit(s, ctx, "", "", "", "甲"))
     assert set(fields_of(error)) == {"parent", "kind", "code"}
 
 
@@ -294,19 +306,19 @@ def test_a_unit_is_renamed_and_the_directory_shows_the_new_name(
 ) -> None:
     ctx = ctx_for(platform, clock)
     unit = run(
-        platform, lambda s: admin.add_unit(s, ctx, "SF", "department", unique("T-R-"), "旧名称")
+        platform, lambda s: check_add_unit(s, ctx, "SF", "department", unique("T-R-"), "旧名称")
     )
     try:
         assert platform.directory().by_code[unit.code].name == "旧名称"
-        run(platform, lambda s: admin.rename_unit(s, ctx, unit.id, "新名称", "新"))
+        run(platform, lambda s: check_rename_unit(s, ctx, unit.id, "新名称", "新"))
         assert platform.directory().by_code[unit.code].name == "新名称"
         assert last_log(platform, f"unit:{unit.code}").details == {
             "changes": {"name": ["旧名称", "新名称"], "short_name": [None, "新"]}
         }
-        error = refused(platform, lambda s: admin.rename_unit(s, ctx, unit.id, " ", ""))
+        error = refused(platform, lambda s: check_rename_unit(s, ctx, unit.id, " ", ""))
         assert set(fields_of(error)) == {"name"}
     finally:
-        run(platform, lambda s: admin.set_unit_active(s, ctx, unit.id, False))
+        run(platform, lambda s: check_set_unit_active(s, ctx, unit.id, False))
 
 
 def test_a_unit_with_active_accounts_children_or_categories_is_not_deactivated(
@@ -318,29 +330,29 @@ def test_a_unit_with_active_accounts_children_or_categories_is_not_deactivated(
         street = session.scalar(select(Unit).where(Unit.code == "SF-TX"))
         root = session.scalar(select(Unit).where(Unit.code == "SF"))
     assert cgj is not None and street is not None and root is not None
-    message = refused(platform, lambda s: admin.set_unit_active(s, ctx, cgj.id, False)).message
+    message = refused(platform, lambda s: check_set_unit_active(s, ctx, cgj.id, False)).message
     assert "在用账号" in message and "默认主办单位" in message
-    message = refused(platform, lambda s: admin.set_unit_active(s, ctx, street.id, False)).message
+    message = refused(platform, lambda s: check_set_unit_active(s, ctx, street.id, False)).message
     assert "下级单位" in message
     assert (
         "根单位"
-        in refused(platform, lambda s: admin.set_unit_active(s, ctx, root.id, False)).message
+        in refused(platform, lambda s: check_set_unit_active(s, ctx, root.id, False)).message
     )
     assert "SF-CGJ" in platform.directory().by_code
 
     unit = run(
-        platform, lambda s: admin.add_unit(s, ctx, "SF", "department", unique("T-X-"), "测试部门")
+        platform, lambda s: check_add_unit(s, ctx, "SF", "department", unique("T-X-"), "测试部门")
     )
     user = run(
         platform,
-        lambda s: admin.create_user(
+        lambda s: check_create_user(
             s, ctx, unique("t_x_"), "甲", "unit_handler", unit.code, "x" * 8
         ),
     )
-    message = refused(platform, lambda s: admin.set_unit_active(s, ctx, unit.id, False)).message
+    message = refused(platform, lambda s: check_set_unit_active(s, ctx, unit.id, False)).message
     assert user.username in message
-    run(platform, lambda s: admin.set_user_active(s, ctx, user.id, False))
-    run(platform, lambda s: admin.set_unit_active(s, ctx, unit.id, False))
+    run(platform, lambda s: check_set_user_active(s, ctx, user.id, False))
+    run(platform, lambda s: check_set_unit_active(s, ctx, unit.id, False))
     assert unit.code not in platform.directory().by_code
     assert last_log(platform, f"unit:{unit.code}").action == "unit_deactivate"
 
@@ -350,17 +362,17 @@ def test_a_unit_under_an_inactive_parent_cannot_be_reactivated(
 ) -> None:
     ctx = ctx_for(platform, clock)
     parent = run(
-        platform, lambda s: admin.add_unit(s, ctx, "SF", "department", unique("T-P-"), "上级")
+        platform, lambda s: check_add_unit(s, ctx, "SF", "department", unique("T-P-"), "上级")
     )
     child = run(
         platform,
-        lambda s: admin.add_unit(s, ctx, parent.code, "department", unique("T-Q-"), "下级"),
+        lambda s: check_add_unit(s, ctx, parent.code, "department", unique("T-Q-"), "下级"),
     )
-    run(platform, lambda s: admin.set_unit_active(s, ctx, child.id, False))
-    run(platform, lambda s: admin.set_unit_active(s, ctx, parent.id, False))
+    run(platform, lambda s: check_set_unit_active(s, ctx, child.id, False))
+    run(platform, lambda s: check_set_unit_active(s, ctx, parent.id, False))
     assert (
         "上级单位"
-        in refused(platform, lambda s: admin.set_unit_active(s, ctx, child.id, True)).message
+        in refused(platform, lambda s: check_set_unit_active(s, ctx, child.id, True)).message
     )
 
 
@@ -374,10 +386,10 @@ def test_the_duty_mapping_moves_a_category_to_one_unit_only(
     ctx = ctx_for(platform, clock)
     assert platform.directory().default_unit_for("SANITATION").code == "SF-CGJ"  # type: ignore[union-attr]
     try:
-        run(platform, lambda s: admin.set_duty(s, ctx, "SANITATION", "SF-ZJJ"))
+        run(platform, lambda s: check_set_duty(s, ctx, "SANITATION", "SF-ZJJ"))
         assert platform.directory().default_unit_for("SANITATION").code == "SF-ZJJ"  # type: ignore[union-attr]
         with platform.sessions() as session:
-            holders = admin.duty_mapping(session, platform.region_code)
+            holders = duty_mapping(session, platform.region_code)
             cgj = session.scalar(select(Unit).where(Unit.code == "SF-CGJ"))
         assert holders["SANITATION"].code == "SF-ZJJ"
         assert cgj is not None and "SANITATION" not in cgj.categories
@@ -390,7 +402,7 @@ def test_the_duty_mapping_moves_a_category_to_one_unit_only(
             "after": "SF-ZJJ",
         }
     finally:
-        run(platform, lambda s: admin.set_duty(s, ctx, "SANITATION", "SF-CGJ"))
+        run(platform, lambda s: check_set_duty(s, ctx, "SANITATION", "SF-CGJ"))
     assert platform.directory().default_unit_for("SANITATION").code == "SF-CGJ"  # type: ignore[union-attr]
 
 
@@ -398,13 +410,13 @@ def test_only_dispute_may_be_left_without_a_unit_and_streets_are_not_lead_units(
     platform: Platform, clock: FakeClock
 ) -> None:
     ctx = ctx_for(platform, clock)
-    assert refused(platform, lambda s: admin.set_duty(s, ctx, "SANITATION", "")).field == "unit"
+    assert refused(platform, lambda s: check_set_duty(s, ctx, "SANITATION", "")).field == "unit"
     assert (
-        "部门" in refused(platform, lambda s: admin.set_duty(s, ctx, "SANITATION", "SF-TX")).message
+        "部门" in refused(platform, lambda s: check_set_duty(s, ctx, "SANITATION", "SF-TX")).message
     )
-    assert refused(platform, lambda s: admin.set_duty(s, ctx, "NOPE", "SF-CGJ")).status == 404
+    assert refused(platform, lambda s: check_set_duty(s, ctx, "NOPE", "SF-CGJ")).status == 404
     before = _log_count(platform, "category:DISPUTE")
-    assert run(platform, lambda s: admin.set_duty(s, ctx, "DISPUTE", "")) is None
+    assert run(platform, lambda s: check_set_duty(s, ctx, "DISPUTE", "")) is None
     assert platform.directory().default_unit_for("DISPUTE") is None
     assert _log_count(platform, "category:DISPUTE") == before  # unchanged: nothing logged
 
@@ -442,7 +454,7 @@ def test_a_clock_setting_is_stored_as_far_as_it_differs_and_applies_after_commit
     assert _handle_normal(platform) == Duration(5, "wd")
     try:
         form = _form(values={"normal": "3wd", "urgent": "24h", "complex": "15wd"})
-        row = run(platform, lambda s: admin.save_clock_setting(s, ctx, "hotline", "handle", form))
+        row = run(platform, lambda s: check_save_clock_setting(s, ctx, "hotline", "handle", form))
         assert row is not None
         assert (row.default_limit, row.values, row.action_limits) == (None, {"normal": "3wd"}, {})
         assert row.basis_note == "本地规则（测试）" and row.updated_by == ctx.actor.user_id
@@ -457,7 +469,7 @@ def test_a_clock_setting_is_stored_as_far_as_it_differs_and_applies_after_commit
             "complex": "15wd",
         }
     finally:
-        run(platform, lambda s: admin.reset_clock_setting(s, ctx, "hotline", "handle"))
+        run(platform, lambda s: check_reset_clock_setting(s, ctx, "hotline", "handle"))
     assert _handle_normal(platform) == Duration(5, "wd")
     assert last_log(platform, "clock:hotline.handle").action == "clock_setting_reset"
 
@@ -472,7 +484,7 @@ def test_bad_limits_are_refused_on_their_fields_and_nothing_changes(
         action_limits={"reopen": ""},
         basis="",
     )
-    error = refused(platform, lambda s: admin.save_clock_setting(s, ctx, "hotline", "handle", form))
+    error = refused(platform, lambda s: check_save_clock_setting(s, ctx, "hotline", "handle", form))
     fields = fields_of(error)
     assert set(fields) == {"default", "value.normal", "on.reopen", "basis"}
     assert "时限格式无法识别" in fields["default"] and "大于0" in fields["value.normal"]
@@ -481,7 +493,7 @@ def test_bad_limits_are_refused_on_their_fields_and_nothing_changes(
     assert _handle_normal(platform) == Duration(5, "wd")
     assert (
         refused(
-            platform, lambda s: admin.save_clock_setting(s, ctx, "hotline", "nope", form)
+            platform, lambda s: check_save_clock_setting(s, ctx, "hotline", "nope", form)
         ).status
         == 404
     )
@@ -495,7 +507,7 @@ def test_saving_the_files_own_values_leaves_no_override(
     assert spec is not None
     form = ClockForm(default="2wd", values={}, action_limits={}, basis=spec.basis)
     assert (
-        run(platform, lambda s: admin.save_clock_setting(s, ctx, "hotline", "revisit", form))
+        run(platform, lambda s: check_save_clock_setting(s, ctx, "hotline", "revisit", form))
         is None
     )
     with platform.sessions() as session:
@@ -511,12 +523,12 @@ def test_a_change_made_in_a_savepoint_applies_when_the_outer_transaction_commits
     try:
         with transaction(platform.sessions) as session:
             with session.begin_nested():
-                admin.save_clock_setting(session, ctx, "hotline", "revisit", form)
+                check_save_clock_setting(session, ctx, "hotline", "revisit", form)
             session.execute(select(User.id).limit(1))  # the page goes on after the savepoint
         revisit = platform.types.get("hotline").clock("revisit")  # type: ignore[union-attr]
         assert revisit is not None and revisit.limit.default == Duration(3, "wd")
     finally:
-        run(platform, lambda s: admin.reset_clock_setting(s, ctx, "hotline", "revisit"))
+        run(platform, lambda s: check_reset_clock_setting(s, ctx, "hotline", "revisit"))
     revisit = platform.types.get("hotline").clock("revisit")  # type: ignore[union-attr]
     assert revisit is not None and revisit.limit.default == Duration(2, "wd")
 
@@ -527,7 +539,7 @@ def test_a_change_made_in_a_savepoint_applies_when_the_outer_transaction_commits
 
 def test_the_admin_log_refuses_updates_and_deletes(platform: Platform, clock: FakeClock) -> None:
     ctx = ctx_for(platform, clock)
-    run(platform, lambda s: admin.record(s, ctx, "user_update", "user:nobody", {"test": True}))
+    run(platform, lambda s: record(s, ctx, "user_update", "user:nobody", {"test": True}))
     with platform.engine.connect() as conn:
         for statement in ("UPDATE admin_log SET target = 'x'", "DELETE FROM admin_log"):
             with pytest.raises(DBAPIError) as caught:

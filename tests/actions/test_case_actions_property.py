@@ -89,8 +89,8 @@ INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
         }
     ),
     "amend_from_source": st.fixed_dictionaries({"content": TEXT}, optional={"note": TEXT}),
-    # The plain action path checks only that the lead is a number (fazhi.actions.merge checks
-    # the lead itself).
+    # The plain action path checks only that the lead is a number (the hotline's merge action
+    # checks the lead itself).
     "merge": st.fixed_dictionaries({"lead_case": st.integers(1, 10**6), "reason": TEXT}),
     # Creating actions taken on an existing case: always refused.
     "register": NOTHING,

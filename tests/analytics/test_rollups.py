@@ -142,13 +142,14 @@ def test_the_hard_cases_of_the_week_are_listed(platform: Platform, week: Week) -
     from datetime import datetime
 
     from fazhi.domain.durations import LOCAL_TZ
-    from tests.analytics.test_hotline_stats import actor
+    from fazhi.hotline.read.hard_cases import hard_cases
+    from tests.hotline.read.test_stats import actor
 
     later = datetime(2025, 6, 1, 9, tzinfo=LOCAL_TZ)
     directory = platform.directory()
     ids = tuple(directory.subtree_ids(directory.by_code[LEAD]))
     with platform.sessions() as session:
-        page = ru.hard_cases(
+        page = hard_cases(
             session, platform, actor(platform, "leader1"), later, ids, "overdue", 1, 500
         )
     listed = {r.id for r in page.rows}

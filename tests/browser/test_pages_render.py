@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from fazhi.bootstrap import composed_console
 from fazhi.catalog.org_file import load_demo_org
-from fazhi.web.console import landing_for, nav_for
 from tests.browser.support import CJK, console_login, h1_text, screenshot
 
 if TYPE_CHECKING:
@@ -23,8 +23,9 @@ USERS = ["operator1", "dispatcher1", "cgj_handler", "tx_handler", "supervisor1",
 ORG = load_demo_org()
 ROLE = {u.username: u.role for u in ORG.users}
 KIND = {u.username: ORG.unit(u.unit_code).kind for u in ORG.users}
-MENU = {u: [path for path, _ in nav_for(ROLE[u], KIND[u])] for u in USERS}
-PAGES = [(u, path) for u in USERS for path in MENU[u] if path != landing_for(ROLE[u])]
+CONSOLE = composed_console()  # the engine's menu with the type packages' entries
+MENU = {u: [path for path, _ in CONSOLE.nav_for(ROLE[u], KIND[u])] for u in USERS}
+PAGES = [(u, path) for u in USERS for path in MENU[u] if path != CONSOLE.landing_for(ROLE[u])]
 
 # Draws each character alone on a canvas in the given CSS font and returns its alpha mask.
 # A missing font shows every character as the same .notdef box ("tofu"), so distinct
@@ -78,7 +79,7 @@ def test_a_chinese_font_is_installed() -> None:
 @pytest.mark.parametrize("username", USERS)
 def test_each_demo_login_lands_on_a_chinese_page(page: Page, username: str) -> None:
     console_login(page, username)
-    landing = landing_for(ROLE[username])
+    landing = CONSOLE.landing_for(ROLE[username])
     response = page.goto("/")
     assert response is not None
     assert page.url.split("?")[0].endswith(landing), page.url

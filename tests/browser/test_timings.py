@@ -23,8 +23,8 @@ from fazhi.actions.platform import Platform
 from fazhi.bootstrap import create_app
 from fazhi.catalog.org_file import load_demo_org
 from fazhi.catalog.registry import default_case_types
-from fazhi.demo.generate import generate
 from fazhi.domain.durations import LOCAL_TZ
+from fazhi.hotline.demo.generate import generate
 from fazhi.settings import Settings
 from fazhi.store.db import make_engine, session_factory, transaction
 from fazhi.store.migrate import upgrade

@@ -472,7 +472,7 @@ def test_bad_roles_of_a_user_are_reported(user: dict[str, Any], fragment: str) -
 
 def test_the_demo_has_users_for_the_coming_roles(demo: OrgSpec) -> None:
     users = {u.username: u for u in demo.users}
-    assert users["tx_mediator"].roles == ("mediator",)
+    assert users["tx_mediator"].roles == ("mediator", "unit_handler")
     assert demo.unit(users["tx_mediator"].unit_code).name == "田心街道人民调解委员会"
     assert users["tx_sfs"].roles == ("judicial_officer", "correction_officer")
     assert demo.unit(users["tx_sfs"].unit_code).name == "田心街道司法所"

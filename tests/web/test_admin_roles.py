@@ -81,7 +81,7 @@ def test_an_admin_gives_an_account_several_roles_and_it_may_use_them_all(
         "/intake",
         "/supervision",
         "/stats",
-        "/analytics/hotspots",
+        "/analytics/metrics",
         "/cases",
     ]
     assert session.get("/").headers["location"] == "/work"

@@ -1,12 +1,17 @@
-"""The console menu is data: each role's `nav` in the roles catalog. A user's menu is the
-union over its roles, in the console's own order; its primary role picks the landing page."""
+"""The console menu: the engine's entries with each type package's placed among them; a
+role sees the entries that name it and those its `nav` in the roles catalog lists, so a role
+added as data gets its menu without code. A user's menu is the union over its roles, in the
+console's own order; its primary role picks the landing page."""
 
 from __future__ import annotations
 
 import pytest
 
 from fazhi.catalog.roles import NAV_IDS
-from fazhi.web.console import NAVIGATION, landing_for, nav_for
+from fazhi.bootstrap import composed_console
+from fazhi.web.console import NAV_PATHS
+
+CONSOLE = composed_console()
 
 # The menus and landing pages of the first wave's roles, as they were before roles became data.
 MENUS = {
@@ -17,26 +22,26 @@ MENUS = {
         "/supervision",
         "/stats",
         "/map",
-        "/analytics/hotspots",
+        "/analytics/metrics",
         "/repeats",
         "/cases",
         "/notifications",
     ],
     "unit_handler": ["/work", "/cases"],
-    "unit_leader": ["/work", "/supervision", "/stats", "/analytics/hotspots", "/cases"],
-    "supervisor": ["/supervision", "/stats", "/map", "/analytics/hotspots", "/repeats", "/cases"],
+    "unit_leader": ["/work", "/supervision", "/stats", "/analytics/metrics", "/cases"],
+    "supervisor": ["/supervision", "/stats", "/map", "/analytics/metrics", "/repeats", "/cases"],
     "district_leader": [
         "/supervision",
         "/stats",
         "/map",
-        "/analytics/hotspots",
+        "/analytics/metrics",
         "/repeats",
         "/cases",
     ],
     "admin": [
         "/stats",
         "/map",
-        "/analytics/hotspots",
+        "/analytics/metrics",
         "/repeats",
         "/cases",
         "/admin",
@@ -55,7 +60,11 @@ LANDING = {
 
 
 def paths(roles: str | tuple[str, ...], kind: str = "department") -> list[str]:
-    return [path for path, _ in nav_for(roles, kind)]
+    return [path for path, _ in CONSOLE.nav_for(roles, kind)]
+
+
+def landing_for(roles: str | tuple[str, ...]) -> str:
+    return CONSOLE.landing_for(roles, "department")
 
 
 @pytest.mark.parametrize("role", sorted(MENUS))
@@ -79,7 +88,7 @@ def test_several_roles_show_the_union_in_the_consoles_order() -> None:
         "/supervision",
         "/stats",
         "/map",
-        "/analytics/hotspots",
+        "/analytics/metrics",
         "/repeats",
         "/cases",
     ]
@@ -94,4 +103,5 @@ def test_the_new_roles_have_a_work_list_and_the_case_search() -> None:
 
 
 def test_the_catalogs_menu_entries_are_the_consoles() -> None:
-    assert [nav_id for nav_id, _, _ in NAVIGATION] == list(NAV_IDS)
+    assert set(NAV_PATHS) == set(NAV_IDS)
+    assert set(NAV_PATHS.values()) == {path for path, _, _ in CONSOLE.navigation}

@@ -41,10 +41,6 @@ TREND_TEXT = (
     "变化检测：最后一周 x 与此前8周均值 μ 比较，z =（x − μ）÷ √max(样本方差, μ, 1)；"
     "|z| ≥ 3 标为显著上升或下降（方差下限取 μ 即泊松方差，避免平稳小量序列误报）。"
 )
-HARD_TEXT = (
-    "在办（未办结）工单中：已超期（当前时限已过）、重办过（重办次数 ≥ 1）、退单 ≥ 2 次、"
-    "带督办/挂榜标记的工单；读取工单当前状态列，不扫描历史。"
-)
 
 
 def statistics_types(platform: Platform) -> list[CaseType]:
@@ -246,36 +242,3 @@ def units_body(w: Work, f: Filters) -> dict[str, Any]:
         "score_weights": {r.name: r.weight for r in rates if r.weight > 0},
         "units": [asdict(r) for r in rows],
     }
-
-
-def hard_cases_body(w: Work, f: Filters, params: Params) -> dict[str, Any]:
-    reason = params.get("reason", "")
-    page = ru.hard_cases(
-        w.session,
-        w.platform,
-        w.actor,
-        w.ctx.now,
-        f.unit_ids,
-        reason if reason in ru.HARD_REASONS else "",
-        int_param(params, "page", 1, 1, 100_000),
-        int_param(params, "size", 50, 1, 200),
-    )
-    return {
-        "unit": f.unit.brief() if f.unit else None,
-        "notes": f.notes,
-        "explanation": HARD_TEXT,
-        "reasons": ru.HARD_REASONS,
-        "total": page.total,
-        "page": page.page,
-        "size": page.size,
-        "cases": [
-            {
-                **asdict(r),
-                "due_at": r.due_at.isoformat() if r.due_at else None,
-                "created_at": r.created_at.isoformat(),
-            }
-            for r in page.rows
-        ],
-    }
-
-

@@ -19,22 +19,18 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from fazhi.actions.cases import visible_clause
-from fazhi.actions.platform import Platform
 from fazhi.analytics.period import Period
 from fazhi.domain.case_type import CaseType, RateSpec
 from fazhi.domain.rollup import volume_metric
-from fazhi.domain.units import Actor
 from fazhi.org.directory import UnitDirectory
-from fazhi.store.models import Case, RollupDaily
+from fazhi.store.models import RollupDaily
 
-HOTLINE = "hotline"
 BASELINE_WEEKS = 8
 ALPHA = 0.05  # false discovery rate for hotspots
 MIN_HOTSPOT_COUNT = 3  # a "surge" of one or two orders is never flagged
@@ -368,118 +364,3 @@ def totals(session: Session, scope: Scope, period: Period) -> dict[str, int]:
         .group_by(R.metric)
     ).all()
     return {str(m): int(n or 0) for m, n in rows}
-
-
-# ---------------------------------------------------------------------------------------------
-# Hard cases: open orders from current-state columns
-
-HARD_REASONS = {
-    "overdue": "已超期",
-    "reopened": "重办过",
-    "returned_twice": "退单2次及以上",
-    "supervised": "督办/挂榜中",
-    "repeat_caller": "重复来电",
-}
-
-
-@dataclass
-class HardCase:
-    id: int
-    title: str
-    state: str
-    category: str | None
-    lead_unit: str
-    due_at: datetime | None
-    created_at: datetime
-    reasons: list[str]
-
-
-@dataclass
-class HardCasePage:
-    total: int
-    page: int
-    size: int
-    rows: list[HardCase]
-
-
-def open_states(platform: Platform) -> list[str]:
-    case_type = platform.types.get(HOTLINE)
-    if case_type is None:
-        return []
-    return [s.name for s in case_type.states if not s.terminal]
-
-
-def hard_cases(
-    session: Session,
-    platform: Platform,
-    actor: Actor,
-    now: datetime,
-    unit_ids: tuple[int, ...] | None,
-    reason: str = "",
-    page: int = 1,
-    size: int = 50,
-) -> HardCasePage:
-    """Open hotline orders that are overdue, were reopened, returned twice or more, carry
-    a supervision mark, or came from a repeat caller. The (region, type, state) prefix of
-    the worklist index narrows the scan to open orders, whose number does not grow with
-    history."""
-    reopened = func.coalesce(Case.fields["reopen_count"].as_integer(), 0) >= 1
-    returned = func.coalesce(Case.fields["return_count"].as_integer(), 0) >= 2
-    supervised = func.coalesce(func.json_array_length(Case.marks), 0) > 0
-    overdue = Case.due_at < now
-    tests = {
-        "overdue": overdue,
-        "reopened": reopened,
-        "returned_twice": returned,
-        "supervised": supervised,
-        "repeat_caller": Case.repeat_call.is_(True),
-    }
-    chosen = [tests[reason]] if reason in tests else list(tests.values())
-    conditions = [
-        visible_clause(actor),
-        Case.type == HOTLINE,
-        Case.state.in_(open_states(platform)),
-        or_(*chosen),
-    ]
-    if unit_ids is not None:
-        conditions.append(Case.lead_unit_id.in_(unit_ids))
-    total = int(session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0)
-    page = max(page, 1)
-    found = session.execute(
-        select(
-            Case.id,
-            Case.title,
-            Case.state,
-            Case.category,
-            Case.lead_unit_id,
-            Case.due_at,
-            Case.created_at,
-            overdue,
-            reopened,
-            returned,
-            supervised,
-            Case.repeat_call,
-        )
-        .where(*conditions)
-        .order_by(Case.due_at.is_(None), Case.due_at, Case.id)
-        .limit(size)
-        .offset((page - 1) * size)
-    ).all()
-    directory = platform.directory()
-    rows = []
-    for r in found:
-        flags = dict(zip(tests, (r[7], r[8], r[9], r[10], r[11]), strict=True))
-        lead = directory.by_id.get(r.lead_unit_id) if r.lead_unit_id else None
-        rows.append(
-            HardCase(
-                id=r.id,
-                title=r.title,
-                state=r.state,
-                category=r.category,
-                lead_unit=lead.name if lead else "",
-                due_at=r.due_at,
-                created_at=r.created_at,
-                reasons=[k for k, v in flags.items() if v],
-            )
-        )
-    return HardCasePage(total, page, size, rows)

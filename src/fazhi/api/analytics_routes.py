@@ -42,10 +42,3 @@ def units_route(request: Request) -> Response:
     with work(request) as w:
         f = fg.filters(w, request.query_params, 30, default_case_type(request))
         return json_response(fg.units_body(w, f))
-
-
-@router.get("/hard-cases")
-def hard_cases_route(request: Request) -> Response:
-    with work(request) as w:
-        f = fg.filters(w, request.query_params, preferred_type=default_case_type(request))
-        return json_response(fg.hard_cases_body(w, f, request.query_params))

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from fazhi.domain.durations import LOCAL_TZ
+from fazhi.domain.numbers import case_number
 from fazhi.domain.privacy import mask_phone
 
 if TYPE_CHECKING:
@@ -46,11 +47,6 @@ def template_placeholders(template: str) -> list[str]:
             raise ValueError(f"占位符 {{{name}}} 只能是名称")
         names.append(name)
     return names
-
-
-def case_number(prefix: str, created_at: datetime, case_id: int) -> str:
-    """The case number shown to people (the same as api.presenters.case_number)."""
-    return f"{prefix}{created_at.astimezone(LOCAL_TZ):%Y%m%d}{case_id:07d}"
 
 
 def local_minutes(moment: datetime | None) -> str:

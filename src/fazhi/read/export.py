@@ -39,7 +39,10 @@ def export_cases(
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".xlsx"}:
         raise DomainError("unsupported_file", "只支持导出为 .csv 或 .xlsx", 422, "file")
-    fields = [f for f in case_type.fields if not f.internal or f.name in {"rating", "result"}]
+    # Internal fields are left out, except the outcomes the type's statistics count (the
+    # hotline's reply result and rating): those are what an export is read for.
+    counted = {n for m in case_type.metrics for n in (m.field, m.by, m.sum) if n}
+    fields = [f for f in case_type.fields if not f.internal or f.name in counted]
     header = ["编号", "状态", "主办单位", "受理时间", "办结时间"] + [f.label for f in fields]
     directory = platform.directory()
     stmt = (

@@ -195,6 +195,22 @@ def present_event(event: Event, case_type: CaseType | None, actor: Actor) -> dic
     }
 
 
+def mark_labels(case_type: CaseType) -> dict[str, str]:
+    """The labels of the supervision marks the type's actions set: a mark named by an input
+    takes that input's choice labels, a literal mark the label of the action setting it."""
+    labels: dict[str, str] = {}
+    for action in case_type.actions:
+        for ref in (action.effects.mark, action.effects.unmark):
+            if not ref:
+                continue
+            if ref.startswith("input."):
+                spec = action.input(ref[len("input.") :])
+                labels.update(spec.choices if spec else ())
+            elif action.effects.mark == ref:
+                labels.setdefault(ref, action.label)
+    return labels
+
+
 def present_document(d: Document) -> dict[str, Any]:
     return {
         "id": d.id,

@@ -1,4 +1,4 @@
-"""指标 / 热点 / 难点 / 趋势 / 单位绩效 console pages: the same figures as
+"""指标 / 热点 / 趋势 / 单位绩效 console pages: the same figures as
 /api/v1/analytics/*, read from the rollups for one case type (`type`), each page explaining
 its formulas and the test it uses; metric names and labels are the type file's."""
 
@@ -13,32 +13,33 @@ from fazhi.analytics import figures as ar
 from fazhi.analytics import rollups as ru
 from fazhi.domain.errors import DomainError
 from fazhi.http.deps import Work, default_case_type
-from fazhi.web.console import page_work, render
+from fazhi.web.console import ANALYTICS_VIEWS, console_of, forbidden, page_work, render
 from fazhi.web.svg_charts import day_chart, percent
 
 router = APIRouter(include_in_schema=False)
 
-VIEWS = {
-    "metrics": "指标",
-    "hotspots": "热点",
-    "hard-cases": "难点",
-    "trends": "趋势",
-    "units": "单位绩效",
-}
 
+def analytics_page(
+    request: Request, view: str, build: Any, preferred_type: str | None = None
+) -> Response:
+    """One analytics view in the common frame (type, period, unit; the views' tabs).
 
-def _page(request: Request, view: str, build: Any) -> Response:
+    `build(w, filters)` gives the view's context; it may set `view_template` (a template
+    included for the view), `filters_template`, `with_period` or `types`. Type packages
+    use it for their own views (ConsoleExtension.analytics_views)."""
     with page_work(request) as w:
         days = 30 if view in ("units", "metrics") else 7
         try:
-            f = ar.filters(w, request.query_params, days, default_case_type(request))
+            chosen = preferred_type or default_case_type(request)
+            f = ar.filters(w, request.query_params, days, chosen)
         except DomainError as exc:
             if exc.status != 403:
                 return render(request, "not_found.html", {}, w, status_code=404)
-            return render(request, "stats_denied.html", {"what": "统计分析"}, w, status_code=403)
+            return forbidden(request, w, "统计分析")
         context = {
             "view": view,
-            "views": VIEWS,
+            "views": dict(console_of(request).analytics_views or ANALYTICS_VIEWS.items()),
+            "with_period": True,
             "f": f,
             "types": ar.statistics_types(w.platform),
             "unit_code": f.unit.code if f.unit else "",
@@ -58,13 +59,13 @@ def _weeks(request: Request) -> int:
 
 @router.get("/analytics/metrics")
 def metrics_page(request: Request) -> Response:
-    return _page(request, "metrics", lambda w, f: {"data": ar.metrics_body(w, f)})
+    return analytics_page(request, "metrics", lambda w, f: {"data": ar.metrics_body(w, f)})
 
 
 @router.get("/analytics/hotspots")
 def hotspots_page(request: Request) -> Response:
     weeks = _weeks(request)
-    return _page(
+    return analytics_page(
         request, "hotspots", lambda w, f: {"data": ar.hotspots_body(w, f, weeks), "weeks": weeks}
     )
 
@@ -87,22 +88,9 @@ def _trend_build(weeks: int) -> Any:
 
 @router.get("/analytics/trends")
 def trends_page(request: Request) -> Response:
-    return _page(request, "trends", _trend_build(_weeks(request)))
+    return analytics_page(request, "trends", _trend_build(_weeks(request)))
 
 
 @router.get("/analytics/units")
 def units_page(request: Request) -> Response:
-    return _page(request, "units", lambda w, f: {"data": ar.units_body(w, f)})
-
-
-@router.get("/analytics/hard-cases")
-def hard_cases_page(request: Request) -> Response:
-    return _page(
-        request,
-        "hard-cases",
-        lambda w, f: {
-            "data": ar.hard_cases_body(w, f, request.query_params),
-            "states": {st.name: st.label for st in f.case_type.states},
-            "reason": request.query_params.get("reason", ""),
-        },
-    )
+    return analytics_page(request, "units", lambda w, f: {"data": ar.units_body(w, f)})

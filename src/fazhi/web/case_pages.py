@@ -23,19 +23,14 @@ from fazhi.http.case_links import hidden_links, present_links
 from fazhi.http.deps import Work
 from fazhi.http.reveal import reveal_fields, revealable_fields
 from fazhi.read.cases import full_case
-from fazhi.read.presenters import present_event, sees_whole
+from fazhi.read.presenters import mark_labels, present_event, sees_whole
 from fazhi.store.models import Case, Event
-from fazhi.web.console import countdown, page_work, redirect, render
+from fazhi.web.console import console_of, countdown, page_work, redirect, render
 from fazhi.web.document_panel import DOCUMENT_FLASH, document_note, document_panel
 from fazhi.web.forms import display_value, error_status, field_errors, inputs_from_form, unit_groups
 from fazhi.web.list_inputs import record_table
 
 router = APIRouter(include_in_schema=False)
-MARK_LABELS = {
-    "leader_assignment": "领导集中交办",
-    "key_supervision": "政府重点督办",
-    "open_challenge": "揭榜挂帅",
-}
 
 
 def _timeline(w: Work, case: Case) -> list[dict[str, Any]]:
@@ -129,9 +124,11 @@ def _render_case(
             fields.append((spec.label, display_value(spec, value, directory)))
     links = present_links(w, case)
     snap = snapshot(w.session, case, directory)
-    # 并单 has its own form (web/merge_pages.py, 相似工单), which checks the lead order.
+    # A type package may take some actions on pages of its own (the hotline's 并单 checks
+    # the lead order on its 相似工单 panel) and give others a richer form.
+    extension = console_of(request).case_page(case.type)
     actions = available_actions(case_type, snap, w.actor, w.ctx.now)
-    actions = [a for a in actions if a.name != "merge"]
+    actions = [a for a in actions if a.name not in extension.own_pages]
     calendar = w.platform.calendar()
     for clock in data["clocks"]:
         clock["countdown"] = (
@@ -160,7 +157,8 @@ def _render_case(
             "form_error": form_error,
             "values": values or {},
             "flash": flash,
-            "mark_labels": MARK_LABELS,
+            "mark_labels": mark_labels(case_type),
+            "extension": extension,
             "sees_whole": reveal or sees_whole(case_type, w.actor),
         },
         w,

@@ -3,8 +3,9 @@ layout and navigation by role, template filters, and form handling in Chinese.""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,10 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, FileSystemLoader
 
 from fazhi.actions.auth import authenticate
-from fazhi.actions.cases import ActionContext
+from fazhi.actions.context import ActionContext
 from fazhi.catalog.roles import RoleCatalog, default_roles
 from fazhi.domain.case_type import CaseType
 from fazhi.domain.due import countdown_text
@@ -25,48 +27,206 @@ from fazhi.domain.type_access import creatable_actions, workable_types
 from fazhi.http.deps import TOKEN_COOKIE, Work, platform_of
 from fazhi.store.db import transaction
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+TEMPLATES = Path(__file__).parent / "templates"
+templates = Jinja2Templates(directory=TEMPLATES)
 
-# The menu entries, in the order the menu shows them: (id, path, label). Which entries a
-# user sees is data: the `nav` of each of its roles in catalog/roles.yaml (the union, in
-# this order); the first entry of its primary role is its landing page.
-NAVIGATION: list[tuple[str, str, str]] = [
-    ("work", "/work", "工作台"),
-    ("intake", "/intake", "受理"),
-    ("supervision", "/supervision", "督办"),
-    ("stats", "/stats", "统计"),
-    ("map", "/map", "地图"),
-    ("analytics", "/analytics/hotspots", "分析"),
-    ("repeats", "/repeats", "重复诉求"),
-    ("cases", "/cases", "案件查询"),
-    ("admin", "/admin", "系统管理"),
-    ("report", "/report", "上报"),
-    ("notifications", "/notifications", "通知"),
+NavEntry = tuple[str, str, frozenset[str]]
+# (path, label, roles that see it); the first match of a role is its landing page. Type
+# packages add their own entries (ConsoleExtension.nav), placed after an entry named here.
+NAVIGATION: list[NavEntry] = [
+    ("/work", "工作台", frozenset({"operator", "dispatcher", "unit_handler", "unit_leader"})),
+    (
+        "/analytics/metrics",
+        "分析",
+        frozenset({"district_leader", "supervisor", "dispatcher", "admin", "unit_leader"}),
+    ),
+    (
+        "/cases",
+        "案件查询",
+        frozenset(
+            {
+                "operator",
+                "dispatcher",
+                "unit_handler",
+                "unit_leader",
+                "supervisor",
+                "district_leader",
+                "admin",
+            }
+        ),
+    ),
+    ("/admin", "系统管理", frozenset({"admin"})),
+    ("/notifications", "通知", frozenset({"admin", "dispatcher"})),
 ]
-_PATHS = {nav_id: path for nav_id, path, _ in NAVIGATION}
-# Entries shown only to users of these unit kinds (the grid worker's patrol report).
-NAV_UNIT_KINDS: dict[str, frozenset[str]] = {"report": frozenset({"grid", "community", "street"})}
+LANDING = {"admin": "/admin"}
+
+
+# The ids a role's `nav` in catalog/roles.yaml may list, and the paths they stand for (the
+# hotline's pages are among them: a role catalog names pages, not packages).
+NAV_PATHS: dict[str, str] = {
+    "work": "/work",
+    "intake": "/intake",
+    "supervision": "/supervision",
+    "stats": "/stats",
+    "map": "/map",
+    "analytics": "/analytics/metrics",
+    "repeats": "/repeats",
+    "cases": "/cases",
+    "admin": "/admin",
+    "report": "/report",
+    "notifications": "/notifications",
+}
 
 
 def _roles(roles: str | Sequence[str]) -> tuple[str, ...]:
     return (roles,) if isinstance(roles, str) else tuple(roles)
 
 
-def _shown(nav_id: str, unit_kind: str) -> bool:
-    return unit_kind in NAV_UNIT_KINDS.get(nav_id, frozenset({unit_kind}))
-
-
-def nav_for(
-    roles: str | Sequence[str], unit_kind: str, catalog: RoleCatalog | None = None
-) -> list[tuple[str, str]]:
-    """(path, label) of the menu of a holder of `roles` in a unit of `unit_kind`."""
+def _catalog_paths(roles: Sequence[str], catalog: RoleCatalog | None) -> set[str]:
     catalog = catalog or default_roles()
-    wanted = {n for r in _roles(roles) if r in catalog for n in catalog[r].nav}
-    return [
-        (path, label)
-        for nav_id, path, label in NAVIGATION
-        if nav_id in wanted and _shown(nav_id, unit_kind)
-    ]
+    return {NAV_PATHS[n] for r in roles if r in catalog for n in catalog[r].nav if n in NAV_PATHS}
+
+
+@dataclass(frozen=True)
+class CasePageExtension:
+    """What a type package adds to the generic case page of its type.
+
+    `action_forms`: action → template rendering its form's body instead of the generic
+    inputs (in scope: a, case, values, errors, open_action, units, field_input);
+    `own_pages`: actions taken on a page of their own, left out of the action list;
+    `panels`: (roles, URL with {id}) sections loaded by htmx below the actions."""
+
+    action_forms: Mapping[str, str] = field(default_factory=dict)
+    own_pages: frozenset[str] = frozenset()
+    panels: tuple[tuple[frozenset[str], str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ConsoleExtension:
+    """What a type package adds to the console: its pages' routers, navigation entries
+    (each placed after an existing path), landing pages by role, its case-page additions by
+    type, links on the work list, analytics views (key, label, after key), and the folders of
+    its templates and static files (served under /static/<static_prefix>/)."""
+
+    routers: tuple[Any, ...] = ()
+    nav: tuple[tuple[NavEntry, str], ...] = ()
+    nav_unit_kinds: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    landing: Mapping[str, str] = field(default_factory=dict)
+    case_pages: Mapping[str, CasePageExtension] = field(default_factory=dict)
+    work_links: tuple[NavEntry, ...] = ()
+    analytics_views: tuple[tuple[str, str, str], ...] = ()
+    templates: Path | None = None
+    static_prefix: str = ""
+    static: Path | None = None
+
+
+def _placed(base: list[Any], extras: Iterable[tuple[Any, str]], key: Any) -> list[Any]:
+    """`base` with each extra inserted after the item whose key is its anchor (at the end
+    when the anchor is unknown), in the order given."""
+    items = list(base)
+    for item, after in extras:
+        at = next((i for i, x in enumerate(items) if key(x) == after), len(items) - 1)
+        items.insert(at + 1, item)
+    return items
+
+
+@dataclass(frozen=True)
+class Console:
+    """The console as composed for one app (the engine's and every type package's parts),
+    kept as `app.state.console`."""
+
+    navigation: tuple[NavEntry, ...] = tuple(NAVIGATION)
+    nav_unit_kinds: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    landing: Mapping[str, str] = field(default_factory=lambda: dict(LANDING))
+    case_pages: Mapping[str, CasePageExtension] = field(default_factory=dict)
+    work_links: tuple[NavEntry, ...] = ()
+    analytics_views: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def compose(cls, extensions: Iterable[ConsoleExtension]) -> Console:
+        found = list(extensions)
+        base = cls()
+        nav = _placed(list(base.navigation), (e for x in found for e in x.nav), lambda n: n[0])
+        views = _placed(
+            list(ANALYTICS_VIEWS.items()),
+            (((k, label), after) for x in found for k, label, after in x.analytics_views),
+            lambda v: v[0],
+        )
+        return cls(
+            navigation=tuple(nav),
+            nav_unit_kinds={k: v for x in found for k, v in x.nav_unit_kinds.items()},
+            landing={**base.landing, **{k: v for x in found for k, v in x.landing.items()}},
+            case_pages={k: v for x in found for k, v in x.case_pages.items()},
+            work_links=tuple(link for x in found for link in x.work_links),
+            analytics_views=tuple(views),
+        )
+
+    def nav_for(
+        self, roles: str | Sequence[str], unit_kind: str, catalog: RoleCatalog | None = None
+    ) -> list[tuple[str, str]]:
+        """(path, label) of the menu of a holder of `roles` in a unit of `unit_kind`: the
+        entries that name one of its roles, and those its roles' `nav` in the roles catalog
+        lists (a role added as data gets its menu without code)."""
+        held = _roles(roles)
+        wanted = _catalog_paths(held, catalog)
+        return [
+            (path, label)
+            for path, label, entry_roles in self.navigation
+            if (path in wanted or any(r in entry_roles for r in held))
+            and unit_kind in self.nav_unit_kinds.get(path, frozenset({unit_kind}))
+        ]
+
+    def landing_for(
+        self, roles: str | Sequence[str], unit_kind: str = "", catalog: RoleCatalog | None = None
+    ) -> str:
+        """The primary role's (the first of `roles`) landing page: a package's or the
+        engine's landing for it, else the first entry of its menu."""
+        held = _roles(roles)
+        if not held:
+            return "/cases"
+        if held[0] in self.landing:
+            return self.landing[held[0]]
+        menu = self.nav_for(held[:1], unit_kind, catalog) if unit_kind else [
+            (path, label) for path, label, entry in self.navigation
+            if held[0] in entry or path in _catalog_paths(held[:1], catalog)
+        ]
+        return menu[0][0] if menu else "/cases"
+
+    def case_page(self, type_name: str) -> CasePageExtension:
+        return self.case_pages.get(type_name, CasePageExtension())
+
+
+# The engine's own analytics views; type packages add theirs (ConsoleExtension).
+ANALYTICS_VIEWS = {"metrics": "指标", "hotspots": "热点", "trends": "趋势", "units": "单位绩效"}
+
+
+def install(extensions: Iterable[ConsoleExtension]) -> Console:
+    """Let the templates of the type packages be found (beside the engine's), and compose
+    the console; called once per app by the composition root."""
+    found = list(extensions)
+    loaders = [FileSystemLoader(str(TEMPLATES))]
+    loaders += [FileSystemLoader(str(x.templates)) for x in found if x.templates is not None]
+    templates.env.loader = ChoiceLoader(loaders)
+    return Console.compose(found)
+
+
+def console_of(request: Request) -> Console:
+    found: Console | None = getattr(request.app.state, "console", None)
+    return found if found is not None else Console()
+
+
+def nav_for(roles: str | Sequence[str], unit_kind: str) -> list[tuple[str, str]]:
+    """The engine's navigation alone (an app's composed one: `console_of(request)`)."""
+    return Console().nav_for(roles, unit_kind)
+
+
+def landing_for(roles: str | Sequence[str]) -> str:
+    return Console().landing_for(roles)
+
+
+def home(request: Request, w: Work) -> str:
+    """The signed-in user's landing page in this app's console."""
+    return console_of(request).landing_for(w.actor.roles, w.actor.unit.kind, w.platform.roles)
 
 
 def type_nav(types: Iterable[CaseType], roles: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -76,25 +236,6 @@ def type_nav(types: Iterable[CaseType], roles: tuple[str, ...]) -> list[dict[str
         {"name": t.name, "label": t.label, "create": bool(creatable_actions(t, roles))}
         for t in workable_types(types, roles)
     ]
-
-
-
-def landing_for(
-    roles: str | Sequence[str], unit_kind: str = "", catalog: RoleCatalog | None = None
-) -> str:
-    """The first menu entry of the primary role (the first of `roles`)."""
-    catalog = catalog or default_roles()
-    held = _roles(roles)
-    primary = catalog.get(held[0]) if held else None
-    for nav_id in primary.nav if primary else ():
-        if not unit_kind or _shown(nav_id, unit_kind):
-            return _PATHS[nav_id]
-    return "/cases"
-
-
-def home(w: Work) -> str:
-    """The signed-in user's landing page."""
-    return landing_for(w.actor.roles, w.actor.unit.kind, w.platform.roles)
 
 
 class LoginRequired(Exception):
@@ -151,11 +292,18 @@ def render(
         context.setdefault("actor", actor)
         roles = w.platform.roles
         context.setdefault("role_label", "、".join(roles.label(r) for r in actor.roles))
-        context.setdefault("nav", nav_for(actor.roles, actor.unit.kind, roles))
+        context.setdefault(
+            "nav", console_of(request).nav_for(actor.roles, actor.unit.kind, roles)
+        )
         context.setdefault("now", w.ctx.now)
         context.setdefault("type_nav", type_nav(w.platform.types, actor.roles))
     context.setdefault("current_path", request.url.path)
     return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def forbidden(request: Request, w: Work, what: str) -> Response:
+    """The 403 page of a view the user's role may not open (`what` names the view)."""
+    return render(request, "stats_denied.html", {"what": what}, w, status_code=403)
 
 
 def redirect(request: Request, target: str) -> Response:

@@ -11,25 +11,32 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 
 from fazhi.actions.notify import retry_now
-from fazhi.domain.notify import case_number, mask_recipient
+from fazhi.domain.case_type import CaseType
+from fazhi.domain.notify import mask_recipient
+from fazhi.domain.numbers import case_number
 from fazhi.http.deps import Work
 from fazhi.store.models import Case, OutboxMessage
-from fazhi.web.console import page_work, render
-from fazhi.web.stats_pages import forbidden
+from fazhi.web.console import forbidden, page_work, render
 
 router = APIRouter(include_in_schema=False)
 
 NOTIFY_ROLES = frozenset({"admin", "dispatcher"})
 STATUSES = (("pending", "待发送"), ("failed", "失败待重试"), ("dead", "已放弃"), ("sent", "已发送"))
 CHANNEL_LABELS = {"sms": "短信", "email": "邮件", "internal": "内部消息"}
-TOPIC_LABELS = {
-    "reply": "答复",
-    "closed": "办结",
-    "escalated": "督办",
-    "due_soon": "临期提醒",
-    "overdue": "超期提醒",
-}
+# The platform's own reminders; a type's topics are named after the action that sends them.
+REMINDER_LABELS = {"due_soon": "临期提醒", "overdue": "超期提醒"}
 LIST_LIMIT = 200
+
+
+def topic_label(case_type: CaseType | None, topic: str) -> str:
+    """A reminder's label, else the label of the first action whose message has the topic."""
+    if topic in REMINDER_LABELS:
+        return REMINDER_LABELS[topic]
+    for spec in case_type.notify if case_type else ():
+        action = case_type.action(spec.on) if case_type and spec.topic == topic else None
+        if action is not None:
+            return action.label
+    return topic
 
 
 def _rows(w: Work) -> list[dict[str, Any]]:
@@ -47,7 +54,7 @@ def _rows(w: Work) -> list[dict[str, Any]]:
     for message, type_name, created_at in w.session.execute(query):
         case_type = w.platform.types.get(type_name) if type_name else None
         number = (
-            case_number(case_type.number_prefix if case_type else "AJ", created_at, message.case_id)
+            case_number(case_type.number_prefix if case_type else None, created_at, message.case_id)
             if message.case_id and created_at
             else ""
         )
@@ -58,7 +65,7 @@ def _rows(w: Work) -> list[dict[str, Any]]:
                 "number": number,
                 "status": message.status,
                 "channel": CHANNEL_LABELS.get(message.channel, message.channel),
-                "topic": TOPIC_LABELS.get(message.topic, message.topic),
+                "topic": topic_label(case_type, message.topic),
                 "recipient": mask_recipient(message.channel, message.recipient),
                 "attempts": message.attempts,
                 "last_error": message.last_error or "",

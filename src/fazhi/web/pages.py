@@ -9,7 +9,7 @@ from fazhi.actions.auth import login, logout
 from fazhi.domain.errors import DomainError
 from fazhi.http.deps import TOKEN_COOKIE, platform_of
 from fazhi.store.db import transaction
-from fazhi.web.console import LoginRequired, home, landing_for, page_work, render
+from fazhi.web.console import LoginRequired, console_of, home, page_work, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -25,7 +25,7 @@ def _safe_next(target: str) -> str:
 def front(request: Request) -> Response:
     try:
         with page_work(request) as w:
-            return RedirectResponse(home(w), status_code=303)
+            return RedirectResponse(home(request, w), status_code=303)
     except LoginRequired:
         return RedirectResponse("/login", status_code=303)
 
@@ -63,7 +63,9 @@ def login_submit(
             status_code=422,
         )
     actor = issued.actor
-    target = _safe_next(next) or landing_for(actor.roles, actor.unit.kind, platform.roles)
+    target = _safe_next(next) or console_of(request).landing_for(
+        actor.roles, actor.unit.kind, platform.roles
+    )
     response = RedirectResponse(target, status_code=303)
     max_age = int((issued.expires_at - platform.now()).total_seconds())
     response.set_cookie(

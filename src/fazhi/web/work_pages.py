@@ -16,7 +16,7 @@ from fazhi.read.case_queries import CaseFilter, filtered, list_cases
 from fazhi.read.field_filters import field_filter_clauses, filterable_fields
 from fazhi.read.presenters import present_case_brief
 from fazhi.store.models import Case, Clock
-from fazhi.web.console import countdown, page_work, render
+from fazhi.web.console import console_of, countdown, page_work, render
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 30
@@ -196,6 +196,7 @@ def _page(request: Request, template: str, queue: bool) -> Response:
                 "chosen_type": chosen,
                 "summary_filters": filters,
                 "filter_error": "；".join(p.message for p in refused),
+                "work_links": console_of(request).work_links,
             },
             w,
         )

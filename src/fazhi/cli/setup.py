@@ -1,0 +1,114 @@
+"""Setting up and running a deployment: init, load-org, demo, logins, serve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+from rich.table import Table
+
+from fazhi.bootstrap import TYPE_PACKAGES
+from fazhi.cli.app import app
+from fazhi.terminal import err, fail, out, ready_platform
+
+
+@app.command()
+def init() -> None:
+    """创建或升级数据库结构。"""
+    p = ready_platform()
+    out.print(f"数据库已就绪：{p.engine.url.render_as_string(hide_password=True)}")
+
+
+@app.command("load-org")
+def load_org(path: Annotated[Path, typer.Argument(help="组织文件（fazhi-org/1 YAML）")]) -> None:
+    """载入组织架构与账号（按编码幂等更新）。"""
+    from fazhi.actions.org import load_org_into
+    from fazhi.catalog.org_file import OrgFileError
+    from fazhi.catalog.org_file import load_org as read_org
+    from fazhi.store.db import transaction
+
+    try:
+        spec = read_org(path)
+    except OrgFileError as exc:
+        for problem in exc.problems:
+            err.print(f"[red]- {problem}[/red]")
+        fail(f"组织文件有 {len(exc.problems)} 处错误，未写入任何数据")
+        return
+    p = ready_platform()
+    with transaction(p.sessions) as session:
+        result = load_org_into(session, spec)
+    p.forget_units()
+    out.print(
+        f"单位：新增 {result.units_created}，更新 {result.units_updated}；"
+        f"账号：新增 {result.users_created}，更新 {result.users_updated}"
+    )
+
+
+@app.command()
+def demo(
+    orders: Annotated[int, typer.Option(help="2023年合成工单数")] = 3000,
+    current: Annotated[int, typer.Option(help="近期在办的合成工单数")] = 120,
+    seed: Annotated[int, typer.Option(help="随机种子")] = 2023,
+) -> None:
+    """载入石峰区演示组织和各案件类型的合成数据（已载入则跳过）。"""
+    from fazhi.actions.org import load_org_into
+    from fazhi.catalog.org_file import load_demo_org
+    from fazhi.store.db import transaction
+
+    p = ready_platform()
+    with transaction(p.sessions) as session:
+        load_org_into(session, load_demo_org())
+    p.forget_units()
+    for package in TYPE_PACKAGES:
+        generate = getattr(package, "generate_demo", None)
+        if generate is None:
+            continue
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("生成合成数据", total=orders + current)
+            message = generate(p, orders, current, seed, lambda n, t=task: bar.advance(t, n))
+        out.print(message)
+
+
+def print_logins() -> None:
+    from fazhi.catalog.org_file import load_demo_org
+    from fazhi.catalog.roles import default_roles
+
+    roles = default_roles()
+    table = Table(title="演示账号（合成数据，仅供演示）")
+    for column in ("用户名", "密码", "角色", "单位"):
+        table.add_column(column)
+    spec = load_demo_org()
+    for user in spec.users:
+        table.add_row(
+            user.username,
+            user.password,
+            "、".join(roles.label(r) for r in user.roles),
+            spec.unit(user.unit_code).name,
+        )
+    out.print(table)
+
+
+@app.command()
+def logins() -> None:
+    """列出演示账号。"""
+    print_logins()
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    show_logins: Annotated[bool, typer.Option(help="启动前列出演示账号")] = False,
+) -> None:
+    """启动控制台与接口服务。"""
+    import uvicorn
+
+    from fazhi.bootstrap import create_app
+
+    p = ready_platform()
+    if show_logins:
+        print_logins()
+    out.print(f"控制台与接口：http://{host}:{port}/   接口文档：http://{host}:{port}/docs")
+    uvicorn.run(create_app(p), host=host, port=port, log_level="warning")

@@ -1,0 +1,124 @@
+"""What the hotline adds to the platform, for the composition root (`fazhi.bootstrap`):
+its API routers, its console (pages, navigation, landing pages, case-page additions, the
+难点 analytics view, templates and static files), its commands and its demo data.
+
+The engine knows none of this: it reads these attributes of each type package it is given
+(`fazhi.bootstrap.TypePackage`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import typer
+
+from fazhi.actions.platform import Platform
+from fazhi.hotline import cli
+from fazhi.hotline.api import analytics, merge, open311, reports, routing, transfers
+from fazhi.hotline.web import (
+    analytics_pages,
+    intake_pages,
+    map_pages,
+    merge_pages,
+    report_pages,
+    stats_pages,
+    suggest_pages,
+    supervision_pages,
+)
+from fazhi.web.console import CasePageExtension, ConsoleExtension
+
+NAME = "hotline"
+# The type whose statistics the analytics pages and API show when none is asked for.
+DEFAULT_TYPE = "hotline"
+WEB = Path(__file__).parent / "web"
+
+API_ROUTERS = (
+    open311.router,
+    transfers.router,
+    reports.router,
+    routing.router,
+    merge.router,
+    analytics.router,
+)
+
+INTAKE_ROLES = frozenset({"operator", "dispatcher"})
+CONSOLE = ConsoleExtension(
+    routers=(
+        intake_pages.router,
+        suggest_pages.router,
+        merge_pages.router,
+        report_pages.router,
+        supervision_pages.router,
+        stats_pages.router,
+        map_pages.router,
+        analytics_pages.router,
+    ),
+    # Each entry after the path it follows in the menu.
+    nav=(
+        (("/intake", "受理", INTAKE_ROLES), "/work"),
+        (
+            (
+                "/supervision",
+                "督办",
+                frozenset({"supervisor", "district_leader", "dispatcher", "unit_leader"}),
+            ),
+            "/intake",
+        ),
+        (
+            (
+                "/stats",
+                "统计",
+                frozenset({"district_leader", "supervisor", "dispatcher", "admin", "unit_leader"}),
+            ),
+            "/supervision",
+        ),
+        (
+            ("/map", "地图", frozenset({"district_leader", "supervisor", "dispatcher", "admin"})),
+            "/stats",
+        ),
+        (
+            (
+                "/repeats",
+                "重复诉求",
+                frozenset({"district_leader", "supervisor", "dispatcher", "admin"}),
+            ),
+            "/analytics/metrics",
+        ),
+        (("/report", "上报", frozenset({"unit_handler"})), "/admin"),
+    ),
+    # The grid worker's patrol report is offered to users of these unit kinds only.
+    nav_unit_kinds={"/report": frozenset({"grid", "community", "street"})},
+    landing={"supervisor": "/supervision", "district_leader": "/stats"},
+    case_pages={
+        "hotline": CasePageExtension(
+            # Dispatch has a richer form: the duty list's unit, the deadline preview, the
+            # model's suggestion.
+            action_forms={"dispatch": "_dispatch_form.html", "reassign": "_dispatch_form.html"},
+            # 并单 is taken on the 相似工单 panel, which checks the lead order first.
+            own_pages=frozenset({"merge"}),
+            panels=((frozenset({"dispatcher", "operator"}), "/cases/{id}/similar"),),
+        )
+    },
+    work_links=(("/intake", "受理新诉求", INTAKE_ROLES),),
+    analytics_views=(("hard-cases", "难点", "hotspots"),),
+    templates=WEB / "templates",
+    static_prefix="hotline",
+    static=WEB / "static",
+)
+
+
+def register_cli(app: typer.Typer) -> None:
+    cli.register(app)
+
+
+def generate_demo(
+    platform: Platform, orders: int, current: int, seed: int, progress: Callable[[int], None]
+) -> str:
+    """Synthetic 12345 orders of 2023 and some in handling now, unless already loaded."""
+    from fazhi.hotline.demo.generate import demo_loaded, generate
+
+    with platform.sessions() as session:
+        if demo_loaded(session, platform.region_code):
+            return "演示数据已存在，跳过生成。"
+    made, recent = generate(platform.sessions, platform, orders, seed, current, progress)
+    return f"已生成 2023 年合成工单 {made} 件、近期在办 {recent} 件（均为合成数据）。"
