@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from fazhi.catalog.roles import NAV_IDS
 from fazhi.bootstrap import composed_console
+from fazhi.catalog.roles import NAV_IDS
 from fazhi.web.console import NAV_PATHS
 
 CONSOLE = composed_console()
