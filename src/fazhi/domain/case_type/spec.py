@@ -1,4 +1,5 @@
-"""The engine's view of a case type: frozen specs built from one type file.
+"""The engine's view of a case type: frozen specs built from one type file (clocks in
+`spec_clocks`, statistics, visibility and roles in `spec_access`, re-exported here).
 
 These dataclasses are what the rest of the platform reads (workflow, inputs, presenters,
 forms, rollups). The parser (`parse*.py` beside this module) builds them from the YAML file
@@ -10,11 +11,18 @@ a named hook registered in code (`fazhi.domain.hooks`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from fazhi.domain.durations import Duration
+from fazhi.domain.case_type.spec_access import (
+    MetricSpec,
+    RateSpec,
+    RepeatCallRule,
+    RoleSpec,
+    ScheduleSpec,
+    Visibility,
+)
+from fazhi.domain.case_type.spec_clocks import ClockSpec, ExtendRule, Limit, RepeatRule
 
 FIELD_TYPES = frozenset(
     {
@@ -241,71 +249,6 @@ class ActionSpec:
 
 
 # ---------------------------------------------------------------------------------------------
-# Clocks
-
-
-@dataclass(frozen=True)
-class Limit:
-    default: Duration
-    by_field: str | None = None
-    values: tuple[tuple[str, Duration], ...] = ()
-
-    def for_value(self, value: Any) -> Duration:
-        for key, duration in self.values:
-            if key == value:
-                return duration
-        return self.default
-
-
-@dataclass(frozen=True)
-class ExtendRule:
-    action: str
-    input: str
-    max_total: int
-
-
-@dataclass(frozen=True)
-class RepeatRule:
-    """A clock that runs as consecutive windows (a daily check-in).
-
-    Each window is `every` long, from the start of its local day to 23:59:59 of its last
-    day. An action in `close_on` closes the open window as met and opens the next one (from
-    the following period); the scheduler closes a window that ran out as missed, takes
-    `expire_action` (a `system` action of the type) and opens the next one. The series ends
-    at the clock's `stop` actions.
-    """
-
-    every: Duration
-    close_on: tuple[str, ...] = ()
-    expire_action: str | None = None
-
-
-@dataclass(frozen=True)
-class ClockSpec:
-    name: str
-    label: str
-    basis: str
-    limit: Limit
-    start: tuple[str, ...]
-    stop: tuple[str, ...] = ()
-    limit_on: tuple[tuple[str, Duration], ...] = ()
-    extend: ExtendRule | None = None
-    primary: bool = False
-    # 中止 / 恢复: a suspended clock keeps the time already used; on resumption the rest of
-    # the limit runs on from the resuming action, in the limit's own unit.
-    suspend: tuple[str, ...] = ()
-    resume: tuple[str, ...] = ()
-    repeat: RepeatRule | None = None
-
-    def limit_for(self, action: str, fields: Mapping[str, Any]) -> Duration:
-        for name, duration in self.limit_on:
-            if name == action:
-                return duration
-        value = fields.get(self.limit.by_field) if self.limit.by_field else None
-        return self.limit.for_value(value)
-
-
-# ---------------------------------------------------------------------------------------------
 # Documents, notifications, metrics, schedules, visibility
 
 
@@ -347,106 +290,6 @@ class NotifySpec:
     template: str
     topic: str
     subject: str = ""
-
-
-@dataclass(frozen=True)
-class MetricSpec:
-    """A counter the type feeds (`metrics:`), kept in the rollups by the one door.
-
-    An event adds to the metric when every declared condition holds: its action is one of
-    `on` (or `create` and the event created the case, or `terminal` and the case entered a
-    terminal state now); `clock` stopped by this action was met (`met: true`) or missed;
-    `field` (as the action leaves the case) has one of `values`; `case_flag` (a current-state
-    column such as repeat_call) is true. It adds 1, or the value of the money/number field
-    `sum` (money in fen). `by` splits it into one counter per value of that field
-    (`name:value`). `never_late` asks that no clock of that name ever stopped late (read
-    from the case's clocks when the case closes).
-    """
-
-    name: str
-    label: str
-    on: tuple[str, ...] = ()
-    create: bool = False
-    terminal: bool = False
-    clock: str | None = None
-    met: bool | None = None
-    field: str | None = None
-    values: tuple[Any, ...] = ()
-    case_flag: str | None = None
-    sum: str | None = None
-    by: str | None = None
-    never_late: str | None = None
-
-
-@dataclass(frozen=True)
-class RateSpec:
-    """A ratio of two metrics shown with its formula (e.g. 按时办结率 = closed_on_time / closed).
-
-    `formula` says it in words on the analytics pages; `weight` is its share of a unit's
-    ranking score (0: shown, not scored); `lower_is_better` scores it as 1 − rate.
-    """
-
-    name: str
-    label: str
-    numerator: str
-    denominator: str
-    formula: str = ""
-    weight: float = 0.0
-    lower_is_better: bool = False
-
-
-@dataclass(frozen=True)
-class ScheduleSpec:
-    """A rule the scheduler runs over the type's open cases every `every` (`fazhi schedule
-    run`): the named rule hook returns the system actions to take, each through the one door."""
-
-    name: str
-    label: str
-    every: Duration
-    rule: str  # a rule hook registered in fazhi.domain.hooks
-
-
-@dataclass(frozen=True)
-class RepeatCallRule:
-    """Repeat detection for the type: a case whose `field` (a phone) was seen on a case of
-    the same type within `window` is flagged repeat_call at creation."""
-
-    field: str
-    window: Duration
-
-
-@dataclass(frozen=True)
-class Visibility:
-    """Who may see the type's cases at all; restricted types record every read as an event."""
-
-    roles: tuple[str, ...]
-    sensitivity: Literal["normal", "restricted"] = "normal"
-
-
-# ---------------------------------------------------------------------------------------------
-# Roles (catalog/roles.yaml)
-
-
-@dataclass(frozen=True)
-class RoleSpec:
-    """A role from the roles catalog.
-
-    `scope`: region (every case of the region), subtree (cases the user's unit or a unit
-    below it is or was involved in), involved (cases the user's unit itself is involved in).
-    `sees`: personal kinds shown whole; `reveals`: kinds it may unmask on purpose (each an
-    event). `open_cases`: also sees cases opened to all units (揭榜挂帅). `system`: an
-    account of the platform or an outside system, which cannot sign in to the console.
-    """
-
-    name: str
-    label: str
-    scope: Literal["region", "subtree", "involved"]
-    sees: frozenset[str] = frozenset()
-    reveals: frozenset[str] = frozenset()
-    open_cases: bool = False
-    nav: tuple[str, ...] = ()
-    system: bool = False
-    description: str = ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -550,3 +393,37 @@ class CaseType:
     def state_label(self, name: str) -> str:
         spec = self.state(name)
         return spec.label if spec else name
+
+
+__all__ = [
+    "CASE_FLAGS",
+    "FIELD_TYPES",
+    "GUARD_OPS",
+    "MAX_METRIC_NAME",
+    "PARTIES",
+    "PERSONAL_KINDS",
+    "ROLE_SCOPES",
+    "SENSITIVITIES",
+    "SET_TOKENS",
+    "ActionSpec",
+    "CaseType",
+    "CaseTypeError",
+    "ClockSpec",
+    "DocumentKind",
+    "Effects",
+    "ExtendRule",
+    "FieldSpec",
+    "Guard",
+    "Limit",
+    "MetricSpec",
+    "NotifySpec",
+    "RateSpec",
+    "Ref",
+    "RepeatCallRule",
+    "RepeatRule",
+    "RoleSpec",
+    "ScheduleSpec",
+    "StateSpec",
+    "ValueExpr",
+    "Visibility",
+]
