@@ -27,7 +27,14 @@ from fazhi.read.presenters import mark_labels, present_event, sees_whole
 from fazhi.store.models import Case, Event
 from fazhi.web.console import console_of, countdown, page_work, redirect, render
 from fazhi.web.document_panel import DOCUMENT_FLASH, document_note, document_panel
-from fazhi.web.forms import display_value, error_status, field_errors, inputs_from_form, unit_groups
+from fazhi.web.forms import (
+    display_value,
+    error_status,
+    form_values,
+    inputs_from_form,
+    split_errors,
+    unit_groups,
+)
 from fazhi.web.list_inputs import record_table
 
 router = APIRouter(include_in_schema=False)
@@ -207,7 +214,7 @@ async def do_action(request: Request, case_id: int, action: str) -> Response:
                     int(version) if isinstance(version, str) and version.isdigit() else None,
                 )
         except DomainError as exc:
-            errors, general = field_errors(exc)
+            errors, general = split_errors(exc, spec.inputs)
             case = load_visible_case(w.session, w.actor, case_id)
             return _render_case(
                 request,
@@ -216,7 +223,7 @@ async def do_action(request: Request, case_id: int, action: str) -> Response:
                 open_action=action,
                 errors=errors,
                 form_error=general,
-                values=dict(form),
+                values=form_values(spec.inputs, form),
                 status_code=error_status(exc),
             )
     return redirect(request, f"/cases/{case_id}?done={action}")
