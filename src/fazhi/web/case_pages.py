@@ -17,8 +17,9 @@ from fazhi.actions.cases import (
     snapshot,
 )
 from fazhi.actions.visibility import record_read
+from fazhi.domain.case_type import ActionSpec, CaseType
 from fazhi.domain.errors import DomainError
-from fazhi.domain.workflow import available_actions
+from fazhi.domain.workflow import CaseSnapshot, available_actions, refusals
 from fazhi.http.case_links import hidden_links, present_links
 from fazhi.http.deps import Work
 from fazhi.http.reveal import reveal_fields, revealable_fields
@@ -100,6 +101,31 @@ def _unit_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+# Refusals that leave the action the user's to take once the case allows it again.
+_GUARD_CODES = frozenset({"guard_failed", "document_missing"})
+
+
+def _with_refused_form(
+    case_type: CaseType,
+    actions: list[ActionSpec],
+    open_action: str,
+    snap: CaseSnapshot,
+    w: Work,
+) -> list[ActionSpec]:
+    """The available actions, and the one just refused when only its guards refused it (the
+    30-day window has passed): its form stays on the page with the message beside it."""
+    if not open_action or any(a.name == open_action for a in actions):
+        return actions
+    spec = case_type.action(open_action)
+    if spec is None or spec.create:
+        return actions
+    problems = refusals(case_type, spec, snap, w.actor, w.ctx.now)
+    if not problems or any(p.code not in _GUARD_CODES for p in problems):
+        return actions
+    shown = {a.name for a in actions} | {open_action}
+    return [a for a in case_type.actions if a.name in shown]
+
+
 def _render_case(
     request: Request,
     w: Work,
@@ -135,6 +161,7 @@ def _render_case(
     # the lead order on its 相似工单 panel) and give others a richer form.
     extension = console_of(request).case_page(case.type)
     actions = available_actions(case_type, snap, w.actor, w.ctx.now)
+    actions = _with_refused_form(case_type, actions, open_action, snap, w)
     actions = [a for a in actions if a.name not in extension.own_pages]
     calendar = w.platform.calendar()
     for clock in data["clocks"]:
