@@ -14,6 +14,9 @@ from datetime import datetime
 import httpx
 
 from fazhi.domain.durations import LOCAL_TZ
+from tests.api.conftest import Login
+from tests.api.conftest import _api_clients as _api_clients  # the fixture `login` uses
+from tests.api.conftest import login as login  # API tokens minted so moving the clock keeps them
 from tests.support import FakeClock
 from tests.web.conftest import Console
 from tests.web.html import by_id, error_of, names_in, page, text_of, value_of
@@ -28,7 +31,7 @@ def _at(clock: FakeClock, day: str, hour: int = 9) -> None:
     clock.set(datetime.fromisoformat(day).replace(hour=hour, tzinfo=LOCAL_TZ))
 
 
-def _dispute_order(login) -> dict:  # type: ignore[no-untyped-def]
+def _dispute_order(login: Login) -> dict:
     """A DISPUTE work order dispatched to the committee and acknowledged there (API)."""
     order = login("operator1").register(
         request_kind="help", category="DISPUTE", content=CONTENT, caller_phone="13900001111"
