@@ -17,8 +17,9 @@ from fazhi.actions.cases import (
     snapshot,
 )
 from fazhi.actions.visibility import record_read
+from fazhi.domain.case_type import ActionSpec, CaseType
 from fazhi.domain.errors import DomainError
-from fazhi.domain.workflow import available_actions
+from fazhi.domain.workflow import CaseSnapshot, available_actions, refusals
 from fazhi.http.case_links import hidden_links, present_links
 from fazhi.http.deps import Work
 from fazhi.http.reveal import reveal_fields, revealable_fields
@@ -27,7 +28,14 @@ from fazhi.read.presenters import mark_labels, present_event, sees_whole
 from fazhi.store.models import Case, Event
 from fazhi.web.console import console_of, countdown, page_work, redirect, render
 from fazhi.web.document_panel import DOCUMENT_FLASH, document_note, document_panel
-from fazhi.web.forms import display_value, error_status, field_errors, inputs_from_form, unit_groups
+from fazhi.web.forms import (
+    display_value,
+    error_status,
+    form_values,
+    inputs_from_form,
+    split_errors,
+    unit_groups,
+)
 from fazhi.web.list_inputs import record_table
 
 router = APIRouter(include_in_schema=False)
@@ -93,6 +101,31 @@ def _unit_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+# Refusals that leave the action the user's to take once the case allows it again.
+_GUARD_CODES = frozenset({"guard_failed", "document_missing"})
+
+
+def _with_refused_form(
+    case_type: CaseType,
+    actions: list[ActionSpec],
+    open_action: str,
+    snap: CaseSnapshot,
+    w: Work,
+) -> list[ActionSpec]:
+    """The available actions, and the one just refused when only its guards refused it (the
+    30-day window has passed): its form stays on the page with the message beside it."""
+    if not open_action or any(a.name == open_action for a in actions):
+        return actions
+    spec = case_type.action(open_action)
+    if spec is None or spec.create:
+        return actions
+    problems = refusals(case_type, spec, snap, w.actor, w.ctx.now)
+    if not problems or any(p.code not in _GUARD_CODES for p in problems):
+        return actions
+    shown = {a.name for a in actions} | {open_action}
+    return [a for a in case_type.actions if a.name in shown]
+
+
 def _render_case(
     request: Request,
     w: Work,
@@ -128,6 +161,7 @@ def _render_case(
     # the lead order on its 相似工单 panel) and give others a richer form.
     extension = console_of(request).case_page(case.type)
     actions = available_actions(case_type, snap, w.actor, w.ctx.now)
+    actions = _with_refused_form(case_type, actions, open_action, snap, w)
     actions = [a for a in actions if a.name not in extension.own_pages]
     calendar = w.platform.calendar()
     for clock in data["clocks"]:
@@ -207,7 +241,7 @@ async def do_action(request: Request, case_id: int, action: str) -> Response:
                     int(version) if isinstance(version, str) and version.isdigit() else None,
                 )
         except DomainError as exc:
-            errors, general = field_errors(exc)
+            errors, general = split_errors(exc, spec.inputs)
             case = load_visible_case(w.session, w.actor, case_id)
             return _render_case(
                 request,
@@ -216,7 +250,7 @@ async def do_action(request: Request, case_id: int, action: str) -> Response:
                 open_action=action,
                 errors=errors,
                 form_error=general,
-                values=dict(form),
+                values=form_values(spec.inputs, form),
                 status_code=error_status(exc),
             )
     return redirect(request, f"/cases/{case_id}?done={action}")

@@ -8,13 +8,11 @@ problem next to its field, inside list records too (`parties[1].id_number`).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.datastructures import FormData
 
 from fazhi.actions.cases import check_create_case, load_visible_case
 from fazhi.actions.links import make_link_resolver
@@ -26,12 +24,15 @@ from fazhi.http.case_links import prefill_for
 from fazhi.http.deps import Work
 from fazhi.read.presenters import case_number
 from fazhi.web.console import page_work, redirect, render
-from fazhi.web.forms import error_status, field_errors, inputs_from_form, unit_groups
-from fazhi.web.list_inputs import records_from_form
+from fazhi.web.forms import (
+    error_status,
+    form_values,
+    inputs_from_form,
+    split_errors,
+    unit_groups,
+)
 
 router = APIRouter(include_in_schema=False)
-# A problem inside a list record: `parties[1].id_number`.
-_PATH = re.compile(r"^([a-z_][a-z0-9_]*)\[\d+\]\.([a-z_][a-z0-9_]*)$")
 
 
 def _roles(w: Work) -> tuple[str, ...]:
@@ -43,21 +44,6 @@ def _chosen(actions: tuple[ActionSpec, ...], name: str) -> ActionSpec | None:
     if len(actions) == 1 and not name:
         return actions[0]
     return next((a for a in actions if a.name == name), None)
-
-
-def _split_errors(exc: DomainError, specs: tuple[FieldSpec, ...]) -> tuple[dict[str, str], str]:
-    """Messages by field or record path, and the rest for the top of the form."""
-    by_field, general = field_errors(exc)
-    names = {s.name for s in specs}
-    items = {(s.name, i.name) for s in specs if s.type == "list" for i in s.items}
-
-    def shown(key: str) -> bool:
-        found = _PATH.match(key)
-        return key in names or (found is not None and found.group(1, 2) in items)
-
-    extra = [message for key, message in by_field.items() if not shown(key)]
-    kept = {key: message for key, message in by_field.items() if shown(key)}
-    return kept, "；".join([*extra, general] if general else extra)
 
 
 def _page(
@@ -193,17 +179,6 @@ def _check_rest(
     return []
 
 
-def form_values(specs: tuple[FieldSpec, ...], form: FormData) -> dict[str, Any]:
-    """What the user typed, to show the form again: plain fields as posted, list fields as
-    their parsed records."""
-    values: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
-    for spec in specs:
-        if spec.type == "unit_list":
-            values[spec.name] = [v for v in form.getlist(spec.name) if isinstance(v, str)]
-    values.update(records_from_form(specs, form.multi_items()))
-    return values
-
-
 @router.post("/cases/new/{type_name}")
 async def create_from_form(request: Request, type_name: str) -> Response:
     form = await request.form()
@@ -220,7 +195,6 @@ async def create_from_form(request: Request, type_name: str) -> Response:
         if action is None:
             return _page(request, w, case_type, form_error="请选择登记方式", status_code=422)
         inputs = inputs_from_form(action.inputs, form)
-        inputs.update(records_from_form(action.inputs, form.multi_items()))
         try:
             problems = _link_problems(w, action.inputs, inputs)
             if problems:
@@ -232,7 +206,7 @@ async def create_from_form(request: Request, type_name: str) -> Response:
             with w.session.begin_nested():
                 written = check_create_case(w.session, w.ctx, case_type.name, inputs, action.name)
         except DomainError as exc:
-            errors, general = _split_errors(exc, action.inputs)
+            errors, general = split_errors(exc, action.inputs)
             return _page(
                 request,
                 w,

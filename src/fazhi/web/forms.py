@@ -1,7 +1,11 @@
-"""Turning posted forms into action inputs, and action errors into per-field messages."""
+"""Turning posted forms into action inputs, and action errors into per-field messages.
+
+The create form and the case page's action forms share these: plain inputs, `unit_list`
+selections and the records of `list` inputs (`mediators[0][name]`, see list_inputs.py)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from typing import Any
 
@@ -11,6 +15,7 @@ from fazhi.domain.case_type import FieldSpec
 from fazhi.domain.errors import DomainError
 from fazhi.org.directory import UnitDirectory
 from fazhi.web.console import local_time
+from fazhi.web.list_inputs import records_from_form
 
 UNIT_GROUPS = (
     ("department", "部门"),
@@ -22,9 +27,12 @@ UNIT_GROUPS = (
 
 
 def inputs_from_form(specs: tuple[FieldSpec, ...], form: FormData) -> dict[str, Any]:
-    """Only the declared fields; blanks left out so that defaults and 'required' apply."""
+    """Only the declared fields; blanks left out so that defaults and 'required' apply.
+    A `list` input comes as its records (a record left wholly blank is no record)."""
     inputs: dict[str, Any] = {}
     for spec in specs:
+        if spec.type == "list":
+            continue
         if spec.type == "unit_list":
             values = [v for v in form.getlist(spec.name) if isinstance(v, str) and v]
             if values:
@@ -33,7 +41,39 @@ def inputs_from_form(specs: tuple[FieldSpec, ...], form: FormData) -> dict[str, 
         value = form.get(spec.name)
         if isinstance(value, str) and value.strip() != "":
             inputs[spec.name] = value.strip() if spec.type != "text" else value
+    inputs.update(records_from_form(specs, form.multi_items()))
     return inputs
+
+
+def form_values(specs: tuple[FieldSpec, ...], form: FormData) -> dict[str, Any]:
+    """What the user typed, to show the form again: plain fields as posted, list fields as
+    their parsed records."""
+    values: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
+    for spec in specs:
+        if spec.type == "unit_list":
+            values[spec.name] = [v for v in form.getlist(spec.name) if isinstance(v, str)]
+    values.update(records_from_form(specs, form.multi_items()))
+    return values
+
+
+# A problem inside a list record: `parties[1].id_number`.
+_RECORD_PATH = re.compile(r"^([a-z_][a-z0-9_]*)\[\d+\]\.([a-z_][a-z0-9_]*)$")
+
+
+def split_errors(exc: DomainError, specs: tuple[FieldSpec, ...]) -> tuple[dict[str, str], str]:
+    """Messages by the form's fields or record paths, and the rest for the form as a whole
+    (a message about a field the form does not show is not lost)."""
+    by_field, general = field_errors(exc)
+    names = {s.name for s in specs}
+    items = {(s.name, i.name) for s in specs if s.type == "list" for i in s.items}
+
+    def shown(key: str) -> bool:
+        found = _RECORD_PATH.match(key)
+        return key in names or (found is not None and found.group(1, 2) in items)
+
+    extra = [message for key, message in by_field.items() if not shown(key)]
+    kept = {key: message for key, message in by_field.items() if shown(key)}
+    return kept, "；".join([*extra, general] if general else extra)
 
 
 def field_errors(
