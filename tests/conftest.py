@@ -63,6 +63,8 @@ def _models_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = str(tmp_path_factory.mktemp("models"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("FAZHI_MODELS_DIR", folder)
+        # The server secret too (fazhi.store.secret): one per test session.
+        patch.setenv("FAZHI_SECRET_FILE", str(Path(folder) / "secret.key"))
         yield folder
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from fazhi.store.db import default_url
+from fazhi.store.secret import default_secret_file
 
 
 def _fixed_now() -> datetime | None:
@@ -29,3 +30,5 @@ class Settings:
     )
     # A fixed "now" for demonstrations and browser tests; production leaves it unset.
     fixed_now: datetime | None = field(default_factory=_fixed_now)
+    # The server secret's file (fazhi.store.secret); FAZHI_SECRET_FILE, else var/secret.key.
+    secret_file: str = field(default_factory=default_secret_file)

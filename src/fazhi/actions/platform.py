@@ -21,6 +21,7 @@ from fazhi.settings import Settings
 from fazhi.store.clock_settings import load_clock_overrides
 from fazhi.store.db import make_engine, session_factory
 from fazhi.store.models import CalendarDay, CalendarYear
+from fazhi.store.secret import load_or_create_secret
 
 
 def system_clock() -> datetime:
@@ -46,6 +47,7 @@ class Platform:
     # The types as their files define them; `types` is these with the deployment's clock
     # settings applied (see reload_types).
     base_types: CaseTypes | None = None
+    _secret: bytes | None = None
 
     def __post_init__(self) -> None:
         if self.base_types is None:
@@ -68,7 +70,18 @@ class Platform:
             clock=clock or system_clock,
         )
         platform.reload_types()
+        # Read at start-up, not on the event loop at the first request that needs it.
+        platform._secret = load_or_create_secret(settings.secret_file)
         return platform
+
+    @property
+    def secret(self) -> bytes:
+        """The server secret (fazhi.store.secret), read from its file on first use."""
+        if self._secret is None:
+            with self._lock:
+                if self._secret is None:
+                    self._secret = load_or_create_secret(self.settings.secret_file)
+        return self._secret
 
     @property
     def region_code(self) -> str:
