@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-test run test test-sqlite test-postgres lint bench clean
+.PHONY: install install-test system-deps run test test-sqlite test-postgres lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,12 @@ run: install
 	$(BIN)/fazhi demo
 	$(BIN)/fazhi serve --host $(HOST) --port $(PORT) --show-logins
 
+## system-deps: Chromium, a CJK font and PostgreSQL from Debian's packages when missing (as root)
+system-deps:
+	@scripts/install-system-deps.sh
+
 ## test: lint, type-check, then the whole suite on SQLite and again on PostgreSQL
-test: install-test lint test-sqlite test-postgres
+test: install-test system-deps lint test-sqlite test-postgres
 
 ## lint: ruff, mypy on the domain, and the import contracts of pyproject.toml (the layers)
 lint: install-test
