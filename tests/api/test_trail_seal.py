@@ -1,0 +1,65 @@
+"""The trail shows no more than the masked payload: an event's hash seals personal values through
+a keyed digest (HMAC of the server secret), so a role that sees a phone masked cannot recover it
+by guessing the hidden digits and comparing the event's hash (issue 9, finding 3)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from tests.api.flows import Desk
+
+PHONE = "17000005678"
+MASKED = "170****5678"
+
+
+def _content(event: dict[str, Any], case_id: int, payload: dict[str, Any]) -> dict[str, Any]:
+    """The event's content as an outsider can rebuild it from what the endpoint shows."""
+    at = datetime.fromisoformat(event["at"]).astimezone(UTC)
+    return {
+        "case_id": case_id,
+        "seq": event["seq"],
+        "action": event["action"],
+        "at": at.isoformat(),
+        "actor": event["actor"],
+        "from_state": event["from_state"],
+        "to_state": event["to_state"],
+        "payload": payload,
+    }
+
+
+def _sha(prev: str, content: dict[str, Any]) -> str:
+    body = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(prev.encode() + body.encode()).hexdigest()
+
+
+def _guess(event: dict[str, Any], case_id: int) -> str | None:
+    """Try every value of the four hidden digits against the shown hash (10,000 guesses)."""
+    template = json.dumps(event["payload"], ensure_ascii=False)
+    for middle in range(10_000):
+        candidate = f"170{middle:04d}5678"
+        payload = json.loads(template.replace(MASKED, candidate))
+        if _sha(event["prev_hash"], _content(event, case_id, payload)) == event["hash"]:
+            return candidate
+    return None
+
+
+def test_a_masked_phone_cannot_be_recovered_from_the_event_hash(desk: Desk) -> None:
+    case_id = desk.dispatched(caller_name="", caller_phone=PHONE)
+    register = desk.events(case_id, "cgj_handler")[0]
+    assert register["payload"]["inputs"]["caller_phone"] == MASKED
+    assert PHONE not in json.dumps(register, ensure_ascii=False)
+    assert register["hash"] and len(register["hash"]) == 64
+    assert _guess(register, case_id) is None
+
+
+def test_the_trail_still_links_and_shows_whole_data_to_the_operator(desk: Desk) -> None:
+    case_id = desk.dispatched(caller_name="", caller_phone=PHONE)
+    events = desk.events(case_id, "cgj_handler")
+    assert events[0]["prev_hash"] == "0" * 64
+    assert events[1]["prev_hash"] == events[0]["hash"]
+    whole = desk.events(case_id, "operator1")[0]
+    assert whole["payload"]["inputs"]["caller_phone"] == PHONE
+    assert whole["hash"] == events[0]["hash"]
