@@ -102,7 +102,16 @@ def do_tick_clocks(session: Session, ctx: ActionContext, case: Case, tick: TickP
             "started": [_clock_brief(c) for c in tick.started],
         }
     }
-    append_event(session, case.id, TICK_ACTION, ctx, case.state, case.state, payload)
+    append_event(
+        session,
+        case.id,
+        TICK_ACTION,
+        ctx,
+        case.state,
+        case.state,
+        payload,
+        case_type=ctx.platform.types.get(case.type),
+    )
     case.version += 1
 
 

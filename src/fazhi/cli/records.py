@@ -72,7 +72,7 @@ def audit_verify() -> None:
 
     p = ready_platform()
     with p.sessions() as session:
-        result = verify_all(session)
+        result = verify_all(session, p.secret)
     if result.ok:
         out.print(f"校验通过：{result.cases} 个案件，{result.events} 条事件，哈希链完整。")
         return
