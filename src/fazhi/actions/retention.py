@@ -39,7 +39,7 @@ from fazhi.domain.trail import event_content, first_break
 from fazhi.domain.units import Actor
 from fazhi.store.audit import chained
 from fazhi.store.db import transaction
-from fazhi.store.models import Case, Document, Event, Outbox
+from fazhi.store.models import Case, Document, Event, OutboxMessage
 
 ANONYMISE_ACTION = "anonymised"
 ANONYMISED_TEXT = "[已匿名]"
@@ -180,8 +180,8 @@ def do_anonymise_case(
     for document_id, data in plan.documents:
         conn.execute(update(Document).where(Document.id == document_id).values(data=data))
     conn.execute(
-        update(Outbox)
-        .where(Outbox.case_id == case.id, Outbox.channel != "internal")
+        update(OutboxMessage)
+        .where(OutboxMessage.case_id == case.id, OutboxMessage.channel != "internal")
         .values(recipient=ANONYMISED_TEXT, body=ANONYMISED_TEXT)
     )
     payload = {

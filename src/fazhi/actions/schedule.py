@@ -25,8 +25,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from fazhi.actions.case_state import write_clock_changes
-from fazhi.actions.daily import run_daily
 from fazhi.actions.cases import ActionContext, perform_action, snapshot
+from fazhi.actions.daily import run_daily
 from fazhi.actions.platform import Platform
 from fazhi.actions.trail import append_event
 from fazhi.domain.case_type import CaseType, ScheduleSpec
