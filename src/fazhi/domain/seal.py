@@ -92,7 +92,9 @@ def payload_paths(
     """Paths of the personal values an event's payload carries — where the presenters mask:
     its inputs and both sides of its changes (by the type's fields and the action's inputs),
     and a document's data (by its kind's fields)."""
-    by_name = {s.name: s for s in reversed(tuple(specs))}  # the type's field wins a clash
+    by_name: dict[str, FieldSpec] = {}
+    for spec in specs:
+        by_name.setdefault(spec.name, spec)  # the first (the type's field) wins a clash
     paths: list[SealPath] = []
     inputs = payload.get("inputs")
     if isinstance(inputs, Mapping):
