@@ -102,11 +102,11 @@ def payload_paths(
     changes = payload.get("changes")
     if isinstance(changes, Mapping):
         for name, pair in changes.items():
-            spec = by_name.get(name)
-            if spec is None or not isinstance(pair, list):
+            changed = by_name.get(name)
+            if changed is None or not isinstance(pair, list):
                 continue
             for side, value in enumerate(pair):
-                for path in field_paths({name: value}, (spec,)):
+                for path in field_paths({name: value}, (changed,)):
                     paths.append(("changes", name, side, *path[1:]))
     document = payload.get("document")
     if isinstance(document, Mapping) and isinstance(document.get("data"), Mapping):
