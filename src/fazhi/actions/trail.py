@@ -9,6 +9,7 @@ role that sees personal data masked without its hashes giving the values away.
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 import orjson
@@ -107,8 +108,11 @@ def append_event(
         type_name = session.connection().scalar(select(Case.type).where(Case.id == case_id))
         case_type = ctx.platform.types.get(type_name) if type_name else None
     paths = personal_paths(case_type, action, payload)
+    # The moment as it reads back (UTC): a caller's local-time `now` (`schedule run
+    # --once-at`) would otherwise seal an isoformat the verifier never sees again.
+    at = ctx.now.astimezone(UTC)
     content = sealed_content(
-        event_content(case_id, seq, action, ctx.now, actor, from_state, to_state, payload),
+        event_content(case_id, seq, action, at, actor, from_state, to_state, payload),
         paths,
         ctx.platform.secret,
     )
@@ -118,7 +122,7 @@ def append_event(
             "case_id": case_id,
             "seq": seq,
             "action": action,
-            "at": ctx.now,
+            "at": at,
             "actor_id": ctx.actor.user_id,
             "actor": actor,
             "from_state": from_state,
