@@ -9,6 +9,12 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select, update
+
+from fazhi.actions.platform import Platform
+from fazhi.domain.seal import SEAL_PLAIN
+from fazhi.store.db import transaction
+from fazhi.store.models import Event
 from tests.api.flows import Desk
 
 PHONE = "17000005678"
@@ -63,3 +69,20 @@ def test_the_trail_still_links_and_shows_whole_data_to_the_operator(desk: Desk) 
     whole = desk.events(case_id, "operator1")[0]
     assert whole["payload"]["inputs"]["caller_phone"] == PHONE
     assert whole["hash"] == events[0]["hash"]
+
+
+def test_events_sealed_the_plain_way_show_no_hash_to_a_masked_viewer(
+    desk: Desk, platform: Platform
+) -> None:
+    """Events written before the keyed seal hash the unmasked payload: their hash, and the
+    next event's link to it, are left out for a role that sees the phone masked."""
+    case_id = desk.dispatched(caller_name="", caller_phone=PHONE)
+    with transaction(platform.sessions) as session:
+        register = session.scalar(select(Event).where(Event.case_id == case_id, Event.seq == 1))
+        assert register is not None
+        session.execute(update(Event).where(Event.id == register.id).values(seal=SEAL_PLAIN))
+    masked = desk.events(case_id, "cgj_handler")
+    assert (masked[0]["hash"], masked[0]["prev_hash"], masked[1]["prev_hash"]) == (None,) * 3
+    assert masked[1]["hash"]
+    whole = desk.events(case_id, "operator1")
+    assert whole[0]["hash"] and whole[1]["prev_hash"] == whole[0]["hash"]
