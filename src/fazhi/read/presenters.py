@@ -260,4 +260,5 @@ BUILTIN_LABELS = {
     "reveal_personal_data": "查看个人信息",
     "read": "查阅案件",
     "merge_received": "接收并单",
+    "anonymised": "个人信息匿名化（保存期满）",
 }
