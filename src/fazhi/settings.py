@@ -32,3 +32,8 @@ class Settings:
     fixed_now: datetime | None = field(default_factory=_fixed_now)
     # The server secret's file (fazhi.store.secret); FAZHI_SECRET_FILE, else var/secret.key.
     secret_file: str = field(default_factory=default_secret_file)
+    # Cases closed longer ago than this are anonymised (`fazhi retention run`, daily by the
+    # scheduler); FAZHI_RETENTION_YEARS, default 10.
+    retention_years: int = field(
+        default_factory=lambda: int(os.environ.get("FAZHI_RETENTION_YEARS", "10"))
+    )

@@ -82,7 +82,7 @@ def test_actions_leave_a_chain_that_verifies(platform: Platform, clock: FakeCloc
     assert events[0].prev_hash == "0" * 64
     assert all(b.prev_hash == a.hash for a, b in pairwise(events))
     with platform.sessions() as session:
-        result = verify_all(session)
+        result = verify_all(session, platform.secret)
     assert result.ok, result.breaks
     assert result.cases >= 1 and result.events >= 4
 
@@ -97,14 +97,14 @@ def test_a_tampered_payload_is_reported_with_its_case_and_event(
     _set_payload(platform, target.id, forged)
     try:
         with platform.sessions() as session:
-            result = verify_all(session)
+            result = verify_all(session, platform.secret)
         assert not result.ok
         assert [(c, b.event_id, b.seq) for c, b in result.breaks] == [(case_id, target.id, 3)]
         assert "内容" in result.breaks[0][1].reason
     finally:
         _set_payload(platform, target.id, original)
     with platform.sessions() as session:
-        assert verify_all(session).ok
+        assert verify_all(session, platform.secret).ok
 
 
 # --- the CLI ------------------------------------------------------------------------------

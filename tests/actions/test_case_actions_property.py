@@ -366,7 +366,7 @@ def test_random_action_sequences_keep_every_case_consistent(
     )
     assert HotlineMachine.created, "the machine never registered an order"
     with platform.sessions() as session:
-        result = verify_all(session)
+        result = verify_all(session, platform.secret)
         states = set(session.scalars(select(Case.state).where(Case.id.in_(HotlineMachine.created))))
     assert result.ok, result.breaks
     assert result.events >= len(HotlineMachine.created)

@@ -31,6 +31,7 @@ from fazhi.domain.case_type import DocumentKind, FieldSpec
 from fazhi.domain.documents import data_digest
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.errors import DomainError
+from fazhi.domain.seal import SEAL_KEYED, sealed_content
 from fazhi.domain.trail import GENESIS, event_hash
 from fazhi.store.db import transaction
 from fazhi.store.models import Case, Document, DocumentBlob, Event, User
@@ -90,6 +91,14 @@ def case_row(platform: Platform, case_id: int) -> tuple[int, int]:
         return case.version, int(count or 0)
 
 
+def keyed_digest(platform: Platform, data: dict[str, Any]) -> str:
+    """The data's digest as the trail seals it: personal values through the keyed digest."""
+    case_type = platform.types.get(TYPE)
+    kind = case_type.document("agreement") if case_type else None
+    assert kind is not None
+    return data_digest(data, kind.fields, platform.secret)
+
+
 def events(platform: Platform, case_id: int) -> list[Event]:
     with platform.sessions() as session:
         return list(
@@ -142,7 +151,7 @@ def test_a_document_with_data_and_a_file_is_one_sealed_event_and_a_new_version(
     )
     sealed = last.payload["document"]
     assert sealed["sha256"] == hashlib.sha256(blob.data).hexdigest()
-    assert sealed["data_sha256"] == data_digest(document.data)
+    assert sealed["data_sha256"] == keyed_digest(platform, document.data)
     assert (sealed["id"], sealed["kind"], sealed["filename"], sealed["size"]) == (
         document.id,
         "agreement",
@@ -158,7 +167,7 @@ def test_the_event_seal_covers_the_document_payload(platform: Platform, clock: F
     case_id = new_case(platform, clock)
     run(platform, clock, add(case_id, "evidence", None, pdf("证据.pdf", b"%PDF evidence")))
     last = events(platform, case_id)[-1]
-    content = {
+    plain = {
         "case_id": case_id,
         "seq": last.seq,
         "action": last.action,
@@ -168,9 +177,11 @@ def test_the_event_seal_covers_the_document_payload(platform: Platform, clock: F
         "to_state": last.to_state,
         "payload": last.payload,
     }
+    content = sealed_content(plain, [tuple(p) for p in last.sealed or []], platform.secret)
     assert event_hash(last.prev_hash, content) == last.hash
     forged = {**last.payload, "document": {**last.payload["document"], "sha256": "0" * 64}}
     assert event_hash(last.prev_hash, {**content, "payload": forged}) != last.hash
+    assert last.seal == SEAL_KEYED
 
 
 def test_a_data_only_kind_takes_no_file(platform: Platform, clock: FakeClock) -> None:
@@ -333,7 +344,7 @@ def test_replacing_makes_a_new_version_and_keeps_the_old_as_history(
     assert last.payload["replaces"] == {
         "id": first.id,
         "sha256": hashlib.sha256(PDF).hexdigest(),
-        "data_sha256": data_digest(AGREEMENT),
+        "data_sha256": keyed_digest(platform, AGREEMENT),
     }
     # Replacing the old version again, or with nothing new, is refused.
     assert refused(platform, clock, case_id, replace).code == "document_inactive"
@@ -384,7 +395,7 @@ def test_withdrawing_needs_a_reason_and_takes_the_document_out_of_force(
     last = events(platform, case_id)[-1]
     assert last.action == "document_withdrawn"
     assert last.payload["reason"] == "协议内容有误，重新制作（测试）"
-    assert last.payload["document"]["data_sha256"] == data_digest(AGREEMENT)
+    assert last.payload["document"]["data_sha256"] == keyed_digest(platform, AGREEMENT)
     assert refused(platform, clock, case_id, withdraw("再撤一次")).code == "document_inactive"
     # `documents: [agreement]` on conclude no longer finds one in force.
     with transaction(platform.sessions) as session, pytest.raises(DomainError) as caught:

@@ -253,5 +253,5 @@ def test_a_new_type_defined_only_as_yaml_works_end_to_end(
         )
         assert access and access >= 2
         assert session.get(Case, case_id).type == "noise_permit"  # type: ignore[union-attr]
-        result = verify_all(session)
+        result = verify_all(session, platform.secret)
         assert not [b for b in result.breaks if b[0] == case_id]

@@ -272,7 +272,17 @@ def do_create_case(
     payload = event_payload(plan)
     if external_id:
         payload["external"] = {"source": external_source, "id": external_id}
-    seq = append_event(session, case_id, action.name, ctx, None, plan.to_state, payload, first=True)
+    seq = append_event(
+        session,
+        case_id,
+        action.name,
+        ctx,
+        None,
+        plan.to_state,
+        payload,
+        first=True,
+        case_type=case_type,
+    )
     do_count_event(
         session,
         ctx.actor.region_code,
@@ -377,7 +387,14 @@ def do_perform_action(
     write_clocks(session, case.id, plan)
     sync_links(session, case.id, case_type, case.fields, plan.fields, ctx.actor)
     seq = append_event(
-        session, case.id, action_name, ctx, plan.from_state, plan.to_state, event_payload(plan)
+        session,
+        case.id,
+        action_name,
+        ctx,
+        plan.from_state,
+        plan.to_state,
+        event_payload(plan),
+        case_type=case_type,
     )
     do_count_event(
         session,
@@ -421,7 +438,16 @@ def do_record_access_event(
     for attempt in (1, 2):
         try:
             with session.begin_nested():
-                seq = append_event(session, case.id, action, ctx, case.state, case.state, payload)
+                seq = append_event(
+                    session,
+                    case.id,
+                    action,
+                    ctx,
+                    case.state,
+                    case.state,
+                    payload,
+                    case_type=ctx.platform.types.get(case.type),
+                )
             return seq
         except IntegrityError:
             if attempt == 2:

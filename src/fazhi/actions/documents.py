@@ -235,7 +235,13 @@ def _settle(session: Session, ctx: ActionContext, case: Case) -> None:
     case.updated_at = ctx.now
 
 
-def _brief(document: Document) -> dict[str, Any]:
+def _data_digest(ctx: ActionContext, case: Case, document: Document) -> str:
+    case_type = ctx.platform.types.get(case.type)
+    kind = case_type.document(document.kind) if case_type else None
+    return data_digest(document.data or {}, kind.fields if kind else (), ctx.platform.secret)
+
+
+def _brief(ctx: ActionContext, case: Case, document: Document) -> dict[str, Any]:
     """What the event seals about a document: enough to verify the row and the blob."""
     return {
         "id": document.id,
@@ -245,7 +251,7 @@ def _brief(document: Document) -> dict[str, Any]:
         "size": document.size,
         "sha256": document.sha256,
         "data": document.data,
-        "data_sha256": data_digest(document.data or {}),
+        "data_sha256": _data_digest(ctx, case, document),
         "generated": document.generated,
     }
 
@@ -284,18 +290,27 @@ def do_add_document(
     )
     session.add(document)
     session.flush()
-    payload: dict[str, Any] = {"document": _brief(document)}
+    payload: dict[str, Any] = {"document": _brief(ctx, case, document)}
     if checked.replaces is not None:
         old = checked.replaces
         payload["replaces"] = {
             "id": old.id,
             "sha256": old.sha256,
-            "data_sha256": data_digest(old.data or {}),
+            "data_sha256": _data_digest(ctx, case, old),
         }
         if conn.execute(_RETIRE, {"b_id": old.id, "active": False}).rowcount != 1:
             raise DomainError("document_inactive", "该材料已被撤回或更换", 409)
         session.expire(old)
-    append_event(session, case.id, action, ctx, case.state, case.state, payload)
+    append_event(
+        session,
+        case.id,
+        action,
+        ctx,
+        case.state,
+        case.state,
+        payload,
+        case_type=checked.case_type,
+    )
     _settle(session, ctx, case)
     return document
 
@@ -315,8 +330,17 @@ def do_withdraw_document(
     if result.rowcount != 1:
         raise DomainError("document_inactive", "该材料已被撤回或更换", 409)
     session.expire(document)
-    payload = {"document": _brief(document), "reason": reason}
-    append_event(session, case.id, "document_withdrawn", ctx, case.state, case.state, payload)
+    payload = {"document": _brief(ctx, case, document), "reason": reason}
+    append_event(
+        session,
+        case.id,
+        "document_withdrawn",
+        ctx,
+        case.state,
+        case.state,
+        payload,
+        case_type=ctx.platform.types.get(case.type),
+    )
     _settle(session, ctx, case)
     return document
 

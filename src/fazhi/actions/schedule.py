@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from fazhi.actions.case_state import write_clock_changes
 from fazhi.actions.cases import ActionContext, perform_action, snapshot
+from fazhi.actions.daily import run_daily
 from fazhi.actions.platform import Platform
 from fazhi.actions.trail import append_event
 from fazhi.domain.case_type import CaseType, ScheduleSpec
@@ -49,6 +50,8 @@ class ScheduleReport:
     ticked: int = 0
     actions: int = 0
     refused: list[tuple[int, str, str]] = field(default_factory=list)  # case, action, message
+    anchored: bool = False  # the day's anchor of the chain heads was written (actions.daily)
+    anonymised: int = 0  # cases past retention anonymised (actions.retention)
 
 
 def _open_case_ids(session: Session, region: str, type_name: str) -> Iterator[int]:
@@ -102,7 +105,16 @@ def do_tick_clocks(session: Session, ctx: ActionContext, case: Case, tick: TickP
             "started": [_clock_brief(c) for c in tick.started],
         }
     }
-    append_event(session, case.id, TICK_ACTION, ctx, case.state, case.state, payload)
+    append_event(
+        session,
+        case.id,
+        TICK_ACTION,
+        ctx,
+        case.state,
+        case.state,
+        payload,
+        case_type=ctx.platform.types.get(case.type),
+    )
     case.version += 1
 
 
@@ -199,6 +211,9 @@ def run_schedules(
                 _run_rule(platform, actor, now, case_type, schedule.rule, case_id, report)
         if schedules:
             _record_runs(platform, actor.region_code, case_type, schedules, now)
+    if rules:
+        daily = run_daily(platform, actor, now)
+        report.anchored, report.anonymised = daily.anchored, daily.anonymised
     return report
 
 

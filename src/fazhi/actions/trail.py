@@ -2,11 +2,14 @@
 
 Every action appends exactly one event in its own transaction (`actions.cases`); events that
 change no state come through `do_record_access_event`. The hash seals the content as it will
-read back from the JSON column (`fazhi.domain.trail.event_content`).
+read back from the JSON column (`fazhi.domain.trail.event_content`), each personal value
+through HMAC of the server secret (`fazhi.domain.seal`, seal 1): the trail can be shown to a
+role that sees personal data masked without its hashes giving the values away.
 """
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 import orjson
@@ -14,9 +17,12 @@ from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from fazhi.actions.context import ActionContext
+from fazhi.domain.case_type import CaseType
+from fazhi.domain.case_type.spec import FieldSpec
+from fazhi.domain.seal import SEAL_KEYED, SealPath, payload_paths, sealed_content
 from fazhi.domain.trail import GENESIS, event_content, event_hash
 from fazhi.domain.workflow import ClockRecord, Plan
-from fazhi.store.models import Event
+from fazhi.store.models import Case, Event
 
 _INSERT_EVENT = insert(Event)
 _LAST_EVENT = (
@@ -53,6 +59,23 @@ def _clock_met(clock: ClockRecord) -> dict[str, Any]:
     return met
 
 
+def personal_paths(
+    case_type: CaseType | None, action: str, payload: dict[str, Any]
+) -> list[SealPath]:
+    """Where the event's payload holds personal values, by the case type's field kinds (the
+    ones `fazhi.domain.privacy` masks), the action's inputs and the documents' fields."""
+    if case_type is None:
+        return []
+    spec = case_type.action(action)
+    specs = (*case_type.fields, *(spec.inputs if spec else ()))
+
+    def document_fields(kind: str) -> tuple[FieldSpec, ...]:
+        found = case_type.document(kind)
+        return found.fields if found else ()
+
+    return payload_paths(payload, specs, document_fields)
+
+
 def append_event(
     session: Session,
     case_id: int,
@@ -62,8 +85,10 @@ def append_event(
     to_state: str,
     payload: dict[str, Any],
     first: bool = False,
+    case_type: CaseType | None = None,
 ) -> int:
-    """Append the next link of the case's chain; return its seq."""
+    """Append the next link of the case's chain; return its seq. `case_type` names the
+    personal fields to seal (looked up from the case when not given)."""
     last = (
         None if first else session.connection().execute(_LAST_EVENT, {"case_id": case_id}).first()
     )
@@ -79,14 +104,25 @@ def append_event(
         # Which roles the actor held when acting (the first is the primary one).
         actor["roles"] = list(ctx.actor.roles)
     payload = _jsonable(payload)
-    content = event_content(case_id, seq, action, ctx.now, actor, from_state, to_state, payload)
+    if case_type is None:
+        type_name = session.connection().scalar(select(Case.type).where(Case.id == case_id))
+        case_type = ctx.platform.types.get(type_name) if type_name else None
+    paths = personal_paths(case_type, action, payload)
+    # The moment as it reads back (UTC): a caller's local-time `now` (`schedule run
+    # --once-at`) would otherwise seal an isoformat the verifier never sees again.
+    at = ctx.now.astimezone(UTC)
+    content = sealed_content(
+        event_content(case_id, seq, action, at, actor, from_state, to_state, payload),
+        paths,
+        ctx.platform.secret,
+    )
     session.connection().execute(
         _INSERT_EVENT,
         {
             "case_id": case_id,
             "seq": seq,
             "action": action,
-            "at": ctx.now,
+            "at": at,
             "actor_id": ctx.actor.user_id,
             "actor": actor,
             "from_state": from_state,
@@ -94,6 +130,8 @@ def append_event(
             "payload": payload,
             "prev_hash": prev,
             "hash": event_hash(prev, content),
+            "seal": SEAL_KEYED,
+            "sealed": [list(p) for p in paths],
         },
     )
     return seq

@@ -27,7 +27,7 @@ from fazhi.http.reveal import reveal_fields
 from fazhi.read.case_queries import CaseFilter, list_cases
 from fazhi.read.cases import full_case
 from fazhi.read.field_filters import api_field_values, field_filter_clauses
-from fazhi.read.presenters import present_case_brief, present_event
+from fazhi.read.presenters import present_case_brief, present_events
 from fazhi.store.models import Case, Event
 
 router = APIRouter(prefix="/api/v1", tags=["案件"])
@@ -206,7 +206,7 @@ def events(request: Request, case_id: int) -> dict[str, Any]:
         case = read_visible_case(w.session, w.ctx, case_id, "events")
         case_type = w.platform.types.get(case.type)
         rows = w.session.scalars(select(Event).where(Event.case_id == case.id).order_by(Event.seq))
-        return {"items": [present_event(e, case_type, w.actor) for e in rows]}
+        return {"items": present_events(rows, case_type, w.actor)}
 
 
 @router.post("/cases/{case_id}/reveal", summary="查看完整个人信息（留痕）")

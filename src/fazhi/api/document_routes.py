@@ -149,7 +149,7 @@ def _kind(body: DocumentBody) -> str:
 
 def _answer(w: Work, written: Written, status_code: int) -> Response:
     case_type = w.platform.types.get(written.case.type)
-    out = present_document(written.document, case_type, w.actor)
+    out = present_document(written.document, case_type, w.actor, key=w.platform.secret)
     return json_response({**out, "case_version": written.case.version}, status_code)
 
 
@@ -184,7 +184,10 @@ def list_(request: Request, case_id: int, all: bool = False) -> dict[str, Any]:
         kinds = addable_kinds(case_type, case.state, actor_roles(w.actor))
         return {
             "version": case.version,
-            "items": [present_document(d, case_type, w.actor, after.get(d.id)) for d in shown],
+            "items": [
+                present_document(d, case_type, w.actor, after.get(d.id), w.platform.secret)
+                for d in shown
+            ],
             "addable": [
                 {
                     "name": k.name,
@@ -209,9 +212,11 @@ def get(request: Request, case_id: int, document_id: int) -> dict[str, Any]:
         rows = [d for d in case_documents(w.session, case.id, True) if d.kind == document.kind]
         after = replaced_by_map(rows)
         return {
-            **present_document(document, case_type, w.actor, after.get(document.id)),
+            **present_document(
+                document, case_type, w.actor, after.get(document.id), w.platform.secret
+            ),
             "versions": [
-                present_document(d, case_type, w.actor, after.get(d.id))
+                present_document(d, case_type, w.actor, after.get(d.id), w.platform.secret)
                 for d in version_chain(document, rows)
             ],
         }

@@ -14,7 +14,7 @@ from fazhi.bootstrap import default_type
 from fazhi.cli.app import apikey_app, app, audit_app
 from fazhi.domain.errors import DomainError
 from fazhi.domain.units import Actor
-from fazhi.terminal import err, fail, out, ready_platform
+from fazhi.terminal import fail, out, ready_platform
 
 
 def _acting_user(p: Platform, username: str | None, roles: tuple[str, ...]) -> Actor:
@@ -67,21 +67,10 @@ def export(
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """校验每个案件的事件哈希链，指出第一个被改动的事件。"""
-    from fazhi.store.audit import verify_all
+    """校验每个案件的事件哈希链，指出第一个被改动的事件；并对照最近的锚点（同 trail verify）。"""
+    from fazhi.cli.trail import verify_trail
 
-    p = ready_platform()
-    with p.sessions() as session:
-        result = verify_all(session)
-    if result.ok:
-        out.print(f"校验通过：{result.cases} 个案件，{result.events} 条事件，哈希链完整。")
-        return
-    for case_id, broken in result.breaks:
-        err.print(
-            f"[red]案件 {case_id}：事件 {broken.event_id}（第 {broken.seq} 条）"
-            f"{broken.reason}[/red]"
-        )
-    fail(f"校验失败：{len(result.breaks)} 个案件的记录链断裂", 1)
+    verify_trail(ready_platform())
 
 
 @apikey_app.command("create")

@@ -42,6 +42,10 @@ def schedule_run(
         f"调度完成（{now.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M}）：更新时限 {report.ticked} 件，"
         f"执行操作 {report.actions} 项，被拒绝 {len(report.refused)} 项。"
     )
+    if report.anchored or report.anonymised:
+        out.print(
+            f"每日任务：写入链头锚点 {int(report.anchored)} 个，匿名化 {report.anonymised} 件。"
+        )
     for case_id, action, message in report.refused:
         out.print(
             f"[yellow]案件 {case_id}：操作 {escape(action)} 被拒绝：{escape(message)}[/yellow]"

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from fazhi.domain.case_type import CaseType, DocumentKind, FieldSpec
 from fazhi.domain.errors import DomainError, Problem
 from fazhi.domain.privacy import mask_fields
+from fazhi.domain.seal import field_paths, seal_payload
 from fazhi.domain.trail import canonical
 
 # A person or an outside system may not take these: they are the platform's own accounts.
@@ -20,9 +21,15 @@ SYSTEM_ROLES = frozenset({"system"})
 HIDDEN = "***"
 
 
-def data_digest(data: Mapping[str, Any]) -> str:
+def data_digest(
+    data: Mapping[str, Any], fields: tuple[FieldSpec, ...] = (), key: bytes | None = None
+) -> str:
     """SHA-256 of the data's canonical JSON: the event seals it, so stored data can be
-    checked against the trail without trusting the row."""
+    checked against the trail without trusting the row. With the kind's `fields` and the
+    server secret, personal values enter through their keyed digest (`fazhi.domain.seal`):
+    a digest shown beside masked data must not let the hidden part be guessed."""
+    if key is not None:
+        data = seal_payload(data, field_paths(data, fields), key)
     return hashlib.sha256(canonical(data)).hexdigest()
 
 

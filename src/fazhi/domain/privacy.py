@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from fazhi.domain.case_type.spec import FieldSpec
+from fazhi.domain.seal import ANONYMISED_LABEL, is_anonymised
 
 HIDDEN = "[已隐藏]"
 # How much of an address stays: the city and district (株洲市石峰区), never the street.
@@ -71,6 +72,8 @@ def mask_value(kind: str, value: Any) -> Any:
     """One value masked by its kind; empty values stay as they are (nothing to hide)."""
     if _blank(value):
         return value
+    if is_anonymised(value):
+        return ANONYMISED_LABEL  # retention replaced it; its digest is for the trail only
     masker = MASKERS.get(kind)
     if masker is None or kind in WHOLE_KINDS or isinstance(value, Mapping):
         return HIDDEN  # nothing partial is safe to show of these

@@ -25,7 +25,10 @@ def present_document(
     case_type: CaseType | None,
     actor: Actor,
     replaced_by: int | None = None,
+    key: bytes | None = None,
 ) -> dict[str, Any]:
+    """`key` (the server secret) makes `data_sha256` the keyed digest the trail seals;
+    without it the digest is left out (a plain one would give masked values away)."""
     spec = case_type.document(document.kind) if case_type else None
     base = f"/api/v1/cases/{document.case_id}/documents/{document.id}"
     data = document.data or {}
@@ -40,7 +43,7 @@ def present_document(
         "sha256": document.sha256,
         "file_url": f"{base}/file" if document.sha256 else None,
         "data": shown_data(case_type, document.kind, data, actor),
-        "data_sha256": data_digest(data),
+        "data_sha256": data_digest(data, spec.fields if spec else (), key) if key else None,
         "active": document.active,
         "generated": document.generated,
         "replaces_id": document.replaces_id,

@@ -5,6 +5,7 @@ The personal kinds shown whole are those the actor's roles see for the case's ty
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from fazhi.domain.documents import mask_data
 from fazhi.domain.due import due_status, workdays_left
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.privacy import mask_fields
+from fazhi.domain.seal import SEAL_PLAIN
 from fazhi.domain.units import Actor
 from fazhi.org.directory import UnitDirectory
 from fazhi.store.models import Case, Document, Event
@@ -177,6 +179,11 @@ def present_event(event: Event, case_type: CaseType | None, actor: Actor) -> dic
             kind = case_type.document(str(document.get("kind")))
             masked = mask_data(kind.fields if kind else (), document["data"], shown)
             payload["document"] = {**document, "data": masked}
+            if masked != document["data"] and (event.seal or SEAL_PLAIN) == SEAL_PLAIN:
+                # A plain digest of the unmasked data (events before the keyed seal).
+                payload["document"]["data_sha256"] = None
+                if isinstance(payload.get("replaces"), dict):
+                    payload["replaces"] = {**payload["replaces"], "data_sha256": None}
     action_spec = case_type.action(event.action) if case_type else None
     return {
         "id": event.id,
@@ -193,6 +200,27 @@ def present_event(event: Event, case_type: CaseType | None, actor: Actor) -> dic
         "hash": event.hash,
         "prev_hash": event.prev_hash,
     }
+
+
+def present_events(
+    events: Iterable[Event], case_type: CaseType | None, actor: Actor
+) -> list[dict[str, Any]]:
+    """A case's trail. Events sealed the plain way (before the keyed seal, seal 0) hash the
+    unmasked payload, so their hash — and the next event's link to it — is left out for a
+    viewer who sees some personal field masked: it would let the hidden part be guessed."""
+    masked = bool(case_type and hidden_personal(case_type, actor))
+    items: list[dict[str, Any]] = []
+    hidden_before = False
+    for event in events:
+        item = present_event(event, case_type, actor)
+        plain = masked and (event.seal or SEAL_PLAIN) == SEAL_PLAIN
+        if plain:
+            item["hash"] = None
+        if plain or hidden_before:
+            item["prev_hash"] = None
+        hidden_before = plain
+        items.append(item)
+    return items
 
 
 def mark_labels(case_type: CaseType) -> dict[str, str]:
@@ -232,4 +260,5 @@ BUILTIN_LABELS = {
     "reveal_personal_data": "查看个人信息",
     "read": "查阅案件",
     "merge_received": "接收并单",
+    "anonymised": "个人信息匿名化（保存期满）",
 }

@@ -1,4 +1,7 @@
-"""Verify every case's hash chain; report the first broken event of each broken case."""
+"""Verify every case's hash chain; report the first broken event of each broken case.
+
+Keyed events (seal 1) are checked through their seal form, which needs the server secret;
+events written before it (seal 0) the old way (`fazhi.domain.seal`)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fazhi.domain.seal import SEAL_PLAIN, sealed_content
 from fazhi.domain.trail import Break, ChainedEvent, event_content, first_break
 from fazhi.store.models import Event
 
@@ -23,7 +27,29 @@ class AuditResult:
         return not self.breaks
 
 
-def _chains(session: Session, batch: int = 5000) -> Iterator[tuple[int, list[ChainedEvent]]]:
+def chained(event: Event, key: bytes) -> ChainedEvent:
+    """The event as the verifier sees it: its content in seal form."""
+    content = event_content(
+        event.case_id,
+        event.seq,
+        event.action,
+        event.at,
+        event.actor,
+        event.from_state,
+        event.to_state,
+        event.payload,
+    )
+    seal = event.seal or SEAL_PLAIN
+    if seal != SEAL_PLAIN:
+        content = sealed_content(content, [tuple(p) for p in event.sealed or []], key)
+    return ChainedEvent(
+        event.id, event.seq, event.prev_hash, event.hash, content, seal, event.witness
+    )
+
+
+def _chains(
+    session: Session, key: bytes, batch: int = 5000
+) -> Iterator[tuple[int, list[ChainedEvent]]]:
     current: int | None = None
     chain: list[ChainedEvent] = []
     stmt = select(Event).order_by(Event.case_id, Event.seq).execution_options(yield_per=batch)
@@ -32,28 +58,19 @@ def _chains(session: Session, batch: int = 5000) -> Iterator[tuple[int, list[Cha
             if current is not None:
                 yield current, chain
             current, chain = event.case_id, []
-        content = event_content(
-            event.case_id,
-            event.seq,
-            event.action,
-            event.at,
-            event.actor,
-            event.from_state,
-            event.to_state,
-            event.payload,
-        )
-        chain.append(ChainedEvent(event.id, event.seq, event.prev_hash, event.hash, content))
+        chain.append(chained(event, key))
     if current is not None:
         yield current, chain
 
 
-def verify_all(session: Session) -> AuditResult:
+def verify_all(session: Session, key: bytes) -> AuditResult:
+    """Every chain, with `key` the server secret (`Platform.secret`)."""
     cases = events = 0
     breaks: list[tuple[int, Break]] = []
-    for case_id, chain in _chains(session):
+    for case_id, chain in _chains(session, key):
         cases += 1
         events += len(chain)
-        broken = first_break(chain)
+        broken = first_break(chain, key)
         if broken:
             breaks.append((case_id, broken))
     return AuditResult(cases, events, breaks)

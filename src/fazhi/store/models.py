@@ -214,6 +214,12 @@ class Event(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # How the hash seals the content (fazhi.domain.seal): 0 plain (events before the keyed
+    # seal), 1 personal values through HMAC at the `sealed` paths, 2 plain but anonymised,
+    # vouched for by `witness`.
+    seal: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sealed: Mapped[list[Any] | None] = mapped_column(JSON)
+    witness: Mapped[str | None] = mapped_column(String(64))
 
 
 class Document(Base):
@@ -445,6 +451,8 @@ class ScheduleRun(Base):
     case_type: Mapped[str] = mapped_column(String(40), primary_key=True)
     schedule: Mapped[str] = mapped_column(String(40), primary_key=True)
     ran_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class CaseLink(Base):
     """A `case_link` field of one case pointing to another (a mediation → the work order it
     was opened from). Kept by `fazhi.actions.links.sync_links` in the transaction of the
@@ -457,3 +465,29 @@ class CaseLink(Base):
     from_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
     field: Mapped[str] = mapped_column(String(40), primary_key=True)
     to_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+
+
+class ChainAnchor(Base):
+    """A signed digest of every case's chain head (`fazhi.store.anchors`): deleting a whole
+    case or cutting a chain short after it is found by `fazhi audit verify`."""
+
+    __tablename__ = "chain_anchors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_code: Mapped[str] = mapped_column(String(6))
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    cases: Mapped[int] = mapped_column(Integer)
+    events: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(64))
+
+
+class AnchorHead(Base):
+    """One case's head as an anchor saw it (kept for the latest anchors only)."""
+
+    __tablename__ = "anchor_heads"
+
+    anchor_id: Mapped[int] = mapped_column(ForeignKey("chain_anchors.id"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
