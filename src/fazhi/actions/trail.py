@@ -7,6 +7,7 @@ read back from the JSON column (`fazhi.domain.trail.event_content`).
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 import orjson
@@ -79,7 +80,10 @@ def append_event(
         # Which roles the actor held when acting (the first is the primary one).
         actor["roles"] = list(ctx.actor.roles)
     payload = _jsonable(payload)
-    content = event_content(case_id, seq, action, ctx.now, actor, from_state, to_state, payload)
+    # Sealed in UTC, as the column reads back: a transfer's or import's reception time comes
+    # in local time, and its +08:00 would not match the stored moment on verification.
+    at = ctx.now.astimezone(UTC)
+    content = event_content(case_id, seq, action, at, actor, from_state, to_state, payload)
     session.connection().execute(
         _INSERT_EVENT,
         {
