@@ -11,26 +11,20 @@ import io
 import os
 import tarfile
 import threading
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import make_url, select, text
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from fazhi.actions.cases import ActionContext, create_case, perform_action
 from fazhi.actions.documents import attach_file
-from fazhi.actions.org import load_org_into
 from fazhi.actions.platform import Platform
-from fazhi.catalog.org_file import load_demo_org
-from fazhi.catalog.registry import default_case_types
 from fazhi.cli import app
-from fazhi.settings import Settings
 from fazhi.store.backup import BackupError, backup, restore
-from fazhi.store.db import make_engine, normalise_url, session_factory, transaction
-from fazhi.store.migrate import upgrade
+from fazhi.store.db import transaction
 from fazhi.store.models import DocumentBlob, Event
+from tests.databases import drop, fresh_url, open_platform
 from tests.support import FakeClock
 from tests.visibility_support import actor_of
 
@@ -43,49 +37,10 @@ ORDER = {
 }
 
 
-def fresh_url(tmp_path: Path, name: str) -> str:
-    """An empty database of its own: a file on SQLite, a new database on the test's server."""
-    base = os.environ.get("FAZHI_TEST_DATABASE_URL")
-    if not base:
-        return f"sqlite:///{tmp_path / name}.db"
-    database = f"fazhi_{name}_{uuid.uuid4().hex[:6]}"
-    admin = make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{database}"'))
-    admin.dispose()
-    return make_url(normalise_url(base)).set(database=database).render_as_string(False)
-
-
-def drop(url: str) -> None:
-    if url.startswith("sqlite"):
-        return
-    database = make_url(url).database
-    admin = make_engine(os.environ["FAZHI_TEST_DATABASE_URL"])
-    with admin.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def open_platform(url: str, clock: FakeClock) -> Platform:
-    engine = make_engine(url)
-    upgrade(engine)
-    return Platform(
-        settings=Settings(database_url=url),
-        engine=engine,
-        sessions=session_factory(engine),
-        types=default_case_types(),
-        clock=clock,
-    )
-
-
 @pytest.fixture(scope="module")
-def source(tmp_path_factory: pytest.TempPathFactory, clock: FakeClock) -> Iterator[Platform]:
-    """The demo organisation, orders with a few events each and one with a document (one
-    database for the module: building it is most of the cost)."""
-    url = fresh_url(tmp_path_factory.mktemp("backup-source"), "source")
-    platform = open_platform(url, clock)
-    with transaction(platform.sessions) as session:
-        load_org_into(session, load_demo_org())
+def source(organised: Platform, clock: FakeClock) -> Platform:
+    """Orders with a few events each, one with a document, in a database of their own."""
+    platform = organised
     operator = actor_of(platform, "operator1")
     dispatcher = actor_of(platform, "dispatcher1")
     with transaction(platform.sessions) as session:
@@ -97,9 +52,7 @@ def source(tmp_path_factory: pytest.TempPathFactory, clock: FakeClock) -> Iterat
             if n == 0:
                 attach_file(session, ctx, case, "other", "材料.pdf", "application/pdf", PDF)
             perform_action(session, ctx, case.id, "dispatch", {"lead_unit": "SF-CGJ"})
-    yield platform
-    platform.engine.dispose()
-    drop(url)
+    return platform
 
 
 def chains(platform: Platform) -> dict[int, list[tuple[int, str, str]]]:
