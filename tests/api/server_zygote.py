@@ -1,7 +1,8 @@
 """A parent for `fazhi serve` children: it imports the platform once, then forks a fresh
-server process per line "PORT" read from stdin and answers the child's pid. Importing the
-platform takes seconds (scikit-learn for dispatch suggestions); a forked child starts from
-the imported code but opens the database itself, so a restart after SIGKILL is real.
+server process per line "PORT DATABASE_URL" read from stdin and answers the child's pid.
+Importing the platform takes seconds (scikit-learn for dispatch suggestions); a forked child
+starts from the imported code but opens the database itself, so a restart after SIGKILL is
+real.
 
 Run as a script by tests/api/test_crash.py; children are reaped automatically."""
 
@@ -16,9 +17,10 @@ from fazhi.cli import app
 if __name__ == "__main__":
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps killed children
     for line in sys.stdin:
-        port = line.strip()
+        port, url = line.split()
         pid = os.fork()
         if pid == 0:
+            os.environ["FAZHI_DATABASE_URL"] = url
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             os.dup2(2, 1)  # the child's output goes to the log; stdout answers pids only
             try:

@@ -15,9 +15,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -36,25 +38,32 @@ ORDER = {
 }
 
 
+@pytest.fixture
+def parent(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
+    """server_zygote.py, started first so that it imports the platform while the database
+    is being built."""
+    log = tmp_path / "server.log"
+    with log.open("ab") as errors:
+        process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("server_zygote.py"))],
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+    yield process, log
+    process.kill()
+    process.wait(timeout=10)
+
+
 class Server:
     """`fazhi serve` on loopback, a child process of its own forked by server_zygote.py."""
 
-    def __init__(self, url: str, folder: Path) -> None:
+    def __init__(self, url: str, parent: subprocess.Popen[str]) -> None:
         self.port = free_port()
-        env = {
-            **os.environ,
-            "FAZHI_DATABASE_URL": url,
-            "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"),
-        }
-        self.log = (folder / "server.log").open("ab")
-        self.zygote = subprocess.Popen(
-            [sys.executable, str(Path(__file__).with_name("server_zygote.py"))],
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.log,
-            text=True,
-        )
+        self.database_url = url
+        self.zygote = parent
         self.pid = 0
 
     @property
@@ -63,7 +72,7 @@ class Server:
 
     def start(self) -> None:
         assert self.zygote.stdin is not None and self.zygote.stdout is not None
-        self.zygote.stdin.write(f"{self.port}\n")
+        self.zygote.stdin.write(f"{self.port} {self.database_url}\n")
         self.zygote.stdin.flush()
         self.pid = int(self.zygote.stdout.readline())
         deadline = time.monotonic() + 90  # the first start imports the platform
@@ -74,7 +83,7 @@ class Server:
             except httpx.TransportError:
                 pass
             time.sleep(0.05)
-        raise AssertionError("the server did not start")
+        raise AssertionError("the server did not start (see server.log)")
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -83,11 +92,6 @@ class Server:
         while _alive(self.pid) and time.monotonic() < deadline:
             time.sleep(0.01)
 
-    def close(self) -> None:
-        self.kill()
-        self.zygote.kill()
-        self.zygote.wait(timeout=10)
-        self.log.close()
 
 
 def _alive(pid: int) -> bool:
@@ -99,10 +103,10 @@ def _alive(pid: int) -> bool:
 
 
 def test_every_acknowledged_order_survives_repeated_sigkills(
-    organised: Platform, tmp_path: Path
+    parent: tuple[subprocess.Popen[str], Path], organised: Platform
 ) -> None:
     platform = organised
-    server = Server(platform.settings.database_url, tmp_path)
+    server = Server(platform.settings.database_url, parent[0])
     server.start()
     token = httpx.post(
         f"{server.url}/api/v1/auth/token",
@@ -149,7 +153,7 @@ def test_every_acknowledged_order_survives_repeated_sigkills(
         stop.set()
         for thread in threads:
             thread.join(timeout=30)
-        server.close()
+        server.kill()
 
     assert failures == []
     assert len(acknowledged) > KILLS * 5
