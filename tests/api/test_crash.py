@@ -93,7 +93,6 @@ class Server:
             time.sleep(0.01)
 
 
-
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
