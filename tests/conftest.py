@@ -26,6 +26,7 @@ from fazhi.settings import Settings
 from fazhi.store.db import make_engine, session_factory, transaction
 from fazhi.store.migrate import upgrade
 from fazhi.store.models import Base
+from tests.databases import organised  # noqa: F401  (a session fixture)
 from tests.support import ApiClient, FakeClock, ServerThread
 from tests.visibility_support import vplatform  # noqa: F401  (a session fixture)
 

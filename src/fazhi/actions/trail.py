@@ -109,7 +109,8 @@ def append_event(
         case_type = ctx.platform.types.get(type_name) if type_name else None
     paths = personal_paths(case_type, action, payload)
     # The moment as it reads back (UTC): a caller's local-time `now` (`schedule run
-    # --once-at`) would otherwise seal an isoformat the verifier never sees again.
+    # --once-at`, a transfer's or import's reception time) would otherwise seal an isoformat
+    # the verifier never sees again.
     at = ctx.now.astimezone(UTC)
     content = sealed_content(
         event_content(case_id, seq, action, at, actor, from_state, to_state, payload),

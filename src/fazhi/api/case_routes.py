@@ -9,8 +9,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from fazhi.actions.cases import (
+    Created,
     case_type_or_error,
     check_create_case,
     do_record_access_event,
@@ -51,30 +53,52 @@ async def create(request: Request, body: CaseCreate) -> Response:
     return await write(request, lambda w: _create(w, body))
 
 
+def _stored(w: Work, body: CaseCreate) -> Case | None:
+    return w.session.scalar(
+        select(Case).where(
+            Case.region_code == w.actor.region_code,
+            Case.external_source == body.external_source,
+            Case.external_id == body.external_id,
+        )
+    )
+
+
+def _known(w: Work, existing: Case) -> Response:
+    load_visible_case(w.session, w.actor, existing.id)
+    return JSONResponse({**full_case(w, existing), "created": False}, status_code=200)
+
+
 def _create(w: Work, body: CaseCreate) -> Response:
+    def written() -> Created:
+        return check_create_case(
+            w.session,
+            w.ctx,
+            body.type,
+            body.fields,
+            body.action,
+            body.external_source,
+            body.external_id,
+        )
+
     if body.external_id:
         if not body.external_source:
             raise DomainError("required", "提供外部编号时须注明来源平台", 422, "external_source")
-        existing = w.session.scalar(
-            select(Case).where(
-                Case.region_code == w.actor.region_code,
-                Case.external_source == body.external_source,
-                Case.external_id == body.external_id,
-            )
-        )
+        existing = _stored(w, body)
         if existing is not None:
-            load_visible_case(w.session, w.actor, existing.id)
-            return JSONResponse({**full_case(w, existing), "created": False}, status_code=200)
-    written = check_create_case(
-        w.session,
-        w.ctx,
-        body.type,
-        body.fields,
-        body.action,
-        body.external_source,
-        body.external_id,
-    )
-    body_out = {**full_case(w, written.case, written=written), "created": True}
+            return _known(w, existing)
+        try:
+            with w.session.begin_nested():
+                created = written()
+        except IntegrityError:
+            # A concurrent request registered the same external id after the look-up above
+            # (PostgreSQL: the unique index waited for its commit, so it is visible now).
+            existing = _stored(w, body)
+            if existing is None:
+                raise
+            return _known(w, existing)
+    else:
+        created = written()
+    body_out = {**full_case(w, created.case, written=created), "created": True}
     return json_response(body_out, status_code=201)
 
 

@@ -7,10 +7,20 @@ The engine's commands live by area in this package; each type package adds its o
 from __future__ import annotations
 
 from fazhi.bootstrap import TYPE_PACKAGES
-from fazhi.cli import analytics, calendar, records, retention, schedule, setup, trail
+from fazhi.cli import analytics, backup, calendar, records, retention, schedule, setup, trail
 from fazhi.cli.app import app
 
-__all__ = ["analytics", "app", "calendar", "records", "retention", "schedule", "setup", "trail"]
+__all__ = [
+    "analytics",
+    "app",
+    "backup",
+    "calendar",
+    "records",
+    "retention",
+    "schedule",
+    "setup",
+    "trail",
+]
 
 for _package in TYPE_PACKAGES:
     _register = getattr(_package, "register_cli", None)

@@ -22,6 +22,7 @@ from fazhi.domain.errors import DomainError
 from fazhi.domain.privacy import mask_fields
 from fazhi.domain.units import Actor
 from fazhi.read.presenters import case_number, local_iso
+from fazhi.read.sheets import csv_row, xlsx_row
 from fazhi.store.db import transaction
 from fazhi.store.models import Case
 
@@ -45,11 +46,7 @@ def export_cases(
     fields = [f for f in case_type.fields if not f.internal or f.name in counted]
     header = ["编号", "状态", "主办单位", "受理时间", "办结时间"] + [f.label for f in fields]
     directory = platform.directory()
-    stmt = (
-        select(Case)
-        .where(visible_clause(actor), Case.type == type_name)
-        .order_by(Case.id)
-    )
+    stmt = select(Case).where(visible_clause(actor), Case.type == type_name).order_by(Case.id)
     if since:
         stmt = stmt.where(Case.created_at >= datetime.combine(since, time(), LOCAL_TZ))
     if until:
@@ -87,7 +84,7 @@ def export_cases(
         with path.open("w", newline="", encoding="utf-8-sig") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
-            writer.writerows(rows)
+            writer.writerows(csv_row(row) for row in rows)
     else:
         from openpyxl import Workbook
 
@@ -95,6 +92,6 @@ def export_cases(
         sheet = workbook.create_sheet(case_type.label[:30])
         sheet.append(header)
         for row in rows:
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))
         workbook.save(path)
     return len(rows)

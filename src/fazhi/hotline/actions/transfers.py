@@ -138,7 +138,15 @@ def check_transfer_one(
                 409,
                 "description",
             )
-        return do_transfer_one(session, ctx, profile, external_id, fields, at, stored)
+        try:
+            with session.begin_nested():
+                return do_transfer_one(session, ctx, profile, external_id, fields, at, stored)
+        except IntegrityError:
+            # A concurrent call registered the same record after the look-up above: answer
+            # as a retry would (PostgreSQL: the unique index waited for its commit).
+            if stored is not None or _stored(session, ctx, profile.code, external_id) is None:
+                raise
+            return check_transfer_one(session, ctx, profile, record)
     except DomainError as exc:
         raise _by_column(exc, profile) from None
 

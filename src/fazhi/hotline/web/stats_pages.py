@@ -23,6 +23,7 @@ from fazhi.domain.durations import local_date
 from fazhi.domain.units import UnitRef
 from fazhi.hotline.read import stats as hs
 from fazhi.http.deps import Work
+from fazhi.read.sheets import xlsx_row
 from fazhi.web.console import forbidden, local_time, page_work, render
 from fazhi.web.svg_charts import bar_list, day_chart, percent
 
@@ -431,12 +432,12 @@ def stats_export(request: Request) -> Response:
         names, rows = _table_rows(ws, table, figures)
         ws.append(_header(ws, names))
         for row in rows:
-            ws.append(row)
+            ws.append(xlsx_row(ws, row))
         about = workbook.create_sheet("说明")
-        about.append(["统计区间", form.label])
-        about.append(["主办单位", unit.unit.name if unit.unit else "全部"])
-        about.append(["导出时间", local_time(w.ctx.now)])
-        about.append(["导出人", f"{w.actor.name}（{w.actor.unit.name}）"])
+        about.append(xlsx_row(about, ["统计区间", form.label]))
+        about.append(xlsx_row(about, ["主办单位", unit.unit.name if unit.unit else "全部"]))
+        about.append(xlsx_row(about, ["导出时间", local_time(w.ctx.now)]))
+        about.append(xlsx_row(about, ["导出人", f"{w.actor.name}（{w.actor.unit.name}）"]))
         for key, label in (
             ("received", "受理量"),
             ("closed", "办结量"),
@@ -444,7 +445,7 @@ def stats_export(request: Request) -> Response:
             ("satisfaction_rate", "满意率"),
             ("returns", "退单数"),
         ):
-            about.append([label, FORMULAS[key]])
+            about.append(xlsx_row(about, [label, FORMULAS[key]]))
         about.append(["说明", "演示数据均为合成数据"])
     buffer = BytesIO()
     workbook.save(buffer)
