@@ -55,6 +55,12 @@ def source(organised: Platform, clock: FakeClock) -> Platform:
     return platform
 
 
+def _key_file(platform: Platform) -> bytes:
+    """The contents of the server secret's file the platform seals with."""
+    assert platform.secret
+    return Path(platform.settings.secret_file).read_bytes()
+
+
 def chains(platform: Platform) -> dict[int, list[tuple[int, str, str]]]:
     with platform.sessions() as session:
         rows = session.execute(
@@ -71,8 +77,9 @@ def chains(platform: Platform) -> dict[int, list[tuple[int, str, str]]]:
 def test_a_backup_taken_while_writing_restores_with_every_chain(
     source: Platform, tmp_path: Path, clock: FakeClock
 ) -> None:
+    # The key the source's chains are sealed with: restore verifies them under it.
     secret = tmp_path / "secret.key"
-    secret.write_text("ab" * 32 + "\n")
+    secret.write_bytes(_key_file(source))
     models = tmp_path / "models"
     (models / "v1").mkdir(parents=True)
     (models / "v1" / "model.json").write_text('{"synthetic": true}')
@@ -164,7 +171,7 @@ def test_the_commands_back_up_and_restore(
     monkeypatch.setenv("FAZHI_DATABASE_URL", source.settings.database_url)
     monkeypatch.setenv("FAZHI_MODELS_DIR", str(tmp_path / "models"))
     monkeypatch.setenv("FAZHI_SECRET_FILE", str(tmp_path / "secret.key"))
-    (tmp_path / "secret.key").write_text("ef" * 32 + "\n")
+    (tmp_path / "secret.key").write_bytes(_key_file(source))
     done = runner.invoke(app, ["backup", str(archive)])
     assert done.exit_code == 0, done.output
     assert "已备份" in done.output
