@@ -18,6 +18,7 @@ too large gets a short readable HTML page instead.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -95,6 +96,8 @@ def _is_json(content_type: str) -> bool:
 
 def too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
     """Whether containers nest deeper than `limit` (iteratively: no recursion to exhaust)."""
+    if not isinstance(value, dict | list):
+        return False
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
@@ -163,11 +166,15 @@ class BodyLimits:
         body = b"".join(chunks)
         if body.strip():
             try:
-                parsed = orjson.loads(body)
+                parsed: Any = orjson.loads(body)
             except orjson.JSONDecodeError:
-                await self._answer(scope, send, 422, "invalid_json", "JSON 格式错误")
+                parsed = _stdlib_verdict(body)
+            if parsed is _INVALID_FOR_BOTH:
+                pass  # malformed for every parser: the route answers as it always has
+            elif parsed is _SURROGATE_OR_NAN:
+                await self._answer(scope, send, 422, "invalid_json", "JSON 格式错误或含无效字符")
                 return
-            if too_deep(parsed):
+            elif parsed is _TOO_DEEP or too_deep(parsed):
                 message_text = f"JSON 嵌套过深（最多 {MAX_JSON_DEPTH} 层）"
                 await self._answer(scope, send, 422, "invalid_json", message_text)
                 return
@@ -229,6 +236,47 @@ class BodyLimits:
             return {"type": "http.disconnect"}
 
         await response(scope, no_body, send)
+
+
+_INVALID_FOR_BOTH = object()
+_SURROGATE_OR_NAN = object()
+_TOO_DEEP = object()
+
+
+def _stdlib_verdict(body: bytes) -> Any:
+    """Why orjson refused a body: malformed for the standard library too (the route's own
+    answer stands), nested too deep for its recursion, or
+    accepted there: the parsed value, unless it holds a lone surrogate, NaN or Infinity,
+    which must not get through."""
+    try:
+        value = json.loads(body)
+    except RecursionError:
+        return _TOO_DEEP
+    except ValueError:
+        return _INVALID_FOR_BOTH
+    # orjson also refuses numbers beyond 64 bits, which the routes answer with the field.
+    return _SURROGATE_OR_NAN if _unencodable(value) else value
+
+
+def _unencodable(value: Any) -> bool:
+    """A lone surrogate in a string or key, or a NaN or infinite number, anywhere."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, float):
+            if item != item or item in (float("inf"), float("-inf")):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 async def _drain(receive: Receive, most: int) -> None:
