@@ -33,6 +33,7 @@ from fazhi.api import (
     meta_routes,
 )
 from fazhi.hotline import plugin as hotline
+from fazhi.http.body_limits import BodyLimits
 from fazhi.web import console
 from fazhi.web.console import Console, ConsoleExtension
 
@@ -116,6 +117,12 @@ def create_app(
     app.state.platform = platform
     app.state.default_case_type = default_type(packages)
     errors.install(app)
+    app.state.error_shapes = {
+        k: v for p in packages for k, v in getattr(p, "ERROR_SHAPES", {}).items()
+    }
+    app.add_middleware(
+        BodyLimits, extra=[r for p in packages for r in getattr(p, "BODY_LIMITS", ())]
+    )
     for router in ENGINE_ROUTERS:
         app.include_router(router)
     for package in packages:

@@ -18,6 +18,7 @@ from fazhi.actions.context import Work
 from fazhi.actions.platform import Platform
 from fazhi.analytics import rollups as ru
 from fazhi.analytics.period import Period
+from fazhi.domain.bounds import in_sane_range
 from fazhi.domain.case_type import CaseType
 from fazhi.domain.durations import local_date
 from fazhi.domain.errors import DomainError
@@ -94,9 +95,10 @@ class Filters:
 
 def _date(text: str) -> date | None:
     try:
-        return date.fromisoformat(text.strip()[:10]) if text else None
+        day = date.fromisoformat(text.strip()[:10]) if text else None
     except ValueError:
         return None
+    return day if day is not None and in_sane_range(day.year) else None
 
 
 def filters(

@@ -13,6 +13,7 @@ from fazhi.domain.calendar import CalendarYearUnknown
 from fazhi.domain.errors import DomainError
 from fazhi.domain.holiday_notice import NoticeParseError, parse_notice
 from fazhi.http.deps import require_role, work
+from fazhi.http.params import SaneDate
 
 router = APIRouter(prefix="/api/v1/calendar", tags=["节假日与期限"])
 
@@ -41,7 +42,7 @@ def _due(request: Request, start: date, n: int, unit: str) -> dict[str, Any]:
 @router.get("/add-workdays", summary="N个工作日后的到期日（当日不计）")
 def add_workdays(
     request: Request,
-    date_: Annotated[date, Query(alias="date")],
+    date_: Annotated[SaneDate, Query(alias="date")],
     n: Annotated[int, Query(ge=1, le=1000)],
 ) -> dict[str, Any]:
     return _due(request, date_, n, "wd")
@@ -50,7 +51,7 @@ def add_workdays(
 @router.get("/add-days", summary="N个自然日后的到期日（末日遇节假日顺延）")
 def add_days(
     request: Request,
-    date_: Annotated[date, Query(alias="date")],
+    date_: Annotated[SaneDate, Query(alias="date")],
     n: Annotated[int, Query(ge=0, le=3650)],
 ) -> dict[str, Any]:
     return _due(request, date_, n, "cd")
@@ -74,7 +75,7 @@ class DayOverrideBody(BaseModel):
 
 
 @router.put("/days/{day}", summary="设置某日为节假日或调休上班日（管理员）")
-def put_day(request: Request, day: date, body: DayOverrideBody) -> dict[str, Any]:
+def put_day(request: Request, day: SaneDate, body: DayOverrideBody) -> dict[str, Any]:
     with work(request, write=True) as w:
         require_role(w.actor, "admin")
         set_override(w.session, day, body.kind, body.name, f"管理员 {w.actor.username}")
@@ -83,7 +84,7 @@ def put_day(request: Request, day: date, body: DayOverrideBody) -> dict[str, Any
 
 
 @router.delete("/days/{day}", summary="删除调整日（管理员）")
-def delete_day(request: Request, day: date) -> dict[str, Any]:
+def delete_day(request: Request, day: SaneDate) -> dict[str, Any]:
     with work(request, write=True) as w:
         require_role(w.actor, "admin")
         removed = remove_override(w.session, day)

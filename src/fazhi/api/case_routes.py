@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -25,6 +24,7 @@ from fazhi.domain.errors import DomainError
 from fazhi.domain.workflow import available_actions, refusals
 from fazhi.http.case_links import present_links
 from fazhi.http.deps import Work, json_response, work, write
+from fazhi.http.params import CaseId, Page, PageSize, SaneDateTime
 from fazhi.http.reveal import reveal_fields
 from fazhi.read.case_queries import CaseFilter, list_cases
 from fazhi.read.cases import full_case
@@ -111,13 +111,13 @@ def list_(
     category: Annotated[str | None, Query(description="分类编码，逗号分隔")] = None,
     overdue: bool | None = None,
     open: bool | None = None,
-    due_before: datetime | None = None,
-    created_from: datetime | None = None,
-    created_to: datetime | None = None,
+    due_before: SaneDateTime | None = None,
+    created_from: SaneDateTime | None = None,
+    created_to: SaneDateTime | None = None,
     q: Annotated[str | None, Query(max_length=100, description="标题、编号或外部编号")] = None,
     sort: str = "-created_at",
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=200)] = 20,
+    page: Page = 1,
+    page_size: PageSize = 20,
 ) -> dict[str, Any]:
     for value, name in (
         (due_before, "due_before"),
@@ -173,14 +173,14 @@ def list_(
 
 
 @router.get("/cases/{case_id}", summary="案件详情")
-def get(request: Request, case_id: int) -> dict[str, Any]:
+def get(request: Request, case_id: CaseId) -> dict[str, Any]:
     with work(request) as w:
         case = read_visible_case(w.session, w.ctx, case_id, "case")
         return {**full_case(w, case), "links": present_links(w, case)}
 
 
 @router.post("/cases/{case_id}/actions/{action}", summary="执行动作（派单、签收、答复……）")
-async def act(request: Request, case_id: int, action: str, body: ActionRequest) -> Response:
+async def act(request: Request, case_id: CaseId, action: str, body: ActionRequest) -> Response:
     def run(w: Work) -> Response:
         case = perform_action(w.session, w.ctx, case_id, action, body.inputs, body.version)
         return json_response(full_case(w, case))
@@ -189,7 +189,7 @@ async def act(request: Request, case_id: int, action: str, body: ActionRequest) 
 
 
 @router.get("/cases/{case_id}/actions", summary="当前用户此刻可执行的动作")
-def actions(request: Request, case_id: int) -> dict[str, Any]:
+def actions(request: Request, case_id: CaseId) -> dict[str, Any]:
     with work(request) as w:
         case = read_visible_case(w.session, w.ctx, case_id, "actions")
         case_type = case_type_or_error(w.platform, case.type)
@@ -225,7 +225,7 @@ def actions(request: Request, case_id: int) -> dict[str, Any]:
 
 
 @router.get("/cases/{case_id}/events", summary="案件全过程记录")
-def events(request: Request, case_id: int) -> dict[str, Any]:
+def events(request: Request, case_id: CaseId) -> dict[str, Any]:
     with work(request) as w:
         case = read_visible_case(w.session, w.ctx, case_id, "events")
         case_type = w.platform.types.get(case.type)
@@ -234,7 +234,7 @@ def events(request: Request, case_id: int) -> dict[str, Any]:
 
 
 @router.post("/cases/{case_id}/reveal", summary="查看完整个人信息（留痕）")
-async def reveal(request: Request, case_id: int) -> Response:
+async def reveal(request: Request, case_id: CaseId) -> Response:
     def run(w: Work) -> Response:
         case = load_visible_case(w.session, w.actor, case_id)
         case_type = case_type_or_error(w.platform, case.type)

@@ -40,6 +40,7 @@ from fazhi.actions.visibility import read_visible_case, record_read
 from fazhi.domain.documents import addable_kinds, file_rule
 from fazhi.domain.errors import DomainError
 from fazhi.http.deps import Work, json_response, platform_of, work, write
+from fazhi.http.params import CaseId, DocumentId
 from fazhi.read.document_presenters import present_document, replaced_by_map, version_chain
 
 router = APIRouter(prefix="/api/v1", tags=["材料与文书"])
@@ -159,7 +160,7 @@ def _answer(w: Work, written: Written, status_code: int) -> Response:
     summary="添加材料（文件、内容或两者）",
     openapi_extra=_body_schema("kind", "data", "version", file=True),
 )
-async def add(request: Request, case_id: int) -> Response:
+async def add(request: Request, case_id: CaseId) -> Response:
     body = await read_body(request)
 
     def run(w: Work) -> Response:
@@ -174,7 +175,7 @@ async def add(request: Request, case_id: int) -> Response:
 
 
 @router.get("/cases/{case_id}/documents", summary="材料列表（默认仅有效材料；all=1 含历史版本）")
-def list_(request: Request, case_id: int, all: bool = False) -> dict[str, Any]:
+def list_(request: Request, case_id: CaseId, all: bool = False) -> dict[str, Any]:
     with work(request) as w:
         case = read_visible_case(w.session, w.ctx, case_id, "documents")
         case_type = case_type_or_error(w.platform, case.type)
@@ -203,7 +204,7 @@ def list_(request: Request, case_id: int, all: bool = False) -> dict[str, Any]:
 
 
 @router.get("/cases/{case_id}/documents/{document_id}", summary="材料详情（含内容与版本）")
-def get(request: Request, case_id: int, document_id: int) -> dict[str, Any]:
+def get(request: Request, case_id: CaseId, document_id: DocumentId) -> dict[str, Any]:
     with work(request) as w:
         case = load_visible_case(w.session, w.actor, case_id)
         document = document_of(w.session, case, document_id)
@@ -223,7 +224,7 @@ def get(request: Request, case_id: int, document_id: int) -> dict[str, Any]:
 
 
 @router.get("/cases/{case_id}/documents/{document_id}/file", summary="下载材料文件")
-def download(request: Request, case_id: int, document_id: int) -> Response:
+def download(request: Request, case_id: CaseId, document_id: DocumentId) -> Response:
     with work(request) as w:
         case = load_visible_case(w.session, w.actor, case_id)
         document = document_of(w.session, case, document_id)
@@ -245,7 +246,7 @@ def download(request: Request, case_id: int, document_id: int) -> Response:
     summary="更换材料（新版本；未提供的内容或文件沿用原版本）",
     openapi_extra=_body_schema("data", "version", file=True),
 )
-async def replace(request: Request, case_id: int, document_id: int) -> Response:
+async def replace(request: Request, case_id: CaseId, document_id: DocumentId) -> Response:
     body = await read_body(request)
 
     def run(w: Work) -> Response:
@@ -262,7 +263,7 @@ async def replace(request: Request, case_id: int, document_id: int) -> Response:
     summary="撤回材料（须说明原因）",
     openapi_extra=_body_schema("reason", "version"),
 )
-async def withdraw(request: Request, case_id: int, document_id: int) -> Response:
+async def withdraw(request: Request, case_id: CaseId, document_id: DocumentId) -> Response:
     body = await read_body(request)
 
     def run(w: Work) -> Response:
@@ -280,7 +281,7 @@ async def withdraw(request: Request, case_id: int, document_id: int) -> Response
     summary="按模板生成文书（.docx）",
     openapi_extra=_body_schema("kind", "data", "replaces", "version"),
 )
-async def generate(request: Request, case_id: int) -> Response:
+async def generate(request: Request, case_id: CaseId) -> Response:
     body = await read_body(request)
 
     def prepare() -> tuple[RenderJob, tuple[str, bytes]]:

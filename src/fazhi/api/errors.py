@@ -7,11 +7,12 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fazhi.domain.calendar import CalendarYearUnknown
 from fazhi.domain.errors import DomainError
+from fazhi.http.error_shapes import error_response
 
 log = logging.getLogger("fazhi.api")
 
@@ -42,7 +43,16 @@ _PYDANTIC_MESSAGES = {
     "string_too_long": "文本过长",
     "string_too_short": "文本过短",
     "list_type": "应为列表",
+    "datetime_parsing": "应为时间（如 2023-09-28T09:00:00+08:00）",
+    "datetime_from_date_parsing": "应为时间（如 2023-09-28T09:00:00+08:00）",
+    "float_parsing": "应为数字",
+    "enum": "取值不在允许范围内",
+    "literal_error": "取值不在允许范围内",
 }
+
+
+def has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def error_body(
@@ -58,27 +68,30 @@ def error_body(
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
-    async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
+    async def domain_error(request: Request, exc: DomainError) -> Response:
         problems = (
             [{"code": p.code, "message": p.message, "field": p.field} for p in exc.problems]
             if len(exc.problems) > 1
             else None
         )
-        return JSONResponse(
-            error_body(exc.code, exc.message, exc.field, problems), status_code=exc.status
-        )
+        body = error_body(exc.code, exc.message, exc.field, problems)
+        return error_response(request, exc.status, body)
 
     @app.exception_handler(CalendarYearUnknown)
-    async def calendar_error(_: Request, exc: CalendarYearUnknown) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, str(exc)), status_code=422)
+    async def calendar_error(request: Request, exc: CalendarYearUnknown) -> Response:
+        return error_response(request, 422, error_body(exc.code, str(exc)))
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         problems = []
         for err in exc.errors():
             loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
             where = ".".join(loc)
             text = _PYDANTIC_MESSAGES.get(err.get("type", ""), "取值不正确")
+            if err.get("type") == "value_error" and has_chinese(
+                str(err.get("ctx", {}).get("error"))
+            ):
+                text = str(err["ctx"]["error"])  # our own validators' Chinese messages
             problems.append(
                 {
                     "code": "invalid_value",
@@ -93,22 +106,18 @@ def install(app: FastAPI) -> None:
         )
         message = "；".join(p["message"] for p in problems) or "请求参数不正确"
         first = problems[0]["field"] if problems else None
-        return JSONResponse(error_body(code, message, first, problems), status_code=422)
+        return error_response(request, 422, error_body(code, message, first, problems))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code, message = _HTTP_MESSAGES.get(exc.status_code, ("http_error", "请求失败"))
         if isinstance(exc.detail, dict):
             code, message = exc.detail.get("code", code), exc.detail.get("message", message)
-        return JSONResponse(
-            error_body(code, message),
-            status_code=exc.status_code,
-            headers=getattr(exc, "headers", None),
-        )
+        headers = getattr(exc, "headers", None)
+        return error_response(request, exc.status_code, error_body(code, message), headers)
 
     @app.exception_handler(Exception)
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", exc_info=exc)
-        return JSONResponse(
-            error_body("internal_error", "服务器内部错误，请联系管理员"), status_code=500
-        )
+        body = error_body("internal_error", "服务器内部错误，请联系管理员")
+        return error_response(request, 500, body)

@@ -25,6 +25,7 @@ from fazhi.hotline.web import (
     suggest_pages,
     supervision_pages,
 )
+from fazhi.http.body_limits import BodyLimit
 from fazhi.web.console import CasePageExtension, ConsoleExtension
 
 NAME = "hotline"
@@ -39,6 +40,13 @@ API_ROUTERS = (
     routing.router,
     merge.router,
     analytics.router,
+)
+# Every error under /open311/ in GeoReport v2's shape, whoever raised it.
+ERROR_SHAPES = {"/open311/": open311.error_shape}
+# Bodies larger than the default 1 MB: grid workers' reports (up to 6 photos), transfer batches.
+BODY_LIMITS = (
+    BodyLimit("POST", r"(/api/v1/reports|/report)", files=6),
+    BodyLimit("POST", r"/api/v1/transfers/[^/]+", fixed=16 * 1024 * 1024),
 )
 
 INTAKE_ROLES = frozenset({"operator", "dispatcher"})

@@ -13,6 +13,7 @@ from fazhi.actions.admin import gazetteer as admin_gazetteer
 from fazhi.actions.admin import units as admin_units
 from fazhi.catalog.categories import load_categories
 from fazhi.http.deps import Work
+from fazhi.http.params import PathId
 from fazhi.web.admin_support import (
     admin_page,
     admin_work,
@@ -123,7 +124,7 @@ async def add_duty_rule_page(request: Request, category: str) -> Response:
 
 
 @router.post("/admin/duty-rules/{rule_id}/retire")
-def retire_duty_rule_page(request: Request, rule_id: int) -> Response:
+def retire_duty_rule_page(request: Request, rule_id: PathId) -> Response:
     platform = request.app.state.platform
     with platform.writing(), admin_work(request) as w:
         rule, exc = attempt(w, lambda: admin_duty.check_retire_duty_rule(w.session, w.ctx, rule_id))
@@ -195,7 +196,7 @@ async def add_gazetteer_page(request: Request) -> Response:
 
 
 @router.post("/admin/gazetteer/{entry_id}/deactivate")
-def deactivate_gazetteer_page(request: Request, entry_id: int) -> Response:
+def deactivate_gazetteer_page(request: Request, entry_id: PathId) -> Response:
     platform = request.app.state.platform
     with platform.writing(), admin_work(request) as w:
         _, exc = attempt(

@@ -12,6 +12,7 @@ from fazhi.actions.admin import common as admin_common
 from fazhi.actions.admin import units as admin_units
 from fazhi.catalog.categories import load_categories
 from fazhi.http.deps import Work
+from fazhi.http.params import PathId
 from fazhi.store.models import (
     Unit,
     User,
@@ -174,13 +175,13 @@ def _unit_page(
 
 
 @router.get("/admin/units/{unit_id}")
-def unit_page(request: Request, unit_id: int) -> Response:
+def unit_page(request: Request, unit_id: PathId) -> Response:
     with admin_work(request) as w:
         return _unit_page(request, w, unit_id)
 
 
 @router.post("/admin/units/{unit_id}")
-async def rename_unit_page(request: Request, unit_id: int) -> Response:
+async def rename_unit_page(request: Request, unit_id: PathId) -> Response:
     form = await request.form()
     values = {k: form_text(form, k) for k in ("name", "short_name")}
     platform = request.app.state.platform
@@ -198,7 +199,7 @@ async def rename_unit_page(request: Request, unit_id: int) -> Response:
 
 
 @router.post("/admin/units/{unit_id}/active")
-async def unit_active_page(request: Request, unit_id: int) -> Response:
+async def unit_active_page(request: Request, unit_id: PathId) -> Response:
     form = await request.form()
     active = form_text(form, "active") == "1"
     platform = request.app.state.platform

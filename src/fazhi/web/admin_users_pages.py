@@ -13,6 +13,7 @@ from fazhi.actions.admin import units as admin_units
 from fazhi.actions.admin import users as admin_users
 from fazhi.actions.user_roles import held_roles, roles_by_user
 from fazhi.http.deps import Work
+from fazhi.http.params import PathId
 from fazhi.store.models import (
     AdminLog,
     Unit,
@@ -172,13 +173,13 @@ def _user_page(
 
 
 @router.get("/admin/users/{user_id}")
-def user_page(request: Request, user_id: int) -> Response:
+def user_page(request: Request, user_id: PathId) -> Response:
     with admin_work(request) as w:
         return _user_page(request, w, user_id)
 
 
 @router.post("/admin/users/{user_id}")
-async def update_user_page(request: Request, user_id: int) -> Response:
+async def update_user_page(request: Request, user_id: PathId) -> Response:
     form = await request.form()
     values: dict[str, Any] = {k: form_text(form, k) for k in ("display_name", "role", "unit")}
     # The form always lists the other roles (none ticked: none); a post without the
@@ -207,7 +208,7 @@ async def update_user_page(request: Request, user_id: int) -> Response:
 
 
 @router.post("/admin/users/{user_id}/password")
-async def reset_password_page(request: Request, user_id: int) -> Response:
+async def reset_password_page(request: Request, user_id: PathId) -> Response:
     form = await request.form()
     platform = request.app.state.platform
     with platform.writing(), admin_work(request) as w:
@@ -227,7 +228,7 @@ async def reset_password_page(request: Request, user_id: int) -> Response:
 
 
 @router.post("/admin/users/{user_id}/active")
-async def user_active_page(request: Request, user_id: int) -> Response:
+async def user_active_page(request: Request, user_id: PathId) -> Response:
     form = await request.form()
     active = form_text(form, "active") == "1"
     platform = request.app.state.platform

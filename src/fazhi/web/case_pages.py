@@ -22,6 +22,7 @@ from fazhi.domain.errors import DomainError
 from fazhi.domain.workflow import CaseSnapshot, available_actions, refusals
 from fazhi.http.case_links import hidden_links, present_links
 from fazhi.http.deps import Work
+from fazhi.http.params import CaseId
 from fazhi.http.reveal import reveal_fields, revealable_fields
 from fazhi.read.cases import full_case
 from fazhi.read.presenters import mark_labels, present_event, sees_whole
@@ -201,7 +202,7 @@ def _render_case(
 
 
 @router.get("/cases/{case_id}")
-def case_page(request: Request, case_id: int, done: str = "") -> Response:
+def case_page(request: Request, case_id: CaseId, done: str = "") -> Response:
     with page_work(request) as w:
         try:
             case = load_visible_case(w.session, w.actor, case_id)
@@ -216,7 +217,7 @@ def case_page(request: Request, case_id: int, done: str = "") -> Response:
 
 
 @router.post("/cases/{case_id}/do/{action}")
-async def do_action(request: Request, case_id: int, action: str) -> Response:
+async def do_action(request: Request, case_id: CaseId, action: str) -> Response:
     form = await request.form()
     platform = request.app.state.platform
     with platform.writing(), page_work(request) as w:
@@ -257,7 +258,7 @@ async def do_action(request: Request, case_id: int, action: str) -> Response:
 
 
 @router.post("/cases/{case_id}/reveal")
-def reveal_page(request: Request, case_id: int) -> Response:
+def reveal_page(request: Request, case_id: CaseId) -> Response:
     platform = request.app.state.platform
     with platform.writing(), page_work(request) as w:
         try:

@@ -26,6 +26,7 @@ from fazhi.actions.documents import (
 from fazhi.domain.case_type import DocumentKind
 from fazhi.domain.errors import DomainError
 from fazhi.http.deps import Work
+from fazhi.http.params import CaseId, DocumentId
 from fazhi.web.case_pages import _render_case
 from fazhi.web.console import page_work, redirect, render
 from fazhi.web.forms import error_status, field_errors, inputs_from_form
@@ -91,7 +92,7 @@ def _change(
 
 
 @router.post("/cases/{case_id}/documents")
-async def add_page(request: Request, case_id: int) -> Response:
+async def add_page(request: Request, case_id: CaseId) -> Response:
     form = await request.form()
     file = await _file(request, form)
     name = str(form.get("kind") or "")
@@ -105,7 +106,7 @@ async def add_page(request: Request, case_id: int) -> Response:
 
 
 @router.post("/cases/{case_id}/documents/generate")
-async def generate_page(request: Request, case_id: int) -> Response:
+async def generate_page(request: Request, case_id: CaseId) -> Response:
     form = await request.form()
     name = str(form.get("kind") or "")
     form_id = f"doc:{name}"
@@ -135,7 +136,7 @@ async def generate_page(request: Request, case_id: int) -> Response:
 
 
 @router.post("/cases/{case_id}/documents/{document_id}/replace")
-async def replace_page(request: Request, case_id: int, document_id: int) -> Response:
+async def replace_page(request: Request, case_id: CaseId, document_id: DocumentId) -> Response:
     form = await request.form()
     file = await _file(request, form)
 
@@ -154,7 +155,7 @@ async def replace_page(request: Request, case_id: int, document_id: int) -> Resp
 
 
 @router.post("/cases/{case_id}/documents/{document_id}/withdraw")
-async def withdraw_page(request: Request, case_id: int, document_id: int) -> Response:
+async def withdraw_page(request: Request, case_id: CaseId, document_id: DocumentId) -> Response:
     form = await request.form()
     reason = form.get("reason")
 

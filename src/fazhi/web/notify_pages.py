@@ -15,6 +15,7 @@ from fazhi.domain.case_type import CaseType
 from fazhi.domain.notify import mask_recipient
 from fazhi.domain.numbers import case_number
 from fazhi.http.deps import Work
+from fazhi.http.params import PathId
 from fazhi.store.models import Case, OutboxMessage
 from fazhi.web.console import forbidden, page_work, render
 
@@ -102,7 +103,7 @@ def notifications_page(request: Request) -> Response:
 
 
 @router.post("/notifications/{message_id}/retry")
-def retry_page(request: Request, message_id: int) -> Response:
+def retry_page(request: Request, message_id: PathId) -> Response:
     platform = request.app.state.platform
     with platform.writing(), page_work(request) as w:
         if not w.actor.has_role(*NOTIFY_ROLES):

@@ -3,7 +3,6 @@ duplicates into a lead order, and the repeat-request rate per unit and category.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -24,6 +23,7 @@ from fazhi.hotline.read.repeats import (
     similar_to_case,
 )
 from fazhi.http.deps import Work, json_response, require_role, work, write
+from fazhi.http.params import CaseId, SaneDate
 from fazhi.read.presenters import case_number
 
 router = APIRouter(prefix="/api/v1", tags=["重复诉求与并单"])
@@ -35,7 +35,7 @@ class MergeRequest(BaseModel):
 
 
 @router.get("/cases/{case_id}/similar", summary="相似工单：重复来电与疑似同一诉求")
-def case_similar(request: Request, case_id: int) -> Response:
+def case_similar(request: Request, case_id: CaseId) -> Response:
     with work(request) as w:
         case = read_visible_case(w.session, w.ctx, case_id, "similar")
         items = similar_to_case(w.session, w.platform, w.actor, case)
@@ -79,7 +79,7 @@ def intake_similar(
 
 
 @router.post("/cases/{lead_id}/merge", summary="并单：把重复工单并入主工单并办结")
-async def merge(request: Request, lead_id: int, body: MergeRequest) -> Response:
+async def merge(request: Request, lead_id: CaseId, body: MergeRequest) -> Response:
     def run(w: Work) -> dict[str, Any]:
         done = check_merge_cases(w.session, w.ctx, lead_id, body.duplicates, body.reason)
         case_type = w.platform.types.get("hotline")
@@ -103,8 +103,8 @@ async def merge(request: Request, lead_id: int, body: MergeRequest) -> Response:
 @router.get("/analytics/repeats", summary="重复诉求率：按主办单位与诉求分类")
 def repeats(
     request: Request,
-    start: date | None = Query(None, alias="from", description="开始日期（含）"),
-    end: date | None = Query(None, alias="to", description="结束日期（含）"),
+    start: SaneDate | None = Query(None, alias="from", description="开始日期（含）"),
+    end: SaneDate | None = Query(None, alias="to", description="结束日期（含）"),
 ) -> Response:
     with work(request) as w:
         require_role(w.actor, *RATE_ROLES)

@@ -25,6 +25,7 @@ from fazhi.domain.errors import DomainError
 from fazhi.domain.units import UnitRef
 from fazhi.hotline.read.repeats import find_similar
 from fazhi.http.deps import Work, platform_of
+from fazhi.http.params import CaseId
 from fazhi.org.directory import UnitDirectory
 from fazhi.org.gazetteer import Placement, gazetteer_for, place_from_grid
 from fazhi.org.locate import locate_grid
@@ -404,7 +405,7 @@ def intake_recent(
 
 @router.get("/cases/{case_id}/deadline-preview")
 def deadline_preview(
-    request: Request, case_id: int, urgency: str = "", action: str = "dispatch"
+    request: Request, case_id: CaseId, urgency: str = "", action: str = "dispatch"
 ) -> Response:
     with page_work(request) as w:
         try:

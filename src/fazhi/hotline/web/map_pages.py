@@ -15,6 +15,7 @@ from fazhi.domain.durations import local_date
 from fazhi.hotline.read import stats as hs
 from fazhi.hotline.web.stats_pages import PeriodForm
 from fazhi.http.deps import Work
+from fazhi.http.params import PathId
 from fazhi.org.directory import UnitDirectory
 from fazhi.read.presenters import case_number
 from fazhi.web.console import forbidden, page_work, render
@@ -149,7 +150,7 @@ def map_page(request: Request) -> Response:
 
 
 @router.get("/map/grid/{grid_id}")
-def map_grid_fragment(request: Request, grid_id: int) -> Response:
+def map_grid_fragment(request: Request, grid_id: PathId) -> Response:
     params = request.query_params
     with page_work(request) as w:
         if not w.actor.has_role(*MAP_ROLES):

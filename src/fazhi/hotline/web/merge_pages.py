@@ -23,6 +23,7 @@ from fazhi.hotline.read.repeats import (
 )
 from fazhi.hotline.routing.repeats import REPEAT_CALLER_DAYS
 from fazhi.http.deps import Work
+from fazhi.http.params import CaseId
 from fazhi.read.presenters import case_number
 from fazhi.store.models import Case
 from fazhi.web.console import page_work, redirect, render
@@ -61,7 +62,7 @@ def _refused(text: str, status_code: int) -> Response:
 
 
 @router.get("/cases/{case_id}/similar")
-def similar_page(request: Request, case_id: int) -> Response:
+def similar_page(request: Request, case_id: CaseId) -> Response:
     with page_work(request) as w:
         try:
             case = read_visible_case(w.session, w.ctx, case_id, "similar")
@@ -73,7 +74,7 @@ def similar_page(request: Request, case_id: int) -> Response:
 
 
 @router.post("/cases/{case_id}/merge")
-async def merge_page(request: Request, case_id: int) -> Response:
+async def merge_page(request: Request, case_id: CaseId) -> Response:
     form = await request.form()
     chosen = [str(v) for v in form.getlist("duplicates") if isinstance(v, str)]
     reason = str(form.get("reason") or "")

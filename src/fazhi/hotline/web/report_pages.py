@@ -28,6 +28,7 @@ from fazhi.hotline.actions.reports import (
 )
 from fazhi.hotline.read.reports import recent_reports
 from fazhi.http.deps import Work, platform_of
+from fazhi.http.params import CaseId
 from fazhi.read.presenters import case_number
 from fazhi.store.models import Document
 from fazhi.web.console import home, page_work, redirect, render
@@ -157,7 +158,7 @@ async def report_submit(request: Request) -> Response:
 
 
 @router.get("/report/submitted/{case_id}")
-def report_submitted(request: Request, case_id: int) -> Response:
+def report_submitted(request: Request, case_id: CaseId) -> Response:
     with page_work(request) as w:
         try:
             case = read_visible_case(w.session, w.ctx, case_id, "report")

@@ -19,6 +19,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from starlette.datastructures import QueryParams
 
 from fazhi.catalog.categories import load_categories
+from fazhi.domain.bounds import in_sane_range
 from fazhi.domain.durations import local_date
 from fazhi.domain.units import UnitRef
 from fazhi.hotline.read import stats as hs
@@ -71,9 +72,10 @@ SORT_LABELS = {
 
 def _parse_date(text: str) -> date | None:
     try:
-        return date.fromisoformat(text.strip()[:10])
+        day = date.fromisoformat(text.strip()[:10])
     except ValueError:
         return None
+    return day if in_sane_range(day.year) else None
 
 
 @dataclass

@@ -16,7 +16,9 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from fazhi.hotline.api.open311 import requests, services
-from fazhi.hotline.api.open311.wire import error_response
+from fazhi.hotline.api.open311.wire import error_response, error_shape
+
+__all__ = ["error_shape", "router"]
 
 router = APIRouter(prefix="/open311/v2", tags=["Open311"])
 router.include_router(services.router)

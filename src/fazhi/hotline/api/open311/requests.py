@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
 from fazhi.actions.api_keys import actor_for_key
 from fazhi.actions.cases import ActionContext, create_case
@@ -35,6 +36,7 @@ from fazhi.hotline.api.open311.wire import (
     WINDOW,
     Open311Error,
     answer,
+    ascii_digits,
     bad,
     category_of,
     check_jurisdiction,
@@ -209,6 +211,8 @@ async def post_request(request: Request, fmt: str) -> Response:
         platform = platform_of(request)
         try:
             data = await request.form()
+        except HTTPException:  # e.g. 413 from the body-size limit
+            raise
         except Exception:  # a malformed body is the client's fault
             raise bad("请求体应为 application/x-www-form-urlencoded 表单") from None
         form: dict[str, list[str]] = {}
@@ -286,7 +290,7 @@ def present(platform: Platform, case: Case) -> dict[str, Any]:
 
 def _ids(value: str) -> list[int]:
     ids = comma_list(value)
-    if not all(i.isdigit() and len(i) < 19 for i in ids):
+    if not all(ascii_digits(i) and len(i) < 19 for i in ids):
         raise bad("service_request_id 应为逗号分隔的数字编号")
     return [int(i) for i in ids]
 
@@ -350,7 +354,7 @@ async def requests(request: Request, fmt: str) -> Response:
 
 
 def _one(platform: Platform, request_id: str) -> list[dict[str, Any]]:
-    if not request_id.isdigit() or len(request_id) >= 19:
+    if not ascii_digits(request_id) or len(request_id) >= 19:
         raise Open311Error(404, f"没有诉求 {request_id}")
     with platform.sessions() as session:
         case = _visible(session, platform, int(request_id))

@@ -12,12 +12,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import orjson
+from fastapi import Request
 from fastapi.responses import Response
 
 from fazhi.actions.platform import Platform
 from fazhi.catalog.categories import Category, load_categories
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.errors import DomainError
+from fazhi.http.params import FIRST_YEAR, LAST_YEAR, in_sane_range
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-26T00:00:00+08:00"  # when this interface last changed
@@ -96,6 +98,11 @@ def render(fmt: str, root: str, body: Any, status: int = 200) -> Response:
     return Response(orjson.dumps(body), status_code=status, media_type=FORMATS["json"])
 
 
+def error_shape(request: Request, status: int, code: str, message: str) -> Response:
+    """Any error under /open311/ (fazhi.http.error_shapes): the format by the extension."""
+    return error_response("xml" if request.url.path.endswith(".xml") else "json", status, message)
+
+
 def error_response(fmt: str, status: int, description: str) -> Response:
     return render(
         fmt if fmt in FORMATS else "json",
@@ -156,20 +163,29 @@ def moment(name: str, value: str, end_of_day: bool = False) -> datetime:
     try:
         if len(value) == 10:
             day = date.fromisoformat(value)
+            if not in_sane_range(day.year):
+                raise bad(f"{name} 应在{FIRST_YEAR}年至{LAST_YEAR}年之间")
             return datetime.combine(day, time.max if end_of_day else time.min, LOCAL_TZ)
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise bad(f"{name} 不是 ISO 8601 时间（如 2023-06-01T09:00:00+08:00）") from None
     if moment.tzinfo is None:
         raise bad(f"{name} 必须带时区（Z 或 +08:00）")
+    if not in_sane_range(moment.year):
+        raise bad(f"{name} 应在{FIRST_YEAR}年至{LAST_YEAR}年之间")
     return moment
+
+
+def ascii_digits(value: str) -> bool:
+    return value.isascii() and value.isdigit()
 
 
 def int_param(params: Mapping[str, str], name: str, default: int, high: int) -> int:
     value = param(params, name)
     if not value:
         return default
-    if not value.isdigit() or not 1 <= int(value) <= high:
+    # isdigit() alone accepts '²' and other digits int() refuses.
+    if not ascii_digits(value) or not 1 <= int(value) <= high:
         raise bad(f"{name} 应为 1 到 {high} 之间的整数")
     return int(value)
 
