@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,15 @@ from fazhi.store.clock_settings import load_clock_overrides
 from fazhi.store.db import make_engine, session_factory
 from fazhi.store.models import CalendarDay, CalendarYear
 from fazhi.store.secret import load_or_create_secret
+
+
+def on_event_loop() -> bool:
+    """Whether the calling thread is running an asyncio event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def system_clock() -> datetime:
@@ -95,7 +105,16 @@ class Platform:
         commits; leaving it to SQLite's busy handler makes them sleep and retry, which
         multiplied tail latency under concurrent load. PostgreSQL needs no such lock.
         A thread that already holds it passes straight through.
+
+        Never on the event loop (on either database): a lock or a transaction taken there
+        stops every other request while it waits (issue 9, finding 1). Async routes hand
+        their writes to the thread pool or to the group committer's thread.
         """
+        if on_event_loop():
+            raise RuntimeError(
+                "Platform.writing() entered on the event loop: it would block every request; "
+                "run the write in the thread pool (run_in_threadpool) or fazhi.http.deps.write"
+            )
         if self.engine.dialect.name != "sqlite" or self.holds_writer():
             yield
             return

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from fazhi.actions.auth import login, logout
 from fazhi.catalog.roles import default_roles
@@ -55,16 +56,20 @@ async def token(request: Request) -> JSONResponse:
     if not isinstance(password, str) or not password:
         raise DomainError("required", "请填写密码", 422, "password")
     platform = platform_of(request)
-    with platform.writing(), transaction(platform.sessions) as session:
-        issued = login(session, platform, username.strip(), password, platform.now())
-    return JSONResponse(
-        {
-            "access_token": issued.token,
-            "token_type": "bearer",
-            "expires_at": local_iso(issued.expires_at),
-            "user": actor_json(issued.actor),
-        }
-    )
+
+    def locked() -> JSONResponse:
+        with platform.writing(), transaction(platform.sessions) as session:
+            issued = login(session, platform, username.strip(), password, platform.now())
+        return JSONResponse(
+            {
+                "access_token": issued.token,
+                "token_type": "bearer",
+                "expires_at": local_iso(issued.expires_at),
+                "user": actor_json(issued.actor),
+            }
+        )
+
+    return await run_in_threadpool(locked)
 
 
 @router.post("/auth/logout", summary="退出登录（令牌立即失效）")

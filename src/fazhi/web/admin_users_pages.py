@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import or_, select
+from starlette.concurrency import run_in_threadpool
 
 from fazhi.actions.admin import common as admin_common
 from fazhi.actions.admin import units as admin_units
@@ -107,24 +108,28 @@ async def create_user_page(request: Request) -> Response:
     }
     values["roles"] = _form_roles(form)
     platform = request.app.state.platform
-    with platform.writing(), admin_work(request) as w:
-        user, exc = attempt(
-            w,
-            lambda: admin_users.check_create_user(
-                w.session,
-                w.ctx,
-                values["username"],
-                values["display_name"],
-                values["role"],
-                values["unit"],
-                form_text(form, "password"),
-                values["roles"],
-            ),
-        )
-        if exc is not None:
-            errors, general = field_errors(exc)
-            return _users_page(request, w, errors, general, values, error_status(exc))
-    return redirect(request, f"/admin/users/{user.id}?done=user_created")
+
+    def locked() -> Response:
+        with platform.writing(), admin_work(request) as w:
+            user, exc = attempt(
+                w,
+                lambda: admin_users.check_create_user(
+                    w.session,
+                    w.ctx,
+                    values["username"],
+                    values["display_name"],
+                    values["role"],
+                    values["unit"],
+                    form_text(form, "password"),
+                    values["roles"],
+                ),
+            )
+            if exc is not None:
+                errors, general = field_errors(exc)
+                return _users_page(request, w, errors, general, values, error_status(exc))
+        return redirect(request, f"/admin/users/{user.id}?done=user_created")
+
+    return await run_in_threadpool(locked)
 
 
 def _user_page(
@@ -185,45 +190,53 @@ async def update_user_page(request: Request, user_id: int) -> Response:
     # field (an older form) leaves them as they are.
     values["roles"] = _form_roles(form) if "roles_listed" in form else None
     platform = request.app.state.platform
-    with platform.writing(), admin_work(request) as w:
-        _, exc = attempt(
-            w,
-            lambda: admin_users.check_update_user(
-                w.session,
-                w.ctx,
-                user_id,
-                values["display_name"],
-                values["role"],
-                values["unit"],
-                values["roles"],
-            ),
-        )
-        if exc is not None:
-            errors, general = field_errors(exc)
-            return _user_page(
-                request, w, user_id, errors, general, values, "profile", error_status(exc)
+
+    def locked() -> Response:
+        with platform.writing(), admin_work(request) as w:
+            _, exc = attempt(
+                w,
+                lambda: admin_users.check_update_user(
+                    w.session,
+                    w.ctx,
+                    user_id,
+                    values["display_name"],
+                    values["role"],
+                    values["unit"],
+                    values["roles"],
+                ),
             )
-    return redirect(request, f"/admin/users/{user_id}?done=user_updated")
+            if exc is not None:
+                errors, general = field_errors(exc)
+                return _user_page(
+                    request, w, user_id, errors, general, values, "profile", error_status(exc)
+                )
+        return redirect(request, f"/admin/users/{user_id}?done=user_updated")
+
+    return await run_in_threadpool(locked)
 
 
 @router.post("/admin/users/{user_id}/password")
 async def reset_password_page(request: Request, user_id: int) -> Response:
     form = await request.form()
     platform = request.app.state.platform
-    with platform.writing(), admin_work(request) as w:
-        password = form_text(form, "password")
-        if password != form_text(form, "password_again"):
-            errors = {"password_again": "两次输入的密码不一致"}
-            return _user_page(request, w, user_id, errors, "", {}, "password", 422)
-        _, exc = attempt(
-            w, lambda: admin_users.check_reset_password(w.session, w.ctx, user_id, password)
-        )
-        if exc is not None:
-            errors, general = field_errors(exc)
-            return _user_page(
-                request, w, user_id, errors, general, {}, "password", error_status(exc)
+
+    def locked() -> Response:
+        with platform.writing(), admin_work(request) as w:
+            password = form_text(form, "password")
+            if password != form_text(form, "password_again"):
+                errors = {"password_again": "两次输入的密码不一致"}
+                return _user_page(request, w, user_id, errors, "", {}, "password", 422)
+            _, exc = attempt(
+                w, lambda: admin_users.check_reset_password(w.session, w.ctx, user_id, password)
             )
-    return redirect(request, f"/admin/users/{user_id}?done=password_reset")
+            if exc is not None:
+                errors, general = field_errors(exc)
+                return _user_page(
+                    request, w, user_id, errors, general, {}, "password", error_status(exc)
+                )
+        return redirect(request, f"/admin/users/{user_id}?done=password_reset")
+
+    return await run_in_threadpool(locked)
 
 
 @router.post("/admin/users/{user_id}/active")
@@ -231,11 +244,15 @@ async def user_active_page(request: Request, user_id: int) -> Response:
     form = await request.form()
     active = form_text(form, "active") == "1"
     platform = request.app.state.platform
-    with platform.writing(), admin_work(request) as w:
-        _, exc = attempt(
-            w, lambda: admin_users.check_set_user_active(w.session, w.ctx, user_id, active)
-        )
-        if exc is not None:
-            return _user_page(request, w, user_id, {}, exc.message, {}, "", error_status(exc))
-    done = "user_reactivated" if active else "user_deactivated"
-    return redirect(request, f"/admin/users/{user_id}?done={done}")
+
+    def locked() -> Response:
+        with platform.writing(), admin_work(request) as w:
+            _, exc = attempt(
+                w, lambda: admin_users.check_set_user_active(w.session, w.ctx, user_id, active)
+            )
+            if exc is not None:
+                return _user_page(request, w, user_id, {}, exc.message, {}, "", error_status(exc))
+        done = "user_reactivated" if active else "user_deactivated"
+        return redirect(request, f"/admin/users/{user_id}?done={done}")
+
+    return await run_in_threadpool(locked)
