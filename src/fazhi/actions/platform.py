@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -52,8 +53,9 @@ class Platform:
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
     # Per thread: does it hold the writer's turn (so a nested writing() does not wait on it)?
     _writer: threading.local = field(default_factory=threading.local)
-    # token digest → (actor, expires_at, monotonic time fetched); see actions.auth
-    token_cache: dict[str, tuple[Actor, datetime, float]] = field(default_factory=dict)
+    # the token row's content → (actor, the types and unit directory it was built with);
+    # see actions.auth.authenticate
+    token_cache: dict[tuple[Any, ...], tuple[Actor, object, object]] = field(default_factory=dict)
     # The types as their files define them; `types` is these with the deployment's clock
     # settings applied (see reload_types).
     base_types: CaseTypes | None = None

@@ -64,8 +64,12 @@ def install(app: FastAPI) -> None:
             if len(exc.problems) > 1
             else None
         )
+        # A throttled sign-in says when to try again (actions.login_guard).
+        retry = getattr(exc, "retry_after", None)
         return JSONResponse(
-            error_body(exc.code, exc.message, exc.field, problems), status_code=exc.status
+            error_body(exc.code, exc.message, exc.field, problems),
+            status_code=exc.status,
+            headers={"Retry-After": str(retry)} if retry else None,
         )
 
     @app.exception_handler(CalendarYearUnknown)

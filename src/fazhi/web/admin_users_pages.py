@@ -9,9 +9,11 @@ from fastapi.responses import Response
 from sqlalchemy import or_, select
 from starlette.concurrency import run_in_threadpool
 
+from fazhi.actions import login_guard
 from fazhi.actions.admin import common as admin_common
 from fazhi.actions.admin import units as admin_units
 from fazhi.actions.admin import users as admin_users
+from fazhi.actions.totp import check_reset_totp
 from fazhi.actions.user_roles import held_roles, roles_by_user
 from fazhi.http.deps import Work
 from fazhi.store.models import (
@@ -110,6 +112,8 @@ async def create_user_page(request: Request) -> Response:
     platform = request.app.state.platform
 
     def locked() -> Response:
+        # Hashed here, in the worker thread, before the writer's turn is taken.
+        hashed = admin_users.hash_new_password(form_text(form, "password"), values["username"])
         with platform.writing(), admin_work(request) as w:
             user, exc = attempt(
                 w,
@@ -122,6 +126,7 @@ async def create_user_page(request: Request) -> Response:
                     values["unit"],
                     form_text(form, "password"),
                     values["roles"],
+                    hashed,
                 ),
             )
             if exc is not None:
@@ -171,6 +176,8 @@ def _user_page(
             "open_form": open_form,
             "log": log,
             "action_labels": admin_common.ACTION_LABELS,
+            "lock": login_guard.lock_of(w.session, user.username),
+            "now": w.ctx.now,
         },
         status_code=status_code,
     )
@@ -221,13 +228,22 @@ async def reset_password_page(request: Request, user_id: int) -> Response:
     platform = request.app.state.platform
 
     def locked() -> Response:
+        password = form_text(form, "password")
+        with admin_work(request) as w:
+            target = w.session.get(User, user_id)
+            username = target.username if target is not None else ""
+        # Hashed here, in the worker thread, before the writer's turn is taken.
+        same = password == form_text(form, "password_again")
+        hashed = admin_users.hash_new_password(password, username) if same else None
         with platform.writing(), admin_work(request) as w:
-            password = form_text(form, "password")
-            if password != form_text(form, "password_again"):
+            if not same:
                 errors = {"password_again": "两次输入的密码不一致"}
                 return _user_page(request, w, user_id, errors, "", {}, "password", 422)
             _, exc = attempt(
-                w, lambda: admin_users.check_reset_password(w.session, w.ctx, user_id, password)
+                w,
+                lambda: admin_users.check_reset_password(
+                    w.session, w.ctx, user_id, password, hashed
+                ),
             )
             if exc is not None:
                 errors, general = field_errors(exc)
@@ -256,3 +272,24 @@ async def user_active_page(request: Request, user_id: int) -> Response:
         return redirect(request, f"/admin/users/{user_id}?done={done}")
 
     return await run_in_threadpool(locked)
+
+
+def _simple_change(request: Request, user_id: int, change: Any, done: str) -> Response:
+    """A change without a form to fill (unlock, reset of the second factor), in a worker
+    thread; a refusal shows on the user's page."""
+    platform = request.app.state.platform
+    with platform.writing(), admin_work(request) as w:
+        _, exc = attempt(w, lambda: change(w.session, w.ctx, user_id))
+        if exc is not None:
+            return _user_page(request, w, user_id, {}, exc.message, {}, "", error_status(exc))
+    return redirect(request, f"/admin/users/{user_id}?done={done}")
+
+
+@router.post("/admin/users/{user_id}/unlock")
+def unlock_user_page(request: Request, user_id: int) -> Response:
+    return _simple_change(request, user_id, admin_users.check_unlock_user, "user_unlocked")
+
+
+@router.post("/admin/users/{user_id}/totp-reset")
+def reset_totp_page(request: Request, user_id: int) -> Response:
+    return _simple_change(request, user_id, check_reset_totp, "totp_reset")
