@@ -122,7 +122,8 @@ def test_every_problem_of_a_new_account_is_reported_on_its_field(
     assert set(fields) == {"username", "display_name", "role", "unit", "password"}
     assert "10" in fields["password"]
     error = refused(
-        platform, lambda s: check_create_user(s, ctx, "Bad Name!", "甲", "operator", "SF", "Xy-" * 4)
+        platform,
+        lambda s: check_create_user(s, ctx, "Bad Name!", "甲", "operator", "SF", "Xy-" * 4),
     )
     assert set(fields_of(error)) == {"username"}
 
@@ -213,7 +214,9 @@ def test_a_deactivated_account_can_be_reactivated_only_in_an_active_unit(
     name = unique("t_r_")
     user = run(
         platform,
-        lambda s: check_create_user(s, ctx, name, "测试", "unit_handler", unit.code, "Pass-12345678"),
+        lambda s: check_create_user(
+            s, ctx, name, "测试", "unit_handler", unit.code, "Pass-12345678"
+        ),
     )
     run(platform, lambda s: check_set_user_active(s, ctx, user.id, False))
     run(platform, lambda s: check_set_unit_active(s, ctx, unit.id, False))

@@ -8,7 +8,6 @@ import pytest
 from fazhi.actions.auth import authenticate, login
 from fazhi.actions.platform import Platform
 from fazhi.domain.errors import DomainError
-from fazhi.store.db import transaction
 from tests.visibility_support import PASSWORD, add_user
 
 
