@@ -184,22 +184,23 @@ def login(
         step = totp_step(platform, user.totp_secret, otp.strip(), now, user.totp_last_step)
         if step is None:
             refusal = DomainError("otp_invalid", "动态验证码错误或已使用，请重新输入", 401, "otp")
-    with platform.writing(), transaction(platform.sessions) as session:
-        if refusal is not None:
-            login_guard.record_failure(session, username, address, now)
-        else:
-            # Again inside the writer's turn: a lock set by a parallel attempt counts.
-            login_guard.check_open(session, username, address, now)
     if refusal is not None:
+        with platform.writing(), transaction(platform.sessions) as session:
+            login_guard.record_failure(session, username, address, now)
         raise refusal
     assert user is not None
     with platform.writing(), transaction(platform.sessions) as session:
+        # Again inside the writer's turn: a lock set by a parallel attempt counts, and a
+        # code used meanwhile by a parallel sign-in is not accepted twice.
+        login_guard.check_open(session, username, address, now)
         row = session.get(User, user.id)
         assert row is not None
         actor = actor_for(platform, row, roles_of(session, row.id))
         if not signs_in(platform, actor):
             raise DomainError(*_FAILED)
         if step is not None:
+            if row.totp_last_step is not None and step <= row.totp_last_step:
+                raise DomainError("otp_invalid", "动态验证码错误或已使用，请重新输入", 401, "otp")
             row.totp_last_step = step
         login_guard.clear(session, username, now)
         token = secrets.token_urlsafe(32)
