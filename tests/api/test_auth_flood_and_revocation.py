@@ -96,7 +96,7 @@ def test_a_login_flood_leaves_healthz_and_other_requests_fast(server: ServerThre
         f"/api/v1/me max {pages[-1] * 1000:.1f} ms"
     )
     assert p99 < 0.3, f"/healthz p99 {p99 * 1000:.0f} ms during the flood"
-    assert pages[-1] < 1.0
+    assert pages[-1] < 2.0  # a signed-in read; before the fix these waited tens of seconds
 
 
 def test_logout_and_deactivation_count_at_once_in_another_process(
