@@ -36,19 +36,18 @@ def upgrade() -> None:
         sa.Column("counted_from", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("username", name=op.f("pk_login_locks")),
     )
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("totp_secret", sa.String(length=200), nullable=True))
-        batch_op.add_column(
-            sa.Column("totp_active", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
-        batch_op.add_column(sa.Column("totp_last_step", sa.Integer(), nullable=True))
+    # Plain ADD COLUMN (no table copy): on SQLite a batch copy would drop `users`, which
+    # the tokens, roles and admin log refer to.
+    op.add_column("users", sa.Column("totp_secret", sa.String(length=200), nullable=True))
+    op.add_column(
+        "users", sa.Column("totp_active", sa.Boolean(), server_default=sa.false(), nullable=False)
+    )
+    op.add_column("users", sa.Column("totp_last_step", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("totp_last_step")
-        batch_op.drop_column("totp_active")
-        batch_op.drop_column("totp_secret")
+    for column in ("totp_last_step", "totp_active", "totp_secret"):
+        op.drop_column("users", column)
     op.drop_table("login_locks")
     op.drop_index("ix_login_failures_address_at", table_name="login_failures")
     op.drop_index("ix_login_failures_username_at", table_name="login_failures")
