@@ -93,11 +93,11 @@ def test_an_admin_creates_an_account_that_can_log_in_and_the_change_is_logged(
     user = run(
         platform,
         lambda s: check_create_user(
-            s, ctx, name, "测试话务员", "operator", "SF-12345", "secret-123"
+            s, ctx, name, "测试话务员", "operator", "SF-12345", "Secret-1234"
         ),
     )
     assert user.id and user.active and user.role == "operator"
-    issued = run(platform, lambda s: login(s, platform, name, "secret-123", clock()))
+    issued = login(platform, name, "Secret-1234")
     assert issued.actor.unit.code == "SF-12345"
     row = last_log(platform, f"user:{name}")
     assert row.action == "user_create" and row.actor_username == "admin"
@@ -120,9 +120,10 @@ def test_every_problem_of_a_new_account_is_reported_on_its_field(
     fields = fields_of(error)
     assert "已存在" in fields["username"]
     assert set(fields) == {"username", "display_name", "role", "unit", "password"}
-    assert "8" in fields["password"]
+    assert "10" in fields["password"]
     error = refused(
-        platform, lambda s: check_create_user(s, ctx, "Bad Name!", "甲", "operator", "SF", "x" * 8)
+        platform,
+        lambda s: check_create_user(s, ctx, "Bad Name!", "甲", "operator", "SF", "Xy-" * 4),
     )
     assert set(fields_of(error)) == {"username"}
 
@@ -131,14 +132,14 @@ def test_only_an_admin_may_manage(platform: Platform, clock: FakeClock) -> None:
     ctx = ctx_for(platform, clock, "dispatcher1")
     error = refused(
         platform,
-        lambda s: check_create_user(s, ctx, unique("t_"), "甲", "operator", "SF", "12345678"),
+        lambda s: check_create_user(s, ctx, unique("t_"), "甲", "operator", "SF", "Pass-12345678"),
     )
     assert error.status == 403
     assert refused(platform, lambda s: check_set_duty(s, ctx, "DISPUTE", "")).status == 403
 
 
 def _signed_in(platform: Platform, clock: FakeClock, username: str) -> str:
-    issued = run(platform, lambda s: login(s, platform, username, "secret-123", clock()))
+    issued = login(platform, username, "Secret-1234")
     # Remembered in the token cache, as after any request.
     run(platform, lambda s: authenticate(s, platform, issued.token, clock()))
     assert any(a.username == username for a, _, _ in platform.token_cache.values())
@@ -149,7 +150,7 @@ def _new_user(platform: Platform, clock: FakeClock, role: str = "unit_handler") 
     ctx = ctx_for(platform, clock)
     return run(
         platform,
-        lambda s: check_create_user(s, ctx, unique("t_u_"), "测试", role, "SF-CGJ", "secret-123"),
+        lambda s: check_create_user(s, ctx, unique("t_u_"), "测试", role, "SF-CGJ", "Secret-1234"),
     )
 
 
@@ -213,7 +214,9 @@ def test_a_deactivated_account_can_be_reactivated_only_in_an_active_unit(
     name = unique("t_r_")
     user = run(
         platform,
-        lambda s: check_create_user(s, ctx, name, "测试", "unit_handler", unit.code, "12345678"),
+        lambda s: check_create_user(
+            s, ctx, name, "测试", "unit_handler", unit.code, "Pass-12345678"
+        ),
     )
     run(platform, lambda s: check_set_user_active(s, ctx, user.id, False))
     run(platform, lambda s: check_set_unit_active(s, ctx, unit.id, False))
@@ -346,7 +349,7 @@ def test_a_unit_with_active_accounts_children_or_categories_is_not_deactivated(
     user = run(
         platform,
         lambda s: check_create_user(
-            s, ctx, unique("t_x_"), "甲", "unit_handler", unit.code, "x" * 8
+            s, ctx, unique("t_x_"), "甲", "unit_handler", unit.code, "Xy-" * 4
         ),
     )
     message = refused(platform, lambda s: check_set_unit_active(s, ctx, unit.id, False)).message

@@ -8,7 +8,6 @@ import pytest
 from fazhi.actions.auth import authenticate, login
 from fazhi.actions.platform import Platform
 from fazhi.domain.errors import DomainError
-from fazhi.store.db import transaction
 from tests.visibility_support import PASSWORD, add_user
 
 
@@ -16,8 +15,7 @@ def test_a_token_carries_every_role_of_its_user(vplatform: Platform) -> None:
     add_user(
         vplatform, "auth_two_roles", ("mediator", "correction_officer", "judicial_officer"), "SF-TX"
     )
-    with transaction(vplatform.sessions) as session:
-        issued = login(session, vplatform, "auth_two_roles", PASSWORD, vplatform.now())
+    issued = login(vplatform, "auth_two_roles", PASSWORD)
     # Primary first, the others in catalog order.
     assert issued.actor.roles == ("mediator", "judicial_officer", "correction_officer")
     vplatform.token_cache.clear()  # the lookup by token, not the remembered actor
@@ -30,6 +28,6 @@ def test_a_token_carries_every_role_of_its_user(vplatform: Platform) -> None:
 
 def test_a_system_account_never_signs_in(vplatform: Platform) -> None:
     add_user(vplatform, "auth_system", ("system",), "SF")
-    with pytest.raises(DomainError) as refused, transaction(vplatform.sessions) as session:
-        login(session, vplatform, "auth_system", PASSWORD, vplatform.now())
+    with pytest.raises(DomainError) as refused:
+        login(vplatform, "auth_system", PASSWORD)
     assert (refused.value.status, refused.value.code) == (401, "login_failed")

@@ -227,7 +227,9 @@ def test_every_other_role_gets_404_from_every_endpoint_and_page(
 
 def test_the_named_role_reaches_every_endpoint_and_page(
     routes: list[tuple[str, str, Any]],
-    vserver: ServerThread, clients: dict[str, httpx.Client], restricted: dict[str, Any]
+    vserver: ServerThread,
+    clients: dict[str, httpx.Client],
+    restricted: dict[str, Any],
 ) -> None:
     http = client(vserver, clients, "tx_sfs")
     for method, path, endpoint in routes:

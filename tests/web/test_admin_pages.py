@@ -94,7 +94,7 @@ def create_user(admin: httpx.Client, **fields: str) -> httpx.Response:
         "display_name": "测试用户",
         "role": "operator",
         "unit": "SF-12345",
-        "password": "secret-123",
+        "password": "Secret-1234",
     }
     body.update(fields)
     return admin.post("/admin/users", data=body)
@@ -119,7 +119,7 @@ def test_everyone_but_an_admin_gets_403(console: Console, username: str) -> None
             "display_name": "甲",
             "role": "admin",
             "unit": "SF",
-            "password": "12345678",
+            "password": "Pass-12345678",
         },
     )
     assert response.status_code == 403
@@ -195,7 +195,7 @@ def test_a_new_account_can_log_in_and_lands_on_its_roles_page(
     assert "话务员" in listing and "石峰区12345热线服务中心" in listing
 
     http = httpx.Client(base_url=str(admin.base_url), follow_redirects=False)
-    signed_in = http.post("/login", data={"username": name, "password": "secret-123"})
+    signed_in = http.post("/login", data={"username": name, "password": "Secret-1234"})
     assert signed_in.status_code == 303 and signed_in.headers["location"] == "/work"
     assert http.get("/work").status_code == 200
     assert http.get("/admin").status_code == 403
@@ -207,7 +207,7 @@ def test_a_duplicate_username_is_shown_next_to_the_field(admin: httpx.Client) ->
     response = create_user(admin, username="dispatcher1", password="short")
     assert response.status_code == 422
     assert field_error(response.text, "new-username") == "用户名 dispatcher1 已存在"
-    assert "8" in field_error(response.text, "new-password")
+    assert "10" in field_error(response.text, "new-password")
     # What was typed is kept, the password is not.
     assert 'value="dispatcher1"' in response.text and 'value="short"' not in response.text
     assert '<details class="card" id="create-user" open>' in response.text
@@ -219,10 +219,10 @@ def test_a_deactivated_accounts_existing_sessions_stop_working_at_once(
     name = unique("t_off_")
     assert create_user(admin, username=name).status_code == 303
     user = user_row(platform, name)
-    page_session = console(name, "secret-123")
+    page_session = console(name, "Secret-1234")
     assert page_session.get("/cases").status_code == 200  # the token is now remembered
     token = httpx.post(
-        f"{server.url}/api/v1/auth/token", json={"username": name, "password": "secret-123"}
+        f"{server.url}/api/v1/auth/token", json={"username": name, "password": "Secret-1234"}
     ).json()["access_token"]
     api = httpx.Client(base_url=server.url, headers={"authorization": f"Bearer {token}"})
     assert api.get("/api/v1/cases").status_code == 200
@@ -233,12 +233,12 @@ def test_a_deactivated_accounts_existing_sessions_stop_working_at_once(
     assert page_session.get("/cases").status_code == 303  # back to the login page
     assert api.get("/api/v1/cases").status_code == 401
     api.close()
-    failed = httpx.post(f"{server.url}/login", data={"username": name, "password": "secret-123"})
+    failed = httpx.post(f"{server.url}/login", data={"username": name, "password": "Secret-1234"})
     assert failed.status_code == 422
     assert [r.action for r in logs(platform, f"user:{name}")] == ["user_create", "user_deactivate"]
 
     assert admin.post(f"/admin/users/{user.id}/active", data={"active": "1"}).status_code == 303
-    assert console(name, "secret-123").get("/cases").status_code == 200
+    assert console(name, "Secret-1234").get("/cases").status_code == 200
 
 
 def test_a_role_change_ends_sessions_and_the_new_role_applies(
@@ -247,7 +247,7 @@ def test_a_role_change_ends_sessions_and_the_new_role_applies(
     name = unique("t_role_")
     assert create_user(admin, username=name).status_code == 303
     user = user_row(platform, name)
-    session = console(name, "secret-123")
+    session = console(name, "Secret-1234")
     assert session.get("/work").status_code == 200
     response = admin.post(
         f"/admin/users/{user.id}",
@@ -255,7 +255,7 @@ def test_a_role_change_ends_sessions_and_the_new_role_applies(
     )
     assert response.status_code == 303
     assert session.get("/work").status_code == 303
-    again = console(name, "secret-123")
+    again = console(name, "Secret-1234")
     assert again.get("/supervision").status_code == 200
     changes = logs(platform, f"user:{name}")[-1].details["changes"]
     assert changes == {
@@ -272,14 +272,14 @@ def test_password_reset_needs_matching_long_passwords_then_the_new_one_works(
     assert create_user(admin, username=name).status_code == 303
     user = user_row(platform, name)
     path = f"/admin/users/{user.id}/password"
-    mismatch = admin.post(path, data={"password": "new-secret-1", "password_again": "other"})
+    mismatch = admin.post(path, data={"password": "New-secret-1", "password_again": "other"})
     assert mismatch.status_code == 422
     assert field_error(mismatch.text, "password_again") == "两次输入的密码不一致"
     short = admin.post(path, data={"password": "short", "password_again": "short"})
-    assert "8" in field_error(short.text, "password")
-    ok = admin.post(path, data={"password": "new-secret-1", "password_again": "new-secret-1"})
+    assert "10" in field_error(short.text, "password")
+    ok = admin.post(path, data={"password": "New-secret-1", "password_again": "New-secret-1"})
     assert ok.status_code == 303
-    assert console(name, "new-secret-1").get("/work").status_code == 200
+    assert console(name, "New-secret-1").get("/work").status_code == 200
     assert logs(platform, f"user:{name}")[-1].action == "user_password_reset"
 
 

@@ -64,7 +64,7 @@ def test_an_admin_gives_an_account_several_roles_and_it_may_use_them_all(
             "role": "operator",
             "roles": ["unit_leader"],
             "unit": "SF-12345",
-            "password": "secret-123",
+            "password": "Secret-1234",
         },
     )
     assert response.status_code == 303, response.text
@@ -72,7 +72,7 @@ def test_an_admin_gives_an_account_several_roles_and_it_may_use_them_all(
     assert user.role == "operator" and held(platform, user.id) == {"operator", "unit_leader"}
     assert logs(platform, f"user:{name}")[-1].details["roles"] == ["operator", "unit_leader"]
 
-    session = console(name, "secret-123")
+    session = console(name, "Secret-1234")
     page = session.get("/work")
     assert page.status_code == 200
     # The menu is the union, in the console's order; the primary role picks the landing.
@@ -103,7 +103,7 @@ def test_changing_the_roles_ends_the_sessions_and_is_logged(
     name = unique("t_roles_")
     assert create_user(admin, username=name).status_code == 303
     user = user_row(platform, name)
-    session = console(name, "secret-123")
+    session = console(name, "Secret-1234")
     form = {"display_name": "测试用户", "role": "operator", "unit": "SF-12345", "roles_listed": "1"}
     page = admin.get(f"/admin/users/{user.id}").text
     assert 'name="roles" value="mediator"' in page and 'value="system"' not in page

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,6 +24,15 @@ from fazhi.store.clock_settings import load_clock_overrides
 from fazhi.store.db import make_engine, session_factory
 from fazhi.store.models import CalendarDay, CalendarYear
 from fazhi.store.secret import load_or_create_secret
+
+
+def on_event_loop() -> bool:
+    """Whether the calling thread is running an asyncio event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def system_clock() -> datetime:
@@ -42,8 +53,9 @@ class Platform:
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
     # Per thread: does it hold the writer's turn (so a nested writing() does not wait on it)?
     _writer: threading.local = field(default_factory=threading.local)
-    # token digest → (actor, expires_at, monotonic time fetched); see actions.auth
-    token_cache: dict[str, tuple[Actor, datetime, float]] = field(default_factory=dict)
+    # the token row's content → (actor, the types and unit directory it was built with);
+    # see actions.auth.authenticate
+    token_cache: dict[tuple[Any, ...], tuple[Actor, object, object]] = field(default_factory=dict)
     # The types as their files define them; `types` is these with the deployment's clock
     # settings applied (see reload_types).
     base_types: CaseTypes | None = None
@@ -95,7 +107,16 @@ class Platform:
         commits; leaving it to SQLite's busy handler makes them sleep and retry, which
         multiplied tail latency under concurrent load. PostgreSQL needs no such lock.
         A thread that already holds it passes straight through.
+
+        Never on the event loop (on either database): a lock or a transaction taken there
+        stops every other request while it waits (issue 9, finding 1). Async routes hand
+        their writes to the thread pool or to the group committer's thread.
         """
+        if on_event_loop():
+            raise RuntimeError(
+                "Platform.writing() entered on the event loop: it would block every request; "
+                "run the write in the thread pool (run_in_threadpool) or fazhi.http.deps.write"
+            )
         if self.engine.dialect.name != "sqlite" or self.holds_writer():
             yield
             return

@@ -49,7 +49,7 @@ def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
 
 def sight_for(platform: Platform, roles: Sequence[str]) -> Sight:
     """What holders of `roles` see of the platform's types. Built when an actor is looked
-    up (at most once per token and TOKEN_CACHE_TTL), so it is not cached here."""
+    up (remembered per token row content: actions.auth.authenticate), not cached here."""
     return sight_of(platform.types, roles, platform.roles, UNDECLARED_VISIBILITY)
 
 

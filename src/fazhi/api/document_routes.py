@@ -41,6 +41,7 @@ from fazhi.domain.documents import addable_kinds, file_rule
 from fazhi.domain.errors import DomainError
 from fazhi.http.deps import Work, json_response, platform_of, work, write
 from fazhi.http.params import CaseId, DocumentId
+from fazhi.http.uploads import read_upload
 from fazhi.read.document_presenters import present_document, replaced_by_map, version_chain
 
 router = APIRouter(prefix="/api/v1", tags=["材料与文书"])
@@ -120,8 +121,7 @@ async def read_body(request: Request) -> DocumentBody:
         # A form whose file input was left empty sends a part without a file name.
         if isinstance(upload, UploadFile) and upload.filename:
             limit = platform_of(request).settings.max_upload_bytes
-            content = await upload.read(limit + 1)
-            file = FileUpload.of(upload.filename, upload.content_type or "", content)
+            file = await read_upload(upload, limit)
         raw: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
     else:
         content = await request.body()

@@ -75,7 +75,10 @@ def install(app: FastAPI) -> None:
             else None
         )
         body = error_body(exc.code, exc.message, exc.field, problems)
-        return error_response(request, exc.status, body)
+        # A throttled sign-in says when to try again (actions.login_guard).
+        retry = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry)} if retry else None
+        return error_response(request, exc.status, body, headers)
 
     @app.exception_handler(CalendarYearUnknown)
     async def calendar_error(request: Request, exc: CalendarYearUnknown) -> Response:

@@ -5,12 +5,17 @@ Requests that arrive while a batch is being written wait in a queue; the next ba
 each of them in its own savepoint (a refused action rolls back only itself) and commits
 them together, and only then are their responses released. Alone, a request is a batch of
 one and waits for nothing. PostgreSQL, which has real concurrent writers, does not use this.
+
+The batches run on one dedicated writer thread, never on the event loop: the writer's
+turn (`Platform.writing`) may be held by a worker thread doing a long write (a 20 MB
+document), and the loop must stay free to answer everyone else meanwhile.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -21,6 +26,7 @@ from fazhi.store.db import transaction
 BATCH_MAX = 64
 YIELDS = 3
 Job = Callable[[Session], Any]
+Outcome = tuple[Any, BaseException | None]
 
 
 class GroupCommitter:
@@ -29,6 +35,8 @@ class GroupCommitter:
         self.pending: list[tuple[Job, asyncio.Future[Any]]] = []
         self.draining = False
         self._task: asyncio.Task[None] | None = None
+        # One thread: the batches are serial anyway (one SQLite writer).
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fazhi-writer")
 
     async def submit(self, job: Job) -> Any:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
@@ -39,36 +47,48 @@ class GroupCommitter:
         return await future
 
     async def _drainer(self) -> None:
+        loop = asyncio.get_running_loop()
         try:
             while self.pending:
                 # A few turns of the loop let requests already received reach the queue
-                # and share this batch; alone, a request loses only microseconds.
+                # and share this batch; alone, a request loses only microseconds. While a
+                # batch is written, the next one gathers here.
                 for _ in range(YIELDS):
                     await asyncio.sleep(0)
-                self._drain()
+                batch, self.pending = self.pending[:BATCH_MAX], self.pending[BATCH_MAX:]
+                jobs = [job for job, _ in batch]
+                outcomes = await loop.run_in_executor(self._thread, self._write, jobs)
+                self._answer(batch, outcomes)
         finally:
             self.draining = False
 
-    def _drain(self) -> None:
-        batch, self.pending = self.pending[:BATCH_MAX], self.pending[BATCH_MAX:]
-        outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
-        try:
-            with self.platform.writing(), transaction(self.platform.sessions) as session:
-                for job, future in batch:
-                    try:
-                        with session.begin_nested():
-                            outcomes.append((future, job(session), None))
-                    except Exception as exc:  # the job's own error, answered to its request
-                        outcomes.append((future, None, exc))
-        except Exception as exc:  # the commit itself failed: nobody's write stands
-            outcomes = [(future, None, exc) for _, future in batch]
-        for future, result, error in outcomes:
-            if future.cancelled():
+    @staticmethod
+    def _answer(batch: list[tuple[Job, asyncio.Future[Any]]], outcomes: list[Outcome]) -> None:
+        for (_, future), (result, error) in zip(batch, outcomes, strict=True):
+            if future.done():
                 continue
             if error is not None:
                 future.set_exception(error)
             else:
                 future.set_result(result)
+
+    def _write(self, jobs: list[Job]) -> list[Outcome]:
+        """On the writer thread: every job in its savepoint, one commit for all."""
+        outcomes: list[Outcome] = []
+        try:
+            with self.platform.writing(), transaction(self.platform.sessions) as session:
+                for job in jobs:
+                    try:
+                        with session.begin_nested():
+                            outcomes.append((job(session), None))
+                    except Exception as exc:  # the job's own error, answered to its request
+                        outcomes.append((None, exc))
+        except Exception as exc:  # the commit itself failed: nobody's write stands
+            return [(None, exc)] * len(jobs)
+        return outcomes
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=True)
 
 
 def committer(platform: Platform) -> GroupCommitter:

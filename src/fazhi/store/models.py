@@ -86,6 +86,11 @@ class User(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # TOTP second factor (actions.totp): the secret sealed with the server secret; active
+    # once confirmed with a code; the last time step used, so a code is not accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    totp_active: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class UserRole(Base):
@@ -106,6 +111,33 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LoginFailure(Base):
+    """One failed sign-in, counted by the throttle per account and per address (kept in
+    the database so every server process sees the same counts)."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_username_at", "username", "at"),
+        Index("ix_login_failures_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    username: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+
+
+class LoginLock(Base):
+    """An account name's sign-in lock: refused until `locked_until`; failures before
+    `counted_from` (the last lock, unlock or success) no longer count towards the next."""
+
+    __tablename__ = "login_locks"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    counted_from: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Case(Base):

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import func, select
+from starlette.concurrency import run_in_threadpool
 
 from fazhi.actions.admin import calendar_days as admin_calendar
 from fazhi.http.deps import Work
@@ -76,34 +77,38 @@ async def notice_page(request: Request) -> Response:
     text = form_text(form, "text")
     save = form_text(form, "confirm") == "1"
     platform = request.app.state.platform
-    with platform.writing(), admin_work(request) as w:
-        change = (
-            admin_calendar.check_import_notice
-            if save
-            else lambda _s, _c, t: (admin_calendar.read_notice(t), 0)
-        )
-        result, exc = attempt(w, lambda: change(w.session, w.ctx, text))
-        if exc is not None:
-            return _calendar_page(
-                request, w, {"text": exc.message}, {"text": text}, status_code=error_status(exc)
+
+    def locked() -> Response:
+        with platform.writing(), admin_work(request) as w:
+            change = (
+                admin_calendar.check_import_notice
+                if save
+                else lambda _s, _c, t: (admin_calendar.read_notice(t), 0)
             )
-        if not save:
-            arrangement = result[0]
-            year = arrangement.year
-            replaced = w.session.scalar(
-                select(func.count()).where(
-                    CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)
+            result, exc = attempt(w, lambda: change(w.session, w.ctx, text))
+            if exc is not None:
+                return _calendar_page(
+                    request, w, {"text": exc.message}, {"text": text}, status_code=error_status(exc)
                 )
-            )
-            preview = {
-                "year": year,
-                "lines": arrangement.summary_lines(),
-                "days": len(arrangement.overrides()),
-                "replaced": replaced,
-                "already": w.session.get(CalendarYear, year) is not None,
-            }
-            return _calendar_page(request, w, {}, {"text": text}, preview)
-    return redirect(request, "/admin/calendar?done=notice_saved")
+            if not save:
+                arrangement = result[0]
+                year = arrangement.year
+                replaced = w.session.scalar(
+                    select(func.count()).where(
+                        CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)
+                    )
+                )
+                preview = {
+                    "year": year,
+                    "lines": arrangement.summary_lines(),
+                    "days": len(arrangement.overrides()),
+                    "replaced": replaced,
+                    "already": w.session.get(CalendarYear, year) is not None,
+                }
+                return _calendar_page(request, w, {}, {"text": text}, preview)
+        return redirect(request, "/admin/calendar?done=notice_saved")
+
+    return await run_in_threadpool(locked)
 
 
 @router.post("/admin/calendar/days")
@@ -118,21 +123,25 @@ async def add_day_page(request: Request) -> Response:
         except ValueError:
             problem = "日期格式应为 2027-10-01"
     platform = request.app.state.platform
-    with platform.writing(), admin_work(request) as w:
-        if problem:
-            return _calendar_page(request, w, {"day": problem}, values, status_code=422)
-        _, exc = attempt(
-            w,
-            lambda: admin_calendar.check_set_calendar_day(
-                w.session, w.ctx, day, values["kind"], values["name"]
-            ),
-        )
-        if exc is not None:
-            errors, general = field_errors(exc)
-            if general:
-                errors.setdefault("day", general)
-            return _calendar_page(request, w, errors, values, status_code=error_status(exc))
-    return redirect(request, "/admin/calendar?done=day_saved")
+
+    def locked() -> Response:
+        with platform.writing(), admin_work(request) as w:
+            if problem:
+                return _calendar_page(request, w, {"day": problem}, values, status_code=422)
+            _, exc = attempt(
+                w,
+                lambda: admin_calendar.check_set_calendar_day(
+                    w.session, w.ctx, day, values["kind"], values["name"]
+                ),
+            )
+            if exc is not None:
+                errors, general = field_errors(exc)
+                if general:
+                    errors.setdefault("day", general)
+                return _calendar_page(request, w, errors, values, status_code=error_status(exc))
+        return redirect(request, "/admin/calendar?done=day_saved")
+
+    return await run_in_threadpool(locked)
 
 
 @router.post("/admin/calendar/days/{day}/delete")

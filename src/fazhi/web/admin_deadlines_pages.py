@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from fazhi.actions.admin import deadlines as admin_deadlines
 from fazhi.http.deps import Work
@@ -120,28 +121,32 @@ async def save_deadline_page(request: Request, type_name: str, clock_name: str) 
     )
     key = f"{type_name}.{clock_name}"
     platform = request.app.state.platform
-    with platform.writing(), admin_work(request) as w:
-        _, exc = attempt(
-            w,
-            lambda: admin_deadlines.check_save_clock_setting(
-                w.session, w.ctx, type_name, clock_name, clock_form
-            ),
-        )
-        if exc is not None:
-            if exc.status == 404:
-                return render(request, "admin/not_found.html", {"what": "时限"}, w, 404)
-            errors, general = field_errors(exc)
-            if general:
-                errors["_form"] = general
-            return _deadlines_page(
-                request,
+
+    def locked() -> Response:
+        with platform.writing(), admin_work(request) as w:
+            _, exc = attempt(
                 w,
-                {f"{key}:{k}": v for k, v in errors.items()},
-                {f"{key}:{k}": v for k, v in values.items()},
-                key,
-                error_status(exc),
+                lambda: admin_deadlines.check_save_clock_setting(
+                    w.session, w.ctx, type_name, clock_name, clock_form
+                ),
             )
-    return redirect(request, f"/admin/deadlines?done=clock_saved&clock={key}#clock-{key}")
+            if exc is not None:
+                if exc.status == 404:
+                    return render(request, "admin/not_found.html", {"what": "时限"}, w, 404)
+                errors, general = field_errors(exc)
+                if general:
+                    errors["_form"] = general
+                return _deadlines_page(
+                    request,
+                    w,
+                    {f"{key}:{k}": v for k, v in errors.items()},
+                    {f"{key}:{k}": v for k, v in values.items()},
+                    key,
+                    error_status(exc),
+                )
+        return redirect(request, f"/admin/deadlines?done=clock_saved&clock={key}#clock-{key}")
+
+    return await run_in_threadpool(locked)
 
 
 @router.post("/admin/deadlines/{type_name}/{clock_name}/reset")

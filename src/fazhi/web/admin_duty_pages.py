@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from fazhi.actions.admin import duty as admin_duty
 from fazhi.actions.admin import gazetteer as admin_gazetteer
@@ -86,17 +87,23 @@ async def set_duty_page(request: Request, category: str) -> Response:
     form = await request.form()
     unit_code = form_text(form, "unit")
     platform = request.app.state.platform
-    with platform.writing(), admin_work(request) as w:
-        _, exc = attempt(
-            w, lambda: admin_duty.check_set_duty(w.session, w.ctx, category, unit_code)
-        )
-        if exc is not None:
-            if exc.status == 404:
-                return render(request, "admin/not_found.html", {"what": "分类"}, w, 404)
-            return _duty_page(
-                request, w, {category: exc.message}, {category: unit_code}, error_status(exc)
+
+    def locked() -> Response:
+        with platform.writing(), admin_work(request) as w:
+            _, exc = attempt(
+                w, lambda: admin_duty.check_set_duty(w.session, w.ctx, category, unit_code)
             )
-    return redirect(request, f"/admin/duty?done=duty_changed&category={category}#duty-{category}")
+            if exc is not None:
+                if exc.status == 404:
+                    return render(request, "admin/not_found.html", {"what": "分类"}, w, 404)
+                return _duty_page(
+                    request, w, {category: exc.message}, {category: unit_code}, error_status(exc)
+                )
+        return redirect(
+            request, f"/admin/duty?done=duty_changed&category={category}#duty-{category}"
+        )
+
+    return await run_in_threadpool(locked)
 
 
 @router.post("/admin/duty-rules/{category}")
@@ -104,23 +111,27 @@ async def add_duty_rule_page(request: Request, category: str) -> Response:
     form = await request.form()
     area, unit = form_text(form, "area"), form_text(form, "unit")
     platform = request.app.state.platform
-    with platform.writing(), admin_work(request) as w:
-        _, exc = attempt(
-            w, lambda: admin_duty.check_add_duty_rule(w.session, w.ctx, category, area, unit)
-        )
-        if exc is not None:
-            if exc.status == 404:
-                return render(request, "admin/not_found.html", {"what": "分类"}, w, 404)
-            errors, general = field_errors(exc)
-            return _duty_page(
-                request,
-                w,
-                {f"rule-{category}-{k}": v for k, v in errors.items()}
-                | ({f"rule-{category}": general} if general else {}),
-                {f"rule-{category}-area": area, f"rule-{category}-unit": unit},
-                error_status(exc),
+
+    def locked() -> Response:
+        with platform.writing(), admin_work(request) as w:
+            _, exc = attempt(
+                w, lambda: admin_duty.check_add_duty_rule(w.session, w.ctx, category, area, unit)
             )
-    return redirect(request, f"/admin/duty?done=rule_saved&category={category}#duty-{category}")
+            if exc is not None:
+                if exc.status == 404:
+                    return render(request, "admin/not_found.html", {"what": "分类"}, w, 404)
+                errors, general = field_errors(exc)
+                return _duty_page(
+                    request,
+                    w,
+                    {f"rule-{category}-{k}": v for k, v in errors.items()}
+                    | ({f"rule-{category}": general} if general else {}),
+                    {f"rule-{category}-area": area, f"rule-{category}-unit": unit},
+                    error_status(exc),
+                )
+        return redirect(request, f"/admin/duty?done=rule_saved&category={category}#duty-{category}")
+
+    return await run_in_threadpool(locked)
 
 
 @router.post("/admin/duty-rules/{rule_id}/retire")
@@ -184,15 +195,21 @@ async def add_gazetteer_page(request: Request) -> Response:
     form = await request.form()
     values = {k: form_text(form, k) for k in ("name", "community", "grid")}
     platform = request.app.state.platform
-    with platform.writing(), admin_work(request) as w:
-        entry_form = admin_gazetteer.EntryForm(values["name"], values["community"], values["grid"])
-        _, exc = attempt(
-            w, lambda: admin_gazetteer.check_add_gazetteer_entry(w.session, w.ctx, entry_form)
-        )
-        if exc is not None:
-            errors, general = field_errors(exc)
-            return _gazetteer_page(request, w, errors, general, values, error_status(exc))
-    return redirect(request, "/admin/gazetteer?done=entry_added")
+
+    def locked() -> Response:
+        with platform.writing(), admin_work(request) as w:
+            entry_form = admin_gazetteer.EntryForm(
+                values["name"], values["community"], values["grid"]
+            )
+            _, exc = attempt(
+                w, lambda: admin_gazetteer.check_add_gazetteer_entry(w.session, w.ctx, entry_form)
+            )
+            if exc is not None:
+                errors, general = field_errors(exc)
+                return _gazetteer_page(request, w, errors, general, values, error_status(exc))
+        return redirect(request, "/admin/gazetteer?done=entry_added")
+
+    return await run_in_threadpool(locked)
 
 
 @router.post("/admin/gazetteer/{entry_id}/deactivate")

@@ -32,6 +32,8 @@ FLASH = {
     "user_created": "账号已创建",
     "user_updated": "账号信息已保存",
     "password_reset": "密码已重置，该账号需用新密码重新登录",
+    "user_unlocked": "已解除登录锁定",
+    "totp_reset": "已重置双因素认证，该账号可重新启用",
     "user_deactivated": "账号已停用，其登录已立即失效",
     "user_reactivated": "账号已启用",
     "unit_created": "单位已新增",

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import func, select
+from starlette.concurrency import run_in_threadpool
 
 from fazhi.actions.admin import common as admin_common
 from fazhi.actions.admin import units as admin_units
@@ -110,23 +111,27 @@ async def add_unit_page(request: Request) -> Response:
     form = await request.form()
     values = {k: form_text(form, k) for k in ("parent", "kind", "code", "name", "short_name")}
     platform = request.app.state.platform
-    with platform.writing(), admin_work(request) as w:
-        unit, exc = attempt(
-            w,
-            lambda: admin_units.check_add_unit(
-                w.session,
-                w.ctx,
-                values["parent"],
-                values["kind"],
-                values["code"],
-                values["name"],
-                values["short_name"],
-            ),
-        )
-        if exc is not None:
-            errors, general = field_errors(exc)
-            return _units_page(request, w, errors, general, values, error_status(exc))
-    return redirect(request, f"/admin/units/{unit.id}?done=unit_created")
+
+    def locked() -> Response:
+        with platform.writing(), admin_work(request) as w:
+            unit, exc = attempt(
+                w,
+                lambda: admin_units.check_add_unit(
+                    w.session,
+                    w.ctx,
+                    values["parent"],
+                    values["kind"],
+                    values["code"],
+                    values["name"],
+                    values["short_name"],
+                ),
+            )
+            if exc is not None:
+                errors, general = field_errors(exc)
+                return _units_page(request, w, errors, general, values, error_status(exc))
+        return redirect(request, f"/admin/units/{unit.id}?done=unit_created")
+
+    return await run_in_threadpool(locked)
 
 
 def _unit_page(
@@ -185,17 +190,21 @@ async def rename_unit_page(request: Request, unit_id: PathId) -> Response:
     form = await request.form()
     values = {k: form_text(form, k) for k in ("name", "short_name")}
     platform = request.app.state.platform
-    with platform.writing(), admin_work(request) as w:
-        _, exc = attempt(
-            w,
-            lambda: admin_units.check_rename_unit(
-                w.session, w.ctx, unit_id, values["name"], values["short_name"]
-            ),
-        )
-        if exc is not None:
-            errors, general = field_errors(exc)
-            return _unit_page(request, w, unit_id, errors, general, values, error_status(exc))
-    return redirect(request, f"/admin/units/{unit_id}?done=unit_renamed")
+
+    def locked() -> Response:
+        with platform.writing(), admin_work(request) as w:
+            _, exc = attempt(
+                w,
+                lambda: admin_units.check_rename_unit(
+                    w.session, w.ctx, unit_id, values["name"], values["short_name"]
+                ),
+            )
+            if exc is not None:
+                errors, general = field_errors(exc)
+                return _unit_page(request, w, unit_id, errors, general, values, error_status(exc))
+        return redirect(request, f"/admin/units/{unit_id}?done=unit_renamed")
+
+    return await run_in_threadpool(locked)
 
 
 @router.post("/admin/units/{unit_id}/active")
@@ -203,12 +212,16 @@ async def unit_active_page(request: Request, unit_id: PathId) -> Response:
     form = await request.form()
     active = form_text(form, "active") == "1"
     platform = request.app.state.platform
-    with platform.writing(), admin_work(request) as w:
-        _, exc = attempt(
-            w, lambda: admin_units.check_set_unit_active(w.session, w.ctx, unit_id, active)
-        )
-        if exc is not None:
-            general = "；".join(p.message for p in exc.problems) or exc.message
-            return _unit_page(request, w, unit_id, {}, general, {}, error_status(exc))
-    done = "unit_reactivated" if active else "unit_deactivated"
-    return redirect(request, f"/admin/units/{unit_id}?done={done}")
+
+    def locked() -> Response:
+        with platform.writing(), admin_work(request) as w:
+            _, exc = attempt(
+                w, lambda: admin_units.check_set_unit_active(w.session, w.ctx, unit_id, active)
+            )
+            if exc is not None:
+                general = "；".join(p.message for p in exc.problems) or exc.message
+                return _unit_page(request, w, unit_id, {}, general, {}, error_status(exc))
+        done = "unit_reactivated" if active else "unit_deactivated"
+        return redirect(request, f"/admin/units/{unit_id}?done={done}")
+
+    return await run_in_threadpool(locked)

@@ -7,10 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import or_, select
+from starlette.concurrency import run_in_threadpool
 
+from fazhi.actions import login_guard
 from fazhi.actions.admin import common as admin_common
 from fazhi.actions.admin import units as admin_units
 from fazhi.actions.admin import users as admin_users
+from fazhi.actions.totp import check_reset_totp
 from fazhi.actions.user_roles import held_roles, roles_by_user
 from fazhi.http.deps import Work
 from fazhi.http.params import PathId
@@ -108,24 +111,31 @@ async def create_user_page(request: Request) -> Response:
     }
     values["roles"] = _form_roles(form)
     platform = request.app.state.platform
-    with platform.writing(), admin_work(request) as w:
-        user, exc = attempt(
-            w,
-            lambda: admin_users.check_create_user(
-                w.session,
-                w.ctx,
-                values["username"],
-                values["display_name"],
-                values["role"],
-                values["unit"],
-                form_text(form, "password"),
-                values["roles"],
-            ),
-        )
-        if exc is not None:
-            errors, general = field_errors(exc)
-            return _users_page(request, w, errors, general, values, error_status(exc))
-    return redirect(request, f"/admin/users/{user.id}?done=user_created")
+
+    def locked() -> Response:
+        # Hashed here, in the worker thread, before the writer's turn is taken.
+        hashed = admin_users.hash_new_password(form_text(form, "password"), values["username"])
+        with platform.writing(), admin_work(request) as w:
+            user, exc = attempt(
+                w,
+                lambda: admin_users.check_create_user(
+                    w.session,
+                    w.ctx,
+                    values["username"],
+                    values["display_name"],
+                    values["role"],
+                    values["unit"],
+                    form_text(form, "password"),
+                    values["roles"],
+                    hashed,
+                ),
+            )
+            if exc is not None:
+                errors, general = field_errors(exc)
+                return _users_page(request, w, errors, general, values, error_status(exc))
+        return redirect(request, f"/admin/users/{user.id}?done=user_created")
+
+    return await run_in_threadpool(locked)
 
 
 def _user_page(
@@ -167,6 +177,8 @@ def _user_page(
             "open_form": open_form,
             "log": log,
             "action_labels": admin_common.ACTION_LABELS,
+            "lock": login_guard.lock_of(w.session, user.username),
+            "now": w.ctx.now,
         },
         status_code=status_code,
     )
@@ -186,45 +198,62 @@ async def update_user_page(request: Request, user_id: PathId) -> Response:
     # field (an older form) leaves them as they are.
     values["roles"] = _form_roles(form) if "roles_listed" in form else None
     platform = request.app.state.platform
-    with platform.writing(), admin_work(request) as w:
-        _, exc = attempt(
-            w,
-            lambda: admin_users.check_update_user(
-                w.session,
-                w.ctx,
-                user_id,
-                values["display_name"],
-                values["role"],
-                values["unit"],
-                values["roles"],
-            ),
-        )
-        if exc is not None:
-            errors, general = field_errors(exc)
-            return _user_page(
-                request, w, user_id, errors, general, values, "profile", error_status(exc)
+
+    def locked() -> Response:
+        with platform.writing(), admin_work(request) as w:
+            _, exc = attempt(
+                w,
+                lambda: admin_users.check_update_user(
+                    w.session,
+                    w.ctx,
+                    user_id,
+                    values["display_name"],
+                    values["role"],
+                    values["unit"],
+                    values["roles"],
+                ),
             )
-    return redirect(request, f"/admin/users/{user_id}?done=user_updated")
+            if exc is not None:
+                errors, general = field_errors(exc)
+                return _user_page(
+                    request, w, user_id, errors, general, values, "profile", error_status(exc)
+                )
+        return redirect(request, f"/admin/users/{user_id}?done=user_updated")
+
+    return await run_in_threadpool(locked)
 
 
 @router.post("/admin/users/{user_id}/password")
 async def reset_password_page(request: Request, user_id: PathId) -> Response:
     form = await request.form()
     platform = request.app.state.platform
-    with platform.writing(), admin_work(request) as w:
+
+    def locked() -> Response:
         password = form_text(form, "password")
-        if password != form_text(form, "password_again"):
-            errors = {"password_again": "两次输入的密码不一致"}
-            return _user_page(request, w, user_id, errors, "", {}, "password", 422)
-        _, exc = attempt(
-            w, lambda: admin_users.check_reset_password(w.session, w.ctx, user_id, password)
-        )
-        if exc is not None:
-            errors, general = field_errors(exc)
-            return _user_page(
-                request, w, user_id, errors, general, {}, "password", error_status(exc)
+        with admin_work(request) as w:
+            target = w.session.get(User, user_id)
+            username = target.username if target is not None else ""
+        # Hashed here, in the worker thread, before the writer's turn is taken.
+        same = password == form_text(form, "password_again")
+        hashed = admin_users.hash_new_password(password, username) if same else None
+        with platform.writing(), admin_work(request) as w:
+            if not same:
+                errors = {"password_again": "两次输入的密码不一致"}
+                return _user_page(request, w, user_id, errors, "", {}, "password", 422)
+            _, exc = attempt(
+                w,
+                lambda: admin_users.check_reset_password(
+                    w.session, w.ctx, user_id, password, hashed
+                ),
             )
-    return redirect(request, f"/admin/users/{user_id}?done=password_reset")
+            if exc is not None:
+                errors, general = field_errors(exc)
+                return _user_page(
+                    request, w, user_id, errors, general, {}, "password", error_status(exc)
+                )
+        return redirect(request, f"/admin/users/{user_id}?done=password_reset")
+
+    return await run_in_threadpool(locked)
 
 
 @router.post("/admin/users/{user_id}/active")
@@ -232,11 +261,36 @@ async def user_active_page(request: Request, user_id: PathId) -> Response:
     form = await request.form()
     active = form_text(form, "active") == "1"
     platform = request.app.state.platform
+
+    def locked() -> Response:
+        with platform.writing(), admin_work(request) as w:
+            _, exc = attempt(
+                w, lambda: admin_users.check_set_user_active(w.session, w.ctx, user_id, active)
+            )
+            if exc is not None:
+                return _user_page(request, w, user_id, {}, exc.message, {}, "", error_status(exc))
+        done = "user_reactivated" if active else "user_deactivated"
+        return redirect(request, f"/admin/users/{user_id}?done={done}")
+
+    return await run_in_threadpool(locked)
+
+
+def _simple_change(request: Request, user_id: int, change: Any, done: str) -> Response:
+    """A change without a form to fill (unlock, reset of the second factor), in a worker
+    thread; a refusal shows on the user's page."""
+    platform = request.app.state.platform
     with platform.writing(), admin_work(request) as w:
-        _, exc = attempt(
-            w, lambda: admin_users.check_set_user_active(w.session, w.ctx, user_id, active)
-        )
+        _, exc = attempt(w, lambda: change(w.session, w.ctx, user_id))
         if exc is not None:
             return _user_page(request, w, user_id, {}, exc.message, {}, "", error_status(exc))
-    done = "user_reactivated" if active else "user_deactivated"
     return redirect(request, f"/admin/users/{user_id}?done={done}")
+
+
+@router.post("/admin/users/{user_id}/unlock")
+def unlock_user_page(request: Request, user_id: int) -> Response:
+    return _simple_change(request, user_id, admin_users.check_unlock_user, "user_unlocked")
+
+
+@router.post("/admin/users/{user_id}/totp-reset")
+def reset_totp_page(request: Request, user_id: int) -> Response:
+    return _simple_change(request, user_id, check_reset_totp, "totp_reset")

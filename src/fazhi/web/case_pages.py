@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from fazhi.actions.cases import (
     case_type_or_error,
@@ -220,41 +221,45 @@ def case_page(request: Request, case_id: CaseId, done: str = "") -> Response:
 async def do_action(request: Request, case_id: CaseId, action: str) -> Response:
     form = await request.form()
     platform = request.app.state.platform
-    with platform.writing(), page_work(request) as w:
-        try:
-            case = load_visible_case(w.session, w.actor, case_id)
-        except DomainError:
-            return render(request, "not_found.html", {}, w, status_code=404)
-        case_type = case_type_or_error(w.platform, case.type)
-        spec = case_type.action(action)
-        if spec is None:
-            return render(request, "not_found.html", {}, w, status_code=404)
-        inputs = inputs_from_form(spec.inputs, form)
-        version = form.get("version")
-        try:
-            with w.session.begin_nested():
-                perform_action(
-                    w.session,
-                    w.ctx,
-                    case_id,
-                    action,
-                    inputs,
-                    int(version) if isinstance(version, str) and version.isdigit() else None,
+
+    def locked() -> Response:
+        with platform.writing(), page_work(request) as w:
+            try:
+                case = load_visible_case(w.session, w.actor, case_id)
+            except DomainError:
+                return render(request, "not_found.html", {}, w, status_code=404)
+            case_type = case_type_or_error(w.platform, case.type)
+            spec = case_type.action(action)
+            if spec is None:
+                return render(request, "not_found.html", {}, w, status_code=404)
+            inputs = inputs_from_form(spec.inputs, form)
+            version = form.get("version")
+            try:
+                with w.session.begin_nested():
+                    perform_action(
+                        w.session,
+                        w.ctx,
+                        case_id,
+                        action,
+                        inputs,
+                        int(version) if isinstance(version, str) and version.isdigit() else None,
+                    )
+            except DomainError as exc:
+                errors, general = split_errors(exc, spec.inputs)
+                case = load_visible_case(w.session, w.actor, case_id)
+                return _render_case(
+                    request,
+                    w,
+                    case,
+                    open_action=action,
+                    errors=errors,
+                    form_error=general,
+                    values=form_values(spec.inputs, form),
+                    status_code=error_status(exc),
                 )
-        except DomainError as exc:
-            errors, general = split_errors(exc, spec.inputs)
-            case = load_visible_case(w.session, w.actor, case_id)
-            return _render_case(
-                request,
-                w,
-                case,
-                open_action=action,
-                errors=errors,
-                form_error=general,
-                values=form_values(spec.inputs, form),
-                status_code=error_status(exc),
-            )
-    return redirect(request, f"/cases/{case_id}?done={action}")
+        return redirect(request, f"/cases/{case_id}?done={action}")
+
+    return await run_in_threadpool(locked)
 
 
 @router.post("/cases/{case_id}/reveal")

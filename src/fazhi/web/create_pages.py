@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from fazhi.actions.cases import check_create_case, load_visible_case
 from fazhi.actions.links import make_link_resolver
@@ -183,39 +184,45 @@ def _check_rest(
 async def create_from_form(request: Request, type_name: str) -> Response:
     form = await request.form()
     platform = request.app.state.platform
-    with platform.writing(), page_work(request) as w:
-        case_type = w.platform.types.get(type_name)
-        refused = _refusal(request, w, case_type)
-        if refused is not None or case_type is None:
-            return refused or render(request, "not_found.html", {}, w, status_code=404)
-        name = form.get("action")
-        action = _chosen(
-            creatable_actions(case_type, _roles(w)), name if isinstance(name, str) else ""
-        )
-        if action is None:
-            return _page(request, w, case_type, form_error="请选择登记方式", status_code=422)
-        inputs = inputs_from_form(action.inputs, form)
-        try:
-            problems = _link_problems(w, action.inputs, inputs)
-            if problems:
-                known = {p.field for p in problems}
-                rest = [
-                    p for p in _check_rest(w, case_type, action, inputs) if p.field not in known
-                ]
-                raise DomainError.from_problems(problems + rest, 422)
-            with w.session.begin_nested():
-                written = check_create_case(w.session, w.ctx, case_type.name, inputs, action.name)
-        except DomainError as exc:
-            errors, general = split_errors(exc, action.inputs)
-            return _page(
-                request,
-                w,
-                case_type,
-                action=action,
-                values=form_values(action.inputs, form),
-                errors=errors,
-                form_error=general,
-                status_code=error_status(exc),
+
+    def locked() -> Response:
+        with platform.writing(), page_work(request) as w:
+            case_type = w.platform.types.get(type_name)
+            refused = _refusal(request, w, case_type)
+            if refused is not None or case_type is None:
+                return refused or render(request, "not_found.html", {}, w, status_code=404)
+            name = form.get("action")
+            action = _chosen(
+                creatable_actions(case_type, _roles(w)), name if isinstance(name, str) else ""
             )
-        case_id = written.case.id
-    return redirect(request, f"/cases/{case_id}?done={action.name}")
+            if action is None:
+                return _page(request, w, case_type, form_error="请选择登记方式", status_code=422)
+            inputs = inputs_from_form(action.inputs, form)
+            try:
+                problems = _link_problems(w, action.inputs, inputs)
+                if problems:
+                    known = {p.field for p in problems}
+                    rest = [
+                        p for p in _check_rest(w, case_type, action, inputs) if p.field not in known
+                    ]
+                    raise DomainError.from_problems(problems + rest, 422)
+                with w.session.begin_nested():
+                    written = check_create_case(
+                        w.session, w.ctx, case_type.name, inputs, action.name
+                    )
+            except DomainError as exc:
+                errors, general = split_errors(exc, action.inputs)
+                return _page(
+                    request,
+                    w,
+                    case_type,
+                    action=action,
+                    values=form_values(action.inputs, form),
+                    errors=errors,
+                    form_error=general,
+                    status_code=error_status(exc),
+                )
+            case_id = written.case.id
+        return redirect(request, f"/cases/{case_id}?done={action.name}")
+
+    return await run_in_threadpool(locked)

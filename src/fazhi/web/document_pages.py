@@ -27,6 +27,7 @@ from fazhi.domain.case_type import DocumentKind
 from fazhi.domain.errors import DomainError
 from fazhi.http.deps import Work
 from fazhi.http.params import CaseId, DocumentId
+from fazhi.http.uploads import read_upload
 from fazhi.web.case_pages import _render_case
 from fazhi.web.console import page_work, redirect, render
 from fazhi.web.forms import error_status, field_errors, inputs_from_form
@@ -45,8 +46,7 @@ async def _file(request: Request, form: FormData) -> FileUpload | None:
     if not isinstance(upload, UploadFile) or not upload.filename:
         return None
     limit = request.app.state.platform.settings.max_upload_bytes
-    content = await upload.read(limit + 1)
-    return FileUpload.of(upload.filename, upload.content_type or "", content)
+    return await read_upload(upload, limit)
 
 
 def _kind(w: Work, case_id: int, name: str) -> DocumentKind:
@@ -102,7 +102,9 @@ async def add_page(request: Request, case_id: CaseId) -> Response:
         data = inputs_from_form(kind.fields, form)
         add_document(w.session, w.ctx, case_id, name, data, file, _version(form))
 
-    return _change(request, case_id, form, f"doc:{name}", "document_added", change)
+    return await run_in_threadpool(
+        _change, request, case_id, form, f"doc:{name}", "document_added", change
+    )
 
 
 @router.post("/cases/{case_id}/documents/generate")
@@ -132,7 +134,9 @@ async def generate_page(request: Request, case_id: CaseId) -> Response:
             raise prepared
         do_generate_document(w.session, w.ctx, *prepared)
 
-    return _change(request, case_id, form, form_id, "document_generated", change)
+    return await run_in_threadpool(
+        _change, request, case_id, form, form_id, "document_generated", change
+    )
 
 
 @router.post("/cases/{case_id}/documents/{document_id}/replace")
@@ -149,8 +153,8 @@ async def replace_page(request: Request, case_id: CaseId, document_id: DocumentI
         data = {**(old.data or {}), **inputs_from_form(kind.fields, form)}
         replace_document(w.session, w.ctx, case_id, document_id, data, file, _version(form))
 
-    return _change(
-        request, case_id, form, f"doc-replace:{document_id}", "document_replaced", change
+    return await run_in_threadpool(
+        _change, request, case_id, form, f"doc-replace:{document_id}", "document_replaced", change
     )
 
 
@@ -169,6 +173,6 @@ async def withdraw_page(request: Request, case_id: CaseId, document_id: Document
             _version(form),
         )
 
-    return _change(
-        request, case_id, form, f"doc-withdraw:{document_id}", "document_withdrawn", change
+    return await run_in_threadpool(
+        _change, request, case_id, form, f"doc-withdraw:{document_id}", "document_withdrawn", change
     )

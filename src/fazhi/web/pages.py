@@ -41,9 +41,15 @@ def login_page(request: Request, next: str = "", reason: str = "") -> Response:
 
 @router.post("/login")
 def login_submit(
-    request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("")
+    request: Request,
+    username: str = Form(""),
+    password: str = Form(""),
+    next: str = Form(""),
+    otp: str = Form(""),
 ) -> Response:
+    # A sync route: FastAPI runs it in a worker thread, where login() may hash.
     errors = {}
+    status = 422
     if not username.strip():
         errors["username"] = "请填写用户名"
     if not password:
@@ -51,16 +57,23 @@ def login_submit(
     platform = platform_of(request)
     if not errors:
         try:
-            with platform.writing(), transaction(platform.sessions) as session:
-                issued = login(session, platform, username.strip(), password, platform.now())
+            address = request.client.host if request.client else ""
+            issued = login(platform, username, password, address, otp or None)
         except DomainError as exc:
-            errors["password"] = exc.message
+            errors["otp" if exc.field == "otp" else "password"] = exc.message
+            status = 429 if exc.status in (429, 503) else 422
     if errors:
         return render(
             request,
             "login.html",
-            {"next_path": _safe_next(next), "reason": "", "username": username, "errors": errors},
-            status_code=422,
+            {
+                "next_path": _safe_next(next),
+                "reason": "",
+                "username": username[:64],
+                "errors": errors,
+                "ask_otp": "otp" in errors,
+            },
+            status_code=status,
         )
     actor = issued.actor
     target = _safe_next(next) or console_of(request).landing_for(

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from fazhi.actions import login_guard
 from fazhi.actions.admin.common import (
     USERNAME_RE,
     after_commit,
@@ -19,6 +20,7 @@ from fazhi.actions.admin.common import (
     require_admin,
     text,
 )
+from fazhi.actions.auth import hashing
 from fazhi.actions.context import ActionContext
 from fazhi.actions.org import hash_password
 from fazhi.actions.platform import Platform
@@ -26,13 +28,13 @@ from fazhi.actions.user_roles import check_roles, held_roles, set_user_roles
 from fazhi.domain.errors import DomainError, Problem, not_found
 from fazhi.store.models import ApiToken, Unit, User
 
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10
 MAX_PASSWORD = 128
 
 
 def forget_tokens(platform: Platform, user_id: int) -> None:
     """Drop the user's remembered tokens from this process's cache."""
-    for digest, (actor, _expires, _fetched) in list(platform.token_cache.items()):
+    for digest, (actor, _types, _units) in list(platform.token_cache.items()):
         if actor.user_id == user_id:
             platform.token_cache.pop(digest, None)
 
@@ -45,9 +47,9 @@ def _end_sessions(session: Session, ctx: ActionContext, user_id: int, revoke: bo
             .where(ApiToken.user_id == user_id, ApiToken.revoked.is_(False))
             .values(revoked=True)
         )
+    # Tokens are looked up on every request (actions.auth.authenticate): the revocation
+    # counts at once in every process; this only frees the remembered actors.
     platform = ctx.platform
-    forget_tokens(platform, user_id)
-    # Again after commit: a request in between may have remembered the old state.
     after_commit(session, lambda: forget_tokens(platform, user_id))
 
 
@@ -73,11 +75,40 @@ def _active_unit(
     return unit
 
 
-def _check_password(problems: list[Problem], password: str) -> None:
+def password_problems(password: str, username: str, field: str = "password") -> list[Problem]:
+    """The rules for a new password: length first (a long one is never hashed), then more
+    than one kind of character, and not the account's name."""
+    if len(password) > MAX_PASSWORD:
+        return [Problem("password_long", f"密码不能超过{MAX_PASSWORD}位", field)]
     if len(password) < MIN_PASSWORD:
-        problems.append(Problem("password_short", f"密码至少{MIN_PASSWORD}位", "password"))
-    elif len(password) > MAX_PASSWORD:
-        problems.append(Problem("password_long", f"密码不能超过{MAX_PASSWORD}位", "password"))
+        return [Problem("password_short", f"密码至少{MIN_PASSWORD}位", field)]
+    kinds = sum(
+        (
+            any(c.islower() for c in password),
+            any(c.isupper() for c in password),
+            any(c.isdigit() for c in password),
+            any(not c.isalnum() for c in password),
+        )
+    )
+    if kinds < 2:
+        return [Problem("password_weak", "密码须包含字母、数字、符号中的至少两类", field)]
+    name = username.strip().lower()
+    if name and len(name) >= 3 and name in password.lower():
+        return [Problem("password_username", "密码不能包含用户名", field)]
+    return []
+
+
+def _check_password(problems: list[Problem], password: str, username: str) -> None:
+    problems.extend(password_problems(password, username))
+
+
+def hash_new_password(password: str, username: str) -> str | None:
+    """The hash of an acceptable new password, computed in a hashing slot before the
+    writer's turn is taken (pages pass it to the actions); None when the rules refuse it
+    (the action then reports why)."""
+    if password_problems(password, username):
+        return None
+    return hashing(lambda: hash_password(password))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -93,10 +124,12 @@ def check_create_user(
     unit_code: str,
     password: str,
     roles: Sequence[str] = (),
+    password_hash: str | None = None,
 ) -> User:
     """A new account with its primary `role` and the other `roles` it holds: a well-formed
     username not yet taken, a name, assignable roles (platform.roles), an active unit and a
-    password of the allowed length; then `do_create_user`."""
+    password that passes the rules (`password_problems`; `password_hash`, if given, is
+    its hash, computed outside the writer's turn); then `do_create_user`."""
     require_admin(ctx)
     username, display_name = text(username).lower(), text(display_name)
     problems: list[Problem] = []
@@ -115,10 +148,12 @@ def check_create_user(
     check_text(problems, "display_name", display_name, "姓名", 100)
     held = check_roles(problems, ctx.platform.roles, role, roles)
     unit = _active_unit(session, ctx, text(unit_code), "unit", problems)
-    _check_password(problems, password)
+    _check_password(problems, password, username)
     fail_on(problems)
     assert unit is not None
-    return do_create_user(session, ctx, username, display_name, role, unit, password, held)
+    return do_create_user(
+        session, ctx, username, display_name, role, unit, password, held, password_hash
+    )
 
 
 def do_create_user(
@@ -130,6 +165,7 @@ def do_create_user(
     unit: Unit,
     password: str,
     held: Sequence[str] = (),
+    password_hash: str | None = None,
 ) -> User:
     """Insert the account with the roles it holds (`held`, primary first; none: only
     `role`) and log it; a username taken meanwhile is refused.
@@ -142,7 +178,7 @@ def do_create_user(
         display_name=display_name,
         role=role,
         unit_id=unit.id,
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
         active=True,
     )
     try:
@@ -236,23 +272,56 @@ def do_update_user(
     return user
 
 
-def check_reset_password(session: Session, ctx: ActionContext, user_id: int, password: str) -> User:
-    """A new password of the allowed length; then `do_reset_password`."""
+def check_reset_password(
+    session: Session,
+    ctx: ActionContext,
+    user_id: int,
+    password: str,
+    password_hash: str | None = None,
+) -> User:
+    """A new password that passes the rules (`password_hash`: as for `check_create_user`);
+    then `do_reset_password`."""
     require_admin(ctx)
     user = _user(session, ctx, user_id)
     problems: list[Problem] = []
-    _check_password(problems, password)
+    _check_password(problems, password, user.username)
     fail_on(problems)
-    return do_reset_password(session, ctx, user, password)
+    return do_reset_password(session, ctx, user, password, password_hash)
 
 
-def do_reset_password(session: Session, ctx: ActionContext, user: User, password: str) -> User:
+def do_reset_password(
+    session: Session,
+    ctx: ActionContext,
+    user: User,
+    password: str,
+    password_hash: str | None = None,
+) -> User:
     """Set the password; the user's existing sessions end.
 
     Preconditions: ctx.actor is an admin; the password passed `check_reset_password`."""
-    user.password_hash = hash_password(password)
+    user.password_hash = password_hash or hash_password(password)
     _end_sessions(session, ctx, user.id, revoke=True)
     record(session, ctx, "user_password_reset", f"user:{user.username}", {})
+    return user
+
+
+def check_unlock_user(session: Session, ctx: ActionContext, user_id: int) -> User:
+    """Lift a sign-in lockout (fazhi.actions.login_guard) before it runs out; then
+    `do_unlock_user`. Nothing happens when the account is not locked."""
+    require_admin(ctx)
+    user = _user(session, ctx, user_id)
+    lock = login_guard.lock_of(session, user.username)
+    if lock is None or lock.locked_until is None or lock.locked_until <= ctx.now:
+        return user
+    return do_unlock_user(session, ctx, user)
+
+
+def do_unlock_user(session: Session, ctx: ActionContext, user: User) -> User:
+    """Clear the lock and the failures counted towards it, and log it.
+
+    Preconditions: ctx.actor is an admin; the account is locked now."""
+    login_guard.clear(session, user.username, ctx.now)
+    record(session, ctx, "account_unlocked", f"user:{user.username}", {})
     return user
 
 

@@ -47,8 +47,12 @@ async def suggest(request: Request, body: SuggestBody) -> Response:
     that speak most for the category; `grid`/`street` come from the coordinates (preferred)
     or the address; `model` names the version that answered and its held-out accuracy."""
     point = check_body(body)
-    with work(request):  # signed in, any role
-        pass
+
+    def signed_in() -> None:  # any role; the lookup is a query, so not on the loop
+        with work(request):
+            pass
+
+    await run_in_threadpool(signed_in)
     platform = platform_of(request)
     result: dict[str, Any] = await run_in_threadpool(
         suggest_request, platform, body.text, address=body.address, point=point, k=body.k

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import pass_context
 from sqlalchemy import or_, select
+from starlette.concurrency import run_in_threadpool
 
 from fazhi.actions.cases import case_type_or_error, create_case
 from fazhi.actions.platform import Platform
@@ -331,33 +332,37 @@ async def intake_submit(request: Request) -> Response:
     intent = str(form.get("intent") or "register")
     action_name = INTENTS.get(intent, "register")
     values = {k: v for k, v in form.items() if isinstance(v, str) and k in FORM_FIELDS}
-    with platform.writing(), page_work(request) as w:
-        if not w.actor.has_role(*INTAKE_ROLES):
-            return _refused(request, w)
-        case_type = case_type_or_error(w.platform, HOTLINE)
-        action = case_type.action(action_name)
-        if action is None:  # a type file without this creating action
-            return _render_intake(
-                request, w, values, form_error="该案件类型不支持此受理方式", status_code=422
-            )
-        inputs = inputs_from_form(action.inputs, form)
-        grid = intake_grid(w.ctx.directory, inputs)
-        if grid is not None:
-            inputs["grid"] = grid.id
-        try:
-            with w.session.begin_nested():
-                case = create_case(w.session, w.ctx, HOTLINE, inputs, action_name)
-        except DomainError as exc:
-            errors, general = field_errors(exc, FORM_FIELDS)
-            return _render_intake(
-                request,
-                w,
-                values,
-                errors,
-                general,
-                status_code=error_status(exc),
-            )
-    return redirect(request, f"/cases/{case.id}?done={action_name}")
+
+    def locked() -> Response:
+        with platform.writing(), page_work(request) as w:
+            if not w.actor.has_role(*INTAKE_ROLES):
+                return _refused(request, w)
+            case_type = case_type_or_error(w.platform, HOTLINE)
+            action = case_type.action(action_name)
+            if action is None:  # a type file without this creating action
+                return _render_intake(
+                    request, w, values, form_error="该案件类型不支持此受理方式", status_code=422
+                )
+            inputs = inputs_from_form(action.inputs, form)
+            grid = intake_grid(w.ctx.directory, inputs)
+            if grid is not None:
+                inputs["grid"] = grid.id
+            try:
+                with w.session.begin_nested():
+                    case = create_case(w.session, w.ctx, HOTLINE, inputs, action_name)
+            except DomainError as exc:
+                errors, general = field_errors(exc, FORM_FIELDS)
+                return _render_intake(
+                    request,
+                    w,
+                    values,
+                    errors,
+                    general,
+                    status_code=error_status(exc),
+                )
+        return redirect(request, f"/cases/{case.id}?done={action_name}")
+
+    return await run_in_threadpool(locked)
 
 
 @router.get("/intake/locate")

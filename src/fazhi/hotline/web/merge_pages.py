@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from fazhi.actions.visibility import load_visible_case, read_visible_case
 from fazhi.domain.durations import LOCAL_TZ
@@ -79,26 +80,36 @@ async def merge_page(request: Request, case_id: CaseId) -> Response:
     chosen = [str(v) for v in form.getlist("duplicates") if isinstance(v, str)]
     reason = str(form.get("reason") or "")
     platform = request.app.state.platform
-    with platform.writing(), page_work(request) as w:
-        try:
-            case = load_visible_case(w.session, w.actor, case_id)
-        except DomainError:
-            return _refused("案件不存在或无权查看", 404)
-        if not w.actor.has_role(*MERGE_ROLES):
-            return _refused("当前角色无权并单", 403)
-        try:
-            ids = [int(v) for v in chosen]
-        except ValueError:
-            ids = []
-        try:
-            with w.session.begin_nested():
-                check_merge_cases(w.session, w.ctx, case_id, ids, reason)
-        except DomainError as exc:
-            case = load_visible_case(w.session, w.actor, case_id)
-            return _show(
-                request, w, case, error_status(exc), error=exc.message, chosen=chosen, reason=reason
-            )
-    return redirect(request, f"/cases/{case_id}?done=merge")
+
+    def locked() -> Response:
+        with platform.writing(), page_work(request) as w:
+            try:
+                case = load_visible_case(w.session, w.actor, case_id)
+            except DomainError:
+                return _refused("案件不存在或无权查看", 404)
+            if not w.actor.has_role(*MERGE_ROLES):
+                return _refused("当前角色无权并单", 403)
+            try:
+                ids = [int(v) for v in chosen]
+            except ValueError:
+                ids = []
+            try:
+                with w.session.begin_nested():
+                    check_merge_cases(w.session, w.ctx, case_id, ids, reason)
+            except DomainError as exc:
+                case = load_visible_case(w.session, w.actor, case_id)
+                return _show(
+                    request,
+                    w,
+                    case,
+                    error_status(exc),
+                    error=exc.message,
+                    chosen=chosen,
+                    reason=reason,
+                )
+        return redirect(request, f"/cases/{case_id}?done=merge")
+
+    return await run_in_threadpool(locked)
 
 
 @router.get("/repeats")

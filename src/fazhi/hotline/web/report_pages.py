@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import func, select
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from fazhi.actions.cases import case_type_or_error
@@ -134,27 +135,31 @@ async def report_submit(request: Request) -> Response:
         photos = await read_photos(uploads, limit)
     except DomainError as exc:
         photo_error = exc.message
-    with platform.writing(), page_work(request) as w:
-        reason = refusal(w.platform, w.actor)
-        if reason:
-            return _forbidden(request, w, reason)
-        if photo_error:
-            return _render_form(request, w, values, {"photos": photo_error}, status_code=422)
-        try:
-            with w.session.begin_nested():
-                written, _ = check_submit_report(w.session, w.ctx, values, photos)
-        except DomainError as exc:
-            errors, general = field_errors(exc, SHOWN_FIELDS)
-            return _render_form(
-                request,
-                w,
-                values,
-                errors,
-                general,
-                status_code=error_status(exc),
-            )
-        case_id = written.case.id
-    return redirect(request, f"/report/submitted/{case_id}")
+
+    def locked() -> Response:
+        with platform.writing(), page_work(request) as w:
+            reason = refusal(w.platform, w.actor)
+            if reason:
+                return _forbidden(request, w, reason)
+            if photo_error:
+                return _render_form(request, w, values, {"photos": photo_error}, status_code=422)
+            try:
+                with w.session.begin_nested():
+                    written, _ = check_submit_report(w.session, w.ctx, values, photos)
+            except DomainError as exc:
+                errors, general = field_errors(exc, SHOWN_FIELDS)
+                return _render_form(
+                    request,
+                    w,
+                    values,
+                    errors,
+                    general,
+                    status_code=error_status(exc),
+                )
+            case_id = written.case.id
+        return redirect(request, f"/report/submitted/{case_id}")
+
+    return await run_in_threadpool(locked)
 
 
 @router.get("/report/submitted/{case_id}")

@@ -31,7 +31,6 @@ def upgrade() -> None:
             "metric", existing_type=sa.String(length=24), type_=sa.String(length=64)
         )
 
-
     op.create_table(
         "schedule_runs",
         sa.Column("region_code", sa.String(length=6), nullable=False),

@@ -1,7 +1,7 @@
 """the trail's keyed seal (events.seal, sealed, witness) and the daily chain anchors
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-01 23:30:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from fazhi.store.models import UTCDateTime
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
