@@ -33,6 +33,7 @@ from fazhi.api import (
     meta_routes,
 )
 from fazhi.hotline import plugin as hotline
+from fazhi.http import csrf, security_headers
 from fazhi.web import console
 from fazhi.web.console import Console, ConsoleExtension
 
@@ -116,6 +117,9 @@ def create_app(
     app.state.platform = platform
     app.state.default_case_type = default_type(packages)
     errors.install(app)
+    # Outermost last: CSRF refusals get the security headers too.
+    app.add_middleware(csrf.CsrfMiddleware)
+    app.add_middleware(security_headers.SecurityHeadersMiddleware)
     for router in ENGINE_ROUTERS:
         app.include_router(router)
     for package in packages:

@@ -20,6 +20,10 @@ def _fixed_now() -> datetime | None:
     return moment
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=default_url)
@@ -32,3 +36,7 @@ class Settings:
     fixed_now: datetime | None = field(default_factory=_fixed_now)
     # The server secret's file (fazhi.store.secret); FAZHI_SECRET_FILE, else var/secret.key.
     secret_file: str = field(default_factory=default_secret_file)
+    # Behind a reverse proxy: honour X-Forwarded-Proto/-Host (cookies' Secure flag, the
+    # Origin check of fazhi.http.csrf). FAZHI_COOKIE_SECURE=1 marks cookies Secure always.
+    trust_proxy: bool = field(default_factory=lambda: _flag("FAZHI_TRUST_PROXY"))
+    cookie_secure: bool = field(default_factory=lambda: _flag("FAZHI_COOKIE_SECURE"))
