@@ -86,12 +86,13 @@ def _cookie_lines(response: httpx.Response) -> dict[str, str]:
 def test_cookies_are_secure_when_the_request_came_over_https(server: ServerThread) -> None:
     credentials = {"username": "operator1", "password": PASSWORD}
     # uvicorn applies X-Forwarded-Proto from a proxy on loopback, as behind nginx.
-    with browser_client(server.url, headers={"X-Forwarded-Proto": "https"}) as http:
-        first = _cookie_lines(http.get("/login", headers={"cookie": ""}))
-        assert "Secure" in first["fazhi_csrf"] and "SameSite=Strict" in first["fazhi_csrf"]
-        signed_in = http.post(
-            "/login", data=credentials, headers={"Origin": "https://" + f"127.0.0.1:{server.port}"}
-        )
+    https = {"X-Forwarded-Proto": "https"}
+    with httpx.Client(base_url=server.url, headers=https) as fresh:
+        first = _cookie_lines(fresh.get("/login"))["fazhi_csrf"]
+        assert "Secure" in first and "SameSite=Strict" in first and "HttpOnly" in first
+    with browser_client(server.url) as http:
+        origin = {"Origin": f"https://127.0.0.1:{server.port}"}
+        signed_in = http.post("/login", data=credentials, headers={**https, **origin})
         assert signed_in.status_code == 303, signed_in.text
         session = _cookie_lines(signed_in)["fazhi_token"]
         assert "Secure" in session and "HttpOnly" in session

@@ -233,7 +233,8 @@ def test_a_deactivated_accounts_existing_sessions_stop_working_at_once(
     assert page_session.get("/cases").status_code == 303  # back to the login page
     assert api.get("/api/v1/cases").status_code == 401
     api.close()
-    failed = httpx.post(f"{server.url}/login", data={"username": name, "password": "secret-123"})
+    with browser_client(server.url) as http:
+        failed = http.post("/login", data={"username": name, "password": "secret-123"})
     assert failed.status_code == 422
     assert [r.action for r in logs(platform, f"user:{name}")] == ["user_create", "user_deactivate"]
 

@@ -151,7 +151,7 @@ def test_the_navigation_shows_the_types_each_role_may_work_on(console: Console) 
 def three_requests(server: ServerThread) -> dict[str, Any]:
     """Three requests by 区城管局 differing in applicant kind and channel; `tag` finds them."""
     tag = uuid.uuid4().hex[:8]
-    with browser_client(server.url, follow_redirects=True) as http:
+    with browser_client(server.url) as http:
         http.post("/login", data={"username": "cgj_handler", "password": "fazhi2023"})
         made: dict[str, Any] = {}
         for key, kind, channel in (
