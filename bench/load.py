@@ -175,7 +175,9 @@ def _client(args: tuple[int, dict[str, str], float, int]) -> list[Sample]:
     return samples
 
 
-def run_step(port: int, pid: int, tokens: dict[str, str], clients: int, seconds: float) -> dict:
+def run_step(
+    port: int, pid: int, tokens: dict[str, str], clients: int, seconds: float
+) -> dict[str, Any]:
     jobs = [(port, tokens, seconds, 1000 * clients + c) for c in range(clients)]
     cpu0 = cpu_seconds(pid)
     with mp.get_context("fork").Pool(clients) as pool:
@@ -186,7 +188,7 @@ def run_step(port: int, pid: int, tokens: dict[str, str], clients: int, seconds:
     by_kind: dict[str, list[Sample]] = defaultdict(list)
     for sample in (s for r in results for s in r):
         by_kind[sample[0]].append(sample)
-    rows = {}
+    rows: dict[str, dict[str, Any]] = {}
     for kind in MIX:
         samples = by_kind.get(kind, [])
         latencies = sorted(s[1] for s in samples)
@@ -241,7 +243,7 @@ def wait_for(port: int, proc: subprocess.Popen[bytes]) -> None:
     raise SystemExit("server did not start")
 
 
-def print_step(step: dict) -> None:
+def print_step(step: dict[str, Any]) -> None:
     print(
         f"\n{step['clients']} clients, {step['elapsed']:.1f} s: {step['rate']:.0f} req/s, "
         f"{step['errors']} errors, server CPU {step['cpu_ms']:.2f} ms/request "
