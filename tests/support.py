@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -67,6 +68,29 @@ class ServerThread:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
+
+
+class _OpenedClient(httpx.Client):
+    """A client already used (so already open) that may still head a `with` block."""
+
+    def __enter__(self) -> _OpenedClient:
+        return self
+
+
+def browser_client(base_url: str, **kwargs: Any) -> httpx.Client:
+    """An httpx client that behaves like the console's browser: it opened the login page
+    first, so it holds the form-token cookie, and sends that page's token (X-CSRF-Token, as
+    htmx does) with every request."""
+    kwargs.setdefault("follow_redirects", False)
+    kwargs.setdefault("timeout", 30)
+    http = _OpenedClient(base_url=base_url, **kwargs)
+    page = http.get("/login")
+    found = CSRF_INPUT.search(page.text)
+    http.headers["X-CSRF-Token"] = found.group(1) if found else ""
+    return http
 
 
 @dataclass

@@ -33,6 +33,7 @@ from fazhi.api import (
     meta_routes,
 )
 from fazhi.hotline import plugin as hotline
+from fazhi.http import csrf, security_headers
 from fazhi.http.body_limits import BodyLimits
 from fazhi.web import console
 from fazhi.web.console import Console, ConsoleExtension
@@ -120,9 +121,13 @@ def create_app(
     app.state.error_shapes = {
         k: v for p in packages for k, v in getattr(p, "ERROR_SHAPES", {}).items()
     }
+    # Added innermost first: security headers outermost (every refusal gets them), then the
+    # body limits (an oversize body is refused before anything reads it), then CSRF.
+    app.add_middleware(csrf.CsrfMiddleware)
     app.add_middleware(
         BodyLimits, extra=[r for p in packages for r in getattr(p, "BODY_LIMITS", ())]
     )
+    app.add_middleware(security_headers.SecurityHeadersMiddleware)
     for router in ENGINE_ROUTERS:
         app.include_router(router)
     for package in packages:

@@ -20,6 +20,10 @@ def _fixed_now() -> datetime | None:
     return moment
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=default_url)
@@ -37,3 +41,7 @@ class Settings:
     retention_years: int = field(
         default_factory=lambda: int(os.environ.get("FAZHI_RETENTION_YEARS", "10"))
     )
+    # Behind a reverse proxy: honour X-Forwarded-Proto/-Host (cookies' Secure flag, the
+    # Origin check of fazhi.http.csrf). FAZHI_COOKIE_SECURE=1 marks cookies Secure always.
+    trust_proxy: bool = field(default_factory=lambda: _flag("FAZHI_TRUST_PROXY"))
+    cookie_secure: bool = field(default_factory=lambda: _flag("FAZHI_COOKIE_SECURE"))

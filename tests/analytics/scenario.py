@@ -19,7 +19,7 @@ import httpx
 
 from fazhi.domain.durations import LOCAL_TZ
 from tests.api.flows import Desk
-from tests.support import ApiClient, FakeClock, ServerThread
+from tests.support import ApiClient, FakeClock, ServerThread, browser_client
 
 PASSWORD = "fazhi2023"
 TOKEN_MINT_TIME = datetime(2099, 1, 1, 9, 0, tzinfo=LOCAL_TZ)
@@ -65,7 +65,7 @@ def console_client(server: ServerThread, clock: FakeClock, username: str) -> htt
     """A client signed in to the console (session cookie), not following redirects."""
     key = (server.url, username)
     if key not in _console:
-        http = httpx.Client(base_url=server.url, follow_redirects=False, timeout=30)
+        http = browser_client(server.url)
         response = _at_mint_time(
             clock, lambda: http.post("/login", data={"username": username, "password": PASSWORD})
         )

@@ -26,7 +26,7 @@ from fazhi.actions.platform import Platform
 from fazhi.bootstrap import create_app
 from fazhi.store.db import transaction
 from fazhi.store.models import Document, DocumentBlob, Event
-from tests.support import ServerThread
+from tests.support import ServerThread, browser_client
 from tests.visibility_support import (
     NAMED_ELSEWHERE,
     PASSWORD,
@@ -70,13 +70,10 @@ def client(vserver: ServerThread, clients: dict[str, httpx.Client], username: st
         )
         assert response.status_code == 200, response.text
         token = response.json()["access_token"]
-        clients[username] = httpx.Client(
-            base_url=vserver.url,
-            headers={"authorization": f"Bearer {token}"},
-            cookies={"fazhi_token": token},
-            follow_redirects=False,
-            timeout=30,
-        )
+        # A browser's client: its console forms carry the form token (fazhi.http.csrf).
+        bearer = {"authorization": f"Bearer {token}"}
+        cookie = {"fazhi_token": token}
+        clients[username] = browser_client(vserver.url, headers=bearer, cookies=cookie)
     return clients[username]
 
 

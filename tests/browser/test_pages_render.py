@@ -107,7 +107,9 @@ def test_each_page_of_the_menu_renders(page: Page, username: str, path: str) -> 
 
 def test_a_request_off_the_machine_is_aborted_and_reported(page: Page, watch: Any) -> None:
     """The guard of the page fixture itself: what every other browser test relies on."""
-    page.goto("/login")
+    # From a page without the console's policy (which would block the fetch itself, see
+    # test_security_policy): here the guard alone must stop it.
+    page.goto("about:blank")
     outcome = page.evaluate("fetch('http://192.0.2.1/x.js').then(() => 'sent', () => 'blocked')")
     assert outcome == "blocked"
     assert watch.offsite == ["http://192.0.2.1/x.js"]

@@ -29,7 +29,7 @@ from fazhi.settings import Settings
 from fazhi.store.db import make_engine, session_factory, transaction
 from fazhi.store.migrate import upgrade
 from tests.browser.support import PASSWORD, TIMINGS
-from tests.support import FakeClock, ServerThread
+from tests.support import FakeClock, ServerThread, browser_client
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -61,12 +61,8 @@ class Site:
 
     def client(self, username: str) -> httpx.Client:
         if username not in self.clients:
-            http = httpx.Client(base_url=self.server.url, timeout=60)
-            response = http.post(
-                "/login",
-                data={"username": username, "password": PASSWORD},
-                follow_redirects=False,
-            )
+            http = browser_client(self.server.url, timeout=60)
+            response = http.post("/login", data={"username": username, "password": PASSWORD})
             assert response.status_code == 303, response.text
             assert http.cookies, "login set no cookie"
             self.clients[username] = http

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from tests.support import ServerThread
+from tests.support import ServerThread, browser_client
 
 PASSWORD = "fazhi2023"
 Console = Callable[[str], httpx.Client]
@@ -19,7 +19,7 @@ def console(server: ServerThread) -> Iterator[Console]:
     clients: list[httpx.Client] = []
 
     def make(username: str) -> httpx.Client:
-        http = httpx.Client(base_url=server.url, follow_redirects=False, timeout=30)
+        http = browser_client(server.url)
         clients.append(http)
         response = http.post("/login", data={"username": username, "password": PASSWORD})
         assert response.status_code == 303, response.text

@@ -25,7 +25,7 @@ from fazhi.actions.platform import Platform
 from fazhi.domain.durations import Duration
 from fazhi.store.db import transaction
 from fazhi.store.models import AdminLog, CalendarDay, CalendarYear, ClockSetting, Unit, User
-from tests.support import ApiClient, ServerThread
+from tests.support import ApiClient, ServerThread, browser_client
 
 PASSWORD = "fazhi2023"
 NOTICE_2027 = (
@@ -40,7 +40,7 @@ def console(server: ServerThread) -> Iterator[Console]:
     clients: list[httpx.Client] = []
 
     def make(username: str, password: str = PASSWORD) -> httpx.Client:
-        http = httpx.Client(base_url=server.url, follow_redirects=False, timeout=30)
+        http = browser_client(server.url)
         clients.append(http)
         response = http.post("/login", data={"username": username, "password": password})
         assert response.status_code == 303, response.text
@@ -135,7 +135,7 @@ def test_without_a_session_the_console_asks_to_log_in(server: ServerThread) -> N
 
 
 def test_the_admin_lands_on_the_overview_which_links_every_section(server: ServerThread) -> None:
-    with httpx.Client(base_url=server.url, follow_redirects=False) as http:
+    with browser_client(server.url) as http:
         response = http.post("/login", data={"username": "admin", "password": PASSWORD})
         assert response.headers["location"] == "/admin"
         page = http.get("/admin")
@@ -194,7 +194,7 @@ def test_a_new_account_can_log_in_and_lands_on_its_roles_page(
     assert "测试&lt;b&gt;话务员&lt;/b&gt;" in listing and "<b>话务员</b>" not in listing
     assert "话务员" in listing and "石峰区12345热线服务中心" in listing
 
-    http = httpx.Client(base_url=str(admin.base_url), follow_redirects=False)
+    http = browser_client(str(admin.base_url))
     signed_in = http.post("/login", data={"username": name, "password": "Secret-1234"})
     assert signed_in.status_code == 303 and signed_in.headers["location"] == "/work"
     assert http.get("/work").status_code == 200
@@ -233,7 +233,8 @@ def test_a_deactivated_accounts_existing_sessions_stop_working_at_once(
     assert page_session.get("/cases").status_code == 303  # back to the login page
     assert api.get("/api/v1/cases").status_code == 401
     api.close()
-    failed = httpx.post(f"{server.url}/login", data={"username": name, "password": "Secret-1234"})
+    with browser_client(server.url) as http:
+        failed = http.post("/login", data={"username": name, "password": "Secret-1234"})
     assert failed.status_code == 422
     assert [r.action for r in logs(platform, f"user:{name}")] == ["user_create", "user_deactivate"]
 

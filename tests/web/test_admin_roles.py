@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from fazhi.actions.platform import Platform
 from fazhi.store.models import UserRole
-from tests.support import ServerThread
+from tests.support import ServerThread, browser_client
 from tests.web.test_admin_pages import create_user, field_error, logs, unique, user_row
 
 Console = Callable[..., httpx.Client]
@@ -25,7 +25,7 @@ def console(server: ServerThread) -> Iterator[Console]:
     clients: list[httpx.Client] = []
 
     def make(username: str, password: str = "fazhi2023") -> httpx.Client:
-        http = httpx.Client(base_url=server.url, follow_redirects=False, timeout=30)
+        http = browser_client(server.url)
         clients.append(http)
         response = http.post("/login", data={"username": username, "password": password})
         assert response.status_code == 303, response.text

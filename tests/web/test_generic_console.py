@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import ApiClient, FakeClock, ServerThread
+from tests.support import ApiClient, FakeClock, ServerThread, browser_client
 from tests.web.html import by_id, error_of, page, text_of, value_of
 
 Console = Callable[[str], httpx.Client]
@@ -151,7 +151,7 @@ def test_the_navigation_shows_the_types_each_role_may_work_on(console: Console) 
 def three_requests(server: ServerThread) -> dict[str, Any]:
     """Three requests by 区城管局 differing in applicant kind and channel; `tag` finds them."""
     tag = uuid.uuid4().hex[:8]
-    with httpx.Client(base_url=server.url, timeout=30) as http:
+    with browser_client(server.url) as http:
         http.post("/login", data={"username": "cgj_handler", "password": "fazhi2023"})
         made: dict[str, Any] = {}
         for key, kind, channel in (

@@ -24,11 +24,14 @@ from fazhi.domain.due import countdown_text
 from fazhi.domain.durations import LOCAL_TZ, Duration
 from fazhi.domain.errors import DomainError
 from fazhi.domain.type_access import creatable_actions, workable_types
+from fazhi.http.csrf import csrf_token
 from fazhi.http.deps import TOKEN_COOKIE, Work, platform_of
 from fazhi.store.db import transaction
+from fazhi.web.form_tokens import CsrfFormExtension
 
 TEMPLATES = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES)
+templates.env.add_extension(CsrfFormExtension)
 
 NavEntry = tuple[str, str, frozenset[str]]
 # (path, label, roles that see it); the first match of a role is its landing page. Type
@@ -298,6 +301,7 @@ def render(
         context.setdefault("now", w.ctx.now)
         context.setdefault("type_nav", type_nav(w.platform.types, actor.roles))
     context.setdefault("current_path", request.url.path)
+    context.setdefault("csrf_token", csrf_token(request))
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 
 

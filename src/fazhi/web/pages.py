@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 from fazhi.actions.auth import login, logout
 from fazhi.domain.errors import DomainError
 from fazhi.http.deps import TOKEN_COOKIE, platform_of
+from fazhi.http.transport import is_https
 from fazhi.store.db import transaction
 from fazhi.web.console import LoginRequired, console_of, home, page_work, render
 
@@ -82,7 +83,13 @@ def login_submit(
     response = RedirectResponse(target, status_code=303)
     max_age = int((issued.expires_at - platform.now()).total_seconds())
     response.set_cookie(
-        TOKEN_COOKIE, issued.token, max_age=max_age, httponly=True, samesite="lax", path="/"
+        TOKEN_COOKIE,
+        issued.token,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        path="/",
+        secure=is_https(request.scope, platform.settings),
     )
     return response
 
@@ -95,5 +102,7 @@ def logout_submit(request: Request) -> Response:
         with platform.writing(), transaction(platform.sessions) as session:
             logout(session, platform, token)
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(TOKEN_COOKIE, path="/")
+    response.delete_cookie(
+        TOKEN_COOKIE, path="/", secure=is_https(request.scope, platform.settings), httponly=True
+    )
     return response

@@ -19,7 +19,7 @@ from fazhi.cli import app
 from fazhi.hotline.routing import suggest as s
 from fazhi.hotline.routing.suggest import Suggester
 from tests.api.flows import Desk
-from tests.support import ServerThread
+from tests.support import ServerThread, browser_client
 
 PASSWORD = "fazhi2023"
 # The product aims at ≥ 85% top-1 and ≥ 95% top-3 on real-style requests; the held-out file
@@ -285,7 +285,7 @@ def test_api_suggest_needs_a_login(anonymous: httpx.Client) -> None:
 
 
 def test_intake_suggestion_box(server: ServerThread, model: Suggester) -> None:
-    with httpx.Client(base_url=server.url, follow_redirects=False, timeout=30) as http:
+    with browser_client(server.url) as http:
         signed_in = http.post("/login", data={"username": "operator1", "password": PASSWORD})
         assert signed_in.status_code == 303
         page = http.get("/intake")
@@ -304,7 +304,7 @@ def test_dispatch_form_shows_the_top_suggestion(
     case_id = Desk(login).registered(
         category="SANITATION", content="小区垃圾堆了三天没人清运，臭得很"
     )
-    with httpx.Client(base_url=server.url, follow_redirects=False, timeout=30) as http:
+    with browser_client(server.url) as http:
         signed_in = http.post("/login", data={"username": "dispatcher1", "password": PASSWORD})
         assert signed_in.status_code == 303
         page = http.get(f"/cases/{case_id}", params={"action": "dispatch"})

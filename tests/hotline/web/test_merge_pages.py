@@ -13,7 +13,7 @@ import pytest
 from fazhi.actions.platform import Platform
 from fazhi.store.db import transaction
 from fazhi.store.models import Case
-from tests.support import FakeClock, ServerThread
+from tests.support import FakeClock, ServerThread, browser_client
 
 PASSWORD = "fazhi2023"
 Console = Callable[[str], httpx.Client]
@@ -27,7 +27,7 @@ def console(server: ServerThread, clock: FakeClock) -> Iterator[Console]:
     clients: list[httpx.Client] = []
 
     def make(username: str) -> httpx.Client:
-        http = httpx.Client(base_url=server.url, follow_redirects=False, timeout=30)
+        http = browser_client(server.url)
         clients.append(http)
         response = http.post("/login", data={"username": username, "password": PASSWORD})
         assert response.status_code == 303, response.text
