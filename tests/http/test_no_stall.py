@@ -23,7 +23,7 @@ import pytest
 
 import fazhi
 from fazhi.actions.platform import Platform
-from tests.support import free_port
+from tests.support import browser_client, free_port
 
 PASSWORD = "fazhi2023"
 MB = 1024 * 1024
@@ -89,7 +89,7 @@ def _token(base: str, username: str) -> str:
 
 
 def _console(base: str, username: str) -> httpx.Client:
-    http = httpx.Client(base_url=base, timeout=DEADLINE)
+    http = browser_client(base, timeout=DEADLINE)
     form = {"username": username, "password": PASSWORD}
     assert http.post("/login", data=form).status_code == 303
     return http

@@ -19,7 +19,7 @@ from fazhi.actions.platform import Platform
 from fazhi.store.db import transaction
 from fazhi.store.models import AdminLog, LoginFailure, LoginLock, User
 from tests.actions.test_admin import ctx_for
-from tests.support import FakeClock, ServerThread
+from tests.support import FakeClock, ServerThread, browser_client
 
 GOOD = "Correct-horse-9"
 TOKEN = "/api/v1/auth/token"
@@ -41,7 +41,7 @@ def new_user(platform: Platform, clock: FakeClock, role: str) -> tuple[str, int]
 
 
 def signed_in(server: ServerThread, username: str, password: str, otp: str = "") -> httpx.Client:
-    http = httpx.Client(base_url=server.url, follow_redirects=False, timeout=30)
+    http = browser_client(server.url)
     response = http.post("/login", data={"username": username, "password": password, "otp": otp})
     assert response.status_code == 303, response.text
     return http
@@ -87,7 +87,7 @@ def test_enrol_then_sign_in_needs_a_fresh_code_and_an_admin_can_reset_it(
     assert ok.status_code == 200, ok.text
 
     # Console: the code is asked for next to its field.
-    console = httpx.Client(base_url=server.url, follow_redirects=False, timeout=30)
+    console = browser_client(server.url)
     asked = console.post("/login", data={"username": name, "password": GOOD})
     assert asked.status_code == 422
     assert 'id="otp-error"' in asked.text and "动态验证码" in html.unescape(asked.text)
