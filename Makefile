@@ -6,6 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test workers (pytest-xdist): one per core, at most 4; a file's tests stay on one worker so
+# its module fixtures (servers, databases of its own) are built once.
+JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
+PYTEST := $(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile --durations=15
 
 .PHONY: install install-test system-deps run test test-sqlite test-postgres lint bench clean
 
@@ -53,21 +57,21 @@ lint: install-test
 	$(BIN)/lint-imports
 
 test-sqlite: install-test
-	$(BIN)/python -m pytest -q
+	$(PYTEST)
 
 # Runs on FAZHI_TEST_PG_URL when given, else on a private cluster started here.
 # Outside strict mode a machine without PostgreSQL skips this suite with a notice;
 # with FAZHI_STRICT=1 (CI) that is a failure.
 test-postgres: install-test
 	@if [ -n "$$FAZHI_TEST_PG_URL" ]; then \
-	  FAZHI_TEST_DATABASE_URL="$$FAZHI_TEST_PG_URL" $(BIN)/python -m pytest -q -m "not sqlite_only and not browser"; \
+	  FAZHI_TEST_DATABASE_URL="$$FAZHI_TEST_PG_URL" $(PYTEST) -m "not sqlite_only and not browser"; \
 	else \
 	  url=$$(scripts/pg-test-cluster.sh start); rc=$$?; \
 	  if [ $$rc -ne 0 ]; then \
 	    if [ "$$FAZHI_STRICT" = "1" ]; then echo "PostgreSQL is required in strict mode" >&2; exit 1; fi; \
 	    echo "NOTICE: PostgreSQL not installed; the PostgreSQL run of the suite was skipped" >&2; exit 0; \
 	  fi; \
-	  FAZHI_TEST_DATABASE_URL="$$url" $(BIN)/python -m pytest -q -m "not sqlite_only and not browser"; rc=$$?; \
+	  FAZHI_TEST_DATABASE_URL="$$url" $(PYTEST) -m "not sqlite_only and not browser"; rc=$$?; \
 	  scripts/pg-test-cluster.sh stop; exit $$rc; \
 	fi
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from fazhi.actions.org import load_org_into
 from fazhi.actions.platform import Platform
@@ -23,7 +23,7 @@ from fazhi.catalog.org_file import load_demo_org
 from fazhi.catalog.registry import default_case_types
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.settings import Settings
-from fazhi.store.db import make_engine, session_factory, transaction
+from fazhi.store.db import make_engine, normalise_url, session_factory, transaction
 from fazhi.store.migrate import upgrade
 from fazhi.store.models import Base
 from tests.databases import organised  # noqa: F401  (a session fixture)
@@ -47,10 +47,28 @@ def _reset(url: str) -> None:
     engine.dispose()
 
 
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker has a PostgreSQL database of its own beside the given
+    one (fazhi_test_gw0, …), created when missing, so workers never reset each other's."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(normalise_url(url))
+    name = f"{base.database}_{worker}"
+    admin = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("FAZHI_TEST_DATABASE_URL")
     if url:
+        url = _worker_database(url)
         _reset(url)
         return url
     path: Path = tmp_path_factory.mktemp("db") / "fazhi-test.db"
