@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
+from serving import wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 BODY_FIELDS = {
@@ -178,21 +179,6 @@ def login(port: int) -> str:
     )
     body = json.loads(conn.getresponse().read())
     return str(body["access_token"])
-
-
-def wait_for(port: int, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("server exited")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("server did not start")
 
 
 def main() -> None:

@@ -25,7 +25,6 @@ import json
 import multiprocessing as mp
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,8 @@ import uuid
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+
+from serving import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "fazhi2023"
@@ -52,12 +53,6 @@ FIELDS = {
 }
 
 Sample = tuple[str, float, int]  # kind, seconds, HTTP status (0: connection error)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def cpu_seconds(pid: int) -> float:
@@ -226,21 +221,6 @@ def tokens_for(port: int) -> dict[str, str]:
             raise SystemExit(f"login {user}: HTTP {response.status} {data[:200]!r}")
         found[user] = str(json.loads(data)["access_token"])
     return found
-
-
-def wait_for(port: int, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("server exited")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("server did not start")
 
 
 def print_step(step: dict[str, Any]) -> None:

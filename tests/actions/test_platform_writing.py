@@ -4,11 +4,21 @@ stop every request while it waits (issue 9, finding 1). Worker threads take it."
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
 from fazhi.actions.auth import hashing
 from fazhi.actions.platform import Platform
+
+
+def run_loop(main: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+    """asyncio.run in a thread of its own: the test's thread may already hold a loop (the
+    browser tests' Playwright keeps one there)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, main()).result()
 
 
 def test_writing_refuses_the_event_loop_and_works_in_a_thread(platform: Platform) -> None:
@@ -20,12 +30,12 @@ def test_writing_refuses_the_event_loop_and_works_in_a_thread(platform: Platform
         write()
 
     with pytest.raises(RuntimeError, match="event loop"):
-        asyncio.run(on_the_loop())
+        run_loop(on_the_loop)
 
     async def in_a_thread() -> bool:
         return await asyncio.to_thread(write)
 
-    assert asyncio.run(in_a_thread())
+    assert run_loop(in_a_thread)
 
 
 def test_password_hashing_refuses_the_event_loop() -> None:
@@ -33,4 +43,4 @@ def test_password_hashing_refuses_the_event_loop() -> None:
         hashing(lambda: None)
 
     with pytest.raises(RuntimeError, match="event loop"):
-        asyncio.run(on_the_loop())
+        run_loop(on_the_loop)

@@ -27,12 +27,16 @@ from fazhi.store.secret import load_or_create_secret
 
 
 def on_event_loop() -> bool:
-    """Whether the calling thread is running an asyncio event loop."""
+    """Whether the caller runs in a task of an asyncio event loop (a request's coroutine).
+
+    A running loop alone is not enough: Playwright's synchronous API keeps its loop marked
+    running in the thread that drives the browser while plain code runs there outside any
+    task, and that code may write."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
         return False
-    return True
+    return asyncio.current_task() is not None
 
 
 def system_clock() -> datetime:

@@ -35,9 +35,9 @@ from fazhi.domain.seal import (
     sealed_content,
     witness,
 )
-from fazhi.domain.trail import event_content, first_break
+from fazhi.domain.trail import first_break
 from fazhi.domain.units import Actor
-from fazhi.store.audit import chained
+from fazhi.store.audit import chained, stored_content
 from fazhi.store.db import transaction
 from fazhi.store.models import Case, Document, Event, OutboxMessage
 
@@ -105,16 +105,7 @@ def _event_change(ctx: ActionContext, case: Case, event: Event) -> EventChange |
     sealed = [list(p) for p in paths]
     if event.seal != SEAL_PLAIN:  # keyed or already witnessed: the digests stay the same
         return EventChange(event.id, payload, event.seal, sealed, event.witness)
-    content = event_content(
-        event.case_id,
-        event.seq,
-        event.action,
-        event.at,
-        event.actor,
-        event.from_state,
-        event.to_state,
-        payload,
-    )
+    content = stored_content(event, payload)
     vouched = witness(key, event.hash, sealed_content(content, paths, key))
     return EventChange(event.id, payload, SEAL_WITNESSED, sealed, vouched)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,9 +28,10 @@ class AuditResult:
         return not self.breaks
 
 
-def chained(event: Event, key: bytes) -> ChainedEvent:
-    """The event as the verifier sees it: its content in seal form."""
-    content = event_content(
+def stored_content(event: Event, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the stored event says (`fazhi.domain.trail.event_content`), with `payload` in
+    place of its own when given (an anonymisation's new payload)."""
+    return event_content(
         event.case_id,
         event.seq,
         event.action,
@@ -37,8 +39,13 @@ def chained(event: Event, key: bytes) -> ChainedEvent:
         event.actor,
         event.from_state,
         event.to_state,
-        event.payload,
+        event.payload if payload is None else payload,
     )
+
+
+def chained(event: Event, key: bytes) -> ChainedEvent:
+    """The event as the verifier sees it: its content in seal form."""
+    content = stored_content(event)
     seal = event.seal or SEAL_PLAIN
     if seal != SEAL_PLAIN:
         content = sealed_content(content, [tuple(p) for p in event.sealed or []], key)
