@@ -50,10 +50,12 @@ def _copy(platform: Platform, target: Path) -> str:
     return f"sqlite:///{target}"
 
 
+# The group commit and its write lock are SQLite's; the server runs on a copy of the file.
+pytestmark = pytest.mark.sqlite_only
+
+
 @pytest.fixture
 def server(tmp_path: Path, platform: Platform) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    if platform.engine.dialect.name != "sqlite":
-        pytest.skip("the group commit and its write lock are SQLite's")
     url = _copy(platform, tmp_path / "stall.db")
     port = free_port()
     env = {
