@@ -60,11 +60,11 @@ def serve(database_url: str, port: int) -> None:
 
     app = create_app(Platform.create(Settings(database_url=database_url)))
 
-    @app.post("/bench/bare", status_code=201)
+    @app.post("/api/bench/bare", status_code=201)
     def bare(body: BareBody) -> dict[str, Any]:
         return {"id": 1, "type": body.type, "state": "registered"}
 
-    @app.post("/bench/bare-async", status_code=201)
+    @app.post("/api/bench/bare-async", status_code=201)
     async def bare_async(body: BareBody) -> dict[str, Any]:
         return {"id": 1, "type": body.type, "state": "registered"}
 
@@ -208,10 +208,10 @@ def main() -> None:
         wait_for(args.port, proc)
         token = login(args.port)
         warm = max(200, args.requests // 10)
-        load(args.port, "/bench/bare", token, warm, args.clients, 0)
+        load(args.port, "/api/bench/bare", token, warm, args.clients, 0)
         load(args.port, "/api/v1/cases", token, warm, args.clients, 10_000_000)
-        bare = load(args.port, "/bench/bare", token, args.requests, args.clients, 0)
-        bare_async = load(args.port, "/bench/bare-async", token, args.requests, args.clients, 0)
+        bare = load(args.port, "/api/bench/bare", token, args.requests, args.clients, 0)
+        bare_async = load(args.port, "/api/bench/bare-async", token, args.requests, args.clients, 0)
         reg = load(args.port, "/api/v1/cases", token, args.requests, args.clients, 0)
     finally:
         proc.terminate()
