@@ -7,30 +7,20 @@ from __future__ import annotations
 import html
 import re
 import uuid
-from collections.abc import Iterator
 
 import httpx
 import pyotp
-import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from fazhi.actions.admin.users import check_create_user
 from fazhi.actions.platform import Platform
 from fazhi.store.db import transaction
-from fazhi.store.models import AdminLog, LoginFailure, LoginLock, User
+from fazhi.store.models import AdminLog, User
 from tests.actions.test_admin import ctx_for
+
+# The same password, token path and clean-up of failed sign-ins as the login-security tests.
+from tests.api.test_login_security import GOOD, TOKEN, _forget_failures  # noqa: F401
 from tests.support import FakeClock, ServerThread, browser_client
-
-GOOD = "Correct-horse-9"
-TOKEN = "/api/v1/auth/token"
-
-
-@pytest.fixture(autouse=True)
-def _forget_failures(platform: Platform) -> Iterator[None]:
-    yield
-    with platform.writing(), transaction(platform.sessions) as session:
-        session.execute(delete(LoginFailure))
-        session.execute(delete(LoginLock))
 
 
 def new_user(platform: Platform, clock: FakeClock, role: str) -> tuple[str, int]:
