@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
+import httpx
 import pytest
 
 from fazhi.actions.api_keys import issue_key
@@ -36,3 +37,10 @@ def api_key(issue: IssueKey) -> str:
 @pytest.fixture
 def base(server: ServerThread) -> str:
     return server.url + "/open311/v2/"
+
+
+@pytest.fixture
+def http(base: str) -> Iterator[httpx.Client]:
+    """An HTTP client on the Open311 base address."""
+    with httpx.Client(base_url=base, timeout=30) as client:
+        yield client

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -42,6 +41,7 @@ from fazhi.hotline.api.open311.wire import (
     check_jurisdiction,
     comma_list,
     int_param,
+    known_service,
     local,
     moment,
     param,
@@ -149,23 +149,23 @@ def _post(platform: Platform, form: Mapping[str, list[str]]) -> list[dict[str, A
     code = param(params, "service_code")
     if not code:
         raise bad("缺少 service_code")
-    if category_of(code) is None:
-        raise bad(f"没有服务代码 {code}（见 services.json）")
+    known_service(code)
     description = (params.get("description") or "").strip()
-    if not description:
-        raise bad("缺少 description（诉求内容）")
     if len(description) > MAX_DESCRIPTION:
         raise bad(f"description 不能超过{MAX_DESCRIPTION}个字符（现为{len(description)}个）")
     location = _location(platform, params)
-    content = description
     extra = _attribute_text(code, form)
-    if extra:
-        content += "\n" + extra
     media_url = param(params, "media_url")
-    if media_url:
-        if not re.match(r"^https?://\S+$", media_url) or len(media_url) > 500:
-            raise bad("media_url 应为 http(s) 地址（500字以内）")
-        content += "\n" + MEDIA + media_url
+    if media_url and (not re.match(r"^https?://\S+$", media_url) or len(media_url) > 500):
+        raise bad("media_url 应为 http(s) 地址（500字以内）")
+    # The spec makes description optional; the order still needs something to act on.
+    if not (description or extra or media_url):
+        raise bad("缺少 description（诉求内容）：未提供附加项或 media_url 时必须填写")
+    # The attribute and media lines follow the citizen's text, for the staff who handle it;
+    # `present` gives the citizen's own description back.
+    content = "\n".join(
+        part for part in (description, extra, MEDIA + media_url if media_url else "") if part
+    )
     if len(content) > MAX_DESCRIPTION:
         raise bad(f"description 连同附加信息不能超过{MAX_DESCRIPTION}个字符")
     fields: dict[str, Any] = {
@@ -197,8 +197,9 @@ def _post(platform: Platform, form: Mapping[str, list[str]]) -> list[dict[str, A
         case_id = case.id
     return [
         {
+            # The spec: service_request_id or token. The order exists at once, so its id; the
+            # token stays the idempotency key (external_id) and answers on tokens/{token}.
             "service_request_id": str(case_id),
-            "token": token,
             "service_notice": "诉求已受理，将在1个工作日内派至承办单位；可凭编号查询办理进展。",
             "account_id": None,
         }
@@ -265,6 +266,7 @@ def present(platform: Platform, case: Case) -> dict[str, Any]:
     state_label = state.label if state else ""
     content = str(fields.get("content") or "")
     media = MEDIA_LINE.search(content)
+    description = citizens_text(content)
     notes = fields.get("reply") or fields.get("answer") or ""
     lat, lon = fields.get("latitude"), fields.get("longitude")
     return {
@@ -273,7 +275,7 @@ def present(platform: Platform, case: Case) -> dict[str, Any]:
         "status_notes": str(notes),
         "service_name": category.name if category else "",
         "service_code": case.category or "",
-        "description": content,
+        "description": description,
         "agency_responsible": lead.name if lead else "",
         "service_notice": f"当前状态：{state_label}" if state_label else "",
         "requested_datetime": local(case.created_at),
@@ -284,8 +286,16 @@ def present(platform: Platform, case: Case) -> dict[str, Any]:
         "zipcode": "",
         "lat": float(lat) if isinstance(lat, int | float) else None,
         "long": float(lon) if isinstance(lon, int | float) else None,
-        "media_url": media.group(1) if media else "",
+        "media_url": media.group(1) if media else None,
     }
+
+
+def citizens_text(content: str) -> str:
+    """The order's content without the attribute and media lines `_post` appended."""
+    lines = content.split("\n")
+    while lines and (lines[-1].startswith(ADDITIONAL) or MEDIA_LINE.fullmatch(lines[-1])):
+        lines.pop()
+    return "\n".join(lines)
 
 
 def _ids(value: str) -> list[int]:
@@ -306,8 +316,7 @@ def _query(platform: Platform, params: Mapping[str, str]) -> list[dict[str, Any]
     else:
         codes = comma_list(param(params, "service_code"))
         for code in codes:
-            if category_of(code) is None:
-                raise bad(f"没有服务代码 {code}")
+            known_service(code)
         if codes:
             statement = statement.where(Case.category.in_(codes))
         statuses = set(comma_list(param(params, "status")))
@@ -330,7 +339,7 @@ def _query(platform: Platform, params: Mapping[str, str]) -> list[dict[str, Any]
             end = start + WINDOW
         if end < start:
             raise bad("end_date 早于 start_date")
-        if end - start > WINDOW + timedelta(days=1):
+        if end - start > WINDOW:
             raise bad("start_date 与 end_date 相隔不能超过90天")
         statement = statement.where(Case.created_at >= start, Case.created_at <= end)
     statement = (

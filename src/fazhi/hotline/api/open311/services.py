@@ -13,10 +13,9 @@ from fazhi.catalog.categories import Category, load_categories
 from fazhi.hotline.api.open311.wire import (
     CHANGESET,
     SPECIFICATION,
-    Open311Error,
     answer,
-    category_of,
     check_jurisdiction,
+    known_service,
 )
 from fazhi.http.deps import platform_of
 
@@ -97,7 +96,7 @@ ATTRIBUTES: dict[str, tuple[Attribute, ...]] = {
 async def discovery(request: Request, fmt: str) -> Response:
     async def produce() -> Any:
         platform = platform_of(request)
-        check_jurisdiction(platform, request.query_params)
+        check_jurisdiction(platform, request.query_params, required=False)
         return {
             "changeset": CHANGESET,
             "contact": "石峰区12345热线服务中心：电话 12345",
@@ -143,8 +142,7 @@ async def services(request: Request, fmt: str) -> Response:
 async def service_definition(request: Request, service_code: str, fmt: str) -> Response:
     async def produce() -> Any:
         check_jurisdiction(platform_of(request), request.query_params)
-        if category_of(service_code) is None:
-            raise Open311Error(404, f"没有服务代码 {service_code}")
+        known_service(service_code)
         return {
             "service_code": service_code,
             "attributes": [

@@ -23,12 +23,13 @@ from fazhi.http.params import FIRST_YEAR, LAST_YEAR, in_sane_range
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-26T00:00:00+08:00"  # when this interface last changed
-FORMATS = {"json": "application/json", "xml": "text/xml; charset=utf-8"}
+FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 CASE_TYPE = "hotline"
 SOURCE = "open311"
 MAX_DESCRIPTION = 4000
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
+# The spec: without page_size a list answers the first 1,000 requests of its window.
+DEFAULT_PAGE_SIZE = 1000
+MAX_PAGE_SIZE = 1000
 WINDOW = timedelta(days=90)
 REQUIRE_JURISDICTION_ENV = "FAZHI_OPEN311_REQUIRE_JURISDICTION"
 # Categories where a citizen typically reports a violation rather than complains.
@@ -140,10 +141,14 @@ def param(params: Mapping[str, str], name: str) -> str:
     return (params.get(name) or "").strip()
 
 
-def check_jurisdiction(platform: Platform, params: Mapping[str, str]) -> None:
+def check_jurisdiction(
+    platform: Platform, params: Mapping[str, str], required: bool = True
+) -> None:
+    """A wrong jurisdiction_id is 404; a missing one is 400 only where the deployment requires
+    it (`required=False` for discovery, which a client reads before it knows the id)."""
     value = param(params, "jurisdiction_id")
     if not value:
-        if os.environ.get(REQUIRE_JURISDICTION_ENV) == "1":
+        if required and os.environ.get(REQUIRE_JURISDICTION_ENV) == "1":
             raise bad(f"缺少 jurisdiction_id（本平台为 {platform.region_code}）")
         return
     if value != platform.region_code:
@@ -156,6 +161,14 @@ def comma_list(value: str) -> list[str]:
 
 def category_of(code: str) -> Category | None:
     return next((c for c in load_categories() if c.code == code), None)
+
+
+def known_service(code: str) -> Category:
+    """The category of a service code; 404 (the spec's "service_code not found") otherwise."""
+    category = category_of(code)
+    if category is None:
+        raise Open311Error(404, f"没有服务代码 {code}（见 services.json）")
+    return category
 
 
 def moment(name: str, value: str, end_of_day: bool = False) -> datetime:
