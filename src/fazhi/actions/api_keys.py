@@ -22,7 +22,11 @@ from fazhi.domain.errors import DomainError
 from fazhi.domain.units import Actor
 from fazhi.store.models import ApiKey, Unit, User
 
-PURPOSES = {"open311": "开放接口（Open311）", "transfer": "平台转办接口"}
+PURPOSES = {
+    "open311": "开放接口（Open311）",
+    "transfer": "平台转办接口",
+    "telephony": "话务系统接口（未接来电）",
+}
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,13 @@ import typer
 
 from fazhi.actions.platform import Platform
 from fazhi.hotline import cli
-from fazhi.hotline.api import analytics, merge, open311, reports, routing, transfers
+from fazhi.hotline.api import analytics, merge, missed_calls, open311, reports, routing, transfers
 from fazhi.hotline.web import (
     analytics_pages,
     intake_pages,
     map_pages,
     merge_pages,
+    missed_call_pages,
     report_pages,
     stats_pages,
     suggest_pages,
@@ -40,6 +41,7 @@ API_ROUTERS = (
     routing.router,
     merge.router,
     analytics.router,
+    missed_calls.router,
 )
 # Every error under /open311/ in GeoReport v2's shape, whoever raised it.
 ERROR_SHAPES = {"/open311/": open311.error_shape}
@@ -60,10 +62,12 @@ CONSOLE = ConsoleExtension(
         stats_pages.router,
         map_pages.router,
         analytics_pages.router,
+        missed_call_pages.router,
     ),
     # Each entry after the path it follows in the menu.
     nav=(
         (("/intake", "受理", INTAKE_ROLES), "/work"),
+        (("/missed-calls", "未接来电", missed_call_pages.VIEW_ROLES), "/intake"),
         (
             (
                 "/supervision",

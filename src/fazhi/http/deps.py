@@ -78,25 +78,31 @@ def _work_in(session: Session, platform: Platform, token: str) -> Work:
 
 
 async def write(request: Request, fn: Callable[[Work], T]) -> T:
-    """Run a change to case records and return its answer once it is committed.
+    """Run a change to case records by the signed-in caller and return its answer once it is
+    committed (`write_session`)."""
+    platform = platform_of(request)
+    token = token_of(request)
+    return await write_session(request, lambda session: fn(_work_in(session, platform, token)))
+
+
+async def write_session(request: Request, fn: Callable[[Session], T]) -> T:
+    """Run a change in a transaction of its own and return its answer once it is committed;
+    for callers who authenticate inside `fn` (an outside system's API key).
 
     On SQLite the change joins the group commit (api.writer): SQLite has one writer, so
     worker threads would buy no parallelism, only hand-offs and lock waits. On PostgreSQL
     it runs in the thread pool in a transaction of its own.
     """
     platform = platform_of(request)
-    token = token_of(request)
     if platform.engine.dialect.name == "sqlite":
         from fazhi.http.writer import committer
 
-        result: T = await committer(platform).submit(
-            lambda session: fn(_work_in(session, platform, token))
-        )
+        result: T = await committer(platform).submit(fn)
         return result
 
     def run() -> T:
         with transaction(platform.sessions) as session:
-            return fn(_work_in(session, platform, token))
+            return fn(session)
 
     return await run_in_threadpool(run)
 

@@ -84,6 +84,13 @@ def read_table(
         workbook.close()
     else:
         raise DomainError("unsupported_file", "只支持 .csv 和 .xlsx 文件", 422, "file")
+    return table_rows(table, aliases, required)
+
+
+def table_rows(
+    table: list[list[Any]], aliases: dict[str, str], required: dict[str, str]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows of a read table (header first), keyed as `read_table` describes."""
     if not table:
         raise DomainError("empty_file", "文件为空", 422, "file")
     header = [aliases.get(str(h).strip() if h is not None else "") for h in table[0]]

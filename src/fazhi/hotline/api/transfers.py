@@ -11,14 +11,12 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from fazhi.actions.api_keys import actor_for_key
 from fazhi.actions.cases import ActionContext
 from fazhi.domain.errors import DomainError
 from fazhi.hotline.actions.transfers import MAX_API_RECORDS, do_transfer_records, profile_or_error
-from fazhi.http.deps import json_response, platform_of
-from fazhi.store.db import transaction
+from fazhi.http.deps import json_response, platform_of, write_session
 
 router = APIRouter(prefix="/api/v1/transfers", tags=["平台转办"])
 
@@ -65,18 +63,7 @@ async def post_transfer(request: Request, source: str, body: TransferBody) -> Re
         raise DomainError(
             "too_many_records", f"每次最多转办 {MAX_API_RECORDS} 条记录", 413, "records"
         )
-    platform = platform_of(request)
-    if platform.engine.dialect.name == "sqlite":
-        from fazhi.http.writer import committer
-
-        answer = await committer(platform).submit(
-            lambda session: _answer(session, request, key, source, body)
-        )
-    else:
-
-        def run() -> Any:
-            with transaction(platform.sessions) as session:
-                return _answer(session, request, key, source, body)
-
-        answer = await run_in_threadpool(run)
+    answer = await write_session(
+        request, lambda session: _answer(session, request, key, source, body)
+    )
     return json_response(answer)
