@@ -139,16 +139,14 @@ def test_a_csv_batch_with_bad_rows_writes_nothing_and_names_every_bad_row(
 
 
 def test_a_file_with_the_wrong_columns_is_refused_as_a_whole(platform: Platform) -> None:
-    with transaction(platform.sessions) as session:
-        with pytest.raises(DomainError) as refused:
-            do_import_missed_calls(session, ctx(platform), csv_of("x,y", header="编号,电话"))
+    with transaction(platform.sessions) as session, pytest.raises(DomainError) as refused:
+        do_import_missed_calls(session, ctx(platform), csv_of("x,y", header="编号,电话"))
     assert refused.value.code == "unknown_columns"
 
 
 def test_only_hotline_staff_record_calls(platform: Platform) -> None:
-    with transaction(platform.sessions) as session:
-        with pytest.raises(DomainError) as refused:
-            do_import_missed_calls(session, ctx(platform, "sfj_handler"), csv_of())
+    with transaction(platform.sessions) as session, pytest.raises(DomainError) as refused:
+        do_import_missed_calls(session, ctx(platform, "sfj_handler"), csv_of())
     assert refused.value.status == 403
 
 
