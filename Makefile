@@ -27,11 +27,13 @@ $(VENV)/.test-installed: $(VENV)/.run-installed requirements/test.lock
 	touch $@
 
 # Console assets come from the npm registry at build time and are served by the platform.
-ASSETS := src/fazhi/web/static/vendor/htmx.min.js
-$(ASSETS): package.json package-lock.json
+VENDOR := src/fazhi/web/static/vendor
+ASSETS := $(VENDOR)/htmx.min.js $(VENDOR)/leaflet/leaflet.js $(VENDOR)/leaflet/leaflet.css
+$(ASSETS) &: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
-	mkdir -p $(dir $@)
-	cp node_modules/htmx.org/dist/htmx.min.js $@
+	mkdir -p $(VENDOR)/leaflet
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 
 ## install: create the virtualenv, install the platform and its console assets (idempotent)
 install: $(VENV)/.run-installed $(ASSETS)

@@ -127,7 +127,10 @@ def create_app(
     app.add_middleware(
         BodyLimits, extra=[r for p in packages for r in getattr(p, "BODY_LIMITS", ())]
     )
-    app.add_middleware(security_headers.SecurityHeadersMiddleware)
+    tiles = security_headers.tile_source(platform.settings.map_tiles)
+    app.add_middleware(
+        security_headers.SecurityHeadersMiddleware, img_sources=(tiles,) if tiles else ()
+    )
     for router in ENGINE_ROUTERS:
         app.include_router(router)
     for package in packages:

@@ -45,3 +45,7 @@ class Settings:
     # Origin check of fazhi.http.csrf). FAZHI_COOKIE_SECURE=1 marks cookies Secure always.
     trust_proxy: bool = field(default_factory=lambda: _flag("FAZHI_TRUST_PROXY"))
     cookie_secure: bool = field(default_factory=lambda: _flag("FAZHI_COOKIE_SECURE"))
+    # An intranet tile server for the console's map, as a URL template
+    # (http://tiles.gov.example/{z}/{x}/{y}.png). Unset: the map draws only the district's
+    # own polygons and nothing is fetched from outside the platform.
+    map_tiles: str = field(default_factory=lambda: os.environ.get("FAZHI_MAP_TILES", "").strip())

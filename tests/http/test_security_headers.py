@@ -125,3 +125,28 @@ def test_no_template_holds_inline_script(path: Path) -> None:
     assert not re.search(r"\son[a-z]+\s*=", text, re.IGNORECASE), f"inline handler in {path.name}"
     assert "javascript:" not in text.lower()
     assert "hx-on" not in text  # htmx's inline handlers would need eval
+
+
+def test_a_configured_tile_server_is_the_only_extra_image_source() -> None:
+    from fazhi.http.security_headers import CSP, policy, tile_source
+
+    assert (
+        tile_source("http://tiles.gov.example:8080/{z}/{x}/{y}.png")
+        == "http://tiles.gov.example:8080"
+    )
+    assert (
+        tile_source("https://{s}.tiles.gov.example/{z}/{x}/{y}.png")
+        == "https://*.tiles.gov.example"
+    )
+    for bad in (
+        "",
+        "tiles/{z}/{x}/{y}.png",
+        "javascript:alert(1)",
+        "ftp://x/{z}",
+        "http://{host}/{z}",
+    ):
+        assert tile_source(bad) is None, bad
+    assert policy(()) == CSP
+    extended = policy(("https://tiles.gov.example",))
+    assert "img-src 'self' data: blob: https://tiles.gov.example;" in extended
+    assert extended.replace(" https://tiles.gov.example", "") == CSP

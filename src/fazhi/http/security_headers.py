@@ -17,8 +17,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.datastructures import MutableHeaders
 
@@ -39,13 +40,32 @@ HASHED_PATHS = frozenset({"/docs"})
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
 
 
-def policy_with_hashes(body: bytes) -> str:
+def tile_source(template: str) -> str | None:
+    """The CSP source of a map tile URL template (scheme and host; `{s}.` subdomains as a
+    wildcard), or None when the template is not an http(s) URL with a host."""
+    parts = urlsplit(template)
+    host = parts.netloc.replace("{s}.", "*.")
+    if parts.scheme not in ("http", "https") or not host or "{" in host or " " in host:
+        return None
+    return f"{parts.scheme}://{host}"
+
+
+def policy(img_sources: Sequence[str] = ()) -> str:
+    """The platform's CSP, images also from `img_sources` (a configured tile server)."""
+    if not img_sources:
+        return CSP
+    return CSP.replace(
+        "img-src 'self' data: blob:", " ".join(["img-src 'self' data: blob:", *img_sources])
+    )
+
+
+def policy_with_hashes(body: bytes, csp: str = CSP) -> str:
     """CSP allowing exactly the inline scripts of `body`."""
     hashes = [
         "'sha256-" + base64.b64encode(hashlib.sha256(s).digest()).decode() + "'"
         for s in _INLINE_SCRIPT.findall(body)
     ]
-    return CSP.replace("script-src 'self'", " ".join(["script-src 'self'", *hashes]))
+    return csp.replace("script-src 'self'", " ".join(["script-src 'self'", *hashes]))
 
 
 def _apply(message: MutableMapping[str, Any], path: str, csp: str) -> None:
@@ -60,8 +80,9 @@ def _apply(message: MutableMapping[str, Any], path: str, csp: str) -> None:
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, img_sources: Sequence[str] = ()) -> None:
         self.app = app
+        self.csp = policy(img_sources)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -74,7 +95,7 @@ class SecurityHeadersMiddleware:
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
-                _apply(message, path, CSP)
+                _apply(message, path, self.csp)
             await send(message)
 
         await self.app(scope, receive, sending)
@@ -93,7 +114,7 @@ class SecurityHeadersMiddleware:
                 body += message.get("body", b"")
                 if message.get("more_body", False):
                     return
-                _apply(start, scope["path"], policy_with_hashes(body))
+                _apply(start, scope["path"], policy_with_hashes(body, self.csp))
                 await send(start)
                 await send({"type": "http.response.body", "body": body})
                 return

@@ -138,3 +138,31 @@ def test_colour_bins_cover_the_counts_and_end_on_the_darkest() -> None:
     assert [c for _, _, c in bins] == list(SEQUENTIAL)
     assert [(lo, hi) for lo, hi, _ in colour_bins(7)] == [(1, 2), (3, 4), (5, 6), (7, 7)]
     assert colour_bins(7)[-1][2] == SEQUENTIAL[-1]
+
+
+def test_the_map_library_reads_the_grids_as_geojson(
+    server: ServerThread, clock: FakeClock, platform: Platform, orders: dict[str, object]
+) -> None:
+    client = console_client(server, clock, "leader1")
+    response = client.get(f"/map/grids.geojson?{PERIOD}&category=SANITATION")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/geo+json"
+    body = response.json()
+    grids = [u for u in platform.directory().rows.values() if u.kind == "grid" and u.polygon]
+    assert body["type"] == "FeatureCollection" and len(body["features"]) == len(grids)
+    feature = next(f for f in body["features"] if f["id"] == grid_id(platform))
+    ring = feature["geometry"]["coordinates"][0]
+    assert ring[0] == ring[-1] == [113.1, 27.96]  # lon, lat (WGS84), the ring closed
+    props = feature["properties"]
+    assert (props["name"], props["street"], props["count"]) == (
+        "清水塘社区第一网格",
+        "清水塘街道",
+        2,
+    )
+    assert props["colour"] == "#800026"  # the SVG map's darkest bin
+    assert props["orders"] == f"/map/grid/{grid_id(platform)}?{PERIOD}&category=SANITATION"
+    page = map_page(server, clock, PERIOD)
+    assert f'data-geojson="/map/grids.geojson?{PERIOD.replace("&", "&amp;")}"' in page
+    assert "data-tiles" not in page  # no tile server configured: nothing but the polygons
+    refused = console_client(server, clock, "operator1").get("/map/grids.geojson")
+    assert refused.status_code == 403

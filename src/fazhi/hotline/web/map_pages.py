@@ -14,12 +14,20 @@ from fazhi.catalog.categories import load_categories
 from fazhi.domain.durations import local_date
 from fazhi.hotline.read import stats as hs
 from fazhi.hotline.web.stats_pages import PeriodForm
-from fazhi.http.deps import Work
+from fazhi.http.deps import Work, json_response
 from fazhi.http.params import PathId
 from fazhi.org.directory import UnitDirectory
 from fazhi.read.presenters import case_number
 from fazhi.web.console import forbidden, page_work, render
-from fazhi.web.svg_charts import GridShape, MapDrawing, map_outline, shade
+from fazhi.web.svg_charts import (
+    EMPTY,
+    GridShape,
+    MapDrawing,
+    colour_bins,
+    colour_for,
+    map_outline,
+    shade,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,6 +55,34 @@ def grid_shapes(directory: UnitDirectory) -> list[GridShape]:
             )
         )
     return sorted(shapes, key=lambda g: directory.by_id[g.unit_id].path)
+
+
+def grid_features(shapes: list[GridShape], counts: dict[int, int], query: str) -> dict[str, Any]:
+    """The grids as a GeoJSON FeatureCollection (WGS84 lon/lat, rings closed), each with its
+    count, fill colour (the same bins as the SVG map) and the address of its order list."""
+    bins = colour_bins(max(counts.values(), default=0))
+    features = []
+    for shape in shapes:
+        ring = [list(p) for p in shape.polygon]
+        if ring and ring[0] != ring[-1]:
+            ring.append(list(ring[0]))
+        n = counts.get(shape.unit_id, 0)
+        features.append(
+            {
+                "type": "Feature",
+                "id": shape.unit_id,
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+                "properties": {
+                    "name": shape.name,
+                    "community": shape.community,
+                    "street": shape.street,
+                    "count": n,
+                    "colour": colour_for(n, bins) if n else EMPTY,
+                    "orders": f"/map/grid/{shape.unit_id}?{query}",
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
 
 
 def outline_of(directory: UnitDirectory) -> MapDrawing:
@@ -144,9 +180,28 @@ def map_page(request: Request) -> Response:
                 "query": query,
                 "quick": quick,
                 "selected": selected,
+                "tiles": w.platform.settings.map_tiles,
             },
             w,
         )
+
+
+@router.get("/map/grids.geojson")
+def map_geojson(request: Request) -> Response:
+    """The period's grids for the map library (static/hotline/map.js)."""
+    params = request.query_params
+    with page_work(request) as w:
+        if not w.actor.has_role(*MAP_ROLES):
+            return forbidden(request, w, "地图")
+        form = PeriodForm.from_params(params, local_date(w.ctx.now))
+        category = _category(params)
+        counts = hs.grid_counts(w.session, hs.Scope(w.actor, None, category or None), form.period)
+        placed = {k: v for k, v in counts.items() if k is not None}
+        body = grid_features(grid_shapes(w.ctx.directory), placed, _query(form, category))
+        response = json_response(body)
+        response.media_type = "application/geo+json"
+        response.headers["content-type"] = "application/geo+json"
+        return response
 
 
 @router.get("/map/grid/{grid_id}")
