@@ -15,8 +15,10 @@ import typer
 from fazhi.actions.platform import Platform
 from fazhi.hotline import cli
 from fazhi.hotline.api import analytics, merge, missed_calls, open311, reports, routing, transfers
+from fazhi.hotline.read.caller_history import HISTORY_ROLES
 from fazhi.hotline.web import (
     analytics_pages,
+    caller_history_pages,
     intake_pages,
     map_pages,
     merge_pages,
@@ -63,6 +65,7 @@ CONSOLE = ConsoleExtension(
         map_pages.router,
         analytics_pages.router,
         missed_call_pages.router,
+        caller_history_pages.router,
     ),
     # Each entry after the path it follows in the menu.
     nav=(
@@ -108,7 +111,10 @@ CONSOLE = ConsoleExtension(
             action_forms={"dispatch": "_dispatch_form.html", "reassign": "_dispatch_form.html"},
             # 并单 is taken on the 相似工单 panel, which checks the lead order first.
             own_pages=frozenset({"merge"}),
-            panels=((frozenset({"dispatcher", "operator"}), "/cases/{id}/similar"),),
+            panels=(
+                (frozenset({"dispatcher", "operator"}), "/cases/{id}/similar"),
+                (HISTORY_ROLES, "/cases/{id}/caller-history"),
+            ),
         )
     },
     work_links=(("/intake", "受理新诉求", INTAKE_ROLES),),

@@ -2,4 +2,5 @@
 
 from __future__ import annotations
 
+from tests.api.conftest import _api_clients, desk, login  # noqa: F401  (fixtures)
 from tests.web.conftest import Console, console  # noqa: F401  (fixtures)

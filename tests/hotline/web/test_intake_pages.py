@@ -297,10 +297,13 @@ def test_earlier_orders_from_the_same_phone_within_30_days_are_listed(
     other = created_id(http.post("/intake", data=order()))
     clock.set("2023-06-01T09:00:00+08:00")
 
-    html = http.get("/intake/recent", params={"phone": phone, "address": ""}).text
+    answer = http.get("/intake/recent", params={"phone": phone, "address": ""}).text
+    html, history = answer.split('id="intake-caller-history"', 1)
     assert 'class="warn-box" id="repeat-warning"' in html
     assert f'href="/cases/{earlier}"' in html and f'href="/cases/{latest}"' in html
     assert f'href="/cases/{too_old}"' not in html
+    # The caller's whole history, below the 30-day warning, still names the older order.
+    assert f'href="/cases/{too_old}"' in history
     assert f'href="/cases/{other}"' not in html
     assert html.index(f"/cases/{latest}") < html.index(f"/cases/{earlier}")  # newest first
     assert f"RX20230520{earlier:07d}" in html and "待派单" in html

@@ -24,6 +24,7 @@ from fazhi.domain.durations import due_at
 from fazhi.domain.duty import STREET_LED_CATEGORIES
 from fazhi.domain.errors import DomainError
 from fazhi.domain.units import UnitRef
+from fazhi.hotline.read.caller_history import caller_history, key_of_phone
 from fazhi.hotline.read.repeats import find_similar
 from fazhi.http.deps import Work, platform_of
 from fazhi.http.params import CaseId
@@ -401,7 +402,18 @@ def intake_recent(
         duplicates = likely_duplicates(
             w, content[:4000], phone, longitude, latitude, category, address
         )
-        return render(request, "_intake_recent.html", {"recent": recent, "duplicates": duplicates})
+        key = key_of_phone(w.actor.region_code, phone[:MAX_QUERY])
+        history = caller_history(w.session, w.platform, w.actor, key, w.ctx.now)
+        return render(
+            request,
+            "_intake_recent.html",
+            {
+                "recent": recent,
+                "duplicates": duplicates,
+                "history": history,
+                "has_phone": key is not None,
+            },
+        )
 
 
 # ---------------------------------------------------------------------------------------------
