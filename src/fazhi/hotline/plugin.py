@@ -23,6 +23,7 @@ from fazhi.hotline.web import (
     map_pages,
     merge_pages,
     missed_call_pages,
+    reply_template_pages,
     report_pages,
     stats_pages,
     suggest_pages,
@@ -66,6 +67,7 @@ CONSOLE = ConsoleExtension(
         analytics_pages.router,
         missed_call_pages.router,
         caller_history_pages.router,
+        reply_template_pages.router,
     ),
     # Each entry after the path it follows in the menu.
     nav=(
@@ -100,6 +102,7 @@ CONSOLE = ConsoleExtension(
             "/analytics/metrics",
         ),
         (("/report", "上报", frozenset({"unit_handler"})), "/admin"),
+        (("/reply-templates", "答复模板", reply_template_pages.MANAGE_ROLES), "/report"),
     ),
     # The grid worker's patrol report is offered to users of these unit kinds only.
     nav_unit_kinds={"/report": frozenset({"grid", "community", "street"})},
@@ -114,6 +117,7 @@ CONSOLE = ConsoleExtension(
             panels=(
                 (frozenset({"dispatcher", "operator"}), "/cases/{id}/similar"),
                 (HISTORY_ROLES, "/cases/{id}/caller-history"),
+                (reply_template_pages.USE_ROLES, "/cases/{id}/reply-templates"),
             ),
         )
     },
