@@ -18,9 +18,11 @@ from fazhi.hotline.api import analytics, merge, open311, reports, routing, trans
 from fazhi.hotline.web import (
     analytics_pages,
     intake_pages,
+    list_flags,
     map_pages,
     merge_pages,
     report_pages,
+    shortcuts,
     stats_pages,
     suggest_pages,
     supervision_pages,
@@ -105,9 +107,13 @@ CONSOLE = ConsoleExtension(
             # 并单 is taken on the 相似工单 panel, which checks the lead order first.
             own_pages=frozenset({"merge"}),
             panels=((frozenset({"dispatcher", "operator"}), "/cases/{id}/similar"),),
+            shortcuts=shortcuts.DISPATCH_SHORTCUTS,
         )
     },
     work_links=(("/intake", "受理新诉求", INTAKE_ROLES),),
+    # Beside the title on the work list: 重办, 退单, 延期; and what may be taken in batch.
+    list_flags={"hotline": list_flags.order_flags},
+    batch_actions={"hotline": ("acknowledge", "dispatch")},
     analytics_views=(("hard-cases", "难点", "hotspots"),),
     templates=WEB / "templates",
     static_prefix="hotline",

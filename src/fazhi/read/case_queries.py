@@ -23,6 +23,9 @@ SORTS = {
     "created_at": (Case.created_at.asc(), Case.id.asc()),
     "due_at": (Case.due_at.asc().nulls_last(), Case.id.asc()),
     "-updated_at": (Case.updated_at.desc(), Case.id.desc()),
+    # A work queue: the most overdue first, then what falls due soonest; cases without a
+    # running clock after them, the one waiting longest (unchanged the longest) first.
+    "urgency": (Case.due_at.asc().nulls_last(), Case.updated_at.asc(), Case.id.asc()),
 }
 
 
