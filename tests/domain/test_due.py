@@ -26,9 +26,9 @@ def test_a_working_day_clock_counts_working_days() -> None:
 
 
 def test_calendar_day_and_month_clocks_count_calendar_days() -> None:
-    assert remaining_label(clock("30cd", end_of(D(2023, 6, 11))), THU, CAL) == "剩余10日"
-    assert remaining_label(clock("1mo", end_of(D(2023, 7, 3))), THU, CAL) == "剩余32日"
-    assert remaining_label(clock("1mo", end_of(D(2023, 5, 30))), THU, CAL) == "超期2日"
+    assert remaining_label(clock("30cd", end_of(D(2023, 6, 11))), THU, CAL) == "剩余10天"
+    assert remaining_label(clock("1mo", end_of(D(2023, 7, 3))), THU, CAL) == "剩余32天"
+    assert remaining_label(clock("1mo", end_of(D(2023, 5, 30))), THU, CAL) == "超期2天"
 
 
 def test_hour_clocks_count_hours_and_minutes() -> None:

@@ -73,7 +73,7 @@ def _rest_label(rest: Duration) -> str:
 
 
 def remaining_label(clock: ClockRecord, now: datetime, calendar: WorkCalendar) -> str:
-    """The countdown in the clock's own unit: 剩余3个工作日 / 今日到期 / 超期2日 /
+    """The countdown in the clock's own unit: 剩余3个工作日 / 今日到期 / 超期2天 /
     剩余5小时30分钟 / 已中止（剩余7个工作日）; "" for a stopped clock.
 
     Working-day clocks count working days, calendar-day and month clocks calendar days,
@@ -94,9 +94,9 @@ def remaining_label(clock: ClockRecord, now: datetime, calendar: WorkCalendar) -
         return "今日到期"
     try:
         days = calendar.workdays_between(today, due_day) if unit == "wd" else (due_day - today).days
-        label = "个工作日" if unit == "wd" else "日"
+        label = "个工作日" if unit == "wd" else "天"
     except CalendarYearUnknown:
-        days, label = (due_day - today).days, "日"
+        days, label = (due_day - today).days, "天"
     if seconds >= 0:
         return f"剩余{days}{label}"
     return f"超期{max(1, -days)}{label}"
