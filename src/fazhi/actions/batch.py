@@ -39,7 +39,12 @@ class BatchOutcome:
 
 def check_batch(items: Sequence[BatchItem]) -> list[BatchItem]:
     """The items without repeats, in the order given; refuses an empty or oversized batch."""
-    unique = list({item.case_id: item for item in reversed(items)}.values())[::-1]
+    seen: set[int] = set()
+    unique = []
+    for item in items:
+        if item.case_id not in seen:
+            seen.add(item.case_id)
+            unique.append(item)
     if not unique:
         raise DomainError("batch_empty", "请先勾选要处理的案件", 422, "cases")
     if len(unique) > MAX_BATCH:
