@@ -42,8 +42,12 @@ def actor(platform: Platform, username: str) -> Actor:
         user = session.scalar(select(User).where(User.username == username))
         assert user is not None
         found = Actor(
-            user.id, user.username, user.display_name, user.role,
-            directory.by_id[user.unit_id], user.region_code,
+            user.id,
+            user.username,
+            user.display_name,
+            user.role,
+            directory.by_id[user.unit_id],
+            user.region_code,
         )
     from dataclasses import replace
 
@@ -53,7 +57,9 @@ def actor(platform: Platform, username: str) -> Actor:
 def counts(platform: Platform, ids: list[int]) -> dict[int, int]:
     with platform.sessions() as session:
         rows = session.execute(
-            select(Event.case_id, func.count()).where(Event.case_id.in_(ids)).group_by(Event.case_id)
+            select(Event.case_id, func.count())
+            .where(Event.case_id.in_(ids))
+            .group_by(Event.case_id)
         )
         return dict(rows.all())
 

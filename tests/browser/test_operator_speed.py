@@ -68,9 +68,10 @@ def test_the_unit_picker_finds_a_unit_by_pinyin_initials(page: Page, login: Logi
     screenshot(page, "picker-01-cgj")
     picker.press("Enter")
     assert page.eval_on_selector("#dispatch-lead_unit", "s => s.value") == "SF-CGJ"
-    assert "已选：石峰区城市管理和综合执法局" in page.locator(
-        "#dispatch-lead_unit-picker-status"
-    ).inner_text()
+    assert (
+        "已选：石峰区城市管理和综合执法局"
+        in page.locator("#dispatch-lead_unit-picker-status").inner_text()
+    )
     # The assisting units are a multiple select: a pick adds to it.
     helper = page.locator("#dispatch-assisting_units-picker")
     helper.fill("zjj")

@@ -25,9 +25,9 @@ def test_pinyin_initials_find_the_city_management_bureau(console: Console) -> No
 
 
 def test_kinds_narrow_the_search_and_each_unit_says_where_it_is(console: Console) -> None:
-    body = console("operator1").get(
-        "/units/search", params={"q": "樱花", "kinds": "community"}
-    ).json()
+    body = (
+        console("operator1").get("/units/search", params={"q": "樱花", "kinds": "community"}).json()
+    )
     assert body["units"] and {u["kind"] for u in body["units"]} == {"community"}
     assert "响石岭街道" in body["units"][0]["where"]
 

@@ -61,7 +61,7 @@ def test_the_export_holds_the_filtered_rows_masked_as_the_role_sees_them(
 
 def test_text_that_looks_like_a_formula_stays_text(console: Console, login: Login) -> None:
     tag = uuid.uuid4().hex[:8]
-    login("operator1").register(content=f"=HYPERLINK(\"http://x\",\"{tag}\")（测试合成数据）")
+    login("operator1").register(content=f'=HYPERLINK("http://x","{tag}")（测试合成数据）')
     response = console("dispatcher1").get("/export/cases.xlsx", params={"q": tag})
     book = load_workbook(BytesIO(response.content))
     cells = [c for row in book.active.iter_rows(min_row=2) for c in row if c.value]

@@ -10,8 +10,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from fazhi.actions.cases import load_visible_case, perform_action
+from fazhi.actions.cases import perform_action
 from fazhi.actions.context import ActionContext
+from fazhi.actions.visibility import load_visible_case
 from fazhi.domain.case_type import CaseType
 from fazhi.domain.errors import DomainError
 

@@ -9,8 +9,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from fazhi.actions.cases import case_type_or_error, load_visible_case
-from fazhi.actions.visibility import record_read
+from fazhi.actions.cases import case_type_or_error
+from fazhi.actions.visibility import load_visible_case, record_read
 from fazhi.domain.errors import DomainError
 from fazhi.http.params import CaseId
 from fazhi.read.cases import full_case

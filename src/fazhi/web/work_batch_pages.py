@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from fazhi.actions.batch import BatchItem, check_batch, do_batch_action
-from fazhi.actions.cases import load_visible_case
+from fazhi.actions.visibility import load_visible_case
 from fazhi.domain.errors import DomainError
 from fazhi.http.deps import Work
 from fazhi.read.presenters import case_number

@@ -14,7 +14,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from fazhi.actions.cases import ActionContext
+from fazhi.actions.context import ActionContext
 from fazhi.actions.visibility import is_restricted, record_read
 from fazhi.domain.case_type import CaseType, FieldSpec
 from fazhi.domain.durations import LOCAL_TZ

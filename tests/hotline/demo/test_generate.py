@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import func, select
 
@@ -90,9 +89,10 @@ def test_dissatisfied_orders_of_the_history_were_reviewed_by_a_supervisor(
 def queue_rows(server: ServerThread, username: str) -> tuple[int, list[str]]:
     http = browser_client(server.url)
     try:
-        assert http.post(
-            "/login", data={"username": username, "password": "fazhi2023"}
-        ).status_code == 303
+        assert (
+            http.post("/login", data={"username": username, "password": "fazhi2023"}).status_code
+            == 303
+        )
         html = http.get("/work").text
     finally:
         http.close()
