@@ -220,15 +220,10 @@ class Console:
             return "/cases"
         if held[0] in self.landing:
             return self.landing[held[0]]
-        menu = (
-            self.nav_for(held[:1], unit_kind, catalog)
-            if unit_kind
-            else [
-                (path, label)
-                for path, label, entry in self.navigation
-                if held[0] in entry or path in _catalog_paths(held[:1], catalog)
-            ]
-        )
+        menu = self.nav_for(held[:1], unit_kind, catalog) if unit_kind else [
+            (path, label) for path, label, entry in self.navigation
+            if held[0] in entry or path in _catalog_paths(held[:1], catalog)
+        ]
         return menu[0][0] if menu else "/cases"
 
     def case_page(self, type_name: str) -> CasePageExtension:
@@ -331,7 +326,9 @@ def render(
         context.setdefault("actor", actor)
         roles = w.platform.roles
         context.setdefault("role_label", "、".join(roles.label(r) for r in actor.roles))
-        context.setdefault("nav", console_of(request).nav_for(actor.roles, actor.unit.kind, roles))
+        context.setdefault(
+            "nav", console_of(request).nav_for(actor.roles, actor.unit.kind, roles)
+        )
         context.setdefault("now", w.ctx.now)
         context.setdefault("type_nav", type_nav(w.platform.types, actor.roles))
     context.setdefault("current_path", request.url.path)
