@@ -57,7 +57,16 @@ def test_an_urgent_order_must_be_acknowledged_in_30_minutes_and_handled_in_24_ho
     assert clocks["handle"]["limit"] == "24h"
     # Return stays at 1 WD whatever the urgency.
     assert clocks["return_window"]["due_at"] == "2023-06-02T23:59:59+08:00"
-    assert clocks["acknowledge"]["status"] == "due_soon"
+    # Just dispatched it is not yet due soon (issue 10: badged 即将到期 at once); in the
+    # last half of its 30 minutes it is.
+    assert clocks["acknowledge"]["status"] == "on_track"
+    assert clocks["acknowledge"]["remaining"] == "剩余30分钟"
+    clock.set("2023-06-01T09:20:00+08:00")
+    clocks = clocks_by_name(desk.case(case_id))
+    assert (clocks["acknowledge"]["status"], clocks["acknowledge"]["remaining"]) == (
+        "due_soon",
+        "剩余10分钟",
+    )
 
 
 def test_hour_limits_run_through_holidays(desk: Desk, clock: FakeClock) -> None:

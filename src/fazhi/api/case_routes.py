@@ -28,6 +28,7 @@ from fazhi.http.params import CaseId, Page, PageSize, SaneDateTime
 from fazhi.http.reveal import reveal_fields
 from fazhi.read.case_queries import CaseFilter, list_cases
 from fazhi.read.cases import full_case
+from fazhi.read.deadlines import deadline_clocks
 from fazhi.read.field_filters import api_field_values, field_filter_clauses
 from fazhi.read.presenters import present_case_brief, present_events
 from fazhi.store.models import Case, Event
@@ -157,9 +158,16 @@ def list_(
             shape=lambda stmt: stmt.where(*clauses),
         )
         calendar = w.platform.calendar()
+        clocks = deadline_clocks(w.session, rows)  # due soon by the clock, as the console
         items = [
             present_case_brief(
-                c, w.platform.types.get(c.type), w.actor, w.ctx.directory, calendar, w.ctx.now
+                c,
+                w.platform.types.get(c.type),
+                w.actor,
+                w.ctx.directory,
+                calendar,
+                w.ctx.now,
+                clocks.get(c.id),
             )
             for c in rows
         ]

@@ -1,8 +1,9 @@
-"""Due-soon and overdue are derived from due dates at read time, never stored."""
+"""Due-soon and overdue are derived from due dates at read time, never stored; and the one
+countdown a handler reads (`remaining_label`), in the running clock's own unit."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
 from fazhi.domain.calendar import CalendarYearUnknown, WorkCalendar
@@ -13,13 +14,35 @@ DueStatus = Literal["overdue", "due_soon", "on_track"]
 # Hour-based limits (签收 within 30 minutes, urgent orders in 24 hours) are "due soon" when
 # this little time is left; day-based ones when due today or on the next working day.
 SOON_HOURS = timedelta(hours=4)
+# …and, when the clock behind the deadline is known, only in the last half of its span: a
+# 30-minute or 1-working-day 签收 clock lies wholly inside the windows above, and would be
+# badged 即将到期 the moment an order is dispatched — when nothing is late or close to it.
+SOON_SHARE = 0.5
+HOUR_UNITS = frozenset({"s", "min", "h"})
 
 
-def due_status(due_at: datetime | None, now: datetime, calendar: WorkCalendar) -> DueStatus | None:
+def due_status(
+    due_at: datetime | None,
+    now: datetime,
+    calendar: WorkCalendar,
+    clock: ClockRecord | None = None,
+) -> DueStatus | None:
+    """Overdue, due soon or on track. `clock` is the running clock `due_at` comes from, when
+    the caller knows it: then the window follows the clock's unit (hours for hour limits,
+    working days for day limits) and is at most `SOON_SHARE` of the clock's span. Without it
+    (the supervision board's SQL bound, the reminder scan) the deadline alone decides."""
     if due_at is None:
         return None
     if now > due_at:
         return "overdue"
+    if clock is not None:
+        if clock.suspended or clock.started_at > now:
+            return "on_track"  # not counting down (中止), or a window not yet begun
+        start = clock.resumed_at or clock.started_at
+        if due_at - now > (due_at - start) * SOON_SHARE:
+            return "on_track"
+        if clock.unit in HOUR_UNITS:
+            return "due_soon" if due_at - now <= SOON_HOURS else "on_track"
     if due_at - now <= SOON_HOURS:
         return "due_soon"
     try:
@@ -50,7 +73,7 @@ def _rest_label(rest: Duration) -> str:
 
 
 def remaining_label(clock: ClockRecord, now: datetime, calendar: WorkCalendar) -> str:
-    """The countdown in the clock's own unit: 剩余3个工作日 / 今日到期 / 超期2日 /
+    """The countdown in the clock's own unit: 剩余3个工作日 / 今日到期 / 超期2天 /
     剩余5小时30分钟 / 已中止（剩余7个工作日）; "" for a stopped clock.
 
     Working-day clocks count working days, calendar-day and month clocks calendar days,
@@ -63,7 +86,7 @@ def remaining_label(clock: ClockRecord, now: datetime, calendar: WorkCalendar) -
         return "本期已完成"  # a repeating clock's next window has not begun
     seconds = (clock.due_at - now).total_seconds()
     unit = clock.unit
-    if unit in ("s", "min", "h"):
+    if unit in HOUR_UNITS:
         span = _hours_minutes(abs(seconds))
         return f"剩余{span}" if seconds >= 0 else f"超期{span}"
     today, due_day = local_date(now), local_date(clock.due_at)
@@ -71,45 +94,9 @@ def remaining_label(clock: ClockRecord, now: datetime, calendar: WorkCalendar) -
         return "今日到期"
     try:
         days = calendar.workdays_between(today, due_day) if unit == "wd" else (due_day - today).days
-        label = "个工作日" if unit == "wd" else "日"
+        label = "个工作日" if unit == "wd" else "天"
     except CalendarYearUnknown:
-        days, label = (due_day - today).days, "日"
+        days, label = (due_day - today).days, "天"
     if seconds >= 0:
         return f"剩余{days}{label}"
     return f"超期{max(1, -days)}{label}"
-def _months_between(start: date, end: date) -> int:
-    """Whole calendar months from `start` to `end` (start ≤ end)."""
-    months = (end.year - start.year) * 12 + end.month - start.month
-    return months - 1 if end.day < start.day else months
-
-
-def countdown_text(
-    due_at: datetime, now: datetime, unit: str | None, calendar: WorkCalendar
-) -> str:
-    """剩余3个工作日 / 剩余12天 / 剩余5小时 / 剩余2个月 / 超期…: the time left in the unit of
-    the clock's own limit (`unit` of its Duration: min, h, wd, cd, mo; None reads as wd).
-
-    Under a day left (or late by less), any clock says hours, or minutes under an hour, as a
-    handler needs then; a month clock with less than a whole month left says days.
-    """
-    seconds = (due_at - now).total_seconds()
-    prefix = "剩余" if seconds >= 0 else "超期"
-    span = abs(seconds)
-    if unit in ("min", "h") or span < 24 * 3600:
-        if span < 3600:
-            return f"{prefix}{max(1, int(span // 60))}分钟"
-        return f"{prefix}{max(1, int(span // 3600))}小时"
-    today, due_day = local_date(now), local_date(due_at)
-    first, last = sorted((today, due_day))
-    if unit == "mo":
-        months = _months_between(first, last)
-        if months >= 1:
-            return f"{prefix}{months}个月"
-        unit = "cd"
-    if unit == "cd":
-        return f"{prefix}{(last - first).days}天"
-    try:
-        days = calendar.workdays_between(today, due_day)
-    except CalendarYearUnknown:
-        return f"{prefix}{(last - first).days}天"
-    return f"{prefix}{abs(days)}个工作日"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from fazhi.actions.cases import visible_clause
@@ -18,11 +18,14 @@ from fazhi.read.presenters import parse_case_number
 from fazhi.store.models import Case
 
 COUNT_CAP = 10_000
-SORTS = {
+SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
     "-created_at": (Case.created_at.desc(), Case.id.desc()),
     "created_at": (Case.created_at.asc(), Case.id.asc()),
     "due_at": (Case.due_at.asc().nulls_last(), Case.id.asc()),
     "-updated_at": (Case.updated_at.desc(), Case.id.desc()),
+    # A work queue: the most overdue first, then what falls due soonest; cases without a
+    # running clock after them, the one waiting longest (unchanged the longest) first.
+    "urgency": (Case.due_at.asc().nulls_last(), Case.updated_at.asc(), Case.id.asc()),
 }
 
 

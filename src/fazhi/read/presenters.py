@@ -14,12 +14,14 @@ from fazhi.domain import numbers
 from fazhi.domain.calendar import WorkCalendar
 from fazhi.domain.case_type import CaseType
 from fazhi.domain.documents import mask_data
-from fazhi.domain.due import due_status, workdays_left
+from fazhi.domain.due import due_status, remaining_label, workdays_left
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.privacy import mask_fields
+from fazhi.domain.records import ClockRecord
 from fazhi.domain.seal import SEAL_PLAIN
 from fazhi.domain.units import Actor
 from fazhi.org.directory import UnitDirectory
+from fazhi.read.deadlines import clock_record, deadline_clock
 from fazhi.store.models import Case, Document, Event
 
 _CATEGORY_NAMES = {c.code: c.name for c in load_categories()}
@@ -79,9 +81,12 @@ def present_case_brief(
     directory: UnitDirectory,
     calendar: WorkCalendar,
     now: datetime,
+    clock: ClockRecord | None = None,
 ) -> dict[str, Any]:
+    """`clock`: the running clock behind `due_at` (read.deadlines), when the caller read it:
+    the due-soon window then follows that clock (domain.due.due_status)."""
     lead = directory.by_id.get(case.lead_unit_id) if case.lead_unit_id else None
-    status = None if case.terminal else due_status(case.due_at, now, calendar)
+    status = None if case.terminal else due_status(case.due_at, now, calendar, clock)
     return {
         "id": case.id,
         "number": case_number(case_type, case),
@@ -106,6 +111,7 @@ def present_case_brief(
 
 def present_clock(clock: Any, now: datetime, calendar: WorkCalendar) -> dict[str, Any]:
     running = clock.stopped_at is None
+    record = clock_record(clock)
     return {
         "name": clock.name,
         "label": clock.label,
@@ -116,10 +122,12 @@ def present_clock(clock: Any, now: datetime, calendar: WorkCalendar) -> dict[str
         "stopped_at": local_iso(clock.stopped_at),
         "extended": clock.extended,
         "running": running,
-        "status": due_status(clock.due_at, now, calendar)
+        "status": due_status(clock.due_at, now, calendar, record)
         if running
         else ("met" if clock.stopped_at and clock.stopped_at <= clock.due_at else "missed"),
         "workdays_left": workdays_left(clock.due_at, now, calendar) if running else None,
+        # The countdown in the clock's own unit: 剩余3个工作日, 今日到期, 剩余25分钟.
+        "remaining": remaining_label(record, now, calendar),
     }
 
 
@@ -134,7 +142,9 @@ def present_case(
     assisting: list[int],
     reveal: bool = False,
 ) -> dict[str, Any]:
-    out = present_case_brief(case, case_type, actor, directory, calendar, now)
+    out = present_case_brief(
+        case, case_type, actor, directory, calendar, now, deadline_clock(clocks, case)
+    )
     grid = directory.by_id.get(case.grid_id) if case.grid_id else None
     street = directory.street_of(grid) if grid else None
     out.update(

@@ -28,7 +28,7 @@ from fazhi.http.reveal import reveal_fields, revealable_fields
 from fazhi.read.cases import full_case
 from fazhi.read.presenters import mark_labels, present_event, sees_whole
 from fazhi.store.models import Case, Event
-from fazhi.web.console import console_of, countdown, page_work, redirect, render
+from fazhi.web.console import console_of, page_work, redirect, render
 from fazhi.web.document_panel import DOCUMENT_FLASH, document_note, document_panel
 from fazhi.web.forms import (
     display_value,
@@ -165,13 +165,8 @@ def _render_case(
     actions = available_actions(case_type, snap, w.actor, w.ctx.now)
     actions = _with_refused_form(case_type, actions, open_action, snap, w)
     actions = [a for a in actions if a.name not in extension.own_pages]
-    calendar = w.platform.calendar()
     for clock in data["clocks"]:
-        clock["countdown"] = (
-            countdown(clock["due_at"], w.ctx.now, calendar, clock["limit"])
-            if clock["running"]
-            else ""
-        )
+        clock["countdown"] = clock["remaining"]  # domain.due.remaining_label
     can_reveal = not reveal and bool(revealable_fields(w, case_type, case))
     return render(
         request,

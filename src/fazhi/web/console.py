@@ -3,7 +3,7 @@ layout and navigation by role, template filters, and form handling in Chinese.""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,9 +20,10 @@ from fazhi.actions.auth import authenticate
 from fazhi.actions.context import ActionContext
 from fazhi.catalog.roles import RoleCatalog, default_roles
 from fazhi.domain.case_type import CaseType
-from fazhi.domain.due import countdown_text
+from fazhi.domain.due import remaining_label
 from fazhi.domain.durations import LOCAL_TZ, Duration
 from fazhi.domain.errors import DomainError
+from fazhi.domain.records import ClockRecord
 from fazhi.domain.type_access import creatable_actions, workable_types
 from fazhi.http.csrf import csrf_token
 from fazhi.http.deps import TOKEN_COOKIE, Work, platform_of
@@ -34,6 +35,8 @@ templates = Jinja2Templates(directory=TEMPLATES)
 templates.env.add_extension(CsrfFormExtension)
 
 NavEntry = tuple[str, str, frozenset[str]]
+# A case's fields → the labels of what happened to it that its work-list row should show.
+ListFlags = Callable[[Mapping[str, Any]], list[str]]
 # (path, label, roles that see it); the first match of a role is its landing page. Type
 # packages add their own entries (ConsoleExtension.nav), placed after an entry named here.
 NAVIGATION: list[NavEntry] = [
@@ -91,17 +94,36 @@ def _catalog_paths(roles: Sequence[str], catalog: RoleCatalog | None) -> set[str
 
 
 @dataclass(frozen=True)
+class Shortcut:
+    """A keyboard shortcut of a console page: `key` as shown and matched ("Alt+U",
+    "Ctrl+Enter"), the element it acts on (a CSS selector: the first visible match is
+    focused, a button clicked, a <details> opened, a form submitted; "@form" is the form
+    being filled in) and what it does, in words for the page's 快捷键 legend."""
+
+    key: str
+    target: str
+    label: str
+
+
+# Shortcuts of every case page: submitting the action form being filled in.
+CASE_SHORTCUTS = (Shortcut("Ctrl+Enter", "@form", "提交正在填写的表单"),)
+
+
+@dataclass(frozen=True)
 class CasePageExtension:
     """What a type package adds to the generic case page of its type.
 
     `action_forms`: action → template rendering its form's body instead of the generic
     inputs (in scope: a, case, values, errors, open_action, units, field_input);
     `own_pages`: actions taken on a page of their own, left out of the action list;
-    `panels`: (roles, URL with {id}) sections loaded by htmx below the actions."""
+    `panels`: (roles, URL with {id}) sections loaded by htmx below the actions;
+    `shortcuts`: (key, CSS selector, what) keyboard shortcuts of the page, listed in its
+    快捷键 legend and bound by static/shortcuts.js (see `Shortcut`)."""
 
     action_forms: Mapping[str, str] = field(default_factory=dict)
     own_pages: frozenset[str] = frozenset()
     panels: tuple[tuple[frozenset[str], str], ...] = ()
+    shortcuts: tuple[Shortcut, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,7 +131,10 @@ class ConsoleExtension:
     """What a type package adds to the console: its pages' routers, navigation entries
     (each placed after an existing path), landing pages by role, its case-page additions by
     type, links on the work list, analytics views (key, label, after key), and the folders of
-    its templates and static files (served under /static/<static_prefix>/)."""
+    its templates and static files (served under /static/<static_prefix>/); per type, the
+    marks a work-list row shows beside the title (`list_flags`: the case's fields → labels
+    such as 重办, 延期) and the actions the work list offers to take on many cases at once
+    (`batch_actions`, each case still through the one door)."""
 
     routers: tuple[Any, ...] = ()
     nav: tuple[tuple[NavEntry, str], ...] = ()
@@ -118,6 +143,8 @@ class ConsoleExtension:
     case_pages: Mapping[str, CasePageExtension] = field(default_factory=dict)
     work_links: tuple[NavEntry, ...] = ()
     analytics_views: tuple[tuple[str, str, str], ...] = ()
+    list_flags: Mapping[str, ListFlags] = field(default_factory=dict)
+    batch_actions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     templates: Path | None = None
     static_prefix: str = ""
     static: Path | None = None
@@ -144,6 +171,8 @@ class Console:
     case_pages: Mapping[str, CasePageExtension] = field(default_factory=dict)
     work_links: tuple[NavEntry, ...] = ()
     analytics_views: tuple[tuple[str, str], ...] = ()
+    list_flags: Mapping[str, ListFlags] = field(default_factory=dict)
+    batch_actions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def compose(cls, extensions: Iterable[ConsoleExtension]) -> Console:
@@ -162,6 +191,8 @@ class Console:
             case_pages={k: v for x in found for k, v in x.case_pages.items()},
             work_links=tuple(link for x in found for link in x.work_links),
             analytics_views=tuple(views),
+            list_flags={k: v for x in found for k, v in x.list_flags.items()},
+            batch_actions={k: v for x in found for k, v in x.batch_actions.items()},
         )
 
     def nav_for(
@@ -329,23 +360,11 @@ def local_time(moment: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> st
     return moment.astimezone(LOCAL_TZ).strftime(fmt)
 
 
-def countdown(
-    due: datetime | str | None, now: datetime, calendar: Any, limit: str | None = None
-) -> str:
-    """剩余2个工作日 / 剩余12天 / 剩余5小时 / 超期3个工作日 — in the unit of the clock's
-    `limit` ("5wd", "30cd", "24h", "3mo"; working days when not known)."""
-    if due is None or due == "":
-        return ""
-    if isinstance(due, str):
-        due = datetime.fromisoformat(due)
-    return countdown_text(due, now, limit_unit(limit), calendar)
-
-
-def limit_unit(limit: str | None) -> str | None:
-    try:
-        return Duration.parse(limit).unit if limit else None
-    except ValueError:
-        return None
+def countdown(clock: ClockRecord | None, now: datetime, calendar: Any) -> str:
+    """剩余2个工作日 / 今日到期 / 剩余5小时30分钟 / 超期3个工作日 — the countdown of the
+    running clock in its own unit (`domain.due.remaining_label`, the one countdown of the
+    console and the API); "" without one."""
+    return remaining_label(clock, now, calendar) if clock is not None else ""
 
 
 def limit_label(text: str) -> str:
@@ -373,3 +392,4 @@ templates.env.filters["datetime_local"] = datetime_local
 templates.env.filters["limit_label"] = limit_label
 # Labels of the roles for templates (event actors, the admin pages).
 templates.env.globals["ROLE_LABELS"] = default_roles().labels
+templates.env.globals["case_shortcuts"] = CASE_SHORTCUTS

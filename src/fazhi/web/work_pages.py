@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import Select, and_, false, or_, select
+from sqlalchemy import Select, and_, false, or_
 
 from fazhi.catalog.categories import load_categories
 from fazhi.domain.case_type import CaseType, FieldSpec
 from fazhi.http.deps import Work
 from fazhi.read.case_queries import CaseFilter, filtered, list_cases
+from fazhi.read.deadlines import deadline_clocks
 from fazhi.read.field_filters import field_filter_clauses, filterable_fields
-from fazhi.read.presenters import present_case_brief
-from fazhi.store.models import Case, Clock
+from fazhi.read.presenters import mark_labels, present_case_brief
+from fazhi.store.models import Case
 from fazhi.web.console import console_of, countdown, page_work, render
+from fazhi.web.work_tools import work_tools
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 30
@@ -40,7 +43,10 @@ class ListForm:
 
     @classmethod
     def from_request(cls, request: Request) -> ListForm:
-        params = request.query_params
+        return cls.from_params(request.query_params)
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> ListForm:
         try:
             page = max(1, min(int(params.get("page", "1")), 10_000))
         except ValueError:
@@ -108,14 +114,19 @@ def _extra_filters(stmt: Select[tuple[Case]], form: ListForm, w: Work) -> Select
     return stmt
 
 
-def _rows(w: Work, form: ListForm, queue: bool) -> tuple[list[dict[str, Any]], int, bool]:
+def list_query(
+    w: Work, form: ListForm, queue: bool
+) -> tuple[CaseFilter, Callable[[Select[tuple[Case]]], Select[tuple[Case]]]]:
+    """The filter and the extra clauses of a list as filled in: the page and its export
+    (web/work_export_pages.py) read the same cases."""
     f = CaseFilter(
         type=form.type or None,
         state=form.state or None,
         category=form.category or None,
         overdue=True if form.overdue == "1" else None,
         q=form.q or None,
-        sort="due_at" if queue else "-created_at",
+        # The queue by urgency (read.case_queries.SORTS): the most overdue first.
+        sort="urgency" if queue else "-created_at",
         open=True if queue else None,
     )
     extra = [_queue_clause(w)] if queue else []
@@ -123,55 +134,68 @@ def _rows(w: Work, form: ListForm, queue: bool) -> tuple[list[dict[str, Any]], i
     def shape(stmt: Select[tuple[Case]]) -> Select[tuple[Case]]:
         return _extra_filters(stmt.where(*extra), form, w)
 
-    rows, total, capped = list_cases(
-        w.session, w.actor, f, w.ctx.directory, w.ctx.now, form.page, PAGE_SIZE, shape=shape
-    )
+    return f, shape
+
+
+def present_rows(w: Work, request: Request, rows: list[Case]) -> list[dict[str, Any]]:
+    """The rows as the list shows them: the brief, street, urgency, the countdown of the
+    running clock behind the deadline, and the marks of what happened to the case."""
     calendar = w.platform.calendar()
-    limits = due_limits(w, rows)
+    clocks = deadline_clocks(w.session, rows)
+    flags = console_of(request).list_flags
     items = []
     for case in rows:
         case_type = w.platform.types.get(case.type)
-        brief = present_case_brief(case, case_type, w.actor, w.ctx.directory, calendar, w.ctx.now)
+        clock = clocks.get(case.id)
+        brief = present_case_brief(
+            case, case_type, w.actor, w.ctx.directory, calendar, w.ctx.now, clock
+        )
         grid = w.ctx.directory.by_id.get(case.grid_id) if case.grid_id else None
         street = w.ctx.directory.street_of(grid) if grid else None
         brief["street_name"] = street.name if street else ""
         brief["urgency"] = case.fields.get("urgency")
-        brief["countdown"] = (
-            countdown(case.due_at, w.ctx.now, calendar, limits.get(case.id))
-            if not case.terminal
-            else ""
-        )
+        brief["countdown"] = countdown(clock, w.ctx.now, calendar)
+        labels = mark_labels(case_type) if case_type else {}
+        brief["mark_names"] = [labels.get(str(m), str(m)) for m in brief["marks"]]
+        type_flags = flags.get(case.type)
+        brief["flags"] = type_flags(case.fields) if type_flags else []
         items.append(brief)
-    return items, total, capped
+    return items
 
 
-def due_limits(w: Work, rows: list[Case]) -> dict[int, str]:
-    """The limit ("5wd", "30cd", "24h") of the running clock each case's due_at comes from,
-    so its countdown speaks that clock's unit; one indexed query for the page."""
-    ids = [c.id for c in rows if c.due_at is not None and not c.terminal]
-    if not ids:
-        return {}
-    due = {c.id: c.due_at for c in rows}
-    found: dict[int, str] = {}
-    clocks = w.session.execute(
-        select(Clock.case_id, Clock.limit, Clock.due_at).where(
-            Clock.case_id.in_(ids), Clock.stopped_at.is_(None)
-        )
+def _rows(
+    w: Work, request: Request, form: ListForm, queue: bool
+) -> tuple[list[dict[str, Any]], int, bool]:
+    f, shape = list_query(w, form, queue)
+    rows, total, capped = list_cases(
+        w.session, w.actor, f, w.ctx.directory, w.ctx.now, form.page, PAGE_SIZE, shape=shape
     )
-    for case_id, limit, clock_due in clocks:
-        if clock_due == due.get(case_id) or case_id not in found:
-            found[case_id] = limit
-    return found
+    return present_rows(w, request, rows), total, capped
 
 
-def _page(request: Request, template: str, queue: bool) -> Response:
-    form = ListForm.from_request(request)
+def read_form(w: Work, params: Mapping[str, str]) -> tuple[ListForm, CaseType | None]:
+    """The filter bar from query parameters, with the chosen type's summary fields."""
+    form = ListForm.from_params(params)
+    chosen = w.platform.types.get(form.type)
+    form.fields = {s.name: params.get(s.name, "")[:100] for s in summary_filters(chosen, w)}
+    return form, chosen
+
+
+def list_page(
+    request: Request,
+    template: str,
+    queue: bool,
+    params: Mapping[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The list as filtered by `params` (the request's query by default); `extra` adds to
+    the page (a refused saved-filter form, say)."""
     with page_work(request) as w:
-        chosen = w.platform.types.get(form.type)
+        form, chosen = read_form(w, request.query_params if params is None else params)
         filters = summary_filters(chosen, w)
-        form.fields = {s.name: request.query_params.get(s.name, "")[:100] for s in filters}
         _, refused = field_filter_clauses(chosen, form.fields, w.actor, w.ctx.directory)
-        items, total, capped = _rows(w, form, queue)
+        items, total, capped = _rows(w, request, form, queue)
         streets = [u for u in w.ctx.directory.by_id.values() if u.kind == "street"]
         # Only the types this user may see are offered as filters.
         types = [t for t in w.platform.types if w.actor.sight.view(t.name) is not None]
@@ -197,19 +221,23 @@ def _page(request: Request, template: str, queue: bool) -> Response:
                 "summary_filters": filters,
                 "filter_error": "；".join(p.message for p in refused),
                 "work_links": console_of(request).work_links,
+                # Saved filters, export, batch actions (web/work_tools.py).
+                **work_tools(request, w, form.query(), queue, items),
+                **(extra or {}),
             },
             w,
+            status_code=status_code,
         )
 
 
 @router.get("/work")
 def work_list(request: Request) -> Response:
-    return _page(request, "work.html", queue=True)
+    return list_page(request, "work.html", queue=True)
 
 
 @router.get("/cases")
 def case_list(request: Request) -> Response:
-    return _page(request, "work.html", queue=False)
+    return list_page(request, "work.html", queue=False)
 
 
 __all__ = ["filtered", "router"]

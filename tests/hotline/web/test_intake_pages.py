@@ -136,7 +136,7 @@ def test_signed_out_users_are_sent_to_the_login_page(server: ServerThread) -> No
 def test_the_static_files_are_served(console: Console) -> None:
     http = console("operator1")
     assert http.get("/static/intake.css").status_code == 200
-    assert http.get("/static/unit-filter.js").status_code == 200
+    assert http.get("/static/unit-picker.js").status_code == 200
 
 
 # ---------------------------------------------------------------------------------------------
@@ -381,8 +381,8 @@ def selected_lead(html: str, prefix: str = "dispatch") -> str:
 def test_the_dispatch_form_is_searchable_and_preselects_the_duty_unit(console: Console) -> None:
     case_id = registered(console)
     html = console("dispatcher1").get(f"/cases/{case_id}").text
-    assert 'id="dispatch-unit-filter"' in html and 'data-unit-filter="dispatch-lead_unit"' in html
-    assert '<label for="dispatch-unit-filter"' in html
+    # static/unit-picker.js searches the tree (name, short name, pinyin initials) for it.
+    assert re.search(r'<select id="dispatch-lead_unit" name="lead_unit" data-unit-picker', html)
     assert selected_lead(html) == "SF-CGJ"
     assert 'data-alias="区城管局"' in html  # short names are searchable too
     assert "默认承办单位：石峰区城市管理和综合执法局" in html

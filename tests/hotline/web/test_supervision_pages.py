@@ -127,7 +127,7 @@ def test_the_list_holds_overdue_and_at_risk_orders_most_urgent_first(
     assert f'href="/cases/{orders.overdue_unacknowledged}">RX20240902' in late
     assert "石峰区司法局" in late and "待签收" in late
     soon = row_of(html, "board-list", orders.at_risk)
-    assert 'class="badge due_soon">剩余' in soon
+    assert 'class="badge due_soon">今日到期' in soon  # due tonight: domain.due.remaining_label
     # A supervisor gets both forms on each row.
     assert f'action="/cases/{orders.at_risk}/do/supervise"' in soon
     assert 'name="kind"' in soon and 'name="reason"' in soon

@@ -64,6 +64,7 @@ class Cast:
     operator: Actor
     dispatcher: Actor
     handlers: dict[int, Actor]  # unit id → an acting handler of that unit
+    supervisor: Actor | None = None  # reviews orders left dissatisfied (审核办结)
 
 
 def _actor(platform: Platform, user: User, unit: UnitRef) -> Actor:
@@ -102,10 +103,12 @@ def ensure_cast(session: Session, platform: Platform) -> Cast:
     operator, dispatcher = by_role.get("operator"), by_role.get("dispatcher")
     if operator is None or dispatcher is None:
         raise DomainError("demo_users_missing", "组织文件中缺少话务员或派单员账号", 422)
+    supervisor = by_role.get("supervisor")
     return Cast(
         _actor(platform, operator, directory.by_id[operator.unit_id]),
         _actor(platform, dispatcher, directory.by_id[dispatcher.unit_id]),
         handlers,
+        _actor(platform, supervisor, directory.by_id[supervisor.unit_id]) if supervisor else None,
     )
 
 
@@ -200,6 +203,22 @@ class Generator:
             )
         return case, grid
 
+    def _review(self, case: Case, step: datetime, until: datetime) -> None:
+        """Still dissatisfied after the last call-back: a supervisor reviews the order and
+        closes it (审核办结) the next day, as the workflow provides — an order of the past is
+        not left in 已回访, in the operator's queue, for ever. A fixed delay, so the random
+        sequence (and every other order of the demo) stays as it was."""
+        step += timedelta(hours=26)
+        if step > until or self.cast.supervisor is None:
+            return  # still to review now: on the operator's (and supervisors') desk
+        self._do(
+            self.cast.supervisor,
+            step,
+            case,
+            "close_after_review",
+            {"reason": "已依法依规答复并说明情况，来电人仍不满意，经督办审核办结（合成数据）"},
+        )
+
     def run_loop(self, case: Case, grid: UnitRef, at: datetime, until: datetime) -> None:
         """Walk one order through as far as `until` allows."""
         if case.terminal:
@@ -285,7 +304,8 @@ class Generator:
                 )
                 continue
             if rating == "dissatisfied":
-                return  # left for supervisors to review
+                self._review(case, step, until)
+                return
             self._do(self.cast.operator, step, case, "close")
             return
 

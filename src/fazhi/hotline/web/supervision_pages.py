@@ -13,9 +13,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from fazhi.domain.due import due_status
+from fazhi.domain.records import ClockRecord
 from fazhi.hotline.read import board as board_of
 from fazhi.hotline.read import stats as hs
 from fazhi.http.deps import Work
+from fazhi.read.deadlines import deadline_clocks
 from fazhi.read.presenters import case_number, mark_labels
 from fazhi.store.models import Case
 from fazhi.web.console import countdown, forbidden, page_work, render
@@ -26,7 +28,7 @@ SUPERVISION_ROLES = frozenset({"supervisor", "district_leader", "dispatcher", "u
 LIST_LIMIT = 300
 
 
-def _brief(w: Work, case: Case) -> dict[str, Any]:
+def _brief(w: Work, case: Case, clock: ClockRecord | None = None) -> dict[str, Any]:
     case_type = w.platform.types.get(case.type)
     directory = w.ctx.directory
     calendar = w.platform.calendar()
@@ -40,8 +42,8 @@ def _brief(w: Work, case: Case) -> dict[str, Any]:
         "title": case.title,
         "state_label": case_type.state_label(case.state) if case_type else case.state,
         "unit": lead.name if lead else "未派单",
-        "due_status": due_status(case.due_at, w.ctx.now, calendar),
-        "countdown": countdown(case.due_at, w.ctx.now, calendar),
+        "due_status": due_status(case.due_at, w.ctx.now, calendar, clock),
+        "countdown": countdown(clock, w.ctx.now, calendar),
         "marks": [(m, labels.get(str(m), str(m))) for m in marks],
         "can_post": bool(post)
         and case.state in (post.from_states if post else ())
@@ -75,13 +77,14 @@ def supervision_page(request: Request) -> Response:
         )
         challenges = board_of.open_challenges(w.session, actor)
         may_mark = actor.has_role("supervisor", "district_leader")
+        clocks = deadline_clocks(w.session, [*board.cases, *challenges])
         return render(
             request,
             "supervision.html",
             {
                 "board": board,
-                "items": [_brief(w, case) for case in board.cases],
-                "challenges": [_brief(w, case) for case in challenges],
+                "items": [_brief(w, case, clocks.get(case.id)) for case in board.cases],
+                "challenges": [_brief(w, case, clocks.get(case.id)) for case in challenges],
                 "may_mark": may_mark,
                 "may_claim": actor.has_role("unit_leader"),
                 "kinds": _supervise_kinds(w),
