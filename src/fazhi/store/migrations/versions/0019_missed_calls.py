@@ -1,7 +1,7 @@
 """the hotline's missed calls (未接来电) and call-back attempts
 
 Revision ID: 0019
-Revises: 0014
+Revises: 0018
 Create Date: 2026-12-02 14:20:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from fazhi.store.models import UTCDateTime
 
 revision = "0019"
-down_revision = "0014"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
