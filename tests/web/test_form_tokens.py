@@ -15,6 +15,7 @@ import fazhi.hotline.web
 import fazhi.web
 from fazhi.web.console import templates
 from fazhi.web.form_tokens import CSRF_INPUT, with_form_tokens
+from tests.support import ServerThread
 from tests.web.conftest import Console
 
 FOLDERS = [
@@ -32,7 +33,8 @@ def test_the_templates_hold_post_forms_to_check() -> None:
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_every_post_form_starts_with_the_token(path: Path) -> None:
+def test_every_post_form_starts_with_the_token(path: Path, server: ServerThread) -> None:
+    # `server`: the app adds the type packages' template folders to the environment.
     source = path.read_text()
     compiled = with_form_tokens(source)
     forms = POST_FORM.findall(source)
