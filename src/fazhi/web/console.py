@@ -81,6 +81,8 @@ NAV_PATHS: dict[str, str] = {
     "admin": "/admin",
     "report": "/report",
     "notifications": "/notifications",
+    "missed_calls": "/missed-calls",
+    "reply_templates": "/reply-templates",
 }
 
 
