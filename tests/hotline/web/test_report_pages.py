@@ -173,6 +173,10 @@ def test_an_address_places_a_report_without_coordinates(
     with transaction(platform.sessions) as session:
         case = session.get(Case, case_id)
         assert case is not None and case.fields["address"] == "田心东社区"
+        # 田心东社区 has three grids: the report is placed on the community (its street
+        # counts it), not left unplaced.
+        community = platform.directory().by_code["SF-TX-C01"]
+        assert case.grid_id == community.id
 
 
 def test_a_non_image_file_rejects_the_whole_report(console: Console, platform: Platform) -> None:
