@@ -105,6 +105,9 @@ CONSOLE = ConsoleExtension(
             # 并单 is taken on the 相似工单 panel, which checks the lead order first.
             own_pages=frozenset({"merge"}),
             panels=((frozenset({"dispatcher", "operator"}), "/cases/{id}/similar"),),
+            # 并入工单 holds the lead order's id: shown as its number (RX…), linked.
+            case_ref_fields=frozenset({"merged_into"}),
+            event_notes={"merge_received": merge_pages.merge_received_notes},
         )
     },
     work_links=(("/intake", "受理新诉求", INTAKE_ROLES),),

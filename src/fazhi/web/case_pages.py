@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
@@ -26,9 +27,16 @@ from fazhi.http.deps import Work
 from fazhi.http.params import CaseId
 from fazhi.http.reveal import reveal_fields, revealable_fields
 from fazhi.read.cases import full_case
-from fazhi.read.presenters import mark_labels, present_event, sees_whole
+from fazhi.read.presenters import case_number, mark_labels, present_event, sees_whole
 from fazhi.store.models import Case, Event
-from fazhi.web.console import console_of, countdown, page_work, redirect, render
+from fazhi.web.console import (
+    CasePageExtension,
+    console_of,
+    countdown,
+    page_work,
+    redirect,
+    render,
+)
 from fazhi.web.document_panel import DOCUMENT_FLASH, document_note, document_panel
 from fazhi.web.forms import (
     display_value,
@@ -43,7 +51,18 @@ from fazhi.web.list_inputs import record_table
 router = APIRouter(include_in_schema=False)
 
 
-def _timeline(w: Work, case: Case) -> list[dict[str, Any]]:
+def case_ref(w: Work, value: Any) -> Markup | str:
+    """Another case's id as its number linking to it (RX2024…, not the internal id)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "" if value is None else str(value)
+    other = w.session.get(Case, value)
+    if other is None:
+        return str(value)
+    number = case_number(w.platform.types.get(other.type), other)
+    return Markup('<a href="/cases/{}">{}</a>').format(other.id, number)
+
+
+def _timeline(w: Work, case: Case, extension: CasePageExtension) -> list[dict[str, Any]]:
     case_type = w.platform.types.get(case.type)
     directory = w.ctx.directory
     items = []
@@ -58,6 +77,9 @@ def _timeline(w: Work, case: Case) -> list[dict[str, Any]]:
                 if spec
                 else {"lead_unit": "主办单位", "assisting_units": "协办单位"}.get(name, name)
             )
+            if name in extension.case_ref_fields:
+                changes.append((label, case_ref(w, before), case_ref(w, after)))
+                continue
             changes.append(
                 (
                     label,
@@ -75,6 +97,9 @@ def _timeline(w: Work, case: Case) -> list[dict[str, Any]]:
                 and name not in (case_type.fields_names() if case_type else ())
             ):
                 notes.append((spec.label, value))
+        describe = extension.event_notes.get(event.action)
+        if describe is not None:
+            notes.extend(describe(w, shown["payload"]))
         document = document_note(case_type, event.action, shown["payload"])
         if document:
             notes.append(("材料", document))
@@ -145,6 +170,10 @@ def _render_case(
         record_read(w.session, w.ctx, case, "case_page")
     data = full_case(w, case, reveal=reveal)
     directory = w.ctx.directory
+    # A type package may take some actions on pages of its own (the hotline's 并单 checks
+    # the lead order on its 相似工单 panel), give others a richer form, and describe fields
+    # and events of its own.
+    extension = console_of(request).case_page(case.type)
     fields = []
     record_tables = []
     for spec in case_type.fields:
@@ -155,13 +184,12 @@ def _render_case(
             record_tables.append(
                 record_table(spec, value, lambda s, v: display_value(s, v, directory))
             )
+        elif spec.name in extension.case_ref_fields:
+            fields.append((spec.label, case_ref(w, value)))
         elif spec.type != "case_link":  # links are shown with their case (关联案件)
             fields.append((spec.label, display_value(spec, value, directory)))
     links = present_links(w, case)
     snap = snapshot(w.session, case, directory)
-    # A type package may take some actions on pages of its own (the hotline's 并单 checks
-    # the lead order on its 相似工单 panel) and give others a richer form.
-    extension = console_of(request).case_page(case.type)
     actions = available_actions(case_type, snap, w.actor, w.ctx.now)
     actions = _with_refused_form(case_type, actions, open_action, snap, w)
     actions = [a for a in actions if a.name not in extension.own_pages]
@@ -184,7 +212,7 @@ def _render_case(
             "links": links,
             "hidden_links": hidden_links(case_type, case.fields, links),
             "actions": actions,
-            "timeline": _timeline(w, case),
+            "timeline": _timeline(w, case, extension),
             "documents": document_panel(w, case, case_type),
             "can_reveal": can_reveal,
             "units": unit_groups(directory),

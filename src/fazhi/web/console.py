@@ -3,7 +3,7 @@ layout and navigation by role, template filters, and form handling in Chinese.""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -97,11 +97,19 @@ class CasePageExtension:
     `action_forms`: action → template rendering its form's body instead of the generic
     inputs (in scope: a, case, values, errors, open_action, units, field_input);
     `own_pages`: actions taken on a page of their own, left out of the action list;
-    `panels`: (roles, URL with {id}) sections loaded by htmx below the actions."""
+    `panels`: (roles, URL with {id}) sections loaded by htmx below the actions;
+    `case_ref_fields`: whole-number fields holding another case's id (并入工单), shown as
+    that case's number linking to it; `event_notes`: event action → a function of (work,
+    the event's payload as shown) giving the (label, text) lines of its timeline entry, for
+    events the type's actions do not describe (接收并单)."""
 
     action_forms: Mapping[str, str] = field(default_factory=dict)
     own_pages: frozenset[str] = frozenset()
     panels: tuple[tuple[frozenset[str], str], ...] = ()
+    case_ref_fields: frozenset[str] = frozenset()
+    event_notes: Mapping[str, Callable[[Work, Mapping[str, Any]], list[tuple[str, Any]]]] = field(
+        default_factory=dict
+    )
 
 
 @dataclass(frozen=True)
