@@ -28,7 +28,7 @@ from fazhi.http.params import CaseId
 from fazhi.http.reveal import reveal_fields, revealable_fields
 from fazhi.read.cases import full_case
 from fazhi.read.presenters import case_number, mark_labels, present_event, sees_whole
-from fazhi.store.models import Case, Event
+from fazhi.store.models import Case, Clock, Event
 from fazhi.web.console import (
     CasePageExtension,
     console_of,
@@ -120,6 +120,20 @@ def _timeline(w: Work, case: Case, extension: CasePageExtension) -> list[dict[st
     return items
 
 
+def _action_label(case_type: CaseType, name: str) -> str:
+    spec = case_type.action(name) if name else None
+    return spec.label if spec else ""
+
+
+def _clock_state(clock: dict[str, Any], suspended: bool) -> str:
+    """计时中 / 已中止 / 已停止 · 按期 / 已停止 · 超期 (the countdown is shown beside)."""
+    if suspended and clock["running"]:
+        return "已中止"
+    if clock["running"]:
+        return "计时中"
+    return "已停止 · 按期" if clock["status"] == "met" else "已停止 · 超期"
+
+
 def _unit_text(value: Any) -> str:
     if isinstance(value, dict):
         return str(value.get("name", ""))
@@ -194,18 +208,29 @@ def _render_case(
     actions = _with_refused_form(case_type, actions, open_action, snap, w)
     actions = [a for a in actions if a.name not in extension.own_pages]
     calendar = w.platform.calendar()
-    for clock in data["clocks"]:
+    # The clock records in the order full_case presents them (started, id).
+    records = list(
+        w.session.scalars(
+            select(Clock).where(Clock.case_id == case.id).order_by(Clock.started_at, Clock.id)
+        )
+    )
+    for clock, record in zip(data["clocks"], records, strict=False):
         clock["countdown"] = (
             countdown(clock["due_at"], w.ctx.now, calendar, clock["limit"])
             if clock["running"]
             else ""
         )
+        clock["start_label"] = _action_label(case_type, record.start_action)
+        clock["state_label"] = _clock_state(clock, record.suspended_at is not None)
+    # By due date: a reassignment's clocks after the first dispatch's, each row labelled.
+    clocks_shown = sorted(data["clocks"], key=lambda c: (c["due_at"] or "", c["started_at"] or ""))
     can_reveal = not reveal and bool(revealable_fields(w, case_type, case))
     return render(
         request,
         "case.html",
         {
             "case": data,
+            "clocks": clocks_shown,
             "case_type": case_type,
             "fields": fields,
             "record_tables": record_tables,
