@@ -3,6 +3,7 @@ a form for each action this user may take now — all through the same actions a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -21,7 +22,7 @@ from fazhi.actions.cases import (
 from fazhi.actions.visibility import record_read
 from fazhi.domain.case_type import ActionSpec, CaseType
 from fazhi.domain.errors import DomainError
-from fazhi.domain.workflow import CaseSnapshot, available_actions, refusals
+from fazhi.domain.workflow import CaseSnapshot, available_actions, refusals, unmark_choices
 from fazhi.http.case_links import hidden_links, present_links
 from fazhi.http.deps import Work
 from fazhi.http.params import CaseId
@@ -167,6 +168,18 @@ def _with_refused_form(
     return [a for a in case_type.actions if a.name in shown]
 
 
+def _narrowed(case_type: CaseType, action: ActionSpec, snap: CaseSnapshot) -> ActionSpec:
+    """The action as its form offers it: 解除督办 lists only the marks the case carries."""
+    narrowed = unmark_choices(case_type, action, snap)
+    if not narrowed:
+        return action
+    inputs = tuple(
+        replace(spec, choices=narrowed[spec.name]) if spec.name in narrowed else spec
+        for spec in action.inputs
+    )
+    return replace(action, inputs=inputs)
+
+
 def _render_case(
     request: Request,
     w: Work,
@@ -206,7 +219,7 @@ def _render_case(
     snap = snapshot(w.session, case, directory)
     actions = available_actions(case_type, snap, w.actor, w.ctx.now)
     actions = _with_refused_form(case_type, actions, open_action, snap, w)
-    actions = [a for a in actions if a.name not in extension.own_pages]
+    actions = [_narrowed(case_type, a, snap) for a in actions if a.name not in extension.own_pages]
     calendar = w.platform.calendar()
     # The clock records in the order full_case presents them (started, id).
     records = list(
