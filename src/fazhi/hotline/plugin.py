@@ -97,6 +97,8 @@ CONSOLE = ConsoleExtension(
     # The grid worker's patrol report is offered to users of these unit kinds only.
     nav_unit_kinds={"/report": frozenset({"grid", "community", "street"})},
     landing={"supervisor": "/supervision", "district_leader": "/stats"},
+    # Grid workers (and community handlers) report what they find on patrol: 上报 first.
+    unit_landing={"unit_handler": {"grid": "/report", "community": "/report"}},
     case_pages={
         "hotline": CasePageExtension(
             # Dispatch has a richer form: the duty list's unit, the deadline preview, the

@@ -123,6 +123,8 @@ class ConsoleExtension:
     nav: tuple[tuple[NavEntry, str], ...] = ()
     nav_unit_kinds: Mapping[str, frozenset[str]] = field(default_factory=dict)
     landing: Mapping[str, str] = field(default_factory=dict)
+    # role → unit kind → landing page, before `landing` (a grid worker lands on 上报).
+    unit_landing: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     case_pages: Mapping[str, CasePageExtension] = field(default_factory=dict)
     work_links: tuple[NavEntry, ...] = ()
     analytics_views: tuple[tuple[str, str, str], ...] = ()
@@ -149,6 +151,7 @@ class Console:
     navigation: tuple[NavEntry, ...] = tuple(NAVIGATION)
     nav_unit_kinds: Mapping[str, frozenset[str]] = field(default_factory=dict)
     landing: Mapping[str, str] = field(default_factory=lambda: dict(LANDING))
+    unit_landing: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     case_pages: Mapping[str, CasePageExtension] = field(default_factory=dict)
     work_links: tuple[NavEntry, ...] = ()
     analytics_views: tuple[tuple[str, str], ...] = ()
@@ -167,6 +170,11 @@ class Console:
             navigation=tuple(nav),
             nav_unit_kinds={k: v for x in found for k, v in x.nav_unit_kinds.items()},
             landing={**base.landing, **{k: v for x in found for k, v in x.landing.items()}},
+            unit_landing={
+                role: {**kinds}
+                for x in found
+                for role, kinds in x.unit_landing.items()
+            },
             case_pages={k: v for x in found for k, v in x.case_pages.items()},
             work_links=tuple(link for x in found for link in x.work_links),
             analytics_views=tuple(views),
@@ -190,11 +198,15 @@ class Console:
     def landing_for(
         self, roles: str | Sequence[str], unit_kind: str = "", catalog: RoleCatalog | None = None
     ) -> str:
-        """The primary role's (the first of `roles`) landing page: a package's or the
-        engine's landing for it, else the first entry of its menu."""
+        """The primary role's (the first of `roles`) landing page: a package's for that role
+        in a unit of `unit_kind`, else a package's or the engine's for the role, else the
+        first entry of its menu."""
         held = _roles(roles)
         if not held:
             return "/cases"
+        by_kind = self.unit_landing.get(held[0], {})
+        if unit_kind in by_kind:
+            return by_kind[unit_kind]
         if held[0] in self.landing:
             return self.landing[held[0]]
         menu = self.nav_for(held[:1], unit_kind, catalog) if unit_kind else [
