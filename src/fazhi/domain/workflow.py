@@ -166,7 +166,7 @@ def unmark_choices(
 def _unmark_conditions(action: ActionSpec, case: CaseSnapshot) -> list[Problem]:
     """An action that removes a mark needs a mark to remove: 解除督办 before anything was
     supervised would write an event that changes nothing."""
-    name, choices = _unmark_input(action)
+    _, choices = _unmark_input(action)
     if not action.effects.unmark:
         return []
     kinds = {m.get("kind") for m in case.marks}

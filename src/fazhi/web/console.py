@@ -170,11 +170,7 @@ class Console:
             navigation=tuple(nav),
             nav_unit_kinds={k: v for x in found for k, v in x.nav_unit_kinds.items()},
             landing={**base.landing, **{k: v for x in found for k, v in x.landing.items()}},
-            unit_landing={
-                role: {**kinds}
-                for x in found
-                for role, kinds in x.unit_landing.items()
-            },
+            unit_landing={role: {**kinds} for x in found for role, kinds in x.unit_landing.items()},
             case_pages={k: v for x in found for k, v in x.case_pages.items()},
             work_links=tuple(link for x in found for link in x.work_links),
             analytics_views=tuple(views),
@@ -209,10 +205,15 @@ class Console:
             return by_kind[unit_kind]
         if held[0] in self.landing:
             return self.landing[held[0]]
-        menu = self.nav_for(held[:1], unit_kind, catalog) if unit_kind else [
-            (path, label) for path, label, entry in self.navigation
-            if held[0] in entry or path in _catalog_paths(held[:1], catalog)
-        ]
+        menu = (
+            self.nav_for(held[:1], unit_kind, catalog)
+            if unit_kind
+            else [
+                (path, label)
+                for path, label, entry in self.navigation
+                if held[0] in entry or path in _catalog_paths(held[:1], catalog)
+            ]
+        )
         return menu[0][0] if menu else "/cases"
 
     def case_page(self, type_name: str) -> CasePageExtension:
@@ -315,9 +316,7 @@ def render(
         context.setdefault("actor", actor)
         roles = w.platform.roles
         context.setdefault("role_label", "、".join(roles.label(r) for r in actor.roles))
-        context.setdefault(
-            "nav", console_of(request).nav_for(actor.roles, actor.unit.kind, roles)
-        )
+        context.setdefault("nav", console_of(request).nav_for(actor.roles, actor.unit.kind, roles))
         context.setdefault("now", w.ctx.now)
         context.setdefault("type_nav", type_nav(w.platform.types, actor.roles))
     context.setdefault("current_path", request.url.path)

@@ -28,7 +28,9 @@ def error_page(request: Request, status: int, code: str, message: str) -> Respon
     if code == "invalid_request":
         message = "地址中的编号或参数格式不正确，请检查后重试。"
     response = render(
-        request, "error.html", {"title": title, "message": message, "status": status},
+        request,
+        "error.html",
+        {"title": title, "message": message, "status": status},
         status_code=status,
     )
     return response

@@ -83,9 +83,9 @@ def test_dispatch_without_a_category_keeps_the_orders_own(
 def test_reassign_corrects_the_category_too(console: Console, platform: Platform) -> None:
     case_id = registered(console)
     http = console("dispatcher1")
-    assert http.post(
-        f"/cases/{case_id}/do/dispatch", data={"lead_unit": "SF-CGJ"}
-    ).status_code == 303
+    assert (
+        http.post(f"/cases/{case_id}/do/dispatch", data={"lead_unit": "SF-CGJ"}).status_code == 303
+    )
     html = http.get(f"/cases/{case_id}").text
     assert selected(category_select(html, "reassign")) == "SANITATION"
     response = http.post(

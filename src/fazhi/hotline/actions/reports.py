@@ -176,9 +176,7 @@ def do_submit_report(
     inputs["caller_name"] = ctx.actor.name
     written = check_create_case(session, ctx, HOTLINE, inputs, "register")
     documents = [
-        attach_file(
-            session, ctx, written.case, PHOTO_KIND, p.filename, p.content_type, p.data
-        )
+        attach_file(session, ctx, written.case, PHOTO_KIND, p.filename, p.content_type, p.data)
         for p in photos
     ]
     return written, documents
