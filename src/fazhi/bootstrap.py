@@ -35,7 +35,7 @@ from fazhi.api import (
 from fazhi.hotline import plugin as hotline
 from fazhi.http import csrf, security_headers
 from fazhi.http.body_limits import BodyLimits
-from fazhi.web import console
+from fazhi.web import console, error_page
 from fazhi.web.console import Console, ConsoleExtension
 
 DESCRIPTION = """法治政府建设运行平台（Fazhi）接口。
@@ -121,6 +121,8 @@ def create_app(
     app.state.error_shapes = {
         k: v for p in packages for k, v in getattr(p, "ERROR_SHAPES", {}).items()
     }
+    # A browser asking for a console page gets its errors as a Chinese page, not JSON.
+    app.state.page_error_shape = error_page.error_page
     # Added innermost first: security headers outermost (every refusal gets them), then the
     # body limits (an oversize body is refused before anything reads it), then CSRF.
     app.add_middleware(csrf.CsrfMiddleware)

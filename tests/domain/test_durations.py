@@ -68,3 +68,27 @@ def test_every_limit_names_the_unit_it_counts_in(text: str, unit_label: str, lab
 def test_an_unknown_unit_is_refused() -> None:
     with pytest.raises(ValueError, match="时限格式无法识别"):
         Duration.parse("3w")
+
+
+@pytest.mark.parametrize(
+    ("typed", "limit"),
+    [
+        ("5个工作日", "5wd"),
+        ("5工作日", "5wd"),
+        ("30分钟", "30min"),
+        ("24小时", "24h"),
+        ("20日", "20cd"),
+        ("20天", "20cd"),
+        ("3个月", "3mo"),
+        (" 5wd ", "5wd"),
+    ],
+)
+def test_a_limit_is_typed_in_chinese_or_in_the_short_form(typed: str, limit: str) -> None:
+    duration = Duration.from_text(typed)
+    assert str(duration) == limit
+    assert Duration.from_text(duration.label) == duration  # the label reads back
+
+
+def test_an_unreadable_limit_is_refused_in_chinese() -> None:
+    with pytest.raises(ValueError, match="应写作 30分钟、24小时、5个工作日"):
+        Duration.from_text("五天")

@@ -25,6 +25,7 @@ from fazhi.domain.workflow import (
     available_actions,
     plan_action,
     refusals,
+    unmark_choices,
 )
 
 TYPES = load_case_types()
@@ -375,7 +376,8 @@ def test_available_actions_lists_what_each_actor_may_do_now() -> None:
 
     assert names(CGJ_HANDLER) == {"acknowledge", "return"}
     assert names(DISPATCHER) == {"reassign", "merge"}
-    assert names(SUPERVISOR) == {"supervise", "post_challenge", "clear_supervision"}
+    # Nothing is supervised yet: there is nothing to clear (解除督办 is not offered).
+    assert names(SUPERVISOR) == {"supervise", "post_challenge"}
     assert names(TX_HANDLER) == set()
     assert names(OPERATOR) == {"merge"}
     # After the return window the lead unit may only acknowledge.
@@ -627,6 +629,35 @@ def test_unmark_removes_only_the_named_mark() -> None:
     p = plan(case, SUPERVISOR, "clear_supervision", kind="key_supervision", reason="已落实")
     assert [m["kind"] for m in p.marks] == ["open_challenge"]
     assert p.open_to_units is True  # clearing another mark leaves the challenge open
+
+
+def test_clearing_is_offered_only_once_a_mark_is_set() -> None:
+    case = dispatched()
+    action = HOTLINE.action("clear_supervision")
+    assert action is not None
+    problems = refusals(HOTLINE, action, case, SUPERVISOR, NOW)
+    assert [p.message for p in problems] == ["该工单没有督办标记，无需解除"]
+    error = refused(case, SUPERVISOR, "clear_supervision", kind="key_supervision", reason="x")
+    assert error.message == "该工单没有督办标记，无需解除"
+    case = apply(case, plan(case, SUPERVISOR, "supervise", kind="key_supervision", reason="x"))
+    assert refusals(HOTLINE, action, case, SUPERVISOR, NOW) == []
+
+
+def test_only_a_mark_the_case_carries_can_be_cleared() -> None:
+    case = dispatched()
+    case = apply(case, plan(case, SUPERVISOR, "supervise", kind="key_supervision", reason="x"))
+    error = refused(case, SUPERVISOR, "clear_supervision", kind="open_challenge", reason="x")
+    assert (error.field, error.status) == ("kind", 422)
+    assert error.message == "该工单没有「揭榜挂帅」标记"
+    assert unmark_choices(HOTLINE, action_of("clear_supervision"), case) == {
+        "kind": (("key_supervision", "政府重点督办"),)
+    }
+
+
+def action_of(name: str) -> Any:
+    found = HOTLINE.action(name)
+    assert found is not None
+    return found
 
 
 def test_planning_an_action_without_to_keeps_the_state() -> None:

@@ -425,11 +425,15 @@ def test_a_deadline_change_applies_to_new_dispatches_only_and_bad_limits_are_ref
     page = admin.get("/admin/deadlines").text
     assert "调整只对此后开始计时的时限生效" in page
     assert "紧急 <b>24小时</b>" in page and "复杂 <b>15个工作日</b>" in page
+    # Limits are shown (and prefilled) in Chinese, never as the type file's short form.
+    shown = re.sub(r"<[^>]+>", " ", page)
+    assert not re.search(r"\b\d+(min|wd|cd|mo|h)\b", shown), "raw limit codes on the page"
+    assert re.search(r'value="5个工作日"', page) and "类型文件：15个工作日" in page
     before = dispatched(login)  # Thursday 2023-06-01 09:00: 5 WD → Thursday 6/8
     assert handle_due(login("operator1"), before)["due_at"] == "2023-06-08T23:59:59+08:00"
     form = {
         "default": "5wd",
-        "value.normal": "3wd",
+        "value.normal": "3个工作日",  # typed as it is shown
         "value.urgent": "24h",
         "value.complex": "15wd",
         "on.reopen": "5wd",
@@ -439,7 +443,7 @@ def test_a_deadline_change_applies_to_new_dispatches_only_and_bad_limits_are_ref
         bad = admin.post("/admin/deadlines/hotline/handle", data={**form, "value.normal": "3 days"})
         assert bad.status_code == 422
         message = field_error(bad.text, "c-hotline-handle-v-normal")
-        assert "时限格式无法识别" in message and "5wd" in message
+        assert "时限格式无法识别" in message and "5个工作日" in message
         assert 'value="3 days"' in bad.text  # what was typed is kept for correction
         assert platform.types.get("hotline").clock("handle").limit_for(  # type: ignore[union-attr]
             "dispatch", {"urgency": "normal"}

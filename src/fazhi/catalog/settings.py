@@ -67,9 +67,9 @@ def _items(value: Any) -> list[tuple[Any, Any]]:
 
 
 def parse_limit(text: str) -> Duration:
-    """A limit as an admin types it ("5wd", "24h", "30min", "20cd", "3mo"); ValueError in
-    Chinese when it is not one, or is zero."""
-    duration = Duration.parse(text)
+    """A limit as an admin types it ("5个工作日", "24小时" …, or "5wd", "24h", "30min",
+    "20cd", "3mo"); ValueError in Chinese when it is not one, or is zero."""
+    duration = Duration.from_text(text)
     if duration.amount <= 0:
         raise ValueError(f"时限必须大于0：{text.strip()!r}")
     return duration

@@ -42,6 +42,24 @@ UNIT_NAMES: dict[str, str] = {
 }
 DAY_UNITS = frozenset({"wd", "cd", "mo"})
 _PATTERN = re.compile(r"^\s*(\d+)\s*(min|h|wd|cd|mo|s)\s*$")
+# The Chinese a person types for each unit (UNIT_LABELS and common variants).
+_CHINESE_UNITS: dict[str, Unit] = {
+    "个工作日": "wd",
+    "工作日": "wd",
+    "分钟": "min",
+    "小时": "h",
+    "个小时": "h",
+    "个自然日": "cd",
+    "自然日": "cd",
+    "日": "cd",
+    "天": "cd",
+    "个月": "mo",
+    "月": "mo",
+    "秒": "s",
+}
+_CHINESE = re.compile(
+    r"^\s*(\d+)\s*(" + "|".join(sorted(_CHINESE_UNITS, key=len, reverse=True)) + r")\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,21 @@ class Duration:
         if not match:
             raise ValueError(f"时限格式无法识别：{text!r}（应为 30min、24h、5wd、20cd 或 3mo）")
         return cls(int(match.group(1)), match.group(2))  # type: ignore[arg-type]
+
+    @classmethod
+    def from_text(cls, text: str) -> Duration:
+        """A limit as a person types it: the short form (5wd) or its Chinese label
+        (5个工作日, 30分钟, 24小时, 20日 / 20天, 3个月); ValueError in Chinese otherwise."""
+        match = _CHINESE.match(text)
+        if match:
+            return cls(int(match.group(1)), _CHINESE_UNITS[match.group(2)])
+        try:
+            return cls.parse(text)
+        except ValueError:
+            raise ValueError(
+                f"时限格式无法识别：{text.strip()!r}"
+                "（应写作 30分钟、24小时、5个工作日、20日 或 3个月）"
+            ) from None
 
     def __str__(self) -> str:
         return f"{self.amount}{self.unit}"

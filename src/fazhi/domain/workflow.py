@@ -48,6 +48,7 @@ __all__ = [
     "event_value",
     "plan_action",
     "refusals",
+    "unmark_choices",
 ]
 
 
@@ -138,12 +139,67 @@ def _missing_documents(
     return problems
 
 
+def _unmark_input(action: ActionSpec) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """The input naming the mark an `unmark` effect removes (None for a literal mark) and
+    the marks it may name."""
+    ref = action.effects.unmark
+    if not ref:
+        return None, ()
+    if ref.startswith("input."):
+        spec = action.input(ref[len("input.") :])
+        return (spec.name, spec.choices) if spec else (None, ())
+    return None, ((ref, ref),)
+
+
+def unmark_choices(
+    case_type: CaseType, action: ActionSpec, case: CaseSnapshot
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """For a form: the choices of the input naming the mark to remove, narrowed to the
+    marks the case carries ({} when the action removes no mark named by an input)."""
+    name, choices = _unmark_input(action)
+    if name is None:
+        return {}
+    kinds = {m.get("kind") for m in case.marks}
+    return {name: tuple((code, label) for code, label in choices if code in kinds)}
+
+
+def _unmark_conditions(action: ActionSpec, case: CaseSnapshot) -> list[Problem]:
+    """An action that removes a mark needs a mark to remove: 解除督办 before anything was
+    supervised would write an event that changes nothing."""
+    _, choices = _unmark_input(action)
+    if not action.effects.unmark:
+        return []
+    kinds = {m.get("kind") for m in case.marks}
+    if any(code in kinds for code, _ in choices):
+        return []
+    return [Problem("guard_failed", "该工单没有督办标记，无需解除")]
+
+
+def _unmarked_input(
+    action: ActionSpec, case: CaseSnapshot, inputs: Mapping[str, Any]
+) -> list[Problem]:
+    """The mark named by the input is one the case carries."""
+    name, choices = _unmark_input(action)
+    if name is None or name not in inputs:
+        return []
+    kind = inputs[name]
+    if kind in {m.get("kind") for m in case.marks}:
+        return []
+    label = dict(choices).get(str(kind), str(kind))
+    return [Problem("not_marked", f"该工单没有「{label}」标记", name)]
+
+
 def _input_free_conditions(
     case_type: CaseType, action: ActionSpec, case: CaseSnapshot, now: datetime
 ) -> list[Problem]:
-    """The guards that read no input, then the documents the action requires."""
+    """The guards that read no input, a mark to remove, then the documents the action
+    requires."""
     view = GuardView(case_type, action, case, case.fields, None, now)
-    return guard_problems(view) + _missing_documents(case_type, action, case)
+    return (
+        guard_problems(view)
+        + _unmark_conditions(action, case)
+        + _missing_documents(case_type, action, case)
+    )
 
 
 def _input_conditions(
@@ -157,7 +213,7 @@ def _input_conditions(
     stored = {k: storable(v) for k, v in inputs.items()}
     fields = fields_with_inputs(case_type, action, case.fields, inputs)
     view = GuardView(case_type, action, case, fields, stored, now)
-    return guard_problems(view, reading_inputs=True)
+    return guard_problems(view, reading_inputs=True) + _unmarked_input(action, case, stored)
 
 
 def refusals(

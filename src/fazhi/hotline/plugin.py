@@ -109,6 +109,8 @@ CONSOLE = ConsoleExtension(
     # The grid worker's patrol report is offered to users of these unit kinds only.
     nav_unit_kinds={"/report": frozenset({"grid", "community", "street"})},
     landing={"supervisor": "/supervision", "district_leader": "/stats"},
+    # Grid workers (and community handlers) report what they find on patrol: 上报 first.
+    unit_landing={"unit_handler": {"grid": "/report", "community": "/report"}},
     case_pages={
         "hotline": CasePageExtension(
             # Dispatch has a richer form: the duty list's unit, the deadline preview, the
@@ -122,6 +124,9 @@ CONSOLE = ConsoleExtension(
                 (reply_template_pages.USE_ROLES, "/cases/{id}/reply-templates"),
             ),
             shortcuts=shortcuts.DISPATCH_SHORTCUTS,
+            # 并入工单 holds the lead order's id: shown as its number (RX…), linked.
+            case_ref_fields=frozenset({"merged_into"}),
+            event_notes={"merge_received": merge_pages.merge_received_notes},
         )
     },
     work_links=(("/intake", "受理新诉求", INTAKE_ROLES),),

@@ -25,10 +25,32 @@ def shape_for(request: Request) -> ErrorShape | None:
     return next((s for prefix, s in shapes.items() if path.startswith(prefix)), None)
 
 
+# Paths that are interfaces, never console pages: their errors stay JSON (or their shape).
+INTERFACE_PREFIXES = ("/api/", "/open311/", "/openapi.json", "/healthz", "/docs", "/static/")
+
+
+def wants_page(request: Request) -> bool:
+    """A console page asked for by a browser (or by htmx): answer its errors as a Chinese
+    HTML page rather than JSON."""
+    if request.url.path.startswith(INTERFACE_PREFIXES):
+        return False
+    return "text/html" in request.headers.get("accept", "") or bool(
+        request.headers.get("hx-request")
+    )
+
+
+def page_shape_for(request: Request) -> ErrorShape | None:
+    """The console's error page (`app.state.page_error_shape`, set by the composition root)
+    for a page request, else None."""
+    app = request.scope.get("app")
+    shape: ErrorShape | None = getattr(getattr(app, "state", None), "page_error_shape", None)
+    return shape if shape is not None and wants_page(request) else None
+
+
 def error_response(
     request: Request, status: int, body: dict[str, Any], headers: Mapping[str, str] | None = None
 ) -> Response:
-    shape = shape_for(request)
+    shape = shape_for(request) or page_shape_for(request)
     if shape is not None:
         return shape(request, status, str(body["code"]), str(body["message"]))
     return JSONResponse(body, status_code=status, headers=dict(headers) if headers else None)

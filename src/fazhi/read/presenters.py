@@ -147,12 +147,15 @@ def present_case(
     )
     grid = directory.by_id.get(case.grid_id) if case.grid_id else None
     street = directory.street_of(grid) if grid else None
+    fields = present_fields(case_type, case.fields, actor, reveal)
+    hidden = hidden_personal(case_type, actor, reveal)
+    for name in _own_names(case, actor, hidden):
+        fields[name] = case.fields[name]
+        del hidden[name]
     out.update(
         {
-            "fields": present_fields(case_type, case.fields, actor, reveal),
-            "personal_data_masked": any(
-                case.fields.get(k) for k in hidden_personal(case_type, actor, reveal)
-            ),
+            "fields": fields,
+            "personal_data_masked": any(case.fields.get(k) for k in hidden),
             "assisting_units": [
                 directory.by_id[u].brief() for u in assisting if u in directory.by_id
             ],
@@ -167,6 +170,18 @@ def present_case(
         }
     )
     return out
+
+
+def _own_names(case: Case, actor: Actor, hidden: dict[str, str]) -> list[str]:
+    """Masked name fields holding the actor's own name on a case the actor registered (a
+    grid worker's report names the worker): masking them hides nothing from that user."""
+    if case.created_by is None or case.created_by != actor.user_id:
+        return []
+    return [
+        name
+        for name, kind in hidden.items()
+        if kind == "name" and case.fields.get(name) == actor.name and actor.name
+    ]
 
 
 def present_event(event: Event, case_type: CaseType | None, actor: Actor) -> dict[str, Any]:

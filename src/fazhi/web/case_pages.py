@@ -3,10 +3,12 @@ a form for each action this user may take now — all through the same actions a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
@@ -20,15 +22,21 @@ from fazhi.actions.cases import (
 from fazhi.actions.visibility import record_read
 from fazhi.domain.case_type import ActionSpec, CaseType
 from fazhi.domain.errors import DomainError
-from fazhi.domain.workflow import CaseSnapshot, available_actions, refusals
+from fazhi.domain.workflow import CaseSnapshot, available_actions, refusals, unmark_choices
 from fazhi.http.case_links import hidden_links, present_links
 from fazhi.http.deps import Work
 from fazhi.http.params import CaseId
 from fazhi.http.reveal import reveal_fields, revealable_fields
 from fazhi.read.cases import full_case
-from fazhi.read.presenters import mark_labels, present_event, sees_whole
-from fazhi.store.models import Case, Event
-from fazhi.web.console import console_of, page_work, redirect, render
+from fazhi.read.presenters import case_number, mark_labels, present_event, sees_whole
+from fazhi.store.models import Case, Clock, Event
+from fazhi.web.console import (
+    CasePageExtension,
+    console_of,
+    page_work,
+    redirect,
+    render,
+)
 from fazhi.web.document_panel import DOCUMENT_FLASH, document_note, document_panel
 from fazhi.web.forms import (
     display_value,
@@ -43,7 +51,18 @@ from fazhi.web.list_inputs import record_table
 router = APIRouter(include_in_schema=False)
 
 
-def _timeline(w: Work, case: Case) -> list[dict[str, Any]]:
+def case_ref(w: Work, value: Any) -> Markup | str:
+    """Another case's id as its number linking to it (RX2024…, not the internal id)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "" if value is None else str(value)
+    other = w.session.get(Case, value)
+    if other is None:
+        return str(value)
+    number = case_number(w.platform.types.get(other.type), other)
+    return Markup('<a href="/cases/{}">{}</a>').format(other.id, number)
+
+
+def _timeline(w: Work, case: Case, extension: CasePageExtension) -> list[dict[str, Any]]:
     case_type = w.platform.types.get(case.type)
     directory = w.ctx.directory
     items = []
@@ -58,6 +77,9 @@ def _timeline(w: Work, case: Case) -> list[dict[str, Any]]:
                 if spec
                 else {"lead_unit": "主办单位", "assisting_units": "协办单位"}.get(name, name)
             )
+            if name in extension.case_ref_fields:
+                changes.append((label, case_ref(w, before), case_ref(w, after)))
+                continue
             changes.append(
                 (
                     label,
@@ -75,6 +97,9 @@ def _timeline(w: Work, case: Case) -> list[dict[str, Any]]:
                 and name not in (case_type.fields_names() if case_type else ())
             ):
                 notes.append((spec.label, value))
+        describe = extension.event_notes.get(event.action)
+        if describe is not None:
+            notes.extend(describe(w, shown["payload"]))
         document = document_note(case_type, event.action, shown["payload"])
         if document:
             notes.append(("材料", document))
@@ -93,6 +118,20 @@ def _timeline(w: Work, case: Case) -> list[dict[str, Any]]:
             }
         )
     return items
+
+
+def _action_label(case_type: CaseType, name: str) -> str:
+    spec = case_type.action(name) if name else None
+    return spec.label if spec else ""
+
+
+def _clock_state(clock: dict[str, Any], suspended: bool) -> str:
+    """计时中 / 已中止 / 已停止 · 按期 / 已停止 · 超期 (the countdown is shown beside)."""
+    if suspended and clock["running"]:
+        return "已中止"
+    if clock["running"]:
+        return "计时中"
+    return "已停止 · 按期" if clock["status"] == "met" else "已停止 · 超期"
 
 
 def _unit_text(value: Any) -> str:
@@ -128,6 +167,18 @@ def _with_refused_form(
     return [a for a in case_type.actions if a.name in shown]
 
 
+def _narrowed(case_type: CaseType, action: ActionSpec, snap: CaseSnapshot) -> ActionSpec:
+    """The action as its form offers it: 解除督办 lists only the marks the case carries."""
+    narrowed = unmark_choices(case_type, action, snap)
+    if not narrowed:
+        return action
+    inputs = tuple(
+        replace(spec, choices=narrowed[spec.name]) if spec.name in narrowed else spec
+        for spec in action.inputs
+    )
+    return replace(action, inputs=inputs)
+
+
 def _render_case(
     request: Request,
     w: Work,
@@ -145,6 +196,10 @@ def _render_case(
         record_read(w.session, w.ctx, case, "case_page")
     data = full_case(w, case, reveal=reveal)
     directory = w.ctx.directory
+    # A type package may take some actions on pages of its own (the hotline's 并单 checks
+    # the lead order on its 相似工单 panel), give others a richer form, and describe fields
+    # and events of its own.
+    extension = console_of(request).case_page(case.type)
     fields = []
     record_tables = []
     for spec in case_type.fields:
@@ -155,31 +210,41 @@ def _render_case(
             record_tables.append(
                 record_table(spec, value, lambda s, v: display_value(s, v, directory))
             )
+        elif spec.name in extension.case_ref_fields:
+            fields.append((spec.label, case_ref(w, value)))
         elif spec.type != "case_link":  # links are shown with their case (关联案件)
             fields.append((spec.label, display_value(spec, value, directory)))
     links = present_links(w, case)
     snap = snapshot(w.session, case, directory)
-    # A type package may take some actions on pages of its own (the hotline's 并单 checks
-    # the lead order on its 相似工单 panel) and give others a richer form.
-    extension = console_of(request).case_page(case.type)
     actions = available_actions(case_type, snap, w.actor, w.ctx.now)
     actions = _with_refused_form(case_type, actions, open_action, snap, w)
-    actions = [a for a in actions if a.name not in extension.own_pages]
-    for clock in data["clocks"]:
+    actions = [_narrowed(case_type, a, snap) for a in actions if a.name not in extension.own_pages]
+    # The clock records in the order full_case presents them (started, id).
+    records = list(
+        w.session.scalars(
+            select(Clock).where(Clock.case_id == case.id).order_by(Clock.started_at, Clock.id)
+        )
+    )
+    for clock, record in zip(data["clocks"], records, strict=False):
         clock["countdown"] = clock["remaining"]  # domain.due.remaining_label
+        clock["start_label"] = _action_label(case_type, record.start_action)
+        clock["state_label"] = _clock_state(clock, record.suspended_at is not None)
+    # By due date: a reassignment's clocks after the first dispatch's, each row labelled.
+    clocks_shown = sorted(data["clocks"], key=lambda c: (c["due_at"] or "", c["started_at"] or ""))
     can_reveal = not reveal and bool(revealable_fields(w, case_type, case))
     return render(
         request,
         "case.html",
         {
             "case": data,
+            "clocks": clocks_shown,
             "case_type": case_type,
             "fields": fields,
             "record_tables": record_tables,
             "links": links,
             "hidden_links": hidden_links(case_type, case.fields, links),
             "actions": actions,
-            "timeline": _timeline(w, case),
+            "timeline": _timeline(w, case, extension),
             "documents": document_panel(w, case, case_type),
             "can_reveal": can_reveal,
             "units": unit_groups(directory),

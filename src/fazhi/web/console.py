@@ -120,12 +120,20 @@ class CasePageExtension:
     `own_pages`: actions taken on a page of their own, left out of the action list;
     `panels`: (roles, URL with {id}) sections loaded by htmx below the actions;
     `shortcuts`: (key, CSS selector, what) keyboard shortcuts of the page, listed in its
-    快捷键 legend and bound by static/shortcuts.js (see `Shortcut`)."""
+    快捷键 legend and bound by static/shortcuts.js (see `Shortcut`).
+    `case_ref_fields`: whole-number fields holding another case's id (并入工单), shown as
+    that case's number linking to it; `event_notes`: event action → a function of (work,
+    the event's payload as shown) giving the (label, text) lines of its timeline entry, for
+    events the type's actions do not describe (接收并单)."""
 
     action_forms: Mapping[str, str] = field(default_factory=dict)
     own_pages: frozenset[str] = frozenset()
     panels: tuple[tuple[frozenset[str], str], ...] = ()
     shortcuts: tuple[Shortcut, ...] = ()
+    case_ref_fields: frozenset[str] = frozenset()
+    event_notes: Mapping[str, Callable[[Work, Mapping[str, Any]], list[tuple[str, Any]]]] = field(
+        default_factory=dict
+    )
 
 
 @dataclass(frozen=True)
@@ -142,6 +150,8 @@ class ConsoleExtension:
     nav: tuple[tuple[NavEntry, str], ...] = ()
     nav_unit_kinds: Mapping[str, frozenset[str]] = field(default_factory=dict)
     landing: Mapping[str, str] = field(default_factory=dict)
+    # role → unit kind → landing page, before `landing` (a grid worker lands on 上报).
+    unit_landing: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     case_pages: Mapping[str, CasePageExtension] = field(default_factory=dict)
     work_links: tuple[NavEntry, ...] = ()
     analytics_views: tuple[tuple[str, str, str], ...] = ()
@@ -170,6 +180,7 @@ class Console:
     navigation: tuple[NavEntry, ...] = tuple(NAVIGATION)
     nav_unit_kinds: Mapping[str, frozenset[str]] = field(default_factory=dict)
     landing: Mapping[str, str] = field(default_factory=lambda: dict(LANDING))
+    unit_landing: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     case_pages: Mapping[str, CasePageExtension] = field(default_factory=dict)
     work_links: tuple[NavEntry, ...] = ()
     analytics_views: tuple[tuple[str, str], ...] = ()
@@ -190,6 +201,7 @@ class Console:
             navigation=tuple(nav),
             nav_unit_kinds={k: v for x in found for k, v in x.nav_unit_kinds.items()},
             landing={**base.landing, **{k: v for x in found for k, v in x.landing.items()}},
+            unit_landing={role: {**kinds} for x in found for role, kinds in x.unit_landing.items()},
             case_pages={k: v for x in found for k, v in x.case_pages.items()},
             work_links=tuple(link for x in found for link in x.work_links),
             analytics_views=tuple(views),
@@ -215,17 +227,26 @@ class Console:
     def landing_for(
         self, roles: str | Sequence[str], unit_kind: str = "", catalog: RoleCatalog | None = None
     ) -> str:
-        """The primary role's (the first of `roles`) landing page: a package's or the
-        engine's landing for it, else the first entry of its menu."""
+        """The primary role's (the first of `roles`) landing page: a package's for that role
+        in a unit of `unit_kind`, else a package's or the engine's for the role, else the
+        first entry of its menu."""
         held = _roles(roles)
         if not held:
             return "/cases"
+        by_kind = self.unit_landing.get(held[0], {})
+        if unit_kind in by_kind:
+            return by_kind[unit_kind]
         if held[0] in self.landing:
             return self.landing[held[0]]
-        menu = self.nav_for(held[:1], unit_kind, catalog) if unit_kind else [
-            (path, label) for path, label, entry in self.navigation
-            if held[0] in entry or path in _catalog_paths(held[:1], catalog)
-        ]
+        menu = (
+            self.nav_for(held[:1], unit_kind, catalog)
+            if unit_kind
+            else [
+                (path, label)
+                for path, label, entry in self.navigation
+                if held[0] in entry or path in _catalog_paths(held[:1], catalog)
+            ]
+        )
         return menu[0][0] if menu else "/cases"
 
     def case_page(self, type_name: str) -> CasePageExtension:
@@ -328,9 +349,7 @@ def render(
         context.setdefault("actor", actor)
         roles = w.platform.roles
         context.setdefault("role_label", "、".join(roles.label(r) for r in actor.roles))
-        context.setdefault(
-            "nav", console_of(request).nav_for(actor.roles, actor.unit.kind, roles)
-        )
+        context.setdefault("nav", console_of(request).nav_for(actor.roles, actor.unit.kind, roles))
         context.setdefault("now", w.ctx.now)
         context.setdefault("type_nav", type_nav(w.platform.types, actor.roles))
     context.setdefault("current_path", request.url.path)

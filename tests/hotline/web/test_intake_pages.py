@@ -227,12 +227,33 @@ def test_coordinates_place_the_order_on_their_grid(console: Console, platform: P
     assert case.grid_id == unit_id(platform, "SF-XSL-C06-G01")
 
 
-def test_an_address_in_a_community_of_several_grids_leaves_the_grid_open(
+def test_an_address_in_a_community_of_several_grids_places_the_order_in_that_community(
     console: Console, platform: Platform
 ) -> None:
+    # 樱花社区 has two grids (网格待定): the order is placed on the community, so that it
+    # counts for its street in the statistics and the street filter finds it.
     response = console("operator1").post("/intake", data=order(address="樱花地带小区5栋"))
     case = load_case(platform, created_id(response))
-    assert case.grid_id is None  # 樱花社区 has two grids: 网格待定
+    assert case.grid_id == unit_id(platform, "SF-XSL-C06")
+    page = console("dispatcher1").get(f"/cases/{case.id}").text
+    assert "<dt>所在街道</dt><dd>响石岭街道</dd>" in page
+
+
+def test_the_place_shown_at_intake_is_the_place_stored(
+    console: Console, platform: Platform
+) -> None:
+    # The walk: 「定位：田心街道 / 田心东社区」 was shown, and the order was saved unplaced.
+    address = "凤凰公寓7栋"
+    assert "田心街道 / 田心东社区 / 网格待定" in locate(console("operator1"), address=address)
+    response = console("operator1").post("/intake", data=order(address=address))
+    case = load_case(platform, created_id(response))
+    directory = platform.directory()
+    unit = directory.by_id[case.grid_id] if case.grid_id else None
+    assert unit is not None and unit.code == "SF-TX-C01"
+    street = directory.street_of(unit)
+    assert street is not None and street.code == "SF-TX"
+    listed = console("dispatcher1").get("/work", params={"street": "SF-TX"}).text
+    assert f'data-case-id="{case.id}"' in listed
 
 
 # ---------------------------------------------------------------------------------------------

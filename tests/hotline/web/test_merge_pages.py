@@ -139,6 +139,50 @@ def test_merge_form_closes_the_checked_orders_into_this_one(
     assert hx.status_code == 204 and hx.headers["hx-redirect"] == f"/cases/{lead}?done=merge"
 
 
+def number_of(platform: Platform, case_id: int) -> str:
+    from fazhi.read.presenters import case_number
+
+    with transaction(platform.sessions) as session:
+        case = session.get(Case, case_id)
+        assert case is not None
+        return case_number(platform.types.get("hotline"), case)
+
+
+def timeline_entry(page: str, label: str) -> str:
+    entries = re.findall(r'<li data-seq="\d+">(.*?)</li>', page, re.S)
+    found = [e for e in entries if f'<span class="what">{label}</span>' in e]
+    assert found, f"no {label} entry on the timeline"
+    return found[-1]
+
+
+def test_both_orders_name_each_other_by_case_number_with_the_reason(
+    console: Console, platform: Platform
+) -> None:
+    # The walk: the merged order said 「并入工单 3122」 (an internal id) and the lead's entry
+    # showed neither the merged order nor the reason.
+    http = console("dispatcher1")
+    first, second = texts()
+    lead, dup = intake(http, first), intake(http, second)
+    reason = "同一处垃圾满溢，并入主工单（测试）"
+    merged = http.post(f"/cases/{lead}/merge", data={"duplicates": [str(dup)], "reason": reason})
+    assert merged.status_code == 303
+    lead_number, dup_number = number_of(platform, lead), number_of(platform, dup)
+    assert lead_number.startswith("RX") and dup_number.startswith("RX")
+
+    merged_page = http.get(f"/cases/{dup}").text
+    fields = merged_page.split('id="case-fields"', 1)[1].split("</dl>", 1)[0]
+    assert f'<dt>并入工单</dt><dd><a href="/cases/{lead}">{lead_number}</a></dd>' in fields
+    entry = timeline_entry(merged_page, "并单")
+    assert lead_number in entry and f">{lead}<" not in entry and f"→ {lead}<" not in entry
+    assert reason in entry
+    fragment = http.get(f"/cases/{dup}/similar", headers=HX).text
+    assert f'<a href="/cases/{lead}">{lead_number}</a>' in fragment
+
+    entry = timeline_entry(http.get(f"/cases/{lead}").text, "接收并单")
+    assert f'<a href="/cases/{dup}">{dup_number}</a>' in entry
+    assert reason in entry
+
+
 def test_intake_recent_lists_likely_duplicates_with_the_score_explained(console: Console) -> None:
     http = console("operator1")
     first, second = texts()

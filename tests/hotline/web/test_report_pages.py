@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from fazhi.actions.platform import Platform
 from fazhi.store.db import transaction
 from fazhi.store.models import Case, Document, Event, User
-from tests.support import ServerThread
+from tests.support import ServerThread, browser_client
 
 PASSWORD = "fazhi2023"
 WORKER = "grid_tx_c01_g01"  # 彭小军, 田心东社区第一网格
@@ -173,6 +173,10 @@ def test_an_address_places_a_report_without_coordinates(
     with transaction(platform.sessions) as session:
         case = session.get(Case, case_id)
         assert case is not None and case.fields["address"] == "田心东社区"
+        # 田心东社区 has three grids: the report is placed on the community (its street
+        # counts it), not left unplaced.
+        community = platform.directory().by_code["SF-TX-C01"]
+        assert case.grid_id == community.id
 
 
 def test_a_non_image_file_rejects_the_whole_report(console: Console, platform: Platform) -> None:
@@ -254,3 +258,30 @@ def test_an_empty_file_input_is_no_photo(console: Console, platform: Platform) -
     case_id = submitted_id(console(WORKER).post("/report", data=report(), files=files))
     assert counts(platform)[:2] == (before[0] + 1, before[1])
     assert case_id > 0
+
+
+def test_a_grid_worker_lands_on_the_report_form(server: ServerThread) -> None:
+    # The walk: a grid worker signed in to an empty 工作台 instead of 上报.
+    with browser_client(server.url) as http:
+        response = http.post("/login", data={"username": WORKER, "password": PASSWORD})
+        assert response.status_code == 303
+        assert response.headers["location"] == "/report"
+        assert http.get("/").headers["location"] == "/report"
+
+
+def test_a_department_handler_still_lands_on_the_work_list(console: Console) -> None:
+    assert console("cgj_handler").get("/").headers["location"] == "/work"
+
+
+def test_the_worker_sees_their_own_name_unmasked_on_their_report(
+    console: Console, platform: Platform
+) -> None:
+    # The walk: the grid worker saw themselves as 来电人「彭*」.
+    http = console(WORKER)
+    case_id = submitted_id(http.post("/report", data=report()))
+    fields = http.get(f"/cases/{case_id}").text.split('id="case-fields"', 1)[1]
+    fields = fields.split("</dl>", 1)[0]
+    assert "<dt>来电人</dt><dd>彭小军</dd>" in fields
+    # Others whose role sees names masked still see it masked.
+    other = console("cgj_handler").get(f"/cases/{case_id}")
+    assert "彭小军" not in other.text or other.status_code == 404

@@ -109,7 +109,10 @@ def test_charts_are_inline_svg_drawn_on_the_server(
     streets = html.split('id="streets"', 1)[1].split("</section>", 1)[0]
     assert "未定位到网格：7 件" in streets  # the week's orders carry no coordinates
     # Nothing comes from elsewhere: no script but htmx, no external address.
-    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/vendor/htmx.min.js" defer>']
+    assert re.findall(r"<script[^>]*>", html) == [
+        '<script src="/static/vendor/htmx.min.js" defer>',
+        '<script src="/static/htmx-errors.js" defer>',
+    ]
     assert "http://" not in html and "https://" not in html
     assert '<link rel="stylesheet" href="/static/stats.css">' in html
 

@@ -157,8 +157,10 @@ def check_submit_report(
             if spec is not None and spec.required and name not in inputs:
                 problems.append(Problem("required", f"请填写{spec.label}", name))
         raise DomainError.from_problems(problems)
-    if place.grid is not None:
-        inputs["grid"] = place.grid.id
+    # The most specific unit known (a community of several grids when only the address
+    # placed it), as the intake does: the street's statistics count it.
+    if place.area is not None:
+        inputs["grid"] = place.area.id
     return do_submit_report(session, ctx, inputs, photos)
 
 

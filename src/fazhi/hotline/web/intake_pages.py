@@ -89,13 +89,17 @@ def locate(
 
 
 def intake_grid(directory: UnitDirectory, inputs: dict[str, Any]) -> UnitRef | None:
-    """The grid to record from the address alone: only when no grid was chosen, no
-    coordinates were given (they are placed by `create_case` itself) and the address names
-    a place with exactly one grid."""
+    """The place to record from the address alone, when no grid was chosen and no
+    coordinates were given (they are placed by `create_case` itself): the grid the address
+    names, else its community (网格待定: a community of several grids), else its street.
+
+    The order's `grid` holds the most specific unit known, so that the place the form showed
+    (定位：田心街道 / 田心东社区) is the place stored: statistics, the street filter and
+    visibility read the street from it (`UnitDirectory.street_of`)."""
     if inputs.get("grid") or parse_point(inputs.get("longitude"), inputs.get("latitude")):
         return None
     place = gazetteer_for(directory).locate_address(str(inputs.get("address") or ""))
-    return place.grid if place is not None else None
+    return place.area if place is not None else None
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from fazhi.actions.visibility import load_visible_case, read_visible_case
@@ -27,6 +29,7 @@ from fazhi.http.deps import Work
 from fazhi.http.params import CaseId
 from fazhi.read.presenters import case_number
 from fazhi.store.models import Case
+from fazhi.web.case_pages import case_ref
 from fazhi.web.console import page_work, redirect, render
 from fazhi.web.forms import error_status
 
@@ -34,9 +37,16 @@ router = APIRouter(include_in_schema=False)
 
 
 def _similar_context(
-    w: Work, case: Case, error: str = "", chosen: list[str] | None = None, reason: str = ""
+    w: Work,
+    case: Case,
+    error: str = "",
+    chosen: list[str] | None = None,
+    reason: str = "",
+    field: str = "",
 ) -> dict[str, Any]:
     items = [present_similar(w, s) for s in similar_to_case(w.session, w.platform, w.actor, case)]
+    for item in items:
+        item["merged_into"] = case_ref(w, item.get("merged_into"))
     open_lead = not case.terminal and not (case.fields or {}).get("merged_into")
     return {
         "lead_id": case.id,
@@ -44,12 +54,25 @@ def _similar_context(
         "similar": items,
         "mergeable": any(i["mergeable"] for i in items),
         "can_merge": w.actor.has_role(*MERGE_ROLES) and open_lead and case.type == "hotline",
-        "merged_into": (case.fields or {}).get("merged_into"),
+        "merged_into": case_ref(w, (case.fields or {}).get("merged_into")),
         "thresholds": THRESHOLDS,
         "merge_error": error,
+        "merge_field": field,
         "chosen": chosen or [],
         "reason": reason,
     }
+
+
+def merge_received_notes(w: Work, payload: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """The lead order's 接收并单 entry: which orders were merged into it (by number, linked)
+    and why."""
+    ids = [i for i in payload.get("duplicates") or () if isinstance(i, int)]
+    notes: list[tuple[str, Any]] = []
+    if ids:
+        notes.append(("并入的工单", Markup("、").join(case_ref(w, i) for i in ids)))
+    if payload.get("reason"):
+        notes.append(("并单理由", str(payload["reason"])))
+    return notes
 
 
 def _show(request: Request, w: Work, case: Case, status_code: int = 200, **extra: Any) -> Response:
@@ -106,6 +129,7 @@ async def merge_page(request: Request, case_id: CaseId) -> Response:
                     error=exc.message,
                     chosen=chosen,
                     reason=reason,
+                    field=exc.field or "",
                 )
         return redirect(request, f"/cases/{case_id}?done=merge")
 
