@@ -17,7 +17,7 @@ from fazhi.read.cases import full_case
 
 # The case page's timeline, shared so that the paper says what the screen says.
 from fazhi.web.case_pages import _timeline as case_timeline
-from fazhi.web.console import page_work, render
+from fazhi.web.console import console_of, page_work, render
 from fazhi.web.forms import display_value
 from fazhi.web.list_inputs import record_table
 
@@ -58,7 +58,7 @@ def case_print(request: Request, case_id: CaseId) -> Response:
                 "case_type": case_type,
                 "fields": fields,
                 "record_tables": tables,
-                "timeline": case_timeline(w, case),
+                "timeline": case_timeline(w, case, console_of(request).case_page(case.type)),
                 "signatures": SIGNATURES,
             },
             w,
