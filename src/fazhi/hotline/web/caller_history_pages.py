@@ -18,12 +18,13 @@ router = APIRouter(include_in_schema=False)
 @router.get("/cases/{case_id}/caller-history")
 def caller_history_panel(request: Request, case_id: CaseId) -> Response:
     with page_work(request) as w:
-        if not w.actor.has_role(*HISTORY_ROLES):
-            return HTMLResponse('<p class="error">当前角色无权查看来电人历史</p>', 403)
+        # A case the reader may not see is not there (404) before any role check.
         try:
             case = read_visible_case(w.session, w.ctx, case_id, "caller_history")
         except DomainError:
             return HTMLResponse('<p class="error">案件不存在或无权查看</p>', 404)
+        if not w.actor.has_role(*HISTORY_ROLES):
+            return HTMLResponse('<p class="error">当前角色无权查看来电人历史</p>', 403)
         history = caller_history(
             w.session, w.platform, w.actor, case.contact_key, case.created_at, case.id
         )

@@ -164,12 +164,13 @@ async def template_used(request: Request, template_id: PathId) -> Response:
 @router.get("/cases/{case_id}/reply-templates")
 def case_templates_panel(request: Request, case_id: CaseId) -> Response:
     with page_work(request) as w:
-        if not w.actor.has_role(*USE_ROLES):
-            return HTMLResponse('<p class="error">当前角色无权使用答复模板</p>', 403)
+        # A case the reader may not see is not there (404) before any role check.
         try:
             case = read_visible_case(w.session, w.ctx, case_id, "reply_templates")
         except DomainError:
             return HTMLResponse('<p class="error">案件不存在或无权查看</p>', 404)
+        if not w.actor.has_role(*USE_ROLES):
+            return HTMLResponse('<p class="error">当前角色无权使用答复模板</p>', 403)
         templates = filled_for_case(w.session, w.platform, w.actor, case, w.ctx.now)
         return render(
             request,
