@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,7 +21,7 @@ from fazhi.actions.repeat_calls import contact_key
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.errors import DomainError
 from fazhi.domain.identity import phone_valid
-from fazhi.hotline.actions.imports import RowError, table_rows
+from fazhi.hotline.actions.imports import ImportReport, RowError, table_rows
 from fazhi.hotline.store.missed_calls import CallBackAttempt, MissedCall
 from fazhi.store.models import Case
 
@@ -47,18 +47,6 @@ COLUMNS: dict[str, str] = {
 }
 REQUIRED = ("call_id", "caller_phone", "called_at")
 ALIASES = {**{k: k for k in COLUMNS}, **{v: k for k, v in COLUMNS.items()}}
-
-
-@dataclass
-class MissedCallReport:
-    rows: int = 0
-    created: int = 0
-    skipped_existing: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 @dataclass(frozen=True)
@@ -200,13 +188,13 @@ def check_missed_calls_csv(
     return rows, good, errors
 
 
-def do_import_missed_calls(session: Session, ctx: ActionContext, data: bytes) -> MissedCallReport:
+def do_import_missed_calls(session: Session, ctx: ActionContext, data: bytes) -> ImportReport:
     """Import a telephony CSV: all rows or, when any is bad, none (the report lists each).
 
     Preconditions: none beyond a session the caller commits only when the report is ok."""
     _may_import(ctx)
     rows, good, errors = check_missed_calls_csv(data, ctx.now)
-    report = MissedCallReport(rows=rows, errors=errors)
+    report = ImportReport(rows=rows, errors=errors)
     if errors:
         return report
     report.created, report.skipped_existing, _ = do_record_missed_calls(session, ctx, good, "csv")

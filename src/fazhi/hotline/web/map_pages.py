@@ -139,15 +139,21 @@ def _grid_orders(w: Work, form: PeriodForm, category: str, grid_id: int) -> dict
     }
 
 
+def _period_counts(w: Work, params: Any) -> tuple[PeriodForm, str, dict[int | None, int]]:
+    """The period and category asked for, and the orders per grid (None: not placed)."""
+    form = PeriodForm.from_params(params, local_date(w.ctx.now))
+    category = _category(params)
+    counts = hs.grid_counts(w.session, hs.Scope(w.actor, None, category or None), form.period)
+    return form, category, counts
+
+
 @router.get("/map")
 def map_page(request: Request) -> Response:
     params = request.query_params
     with page_work(request) as w:
         if not w.actor.has_role(*MAP_ROLES):
             return forbidden(request, w, "地图")
-        form = PeriodForm.from_params(params, local_date(w.ctx.now))
-        category = _category(params)
-        counts = hs.grid_counts(w.session, hs.Scope(w.actor, None, category or None), form.period)
+        form, category, counts = _period_counts(w, params)
         drawing = shade(
             outline_of(w.ctx.directory), {k: v for k, v in counts.items() if k is not None}
         )
@@ -193,9 +199,7 @@ def map_geojson(request: Request) -> Response:
     with page_work(request) as w:
         if not w.actor.has_role(*MAP_ROLES):
             return forbidden(request, w, "地图")
-        form = PeriodForm.from_params(params, local_date(w.ctx.now))
-        category = _category(params)
-        counts = hs.grid_counts(w.session, hs.Scope(w.actor, None, category or None), form.period)
+        form, category, counts = _period_counts(w, params)
         placed = {k: v for k, v in counts.items() if k is not None}
         body = grid_features(grid_shapes(w.ctx.directory), placed, _query(form, category))
         response = json_response(body)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
@@ -25,6 +25,7 @@ from fazhi.hotline.read.repeats import (
     similar_to_case,
 )
 from fazhi.hotline.routing.repeats import REPEAT_CALLER_DAYS
+from fazhi.hotline.web.panels import refused
 from fazhi.http.deps import Work
 from fazhi.http.params import CaseId
 from fazhi.read.presenters import case_number
@@ -81,19 +82,15 @@ def _show(request: Request, w: Work, case: Case, status_code: int = 200, **extra
     return render(request, template, context, w, status_code=status_code)
 
 
-def _refused(text: str, status_code: int) -> Response:
-    return HTMLResponse(f'<p class="error">{text}</p>', status_code=status_code)
-
-
 @router.get("/cases/{case_id}/similar")
 def similar_page(request: Request, case_id: CaseId) -> Response:
     with page_work(request) as w:
         try:
             case = read_visible_case(w.session, w.ctx, case_id, "similar")
         except DomainError:
-            return _refused("案件不存在或无权查看", 404)
+            return refused("案件不存在或无权查看", 404)
         if not w.actor.has_role(*MERGE_ROLES):
-            return _refused("当前角色无权查看相似工单", 403)
+            return refused("当前角色无权查看相似工单", 403)
         return _show(request, w, case)
 
 
@@ -109,9 +106,9 @@ async def merge_page(request: Request, case_id: CaseId) -> Response:
             try:
                 case = load_visible_case(w.session, w.actor, case_id)
             except DomainError:
-                return _refused("案件不存在或无权查看", 404)
+                return refused("案件不存在或无权查看", 404)
             if not w.actor.has_role(*MERGE_ROLES):
-                return _refused("当前角色无权并单", 403)
+                return refused("当前角色无权并单", 403)
             try:
                 ids = [int(v) for v in chosen]
             except ValueError:

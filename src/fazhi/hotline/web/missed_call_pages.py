@@ -14,13 +14,13 @@ from starlette.datastructures import UploadFile
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.errors import DomainError
 from fazhi.domain.numbers import parse_case_number
+from fazhi.hotline.actions.imports import ImportReport
 from fazhi.hotline.actions.missed_calls import (
     CALL_BACK_WITHIN,
     CALLER_ROLES,
     COLUMNS,
     MAX_ATTEMPTS,
     OUTCOMES,
-    MissedCallReport,
     check_call_back,
     do_call_back,
     do_import_missed_calls,
@@ -48,7 +48,7 @@ def _context(
     w: Work,
     status: str,
     errors: dict[int, str] | None = None,
-    report: MissedCallReport | None = None,
+    report: ImportReport | None = None,
     import_error: str = "",
 ) -> dict[str, Any]:
     start, end = _month_bounds(w.ctx.now)

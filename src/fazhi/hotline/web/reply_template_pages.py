@@ -10,7 +10,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from fazhi.actions.visibility import read_visible_case
 from fazhi.catalog.categories import load_categories
 from fazhi.domain.errors import DomainError
 from fazhi.hotline.actions.reply_templates import (
@@ -25,8 +24,10 @@ from fazhi.hotline.actions.reply_templates import (
     load_template,
 )
 from fazhi.hotline.read.reply_templates import filled_for_case, managed_by
+from fazhi.hotline.web.panels import panel_case
 from fazhi.http.deps import Work
 from fazhi.http.params import CaseId, PathId
+from fazhi.store.models import Case
 from fazhi.web.console import forbidden, page_work, redirect, render
 from fazhi.web.forms import error_status, field_errors
 
@@ -36,6 +37,11 @@ MANAGE_ROLES = frozenset({*UNIT_ROLES, *SHARED_ROLES})
 # Who inserts templates on the case page: those who write replies, reasons and notes.
 USE_ROLES = frozenset({*UNIT_ROLES, "operator", "dispatcher"})
 FIELDS = ("kind", "category", "title", "body", "shared")
+
+
+def _refusal(request: Request, w: Work, exc: DomainError) -> Response:
+    context = _context(w, error=exc.message)
+    return render(request, "reply_templates.html", context, w, error_status(exc))
 
 
 def _context(
@@ -72,13 +78,7 @@ def templates_page(request: Request, edit: int | None = None) -> Response:
             try:
                 template = load_template(w.session, w.ctx, edit)
             except DomainError as exc:
-                return render(
-                    request,
-                    "reply_templates.html",
-                    _context(w, error=exc.message),
-                    w,
-                    error_status(exc),
-                )
+                return _refusal(request, w, exc)
             values = {
                 "kind": template.kind,
                 "category": template.category,
@@ -135,13 +135,7 @@ async def retire_template(request: Request, template_id: PathId) -> Response:
             try:
                 do_retire_template(w.session, w.ctx, load_template(w.session, w.ctx, template_id))
             except DomainError as exc:
-                return render(
-                    request,
-                    "reply_templates.html",
-                    _context(w, error=exc.message),
-                    w,
-                    error_status(exc),
-                )
+                return _refusal(request, w, exc)
         return redirect(request, "/reply-templates?done=retired")
 
     return await run_in_threadpool(locked)
@@ -164,13 +158,9 @@ async def template_used(request: Request, template_id: PathId) -> Response:
 @router.get("/cases/{case_id}/reply-templates")
 def case_templates_panel(request: Request, case_id: CaseId) -> Response:
     with page_work(request) as w:
-        # A case the reader may not see is not there (404) before any role check.
-        try:
-            case = read_visible_case(w.session, w.ctx, case_id, "reply_templates")
-        except DomainError:
-            return HTMLResponse('<p class="error">案件不存在或无权查看</p>', 404)
-        if not w.actor.has_role(*USE_ROLES):
-            return HTMLResponse('<p class="error">当前角色无权使用答复模板</p>', 403)
+        case = panel_case(w, case_id, "reply_templates", USE_ROLES, "当前角色无权使用答复模板")
+        if not isinstance(case, Case):
+            return case
         templates = filled_for_case(w.session, w.platform, w.actor, case, w.ctx.now)
         return render(
             request,
