@@ -153,5 +153,13 @@ def generate_demo(
     with platform.sessions() as session:
         if demo_loaded(session, platform.region_code):
             return "演示数据已存在，跳过生成。"
+    from fazhi.hotline.demo.extras import generate_extras
+    from fazhi.store.db import transaction
+
     made, recent = generate(platform.sessions, platform, orders, seed, current, progress)
-    return f"已生成 2023 年合成工单 {made} 件、近期在办 {recent} 件（均为合成数据）。"
+    with transaction(platform.sessions) as session:
+        calls, templates = generate_extras(session, platform, seed)
+    return (
+        f"已生成 2023 年合成工单 {made} 件、近期在办 {recent} 件，"
+        f"未接来电 {calls} 个、答复模板 {templates} 条（均为合成数据）。"
+    )

@@ -120,3 +120,24 @@ def test_the_queue_is_ordered_by_urgency(demo: tuple[Platform, ServerThread]) ->
     assert with_deadline == sorted(with_deadline)
     # What has no deadline comes after everything that has one.
     assert deadlines[: len(with_deadline)] == with_deadline
+
+
+def test_the_demo_centre_has_missed_calls_to_call_back_and_templates(
+    demo: tuple[Platform, ServerThread],
+) -> None:
+    from fazhi.hotline.demo.extras import MISSED_CALLS, TEMPLATES, generate_extras
+    from fazhi.hotline.store.missed_calls import MissedCall
+
+    platform, _ = demo
+    with transaction(platform.sessions) as session:
+        assert generate_extras(session, platform) == (MISSED_CALLS, len(TEMPLATES))
+    with transaction(platform.sessions) as session:
+        assert generate_extras(session, platform) == (0, 0)  # once only
+    with platform.sessions() as session:
+        statuses = dict(
+            session.execute(
+                select(MissedCall.status, func.count()).group_by(MissedCall.status)
+            ).all()
+        )
+    assert statuses.get("open", 0) >= MISSED_CALLS // 3  # the newest wait for a call-back
+    assert statuses.get("done", 0) > 0
