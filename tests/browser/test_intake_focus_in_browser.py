@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 import pytest
 
 from fazhi.hotline.routing.suggest import current_suggester
-
 from tests.browser.support import console_login
 
 if TYPE_CHECKING:

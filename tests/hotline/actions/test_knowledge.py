@@ -146,11 +146,20 @@ def test_roles_units_and_fields_are_checked(platform: Platform, clock: FakeClock
     with pytest.raises(DomainError) as bad:
         check_article(
             unit,
-            {"category": "NOPE", "question": "", "answer": "x", "valid_from": "2024-13-01",
-             "valid_to": "2024-01-01", "review_date": "明天"},
+            {
+                "category": "NOPE",
+                "question": "",
+                "answer": "x",
+                "valid_from": "2024-13-01",
+                "valid_to": "2024-01-01",
+                "review_date": "明天",
+            },
         )
     assert [p.field for p in bad.value.problems] == [
-        "question", "category", "valid_from", "review_date"
+        "question",
+        "category",
+        "valid_from",
+        "review_date",
     ]
     centre = ctx(platform, clock, "dispatcher1")
     with pytest.raises(DomainError) as owner:

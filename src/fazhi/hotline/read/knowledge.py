@@ -126,9 +126,7 @@ def search(
         where.append(KnowledgeArticle.category == category)
     if status == "stale":
         where.append(KnowledgeArticle.status == "published")
-        where.append(
-            or_(KnowledgeArticle.valid_to < today, KnowledgeArticle.review_date < today)
-        )
+        where.append(or_(KnowledgeArticle.valid_to < today, KnowledgeArticle.review_date < today))
     elif status == "awaiting":  # anything the centre has to decide on
         where.append(
             or_(KnowledgeArticle.status == "pending", KnowledgeArticle.pending_version.isnot(None))

@@ -19,7 +19,7 @@ depends_on = None
 
 
 def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
-    name, _, key = target.partition(".")
+    name = target.partition(".")[0]
     return sa.ForeignKeyConstraint([column], [target], name=op.f(f"fk_{table}_{column}_{name}"))
 
 
