@@ -66,7 +66,7 @@ def test_console_pages_and_errors_by_field(server: ServerThread, clock: FakeCloc
     article_id = int(made.headers["location"].split("/knowledge/")[1].split("?")[0])
     page = unit.get(f"/knowledge/{article_id}")
     assert page.status_code == 200 and "待审核" in page.text and 'id="versions"' in page.text
-    assert 'action="/knowledge/{}/approve"'.format(article_id) not in page.text
+    assert f'action="/knowledge/{article_id}/approve"' not in page.text
     assert unit.post(f"/knowledge/{article_id}/approve").status_code == 403
     centre = console_client(server, clock, "dispatcher1")
     no_reason = centre.post(f"/knowledge/{article_id}/reject", data={"note": ""})

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from fazhi.actions.cases import ActionContext
+from fazhi.actions.context import ActionContext
 from fazhi.catalog.categories import load_categories
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.errors import DomainError, Problem

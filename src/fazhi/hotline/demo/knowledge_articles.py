@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fazhi.actions.auth import actor_for
-from fazhi.actions.cases import ActionContext
+from fazhi.actions.context import ActionContext
 from fazhi.actions.platform import Platform
 from fazhi.hotline.actions.knowledge import ArticleInput, do_approve, do_propose
 from fazhi.hotline.store.knowledge import KnowledgeArticle

@@ -12,7 +12,7 @@ import math
 import re
 import threading
 import unicodedata
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 import jieba
@@ -116,7 +116,7 @@ def tokens(text: str) -> list[str]:
 
 def weighted_terms(question: str, answer: str, tags: str) -> dict[str, float]:
     """Each term's weighted frequency in an article (what the token index stores)."""
-    counts: Counter[str] = Counter()
+    counts: dict[str, float] = defaultdict(float)
     for field, text in (("question", question), ("answer", answer), ("tags", tags)):
         for token in tokens(text):
             counts[token] += WEIGHTS[field]
