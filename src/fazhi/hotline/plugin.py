@@ -14,12 +14,22 @@ import typer
 
 from fazhi.actions.platform import Platform
 from fazhi.hotline import cli
-from fazhi.hotline.api import analytics, merge, missed_calls, open311, reports, routing, transfers
+from fazhi.hotline.api import (
+    analytics,
+    knowledge,
+    merge,
+    missed_calls,
+    open311,
+    reports,
+    routing,
+    transfers,
+)
 from fazhi.hotline.read.caller_history import HISTORY_ROLES
 from fazhi.hotline.web import (
     analytics_pages,
     caller_history_pages,
     intake_pages,
+    knowledge_pages,
     list_flags,
     map_pages,
     merge_pages,
@@ -47,6 +57,7 @@ API_ROUTERS = (
     merge.router,
     analytics.router,
     missed_calls.router,
+    knowledge.router,
 )
 # Every error under /open311/ in GeoReport v2's shape, whoever raised it.
 ERROR_SHAPES = {"/open311/": open311.error_shape}
@@ -70,6 +81,7 @@ CONSOLE = ConsoleExtension(
         missed_call_pages.router,
         caller_history_pages.router,
         reply_template_pages.router,
+        knowledge_pages.router,
     ),
     # Each entry after the path it follows in the menu.
     nav=(
@@ -105,6 +117,7 @@ CONSOLE = ConsoleExtension(
         ),
         (("/report", "上报", frozenset({"unit_handler"})), "/admin"),
         (("/reply-templates", "答复模板", reply_template_pages.MANAGE_ROLES), "/report"),
+        (("/knowledge", "知识库", knowledge_pages.VIEW_ROLES), "/missed-calls"),
     ),
     # The grid worker's patrol report is offered to users of these unit kinds only.
     nav_unit_kinds={"/report": frozenset({"grid", "community", "street"})},
@@ -149,10 +162,13 @@ def generate_demo(
 ) -> str:
     """Synthetic 12345 orders of 2023 and some in handling now, unless already loaded."""
     from fazhi.hotline.demo.generate import demo_loaded, generate
+    from fazhi.hotline.demo.knowledge_articles import seed_knowledge
 
+    articles = seed_knowledge(platform)
+    kb = f"知识库合成条目 {articles} 条；" if articles else ""
     with platform.sessions() as session:
         if demo_loaded(session, platform.region_code):
-            return "演示数据已存在，跳过生成。"
+            return f"{kb}演示数据已存在，跳过生成。"
     from fazhi.hotline.demo.extras import generate_extras
     from fazhi.store.db import transaction
 
@@ -160,6 +176,6 @@ def generate_demo(
     with transaction(platform.sessions) as session:
         calls, templates = generate_extras(session, platform, seed)
     return (
-        f"已生成 2023 年合成工单 {made} 件、近期在办 {recent} 件，"
+        f"{kb}已生成 2023 年合成工单 {made} 件、近期在办 {recent} 件，"
         f"未接来电 {calls} 个、答复模板 {templates} 条（均为合成数据）。"
     )

@@ -24,6 +24,7 @@ from fazhi.domain.durations import due_at
 from fazhi.domain.duty import STREET_LED_CATEGORIES
 from fazhi.domain.errors import DomainError
 from fazhi.domain.units import UnitRef
+from fazhi.hotline.actions.knowledge import do_record_uses, parse_article_ids
 from fazhi.hotline.read.caller_history import caller_history, key_of_phone
 from fazhi.hotline.read.repeats import find_similar
 from fazhi.http.deps import Work, platform_of
@@ -337,6 +338,7 @@ async def intake_submit(request: Request) -> Response:
     intent = str(form.get("intent") or "register")
     action_name = INTENTS.get(intent, "register")
     values = {k: v for k, v in form.items() if isinstance(v, str) and k in FORM_FIELDS}
+    values["knowledge_ids"] = str(form.get("knowledge_ids") or "")[:200]
 
     def locked() -> Response:
         with platform.writing(), page_work(request) as w:
@@ -355,6 +357,9 @@ async def intake_submit(request: Request) -> Response:
             try:
                 with w.session.begin_nested():
                     case = create_case(w.session, w.ctx, HOTLINE, inputs, action_name)
+                    # 知识库 articles inserted into the answer: counted with the order.
+                    ids = parse_article_ids(values["knowledge_ids"])
+                    do_record_uses(w.session, w.ctx, ids, case.id)
             except DomainError as exc:
                 errors, general = field_errors(exc, FORM_FIELDS)
                 return _render_intake(
