@@ -108,10 +108,11 @@ def test_charts_are_inline_svg_drawn_on_the_server(
     assert "<svg" in categories and "市容秩序：7 件（100.0%）" in categories
     streets = html.split('id="streets"', 1)[1].split("</section>", 1)[0]
     assert "未定位到网格：7 件" in streets  # the week's orders carry no coordinates
-    # Nothing comes from elsewhere: no script but htmx, no external address.
+    # Nothing comes from elsewhere: no script but htmx and the unit picker, no external address.
     assert re.findall(r"<script[^>]*>", html) == [
         '<script src="/static/vendor/htmx.min.js" defer>',
         '<script src="/static/htmx-errors.js" defer>',
+        '<script src="/static/unit-picker.js" defer>',
     ]
     assert "http://" not in html and "https://" not in html
     assert '<link rel="stylesheet" href="/static/stats.css">' in html
