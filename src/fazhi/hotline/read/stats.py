@@ -133,7 +133,7 @@ def _closed_columns() -> list[Any]:
 
 
 # The actions that give an order to a lead unit: their `lead_unit` input names it.
-DISPATCH_ACTIONS = ("dispatch", "reassign", "uphold_return")
+DISPATCH_ACTIONS = ("dispatch", "reassign", "uphold_return", "reject_return")
 
 
 def _ratings_statement(scope: Scope, period: Period) -> Any:
