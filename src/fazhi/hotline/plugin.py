@@ -18,6 +18,7 @@ from fazhi.hotline.api import analytics, merge, missed_calls, open311, reports, 
 from fazhi.hotline.read.caller_history import HISTORY_ROLES
 from fazhi.hotline.web import (
     analytics_pages,
+    assessment_pages,
     caller_history_pages,
     intake_pages,
     list_flags,
@@ -70,6 +71,7 @@ CONSOLE = ConsoleExtension(
         missed_call_pages.router,
         caller_history_pages.router,
         reply_template_pages.router,
+        assessment_pages.router,
     ),
     # Each entry after the path it follows in the menu.
     nav=(
@@ -103,6 +105,7 @@ CONSOLE = ConsoleExtension(
             ),
             "/analytics/metrics",
         ),
+        (("/assessment", "考核", assessment_pages.ASSESSMENT_ROLES), "/stats"),
         (("/report", "上报", frozenset({"unit_handler"})), "/admin"),
         (("/reply-templates", "答复模板", reply_template_pages.MANAGE_ROLES), "/report"),
     ),
