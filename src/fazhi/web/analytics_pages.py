@@ -13,8 +13,8 @@ from fazhi.analytics import figures as ar
 from fazhi.analytics import rollups as ru
 from fazhi.domain.errors import DomainError
 from fazhi.http.deps import Work, default_case_type
-from fazhi.web.forms import unit_groups
 from fazhi.web.console import ANALYTICS_VIEWS, console_of, forbidden, page_work, render
+from fazhi.web.forms import unit_groups
 from fazhi.web.svg_charts import day_chart, percent
 
 router = APIRouter(include_in_schema=False)

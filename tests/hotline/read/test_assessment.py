@@ -20,8 +20,18 @@ WED = date(2025, 2, 12)
 reply = {"reply": "已处理（测试）", "result": "resolved"}
 
 
+_built: dict[str, dict[str, int]] = {}
+
+
 @pytest.fixture(scope="module")
 def month(server: ServerThread, clock: FakeClock) -> dict[str, int]:
+    # Built once per server: the page tests (tests/hotline/web) read the same month.
+    if server.url not in _built:
+        _built[server.url] = _build(server, clock)
+    return _built[server.url]
+
+
+def _build(server: ServerThread, clock: FakeClock) -> dict[str, int]:
     desk = make_desk(server, clock)
     tx = api_client(server, clock, "tx_leader")
     ids: dict[str, int] = {}

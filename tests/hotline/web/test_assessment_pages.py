@@ -14,7 +14,9 @@ from tests.support import FakeClock, ServerThread
 
 
 def test_the_ranking_page_shows_score_and_components(
-    server: ServerThread, clock: FakeClock, month: dict[str, int]
+    server: ServerThread,
+    clock: FakeClock,
+    month: dict[str, int],  # noqa: F811
 ) -> None:
     html = console_client(server, clock, "supervisor1").get("/assessment?month=2025-02").text
     assert 'type="month"' in html and 'value="2025-02"' in html
@@ -32,7 +34,9 @@ def test_the_ranking_page_shows_score_and_components(
 
 
 def test_the_export_has_one_row_per_unit(
-    server: ServerThread, clock: FakeClock, month: dict[str, int]
+    server: ServerThread,
+    clock: FakeClock,
+    month: dict[str, int],  # noqa: F811
 ) -> None:
     response = console_client(server, clock, "supervisor1").get(
         "/assessment/export.xlsx?month=2025-02"

@@ -13,7 +13,6 @@ scan (the `(action, at)` index), so the cost follows the month's volume, not his
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache

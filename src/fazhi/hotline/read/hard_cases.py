@@ -16,8 +16,8 @@ from fazhi.actions.cases import visible_clause
 from fazhi.actions.context import Work
 from fazhi.actions.platform import Platform
 from fazhi.analytics.figures import Filters, Params, int_param
-from fazhi.domain.units import Actor
 from fazhi.domain.numbers import case_number
+from fazhi.domain.units import Actor
 from fazhi.store.models import Case
 
 HOTLINE = "hotline"

@@ -23,7 +23,9 @@ from fazhi.web.svg_charts import percent
 
 router = APIRouter(include_in_schema=False)
 
-ASSESSMENT_ROLES = frozenset({"district_leader", "supervisor", "dispatcher", "admin", "unit_leader"})
+ASSESSMENT_ROLES = frozenset(
+    {"district_leader", "supervisor", "dispatcher", "admin", "unit_leader"}
+)
 SORTS = ("score", "response", "on_time", "satisfaction", "objections_rejected", "reopened")
 
 
@@ -180,7 +182,7 @@ def assessment_export(request: Request) -> Response:
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={
             "Content-Disposition": (
-                f"attachment; filename=\"assessment-{context['month']}.xlsx\"; "
+                f'attachment; filename="assessment-{context["month"]}.xlsx"; '
                 f"filename*=UTF-8''{name}"
             ),
             "Cache-Control": "no-store",
