@@ -101,7 +101,9 @@ class Week:
 # What `build_week` makes, for the lead unit LEAD over Monday–Friday:
 #   received 7 (A B D | C I | E | – | H), of which closed by Friday 5 (A B C D I) → 71.4%
 #   closed in the week 6 (A G | D | B C | I | –): on time 5 (B's urgent 24 h handling was late)
-#   rated 5 (A sat, B basically, C sat, G sat, I dissatisfied; D closed unrated) → 4/5 = 80%
+#   ratings given in the week 6 (A sat, B basically, C dissatisfied then — reopened — sat, G sat,
+#   I dissatisfied; D closed unrated) → 4/6 = 66.7%: C's first rating counts, or a reopening
+#   would hide the dissatisfaction that caused it
 #   returns 1 (D, returned by the lead unit itself), reopenings 1 (C)
 # Outside LEAD: F resolved at intake (no lead unit) on Thursday, J led by OTHER (open).
 EXPECTED = {
@@ -111,7 +113,7 @@ EXPECTED = {
     "closed_on_time": 5,
     "satisfied": 3,
     "basically_satisfied": 1,
-    "rated": 5,
+    "rated": 6,
     "returns": 1,
     "reopenings": 1,
 }

@@ -81,6 +81,7 @@ def test_an_admin_gives_an_account_several_roles_and_it_may_use_them_all(
         "/intake",
         "/supervision",
         "/stats",
+        "/assessment",
         "/missed-calls",
         "/analytics/metrics",
         "/cases",

@@ -17,6 +17,7 @@ CONSOLE = composed_console()
 MENUS = {
     "admin": [
         "/stats",
+        "/assessment",
         "/map",
         "/analytics/metrics",
         "/repeats",
@@ -30,6 +31,7 @@ MENUS = {
         "/intake",
         "/supervision",
         "/stats",
+        "/assessment",
         "/map",
         "/missed-calls",
         "/analytics/metrics",
@@ -42,6 +44,7 @@ MENUS = {
     "supervisor": [
         "/supervision",
         "/stats",
+        "/assessment",
         "/map",
         "/missed-calls",
         "/analytics/metrics",
@@ -53,6 +56,7 @@ MENUS = {
         "/work",
         "/supervision",
         "/stats",
+        "/assessment",
         "/analytics/metrics",
         "/cases",
         "/reply-templates",
@@ -60,6 +64,7 @@ MENUS = {
     "district_leader": [
         "/supervision",
         "/stats",
+        "/assessment",
         "/map",
         "/analytics/metrics",
         "/repeats",
@@ -105,6 +110,7 @@ def test_several_roles_show_the_union_in_the_consoles_order() -> None:
         "/intake",
         "/supervision",
         "/stats",
+        "/assessment",
         "/map",
         "/missed-calls",
         "/analytics/metrics",

@@ -227,9 +227,14 @@ def trends_body(w: Work, f: Filters, weeks: int) -> dict[str, Any]:
 def units_body(w: Work, f: Filters) -> dict[str, Any]:
     rows = ru.unit_performance(w.session, f.scope(w), f.period, w.ctx.directory)
     rates = f.case_type.rates
+    # Each row is one unit: its volume is what was given to it (the hotline's 派单次数), not
+    # the region's registrations, which count for no unit.
+    per_unit = volume_metric(f.case_type, unit_scope=True) or ""
     return {
         **f.brief(),
         **_volume(w, f),
+        "metric": per_unit,
+        "metric_label": f.metric_label(per_unit),
         "formulas": {
             r.name: {
                 "label": r.label,

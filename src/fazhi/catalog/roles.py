@@ -47,6 +47,7 @@ NAV_IDS: tuple[str, ...] = (
     "notifications",
     "missed_calls",
     "reply_templates",
+    "assessment",
 )
 # Who sees a type whose file declares no `visibility` (types built in tests; every shipped
 # type file declares one): the seven roles of the first wave, which saw every type.

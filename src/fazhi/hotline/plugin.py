@@ -27,6 +27,7 @@ from fazhi.hotline.api import (
 from fazhi.hotline.read.caller_history import HISTORY_ROLES
 from fazhi.hotline.web import (
     analytics_pages,
+    assessment_pages,
     caller_history_pages,
     intake_pages,
     knowledge_pages,
@@ -82,6 +83,7 @@ CONSOLE = ConsoleExtension(
         caller_history_pages.router,
         reply_template_pages.router,
         knowledge_pages.router,
+        assessment_pages.router,
     ),
     # Each entry after the path it follows in the menu.
     nav=(
@@ -115,6 +117,7 @@ CONSOLE = ConsoleExtension(
             ),
             "/analytics/metrics",
         ),
+        (("/assessment", "考核", assessment_pages.ASSESSMENT_ROLES), "/stats"),
         (("/report", "上报", frozenset({"unit_handler"})), "/admin"),
         (("/reply-templates", "答复模板", reply_template_pages.MANAGE_ROLES), "/report"),
         (("/knowledge", "知识库", knowledge_pages.VIEW_ROLES), "/missed-calls"),

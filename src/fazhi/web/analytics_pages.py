@@ -14,6 +14,7 @@ from fazhi.analytics import rollups as ru
 from fazhi.domain.errors import DomainError
 from fazhi.http.deps import Work, default_case_type
 from fazhi.web.console import ANALYTICS_VIEWS, console_of, forbidden, page_work, render
+from fazhi.web.forms import unit_groups
 from fazhi.web.svg_charts import day_chart, percent
 
 router = APIRouter(include_in_schema=False)
@@ -43,11 +44,23 @@ def analytics_page(
             "f": f,
             "types": ar.statistics_types(w.platform),
             "unit_code": f.unit.code if f.unit else "",
+            "unit_options": _unit_options(w, f),
             "percent": percent,
             "category_names": ar.category_names(f.case_type),
             **build(w, f),
         }
         return render(request, "analytics.html", context, w)
+
+
+def _unit_options(w: Work, f: ar.Filters) -> list[tuple[str, list[Any]]]:
+    """The unit picker's groups: every unit that can lead work, or only the user's own
+    subtree when it is held to it (a unit leader)."""
+    groups = unit_groups(w.ctx.directory)
+    if not f.locked:
+        return groups
+    own = w.actor.unit
+    held = [(label, [u for u in members if own.contains(u)]) for label, members in groups]
+    return [(label, members) for label, members in held if members]
 
 
 def _weeks(request: Request) -> int:

@@ -83,6 +83,7 @@ NAV_PATHS: dict[str, str] = {
     "notifications": "/notifications",
     "missed_calls": "/missed-calls",
     "reply_templates": "/reply-templates",
+    "assessment": "/assessment",
 }
 
 

@@ -70,7 +70,7 @@ def test_overview_of_the_lead_unit_matches_the_orders_made(platform: Platform, w
     assert asdict(figures) == EXPECTED
     assert figures.closure_rate == pytest.approx(5 / 7)
     assert figures.on_time_rate == pytest.approx(5 / 6)
-    assert figures.satisfaction_rate == pytest.approx(4 / 5)
+    assert figures.satisfaction_rate == pytest.approx(4 / 6)
 
 
 def test_region_wide_view_adds_intake_answers_and_other_units(
@@ -83,7 +83,7 @@ def test_region_wide_view_adds_intake_answers_and_other_units(
     assert figures.received_closed == 6
     assert figures.closed == 7
     assert figures.closed_on_time == 6
-    assert figures.rated == 5
+    assert figures.rated == 6
     assert figures.returns == 1
 
 
@@ -122,9 +122,9 @@ def test_unit_ranking_rows(platform: Platform, week: Week) -> None:
     lead = by_code[LEAD]
     assert (lead.received, lead.closed, lead.closed_on_time, lead.returns) == (7, 6, 5, 1)
     assert lead.received_closed == 5
-    assert (lead.satisfied, lead.basically_satisfied, lead.rated) == (3, 1, 5)
+    assert (lead.satisfied, lead.basically_satisfied, lead.rated) == (3, 1, 6)
     assert lead.on_time_rate == pytest.approx(5 / 6)
-    assert lead.satisfaction_rate == pytest.approx(0.8)
+    assert lead.satisfaction_rate == pytest.approx(4 / 6)
     intake = by_code[None]
     assert (intake.received, intake.closed, intake.closed_on_time, intake.rated) == (1, 1, 1, 0)
     assert intake.satisfaction_rate is None
@@ -203,3 +203,47 @@ def test_the_ranking_sums_to_the_overview(
         assert hs.summarise(rows, hs.reopenings(session, scope, period)) == hs.overview(
             session, scope, period
         )
+
+
+# Issue 10: the 2023 statistics showed 满意率 100.0% beside 259 reopenings — a dissatisfied
+# rating was forgotten once the order was reopened and rated again.
+def test_a_dissatisfied_rating_that_led_to_a_reopening_still_counts(
+    platform: Platform, week: Week
+) -> None:
+    c_only = hs.Period(week.monday + timedelta(days=1), week.monday + timedelta(days=1))
+    with platform.sessions() as session:
+        tuesday = hs.overview(session, unit_scope(platform, "leader1", LEAD), c_only)
+    # Tuesday's ratings: C dissatisfied (reopened the same day), I dissatisfied.
+    assert (tuesday.rated, tuesday.satisfied + tuesday.basically_satisfied) == (2, 0)
+    assert tuesday.satisfaction_rate == 0.0
+    assert tuesday.reopenings == 1
+
+
+STREET_WEEK = date(2024, 12, 2)
+
+
+# Issue 10: streets showed more returns than orders received — an order sent to a street by
+# mistake and returned counted as the street's return but, once reassigned, as another unit's
+# order. The ranking counts what was dispatched to each unit, which its returns never exceed.
+def test_a_unit_never_returns_more_orders_than_were_dispatched_to_it(
+    platform: Platform, server: ServerThread, clock: FakeClock
+) -> None:
+    desk = make_desk(server, clock)
+    clock.set(at(STREET_WEEK, 9))
+    case_id = int(desk.operator.register(content="占道经营，误派街道（测试合成数据）")["id"])
+    clock.set(at(STREET_WEEK, 9, 5))
+    desk.dispatcher.act(case_id, "dispatch", lead_unit=OTHER)
+    clock.set(at(STREET_WEEK, 10))
+    api_client(server, clock, "tx_leader").act(case_id, "return", reason="不属本街道职责（测试）")
+    clock.set(at(STREET_WEEK, 10, 30))
+    desk.dispatcher.act(case_id, "reassign", lead_unit=LEAD)
+    period = hs.Period(STREET_WEEK, STREET_WEEK)
+    with platform.sessions() as session:
+        rows = hs.unit_ranking(
+            session, unit_scope(platform, "supervisor1", None), period, platform.directory()
+        )
+    by_code = {r.unit.code if r.unit else None: r for r in rows}
+    street, lead = by_code[OTHER], by_code[LEAD]
+    assert (street.dispatched, street.returns) == (1, 1)
+    assert (lead.dispatched, lead.returns) == (1, 0)
+    assert all(r.returns <= r.dispatched for r in rows)

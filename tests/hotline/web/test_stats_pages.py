@@ -59,11 +59,11 @@ def test_cards_show_the_weeks_figures_for_a_lead_unit(
         "closed": "6",
         "closure_rate": "71.4%",
         "on_time_rate": "83.3%",
-        "satisfaction_rate": "80.0%",
+        "satisfaction_rate": "66.7%",
         "returns": "1",
         "reopenings": "1",
     }
-    assert "5 / 7" in html and "5 / 6" in html and "（3 + 1）/ 5" in html
+    assert "5 / 7" in html and "5 / 6" in html and "（3 + 1）/ 6" in html
     # Each card says how it is computed.
     assert "期内办结工单中，各次办理时限均在到期前停止的工单数 ÷ 期内办结量" in html
     assert "（满意 + 基本满意）÷ 已评价数" in html
@@ -108,10 +108,11 @@ def test_charts_are_inline_svg_drawn_on_the_server(
     assert "<svg" in categories and "市容秩序：7 件（100.0%）" in categories
     streets = html.split('id="streets"', 1)[1].split("</section>", 1)[0]
     assert "未定位到网格：7 件" in streets  # the week's orders carry no coordinates
-    # Nothing comes from elsewhere: no script but htmx, no external address.
+    # Nothing comes from elsewhere: no script but htmx and the unit picker, no external address.
     assert re.findall(r"<script[^>]*>", html) == [
         '<script src="/static/vendor/htmx.min.js" defer>',
         '<script src="/static/htmx-errors.js" defer>',
+        '<script src="/static/unit-picker.js" defer>',
     ]
     assert "http://" not in html and "https://" not in html
     assert '<link rel="stylesheet" href="/static/stats.css">' in html
@@ -129,7 +130,7 @@ def test_unit_ranking_sorts_by_the_query_parameter(
     assert 'aria-sort="descending"' in html
     row = html.split(f'<tr data-unit="{LEAD}">', 1)[1].split("</tr>", 1)[0]
     cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
-    assert cells[1:] == [LEAD_NAME, "7", "6", "83.3%（5/6）", "80.0%（4/5）", "1"]
+    assert cells[1:] == [LEAD_NAME, "7", "6", "83.3%（5/6）", "66.7%（4/6）", "7", "1"]
     # The formulas are stated under the table.
     assert "退单数：期内「退单」事件数，按退单单位计" in html
 
@@ -200,11 +201,12 @@ def test_export_of_the_unit_ranking(server: ServerThread, clock: FakeClock, week
         "满意",
         "基本满意",
         "满意率",
+        "派单量",
         "退单数",
     ]
     lead = next(r for r in rows if r[0] == LEAD_NAME)
-    assert lead[1:4] == [7, 6, 5] and lead[5:8] == [5, 3, 1] and lead[9] == 1
-    assert lead[4] == pytest.approx(0.8333) and lead[8] == pytest.approx(0.8)
+    assert lead[1:4] == [7, 6, 5] and lead[5:8] == [6, 3, 1] and lead[9:11] == [7, 1]
+    assert lead[4] == pytest.approx(0.8333) and lead[8] == pytest.approx(0.6667)
     assert len(rows) == 4  # header, 区城管局, 田心街道, orders without a lead unit
     name = quote("12345统计_主办单位排名_2024-11-04_2024-11-08.xlsx")
     assert disposition.startswith('attachment; filename="hotline-units-2024-11-04_2024-11-08.xlsx"')

@@ -16,6 +16,7 @@ from fazhi.actions.cases import visible_clause
 from fazhi.actions.context import Work
 from fazhi.actions.platform import Platform
 from fazhi.analytics.figures import Filters, Params, int_param
+from fazhi.domain.numbers import case_number
 from fazhi.domain.units import Actor
 from fazhi.store.models import Case
 
@@ -36,6 +37,7 @@ HARD_REASONS = {
 @dataclass
 class HardCase:
     id: int
+    number: str  # what the console shows (RX…), never the internal id
     title: str
     state: str
     category: str | None
@@ -117,6 +119,8 @@ def hard_cases(
         .offset((page - 1) * size)
     ).all()
     directory = platform.directory()
+    case_type = platform.types.get(HOTLINE)
+    prefix = case_type.number_prefix if case_type else None
     rows = []
     for r in found:
         flags = dict(zip(tests, (r[7], r[8], r[9], r[10], r[11]), strict=True))
@@ -124,6 +128,7 @@ def hard_cases(
         rows.append(
             HardCase(
                 id=r.id,
+                number=case_number(prefix, r.created_at, r.id),
                 title=r.title,
                 state=r.state,
                 category=r.category,

@@ -14,10 +14,15 @@ Definitions (../shared/GLOSSARY.md), for a period of local dates [start, end]:
 - on_time_rate (按期办结率): of the orders closed in the period, those whose every `handle`
   clock (办理时限) stopped on or before its due time ÷ closed. An order that never had a
   handle clock (即时办结) counts as on time.
-- satisfaction_rate (满意率): of the orders closed in the period that carry a rating,
-  (satisfied + basically_satisfied) ÷ rated.
+- satisfaction_rate (满意率): of the ratings given in the period (`revisit` events, for the
+  order's lead unit), (satisfied + basically_satisfied) ÷ rated. Ratings, not orders: an
+  order rated dissatisfied, reopened and then rated satisfied counts both ratings — counting
+  only the final rating hid every dissatisfaction that led to a reopening (issue 10: 100.0%
+  beside 259 reopenings). The rollups count the same way.
+- dispatched (派单量, per unit): orders dispatched (派单, 改派, 驳回退单) to the unit in the
+  period, each order once.
 - returns (退单数): `return` events in the period, counted for the unit that returned the
-  order (the acting user's unit).
+  order (the acting user's unit): never more than the orders dispatched to it.
 - reopenings (重办数): `reopen` events in the period.
 """
 
@@ -120,15 +125,48 @@ def _closed_by_end(period: Period) -> Any:
 
 
 def _closed_columns() -> list[Any]:
-    """count, on time, satisfied, basically satisfied, rated — over closed orders."""
-    rating = Case.fields["rating"].as_string()
+    """count, on time — over closed orders."""
     return [
         func.count(),
         func.coalesce(func.sum(case((~_late_handle_clock(), 1), else_=0)), 0),
-        func.coalesce(func.sum(case((rating == SATISFIED, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((rating == BASICALLY_SATISFIED, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((rating.in_(RATINGS), 1), else_=0)), 0),
     ]
+
+
+# The actions that give an order to a lead unit: their `lead_unit` input names it.
+DISPATCH_ACTIONS = ("dispatch", "reassign", "uphold_return", "reject_return")
+
+
+def _ratings_statement(scope: Scope, period: Period) -> Any:
+    """satisfied, basically satisfied, rated — over the ratings (`revisit` events) given in
+    the period on orders of the scope; grouped by the caller when it adds a column."""
+    rating = Event.payload[("inputs", "rating")].as_string()
+    return (
+        select(
+            func.coalesce(func.sum(case((rating == SATISFIED, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((rating == BASICALLY_SATISFIED, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((rating.in_(RATINGS), 1), else_=0)), 0),
+        )
+        .select_from(Event)
+        .join(Case, Case.id == Event.case_id)
+        .where(Event.action == "revisit", period.contains(Event.at), *scope.cases())
+    )
+
+
+def _dispatched_statement(scope: Scope, period: Period) -> Any:
+    """Per unit given orders in the period: how many orders (each once)."""
+    unit = Event.payload[("inputs", "lead_unit", "id")].as_integer()
+    conditions = [visible_clause(scope.actor), Case.type == HOTLINE]
+    if scope.category:
+        conditions.append(Case.category == scope.category)
+    if scope.unit_ids is not None:
+        conditions.append(unit.in_(scope.unit_ids))
+    return (
+        select(unit, func.count(func.distinct(Event.case_id)))
+        .select_from(Event)
+        .join(Case, Case.id == Event.case_id)
+        .where(Event.action.in_(DISPATCH_ACTIONS), period.contains(Event.at), *conditions)
+        .group_by(unit)
+    )
 
 
 def _event_count_statement(scope: Scope, period: Period, action: str, by_actor: bool) -> Any:
@@ -189,9 +227,10 @@ def overview(session: Session, scope: Scope, period: Period) -> Overview:
             *scope.cases(), period.contains(Case.created_at)
         )
     ).one()
-    closed, on_time, satisfied, basically, rated = session.execute(
+    closed, on_time = session.execute(
         select(*_closed_columns()).where(*scope.cases(), period.contains(Case.closed_at))
     ).one()
+    satisfied, basically, rated = session.execute(_ratings_statement(scope, period)).one()
     returns = session.scalar(_event_count_statement(scope, period, "return", by_actor=True))
     return Overview(
         received=int(received),
@@ -329,6 +368,7 @@ class UnitRow:
     satisfied: int = 0
     basically_satisfied: int = 0
     rated: int = 0
+    dispatched: int = 0  # orders dispatched to the unit in the period
     returns: int = 0
 
     @property
@@ -344,7 +384,7 @@ class UnitRow:
         return self.unit.name if self.unit else "未派单（含即时办结）"
 
 
-UNIT_SORTS = ("received", "closed", "on_time_rate", "satisfaction_rate", "returns")
+UNIT_SORTS = ("received", "closed", "on_time_rate", "satisfaction_rate", "dispatched", "returns")
 
 
 def unit_ranking(
@@ -370,14 +410,23 @@ def unit_ranking(
         .group_by(Case.lead_unit_id)
     ):
         row(unit_id).received, row(unit_id).received_closed = int(n), int(n_closed)
-    for unit_id, closed, on_time, satisfied, basically, rated in session.execute(
+    for unit_id, closed, on_time in session.execute(
         select(Case.lead_unit_id, *_closed_columns())
         .where(*scope.cases(), period.contains(Case.closed_at))
         .group_by(Case.lead_unit_id)
     ):
+        row(unit_id).closed, row(unit_id).closed_on_time = int(closed), int(on_time)
+    ratings = _ratings_statement(scope, period)
+    for unit_id, satisfied, basically, rated in session.execute(
+        ratings.with_only_columns(Case.lead_unit_id, *ratings.selected_columns).group_by(
+            Case.lead_unit_id
+        )
+    ):
         r = row(unit_id)
-        r.closed, r.closed_on_time = int(closed), int(on_time)
         r.satisfied, r.basically_satisfied, r.rated = int(satisfied), int(basically), int(rated)
+    for unit_id, n in session.execute(_dispatched_statement(scope, period)):
+        if unit_id is not None:
+            row(int(unit_id)).dispatched = int(n)
     actor_unit = _actor_unit()
     returns = (
         _event_count_statement(scope, period, "return", by_actor=True)

@@ -47,7 +47,9 @@ FORMULAS = {
     "closure_rate": "期内受理且在期末前办结的工单数 ÷ 期内受理量",
     "on_time_rate": "期内办结工单中，各次办理时限均在到期前停止的工单数 ÷ 期内办结量"
     "（即时办结无办理时限，计为按期）",
-    "satisfaction_rate": "期内办结且有评价的工单中，（满意 + 基本满意）÷ 已评价数",
+    "satisfaction_rate": "期内各次回访评价中，（满意 + 基本满意）÷ 已评价数"
+    "（每次回访计一次：重办前的不满意评价也计入）",
+    "dispatched": "期内派单、改派（含退单异议驳回后退回）给该单位的工单数，每件计一次",
     "returns": "期内「退单」事件数，按退单单位计",
     "reopenings": "期内「重办」事件数",
 }
@@ -62,6 +64,7 @@ SORT_LABELS = {
     "closed": "办结量",
     "on_time_rate": "按期办结率",
     "satisfaction_rate": "满意率",
+    "dispatched": "派单量",
     "returns": "退单数",
 }
 
@@ -364,6 +367,7 @@ def _table_rows(
                 "满意",
                 "基本满意",
                 "满意率",
+                "派单量",
                 "退单数",
             ],
             [
@@ -377,6 +381,7 @@ def _table_rows(
                     r.satisfied,
                     r.basically_satisfied,
                     _rate(ws, r.satisfaction_rate),
+                    r.dispatched,
                     r.returns,
                 ]
                 for r in figures.units
