@@ -97,7 +97,9 @@ def cursor_of(actor: Actor) -> Any:
 
 
 def _opened_by(actor: Actor) -> ColumnElement[bool]:
-    return exists().where(MessageRead.user_id == actor.user_id, MessageRead.message_id == Message.id)
+    return exists().where(
+        MessageRead.user_id == actor.user_id, MessageRead.message_id == Message.id
+    )
 
 
 def read_by(actor: Actor) -> ColumnElement[bool]:

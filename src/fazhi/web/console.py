@@ -3,7 +3,7 @@ layout and navigation by role, template filters, and form handling in Chinese.""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +26,7 @@ from fazhi.domain.errors import DomainError
 from fazhi.domain.type_access import creatable_actions, workable_types
 from fazhi.http.csrf import csrf_token
 from fazhi.http.deps import TOKEN_COOKIE, Work, platform_of
+from fazhi.read.messages import count_label, unread_count
 from fazhi.store.db import transaction
 from fazhi.web.form_tokens import CsrfFormExtension
 
@@ -34,6 +35,11 @@ templates = Jinja2Templates(directory=TEMPLATES)
 templates.env.add_extension(CsrfFormExtension)
 
 NavEntry = tuple[str, str, frozenset[str]]
+# In a nav entry's roles: every role.
+EVERYONE = "*"
+# A count shown beside a menu entry (unread messages, approvals waiting): one cheap indexed
+# query, run only for the entries the user's menu has.
+NavCount = Callable[[Work], int]
 # (path, label, roles that see it); the first match of a role is its landing page. Type
 # packages add their own entries (ConsoleExtension.nav), placed after an entry named here.
 NAVIGATION: list[NavEntry] = [
@@ -60,6 +66,8 @@ NAVIGATION: list[NavEntry] = [
     ),
     ("/admin", "系统管理", frozenset({"admin"})),
     ("/notifications", "通知", frozenset({"admin", "dispatcher"})),
+    # Every console user has an inbox (站内消息).
+    ("/messages", "消息", frozenset({EVERYONE})),
 ]
 LANDING = {"admin": "/admin"}
 
@@ -78,6 +86,7 @@ NAV_PATHS: dict[str, str] = {
     "admin": "/admin",
     "report": "/report",
     "notifications": "/notifications",
+    "messages": "/messages",
 }
 
 
@@ -118,6 +127,7 @@ class ConsoleExtension:
     case_pages: Mapping[str, CasePageExtension] = field(default_factory=dict)
     work_links: tuple[NavEntry, ...] = ()
     analytics_views: tuple[tuple[str, str, str], ...] = ()
+    nav_counts: Mapping[str, NavCount] = field(default_factory=dict)
     templates: Path | None = None
     static_prefix: str = ""
     static: Path | None = None
@@ -133,6 +143,13 @@ def _placed(base: list[Any], extras: Iterable[tuple[Any, str]], key: Any) -> lis
     return items
 
 
+def _unread_messages(w: Work) -> int:
+    return unread_count(w.session, w.actor)
+
+
+ENGINE_NAV_COUNTS: dict[str, NavCount] = {"/messages": _unread_messages}
+
+
 @dataclass(frozen=True)
 class Console:
     """The console as composed for one app (the engine's and every type package's parts),
@@ -144,6 +161,7 @@ class Console:
     case_pages: Mapping[str, CasePageExtension] = field(default_factory=dict)
     work_links: tuple[NavEntry, ...] = ()
     analytics_views: tuple[tuple[str, str], ...] = ()
+    nav_counts: Mapping[str, NavCount] = field(default_factory=lambda: dict(ENGINE_NAV_COUNTS))
 
     @classmethod
     def compose(cls, extensions: Iterable[ConsoleExtension]) -> Console:
@@ -162,6 +180,10 @@ class Console:
             case_pages={k: v for x in found for k, v in x.case_pages.items()},
             work_links=tuple(link for x in found for link in x.work_links),
             analytics_views=tuple(views),
+            nav_counts={
+                **ENGINE_NAV_COUNTS,
+                **{k: v for x in found for k, v in x.nav_counts.items()},
+            },
         )
 
     def nav_for(
@@ -175,7 +197,7 @@ class Console:
         return [
             (path, label)
             for path, label, entry_roles in self.navigation
-            if (path in wanted or any(r in entry_roles for r in held))
+            if (path in wanted or EVERYONE in entry_roles or any(r in entry_roles for r in held))
             and unit_kind in self.nav_unit_kinds.get(path, frozenset({unit_kind}))
         ]
 
@@ -189,14 +211,30 @@ class Console:
             return "/cases"
         if held[0] in self.landing:
             return self.landing[held[0]]
-        menu = self.nav_for(held[:1], unit_kind, catalog) if unit_kind else [
-            (path, label) for path, label, entry in self.navigation
-            if held[0] in entry or path in _catalog_paths(held[:1], catalog)
-        ]
+        menu = (
+            self.nav_for(held[:1], unit_kind, catalog)
+            if unit_kind
+            else [
+                (path, label)
+                for path, label, entry in self.navigation
+                if held[0] in entry or path in _catalog_paths(held[:1], catalog)
+            ]
+        )
         return menu[0][0] if menu else "/cases"
 
     def case_page(self, type_name: str) -> CasePageExtension:
         return self.case_pages.get(type_name, CasePageExtension())
+
+
+def nav_counts(console: Console, nav: Sequence[tuple[str, str]], w: Work) -> dict[str, str]:
+    """The counts beside the user's menu entries ("99+" past the inbox's cap), nonzero only."""
+    out: dict[str, str] = {}
+    for path, _ in nav:
+        count = console.nav_counts.get(path)
+        value = count(w) if count else 0
+        if value:
+            out[path] = count_label(value)
+    return out
 
 
 # The engine's own analytics views; type packages add theirs (ConsoleExtension).
@@ -295,9 +333,9 @@ def render(
         context.setdefault("actor", actor)
         roles = w.platform.roles
         context.setdefault("role_label", "、".join(roles.label(r) for r in actor.roles))
-        context.setdefault(
-            "nav", console_of(request).nav_for(actor.roles, actor.unit.kind, roles)
-        )
+        console = console_of(request)
+        context.setdefault("nav", console.nav_for(actor.roles, actor.unit.kind, roles))
+        context.setdefault("nav_counts", nav_counts(console, context["nav"], w))
         context.setdefault("now", w.ctx.now)
         context.setdefault("type_nav", type_nav(w.platform.types, actor.roles))
     context.setdefault("current_path", request.url.path)
