@@ -99,7 +99,7 @@ def test_replaced_copies_keep_their_notifications() -> None:
         ),
         (
             {"on": "apply", "channel": "internal", "to": "phone", "template": "x"},
-            "notify[0].to: an internal message goes to lead_unit or supervisors",
+            "notify[0].to: an internal message goes to dispatchers or lead_unit or operators or",
         ),
         (
             {"on": "apply", "channel": "sms", "to": "lead_unit", "template": "x"},

@@ -45,6 +45,8 @@ NAV_IDS: tuple[str, ...] = (
     "admin",
     "report",
     "notifications",
+    "messages",
+    "approvals",
 )
 # Who sees a type whose file declares no `visibility` (types built in tests; every shipped
 # type file declares one): the seven roles of the first wave, which saw every type.

@@ -15,8 +15,10 @@ import typer
 from fazhi.actions.platform import Platform
 from fazhi.hotline import cli
 from fazhi.hotline.api import analytics, merge, missed_calls, open311, reports, routing, transfers
+from fazhi.hotline.read.approvals import APPROVER_ROLES, pending_count
 from fazhi.hotline.web import (
     analytics_pages,
+    approval_pages,
     intake_pages,
     map_pages,
     merge_pages,
@@ -63,6 +65,7 @@ CONSOLE = ConsoleExtension(
         map_pages.router,
         analytics_pages.router,
         missed_call_pages.router,
+        approval_pages.router,
     ),
     # Each entry after the path it follows in the menu.
     nav=(
@@ -97,6 +100,9 @@ CONSOLE = ConsoleExtension(
             "/analytics/metrics",
         ),
         (("/report", "上报", frozenset({"unit_handler"})), "/admin"),
+        # Extension requests and returns waiting for a dispatcher, counted in the menu
+        # (last, so that it lands right after 受理).
+        (("/approvals", "待审批", APPROVER_ROLES), "/intake"),
     ),
     # The grid worker's patrol report is offered to users of these unit kinds only.
     nav_unit_kinds={"/report": frozenset({"grid", "community", "street"})},
@@ -107,12 +113,18 @@ CONSOLE = ConsoleExtension(
             # model's suggestion.
             action_forms={"dispatch": "_dispatch_form.html", "reassign": "_dispatch_form.html"},
             # 并单 is taken on the 相似工单 panel, which checks the lead order first.
-            own_pages=frozenset({"merge"}),
-            panels=((frozenset({"dispatcher", "operator"}), "/cases/{id}/similar"),),
+            # 延期审批 is decided beside the request's days and reason (the panel below and
+            # /approvals), where approving more days than asked needs a confirmation.
+            own_pages=frozenset({"merge", "approve_extension", "reject_extension"}),
+            panels=(
+                (frozenset({"dispatcher", "operator"}), "/cases/{id}/similar"),
+                (APPROVER_ROLES, "/cases/{id}/extension-request"),
+            ),
         )
     },
     work_links=(("/intake", "受理新诉求", INTAKE_ROLES),),
     analytics_views=(("hard-cases", "难点", "hotspots"),),
+    nav_counts={"/approvals": lambda w: pending_count(w.session, w.actor)},
     templates=WEB / "templates",
     static_prefix="hotline",
     static=WEB / "static",

@@ -21,7 +21,7 @@ from fazhi.actions.context import ActionContext
 from fazhi.catalog.roles import RoleCatalog, default_roles
 from fazhi.domain.case_type import CaseType
 from fazhi.domain.due import countdown_text
-from fazhi.domain.durations import LOCAL_TZ, Duration
+from fazhi.domain.durations import LOCAL_TZ, Duration, extension_label
 from fazhi.domain.errors import DomainError
 from fazhi.domain.type_access import creatable_actions, workable_types
 from fazhi.http.csrf import csrf_token
@@ -87,6 +87,7 @@ NAV_PATHS: dict[str, str] = {
     "report": "/report",
     "notifications": "/notifications",
     "messages": "/messages",
+    "approvals": "/approvals",
 }
 
 
@@ -409,5 +410,6 @@ def datetime_local(value: Any) -> str:
 templates.env.filters["local"] = local_time
 templates.env.filters["datetime_local"] = datetime_local
 templates.env.filters["limit_label"] = limit_label
+templates.env.filters["extension_label"] = extension_label
 # Labels of the roles for templates (event actors, the admin pages).
 templates.env.globals["ROLE_LABELS"] = default_roles().labels

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from fazhi.domain.due import due_status
 from fazhi.hotline.read import board as board_of
 from fazhi.hotline.read import stats as hs
+from fazhi.hotline.web.approval_pages import supervision_extensions
 from fazhi.http.deps import Work
 from fazhi.read.presenters import case_number, mark_labels
 from fazhi.store.models import Case
@@ -87,6 +88,8 @@ def supervision_page(request: Request) -> Response:
                 "kinds": _supervise_kinds(w),
                 "scope_label": "全区" if unit_ids is None else f"{actor.unit.name}及下属单位",
                 "limit": LIST_LIMIT,
+                # Extension requests waiting for a decision (a block of their own).
+                **supervision_extensions(w),
             },
             w,
         )
