@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from fazhi.domain.errors import DomainError
 from fazhi.domain.units import Actor
 from fazhi.store.messages import Message, MessageCursor, MessageRead, addressed_to, read_by
+from fazhi.store.models import User
 
 
 def check_mark_read(session: Session, actor: Actor, message_id: int, now: datetime) -> bool:
@@ -62,4 +63,31 @@ def do_mark_all_read(session: Session, actor: Actor, now: datetime) -> int:
             MessageRead.user_id == actor.user_id, MessageRead.message_id <= through
         )
     )
+    return through
+
+
+def do_mark_history_read(session: Session, region_code: str, now: datetime) -> int:
+    """Every user of the region has read every message written so far (the demo's synthetic
+    2023 history, so its users sign in to today's messages only). Answers the cursor.
+
+    Preconditions: only for data loaded in bulk (the demo); a person's read state changes
+    by their own reading."""
+    through = int(
+        session.scalar(select(func.max(Message.id)).where(Message.region_code == region_code)) or 0
+    )
+    users = list(session.scalars(select(User.id).where(User.region_code == region_code)))
+    have = set(
+        session.scalars(select(MessageCursor.user_id).where(MessageCursor.user_id.in_(users)))
+    )
+    if have:
+        session.execute(
+            update(MessageCursor)
+            .where(MessageCursor.user_id.in_(have), MessageCursor.read_through < through)
+            .values(read_through=through, moved_at=now)
+        )
+    fresh = [
+        {"user_id": u, "read_through": through, "moved_at": now} for u in users if u not in have
+    ]
+    if fresh:
+        session.execute(insert(MessageCursor), fresh)
     return through

@@ -90,12 +90,12 @@ def template_values(
             values[spec.name] = _short(value)
     action_spec = case_type.action(action) if action else None
     for name, value in (inputs or {}).items():
-        spec = action_spec.input(name) if action_spec else None
-        if name in values or spec is None or spec.type in ("phone", "id_number"):
+        given = action_spec.input(name) if action_spec else None
+        if name in values or given is None or given.type in ("phone", "id_number"):
             continue
-        if spec.personal in ("phone", "id_number"):
+        if given.personal in ("phone", "id_number"):
             continue
-        text = "" if value is None else (spec.choice_label(value) if spec.choices else value)
+        text = "" if value is None else (given.choice_label(value) if given.choices else value)
         values[name] = _short(text)
     values.update(
         number=case_number(case_type.number_prefix, created_at, case_id),

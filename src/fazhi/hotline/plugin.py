@@ -122,7 +122,10 @@ CONSOLE = ConsoleExtension(
             ),
         )
     },
-    work_links=(("/intake", "受理新诉求", INTAKE_ROLES),),
+    work_links=(
+        ("/intake", "受理新诉求", INTAKE_ROLES),
+        ("/approvals", "待审批（延期、退单）", APPROVER_ROLES),
+    ),
     analytics_views=(("hard-cases", "难点", "hotspots"),),
     nav_counts={"/approvals": lambda w: pending_count(w.session, w.actor)},
     templates=WEB / "templates",

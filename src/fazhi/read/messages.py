@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fazhi.actions.context import Work
@@ -50,8 +50,8 @@ class InboxRow:
     case_created_at: datetime | None = None
 
 
-def _select(actor: Actor) -> Select[Any]:
-    return (
+def _select(actor: Actor) -> Any:
+    query = (
         select(
             Message.id,
             Message.created_at,
@@ -67,10 +67,22 @@ def _select(actor: Actor) -> Select[Any]:
         .outerjoin(Case, Case.id == Message.case_id)
         .where(addressed_to(actor))
     )
+    return query
 
 
 def _row(row: Any) -> InboxRow:
-    return InboxRow(*row[:7], read=bool(row.read), case_type=row.type, case_created_at=row[9])
+    return InboxRow(
+        id=row.id,
+        created_at=row.created_at,
+        case_id=row.case_id,
+        topic=row.topic,
+        recipient=row.recipient,
+        subject=row.subject,
+        body=row.body,
+        read=bool(row.read),
+        case_type=row.type,
+        case_created_at=row.case_created_at,
+    )
 
 
 def inbox(

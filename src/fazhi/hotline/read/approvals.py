@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fazhi.actions.cases import visible_clause
+from fazhi.actions.visibility import visible_clause
 from fazhi.domain.units import Actor
 from fazhi.hotline.read.stats import HOTLINE
 from fazhi.store.models import Case, Event

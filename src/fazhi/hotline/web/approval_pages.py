@@ -17,7 +17,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from fazhi.actions.cases import load_visible_case, perform_action
+from fazhi.actions.cases import perform_action
+from fazhi.actions.visibility import load_visible_case
 from fazhi.domain.errors import DomainError
 from fazhi.hotline.read.approvals import (
     APPROVER_ROLES,
