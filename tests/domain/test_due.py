@@ -46,3 +46,12 @@ def test_a_suspended_clock_shows_what_it_has_left() -> None:
 
 def test_a_stopped_clock_has_no_countdown() -> None:
     assert remaining_label(clock("5wd", end_of(D(2023, 6, 8)), stopped_at=THU), THU, CAL) == ""
+
+
+def test_the_extension_granted_reads_in_the_limits_days() -> None:
+    from fazhi.domain.durations import extension_label
+
+    assert extension_label("5wd", 3) == "延期3个工作日"
+    assert extension_label("30cd", 10) == "延期10日"
+    assert extension_label("24h", 2) == "延期2个工作日"  # hour limits grow by working days
+    assert extension_label("5wd", 0) == ""

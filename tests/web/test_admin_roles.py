@@ -81,8 +81,10 @@ def test_an_admin_gives_an_account_several_roles_and_it_may_use_them_all(
         "/intake",
         "/supervision",
         "/stats",
+        "/missed-calls",
         "/analytics/metrics",
         "/cases",
+        "/messages",
     ]
     assert session.get("/").headers["location"] == "/work"
     assert session.get("/intake").status_code == 200  # the operator's page

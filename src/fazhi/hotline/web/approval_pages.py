@@ -135,12 +135,13 @@ def _decision(
 @router.get("/approvals/{case_id}/extension")
 def decision_page(request: Request, case_id: CaseId) -> Response:
     with page_work(request) as w:
-        if not w.actor.has_role(*APPROVER_ROLES):
-            return forbidden(request, w, "延期审批")
+        # A case the user may not see is not found, whatever the role (as on every case page).
         try:
             case = load_visible_case(w.session, w.actor, case_id)
         except DomainError:
             return render(request, "not_found.html", {}, w, status_code=404)
+        if not w.actor.has_role(*APPROVER_ROLES):
+            return forbidden(request, w, "延期审批")
         return _decision(request, w, case)
 
 
@@ -148,13 +149,11 @@ def decision_page(request: Request, case_id: CaseId) -> Response:
 def decision_panel(request: Request, case_id: CaseId) -> Response:
     """The case page's panel: the pending request and its decision (empty when none)."""
     with page_work(request) as w:
-        if not w.actor.has_role(*APPROVER_ROLES):
-            return HTMLResponse("")
         try:
             case = load_visible_case(w.session, w.actor, case_id)
         except DomainError:
-            return HTMLResponse("")
-        if _request_of(w, case) is None:
+            return render(request, "not_found.html", {}, w, status_code=404)
+        if not w.actor.has_role(*APPROVER_ROLES) or _request_of(w, case) is None:
             return HTMLResponse("")  # nothing to decide: the panel stays empty (hidden)
         return _decision(request, w, case, template="_extension_decision.html")
 
@@ -174,12 +173,12 @@ async def decide(request: Request, case_id: CaseId, decision: str) -> Response:
 
     def locked() -> Response:
         with platform.writing(), page_work(request) as w:
-            if not w.actor.has_role(*APPROVER_ROLES):
-                return forbidden(request, w, "延期审批")
             try:
                 case = load_visible_case(w.session, w.actor, case_id)
             except DomainError:
                 return render(request, "not_found.html", {}, w, status_code=404)
+            if not w.actor.has_role(*APPROVER_ROLES):
+                return forbidden(request, w, "延期审批")
             if action is None:
                 return render(request, "not_found.html", {}, w, status_code=404)
             typed = {k: str(form.get(k, "")) for k in ("days", "note", "reason")}
