@@ -30,6 +30,7 @@ from fazhi.api import (
     document_routes,
     errors,
     link_routes,
+    message_routes,
     meta_routes,
 )
 from fazhi.hotline import plugin as hotline
@@ -51,6 +52,7 @@ ENGINE_ROUTERS = (
     analytics_routes.router,
     document_routes.router,
     link_routes.router,
+    message_routes.router,
 )
 
 

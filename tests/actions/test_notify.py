@@ -1,5 +1,6 @@
-"""Notifications through the outbox: rows written in the action's own transaction, reminders
-enqueued once per clock, and delivery at least once with retries, backoff and dead letters.
+"""Notifications: outbox rows (sms) and inbox messages (internal) written in the action's own
+transaction, reminders written once per clock, and delivery at least once with retries,
+backoff and dead letters.
 
 The database is shared by the whole session, so every test makes its own orders and
 messages and looks only at those (senders accept anything else without recording it).
@@ -36,6 +37,7 @@ from fazhi.notifications.senders import (
     senders_from_settings,
 )
 from fazhi.store.db import transaction
+from fazhi.store.messages import Message
 from fazhi.store.models import Case, Clock, Event, OutboxMessage, User
 from tests.support import FakeClock
 
@@ -87,6 +89,15 @@ def outbox(platform: Platform, case_id: int) -> list[OutboxMessage]:
     with platform.sessions() as session:
         rows = session.scalars(
             select(OutboxMessage).where(OutboxMessage.case_id == case_id).order_by(OutboxMessage.id)
+        ).all()
+        session.expunge_all()
+        return list(rows)
+
+
+def inbox(platform: Platform, case_id: int) -> list[Message]:
+    with platform.sessions() as session:
+        rows = session.scalars(
+            select(Message).where(Message.case_id == case_id).order_by(Message.id)
         ).all()
         session.expunge_all()
         return list(rows)
@@ -192,19 +203,23 @@ def test_the_outbox_row_rolls_back_with_the_action(platform: Platform) -> None:
 
 def test_supervision_tells_supervisors_and_the_lead_unit(platform: Platform) -> None:
     case_id = to_handling(platform, caller_phone=phone())
+    before = len(inbox(platform, case_id))
     act(platform, "supervisor1", case_id, "supervise", kind="key_supervision", reason="测试督办")
-    messages = outbox(platform, case_id)
-    assert [(m.channel, m.recipient, m.topic) for m in messages] == [
-        ("internal", "role:supervisor", "escalated"),
-        ("internal", f"unit:{LEAD}", "escalated"),
+    messages = inbox(platform, case_id)[before:]
+    assert [(m.recipient, m.topic) for m in messages] == [
+        ("role:supervisor", "escalated"),
+        (f"unit:{LEAD}", "escalated"),
     ]
     directory = platform.directory()
     assert messages[1].recipient_unit_id == directory.by_code[LEAD].id
+    assert messages[1].event_seq == event_seq(platform, case_id, "supervise")
     assert "督办" in messages[1].body and messages[1].subject.startswith("督办 RX")
+    # Internal messages are delivered by being stored: nothing waits in the outbox.
+    assert outbox(platform, case_id) == []
     # Before dispatch there is no lead unit: only the supervisors' message.
     fresh = register(platform, caller_phone=phone())
     act(platform, "supervisor1", fresh, "post_challenge", reason="测试挂榜")
-    assert [m.recipient for m in outbox(platform, fresh)] == ["role:supervisor"]
+    assert [m.recipient for m in inbox(platform, fresh)] == ["role:supervisor"]
 
 
 # --- reminders -----------------------------------------------------------------------------
@@ -232,30 +247,34 @@ def test_reminders_are_enqueued_once_per_clock_and_kind(
     case_id = to_handling(platform, caller_phone=phone())
     clock_id = handle_clock(platform, case_id)
 
+    def reminders() -> list[Message]:
+        return [m for m in inbox(platform, case_id) if m.topic in ("due_soon", "overdue")]
+
     clock.set(at("2023-06-05T10:00"))  # on track
     scan_reminders(platform)
-    assert outbox(platform, case_id) == []
+    assert reminders() == []
 
     clock.set(at("2023-06-07T10:00"))  # the last working day but one: due soon
     first = scan_reminders(platform)
     assert first.enqueued >= 1
-    (soon,) = outbox(platform, case_id)
-    assert (soon.topic, soon.channel, soon.recipient) == ("due_soon", "internal", f"unit:{LEAD}")
+    (soon,) = reminders()
+    assert (soon.topic, soon.recipient) == ("due_soon", f"unit:{LEAD}")
     assert soon.dedupe_key == dedupe_key("due_soon", clock_id) == f"due_soon:clock:{clock_id}"
     assert "办理时限" in soon.body and "2023-06-08 23:59" in soon.body
     scan_reminders(platform)
-    assert len(outbox(platform, case_id)) == 1
+    assert len(reminders()) == 1
 
     clock.set(at("2023-06-09T10:00"))
     scan_reminders(platform)
     scan_reminders(platform)
-    assert [m.topic for m in outbox(platform, case_id)] == ["due_soon", "overdue"]
+    assert [m.topic for m in reminders()] == ["due_soon", "overdue"]
 
     # Replied: the clock stops, and nothing more comes.
     reply(platform, case_id)
     clock.set(at("2023-06-12T10:00"))
     scan_reminders(platform)
-    assert [m.topic for m in outbox(platform, case_id)] == ["due_soon", "overdue", "reply"]
+    assert [m.topic for m in reminders()] == ["due_soon", "overdue"]
+    assert [m.topic for m in outbox(platform, case_id)] == ["reply"]
 
 
 # --- delivery ------------------------------------------------------------------------------

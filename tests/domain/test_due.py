@@ -100,3 +100,12 @@ def test_a_suspended_clock_or_a_window_not_begun_is_not_due_soon() -> None:
     assert due_status(held.due_at, at(D(2023, 6, 1), 20), CAL, held) == "on_track"
     later = started("1wd", at(D(2023, 6, 2)), end_of(D(2023, 6, 2)))
     assert due_status(later.due_at, at(D(2023, 6, 1), 20), CAL, later) == "on_track"
+
+
+def test_the_extension_granted_reads_in_the_limits_days() -> None:
+    from fazhi.domain.durations import extension_label
+
+    assert extension_label("5wd", 3) == "延期3个工作日"
+    assert extension_label("30cd", 10) == "延期10日"
+    assert extension_label("24h", 2) == "延期2个工作日"  # hour limits grow by working days
+    assert extension_label("5wd", 0) == ""

@@ -99,7 +99,7 @@ def test_replaced_copies_keep_their_notifications() -> None:
         ),
         (
             {"on": "apply", "channel": "internal", "to": "phone", "template": "x"},
-            "notify[0].to: an internal message goes to lead_unit or supervisors",
+            "notify[0].to: an internal message goes to dispatchers or lead_unit or operators or",
         ),
         (
             {"on": "apply", "channel": "sms", "to": "lead_unit", "template": "x"},
@@ -197,3 +197,45 @@ def test_masking_and_backoff() -> None:
     assert mask_recipient("internal", "unit:SF-CGJ") == "unit:SF-CGJ"
     minutes = [backoff_seconds(n) // 60 for n in range(1, 9)]
     assert minutes == [1, 2, 4, 8, 16, 32, 60, 60]
+
+
+def test_templates_may_use_the_inputs_every_action_of_the_entry_takes() -> None:
+    hotline = default_case_types().get("hotline")
+    assert hotline is not None
+    (asked,) = hotline.notifications("request_extension")
+    assert (asked.channel, asked.to) == ("internal", "dispatchers")
+    values = template_values(
+        hotline,
+        case_id=7,
+        created_at=datetime(2023, 6, 1, 1, 0, tzinfo=UTC),
+        title="路面塌陷",
+        state="handling",
+        fields={},
+        action="request_extension",
+        inputs={"days": 3, "reason": "需协调燃气公司"},
+        unit="区城管局",
+    )
+    assert render(asked.template, values).startswith("区城管局申请工单RX202306010000007")
+    assert "延期3个工作日，理由：需协调燃气公司" in render(asked.template, values)
+    # An input that is a field of the type keeps the field's value (as the action left it).
+    kept = template_values(
+        hotline,
+        case_id=7,
+        created_at=datetime(2023, 6, 1, 1, 0, tzinfo=UTC),
+        title="t",
+        state="handling",
+        fields={"urgency": "urgent"},
+        action="dispatch",
+        inputs={"urgency": "normal"},
+    )
+    assert kept["urgency"] == "紧急"
+
+
+def test_an_input_only_some_actions_of_the_entry_take_is_refused() -> None:
+    raw = copy.deepcopy(GOOD)
+    raw["notify"] = [
+        {"on": ["apply", "decide"], "channel": "internal", "to": "lead_unit", "template": "{x}"}
+    ]
+    with pytest.raises(CaseTypeError) as err:
+        parse_case_type(raw, ROLE_SET)
+    assert any("unknown or unusable placeholder {x}" in p for p in err.value.problems)

@@ -83,9 +83,11 @@ def test_an_admin_gives_an_account_several_roles_and_it_may_use_them_all(
         "/stats",
         "/assessment",
         "/missed-calls",
+        "/knowledge",
         "/analytics/metrics",
         "/cases",
         "/reply-templates",
+        "/messages",
     ]
     assert session.get("/").headers["location"] == "/work"
     assert session.get("/intake").status_code == 200  # the operator's page

@@ -159,6 +159,7 @@ def _notify(
         fields=plan.fields,
         due_at=plan.next_due,
         lead_unit=plan.lead_unit,
+        inputs=plan.inputs,
     )
     enqueue_for_event(session, case_type, specs, facts, ctx.now)
 

@@ -1,6 +1,7 @@
-"""Writing notifications to the outbox: on an action (in the action's own transaction), and
-reminders for orders due soon or overdue (`fazhi notify scan`). Sending is
-`fazhi.notifications.dispatch`; nothing here does I/O beyond the database."""
+"""Writing notifications: on an action (in the action's own transaction), and reminders for
+cases due soon or overdue (`fazhi notify scan`). SMS and email go to the outbox, sent by
+`fazhi.notifications.dispatch`; internal messages go straight into the recipients' inbox
+(`store.messages`), which is their delivery. Nothing here does I/O beyond the database."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from fazhi.actions.platform import Platform
 from fazhi.domain.case_type import CaseType, NotifySpec
 from fazhi.domain.due import due_status
 from fazhi.domain.notify import (
+    GROUP_ROLES,
     REMINDER_SUBJECTS,
     REMINDER_TEMPLATES,
     render,
@@ -24,12 +26,15 @@ from fazhi.domain.notify import (
 )
 from fazhi.domain.units import UnitRef
 from fazhi.store.db import transaction
+from fazhi.store.messages import Message
 from fazhi.store.models import Case, Clock, OutboxMessage
 
 log = logging.getLogger(__name__)
 
 _INSERT_OUTBOX = insert(OutboxMessage)
+_INSERT_MESSAGE = insert(Message)
 SUPERVISORS = "role:supervisor"
+INTERNAL = "internal"
 # Day-based limits are "due soon" on the last working day; a long holiday can put that many
 # calendar days ahead, so the scan reads clocks due within this window and lets due_status
 # decide.
@@ -50,14 +55,15 @@ class EventFacts:
     fields: dict[str, Any]
     due_at: datetime | None
     lead_unit: UnitRef | None
+    inputs: dict[str, Any] | None = None
 
 
 def _recipient(spec: NotifySpec, facts: EventFacts) -> tuple[str, int | None] | None:
     if spec.to == "lead_unit":
         lead = facts.lead_unit
         return (f"unit:{lead.code}", lead.id) if lead else None
-    if spec.to == "supervisors":
-        return (SUPERVISORS, None)
+    if spec.to in GROUP_ROLES:
+        return (f"role:{GROUP_ROLES[spec.to]}", None)
     value = facts.fields.get(spec.to)
     text = str(value).strip() if value is not None else ""
     return (text, None) if text else None
@@ -70,9 +76,11 @@ def enqueue_for_event(
     facts: EventFacts,
     now: datetime,
 ) -> int:
-    """One outbox row per spec whose recipient is known, in the caller's transaction."""
+    """One outbox row (sms, email) or inbox message (internal) per spec whose recipient is
+    known, in the caller's transaction."""
     values: dict[str, str] | None = None
     rows: list[dict[str, Any]] = []
+    inbox: list[dict[str, Any]] = []
     for spec in specs:
         recipient = _recipient(spec, facts)
         if recipient is None:
@@ -87,6 +95,8 @@ def enqueue_for_event(
                 fields=facts.fields,
                 due_at=facts.due_at,
                 action=facts.action,
+                inputs=facts.inputs,
+                unit=facts.lead_unit.name if facts.lead_unit else "",
             )
         body = render(spec.template, values)
         subject = (
@@ -94,6 +104,22 @@ def enqueue_for_event(
             if spec.subject
             else f"{case_type.label} {values['number']}"
         )
+        if spec.channel == INTERNAL:
+            inbox.append(
+                {
+                    "region_code": facts.region_code,
+                    "created_at": now,
+                    "case_id": facts.case_id,
+                    "event_seq": facts.event_seq,
+                    "topic": spec.topic,
+                    "recipient": recipient[0],
+                    "recipient_unit_id": recipient[1],
+                    "subject": subject[:200],
+                    "body": body,
+                    "dedupe_key": None,
+                }
+            )
+            continue
         rows.append(
             {
                 "region_code": facts.region_code,
@@ -116,7 +142,9 @@ def enqueue_for_event(
         )
     if rows:
         session.connection().execute(_INSERT_OUTBOX, rows)
-    return len(rows)
+    if inbox:
+        session.connection().execute(_INSERT_MESSAGE, inbox)
+    return len(rows) + len(inbox)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -134,7 +162,7 @@ def dedupe_key(kind: str, clock_id: int) -> str:
 
 
 def scan_reminders(platform: Platform, now: datetime | None = None) -> ScanResult:
-    """Enqueue one internal message to the lead unit per (running primary clock, kind) that is
+    """Write one inbox message to the lead unit per (running primary clock, kind) that is
     due soon or overdue. Repeated scans add nothing (dedupe_key is unique)."""
     now = now or platform.now()
     calendar = platform.calendar()
@@ -179,9 +207,7 @@ def scan_reminders(platform: Platform, now: datetime | None = None) -> ScanResul
             return ScanResult(checked, 0)
         keys = [dedupe_key(kind, row.id) for kind, row, _ in candidates]
         existing = set(
-            session.scalars(
-                select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))
-            )
+            session.scalars(select(Message.dedupe_key).where(Message.dedupe_key.in_(keys)))
         )
         for (kind, row, case_type), key in zip(candidates, keys, strict=True):
             if key in existing:
@@ -204,21 +230,17 @@ def scan_reminders(platform: Platform, now: datetime | None = None) -> ScanResul
                 "created_at": now,
                 "case_id": row.case_id,
                 "event_seq": None,
-                "channel": "internal",
                 "topic": kind,
                 "recipient": f"unit:{lead.code}",
                 "recipient_unit_id": lead.id,
                 "subject": render(REMINDER_SUBJECTS[kind], values),
                 "body": render(REMINDER_TEMPLATES[kind], values),
-                "status": "pending",
-                "attempts": 0,
-                "next_attempt_at": now,
                 "dedupe_key": key,
             }
             try:
                 # Another scan may have added it since we looked: the unique key decides.
                 with session.begin_nested():
-                    session.connection().execute(_INSERT_OUTBOX, message)
+                    session.connection().execute(_INSERT_MESSAGE, message)
                 enqueued += 1
             except IntegrityError:
                 continue

@@ -48,6 +48,9 @@ NAV_IDS: tuple[str, ...] = (
     "missed_calls",
     "reply_templates",
     "assessment",
+    "messages",
+    "approvals",
+    "knowledge",
 )
 # Who sees a type whose file declares no `visibility` (types built in tests; every shipped
 # type file declares one): the seven roles of the first wave, which saw every type.

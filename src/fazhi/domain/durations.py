@@ -153,3 +153,18 @@ def due_at(start: datetime, limit: Duration, calendar: WorkCalendar) -> datetime
     if limit.unit == "cd":
         return end_of_local_day(calendar.add_calendar_days(day, limit.amount))
     return end_of_local_day(calendar.add_months(day, limit.amount))
+
+
+def extension_label(limit: str, extended: int) -> str:
+    """What an extended clock was granted beyond `limit`: 延期3个工作日 ("" when nothing).
+
+    Extensions count in the limit's own days (`clocks.extend_clock`); an hour-based limit
+    is extended by working days."""
+    if not extended:
+        return ""
+    try:
+        base = Duration.parse(limit)
+    except ValueError:
+        return f"延期{extended}个工作日"
+    unit = base.unit if base.day_based else "wd"
+    return f"延期{Duration(extended, unit).label}"

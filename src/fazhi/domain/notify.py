@@ -19,10 +19,13 @@ if TYPE_CHECKING:
     from fazhi.domain.case_type import CaseType
 
 NOTIFY_CHANNELS = frozenset({"sms", "email", "internal"})
-# Recipients that are not a field of the case: the lead unit, the supervisors' desk.
-NOTIFY_GROUP_RECIPIENTS = frozenset({"lead_unit", "supervisors"})
+# Recipients of internal messages that are not a field of the case: the lead unit, and the
+# desks of the region's roles (every holder of the role reads the message in its inbox).
+GROUP_ROLES = {"supervisors": "supervisor", "dispatchers": "dispatcher", "operators": "operator"}
+NOTIFY_GROUP_RECIPIENTS = frozenset({"lead_unit", *GROUP_ROLES})
 # Placeholders every template may use besides the type's (non-personal) field names.
-TEMPLATE_KEYS = frozenset({"number", "title", "state", "due_at", "action", "clock"})
+# {unit} is the lead unit's name as the action leaves the case.
+TEMPLATE_KEYS = frozenset({"number", "title", "state", "due_at", "action", "clock", "unit"})
 # A substituted value longer than this is cut (an SMS is short; a reply may be 4,000 chars).
 MAX_VALUE_CHARS = 200
 
@@ -69,8 +72,11 @@ def template_values(
     due_at: datetime | None = None,
     action: str = "",
     clock: str = "",
+    inputs: Mapping[str, Any] | None = None,
+    unit: str = "",
 ) -> dict[str, str]:
-    """What a template's placeholders stand for: enum codes as their labels, times local."""
+    """What a template's placeholders stand for: enum codes as their labels, times local;
+    the action's `inputs` stand for the names that are not fields of the type."""
     values: dict[str, str] = {}
     for spec in case_type.fields:
         if spec.personal in ("phone", "id_number"):
@@ -83,6 +89,14 @@ def template_values(
         else:
             values[spec.name] = _short(value)
     action_spec = case_type.action(action) if action else None
+    for name, value in (inputs or {}).items():
+        given = action_spec.input(name) if action_spec else None
+        if name in values or given is None or given.type in ("phone", "id_number"):
+            continue
+        if given.personal in ("phone", "id_number"):
+            continue
+        text = "" if value is None else (given.choice_label(value) if given.choices else value)
+        values[name] = _short(text)
     values.update(
         number=case_number(case_type.number_prefix, created_at, case_id),
         title=_short(title),
@@ -90,6 +104,7 @@ def template_values(
         due_at=local_minutes(due_at),
         action=action_spec.label if action_spec else action,
         clock=clock,
+        unit=unit,
     )
     return values
 

@@ -24,9 +24,11 @@ from fazhi.hotline.api import (
     routing,
     transfers,
 )
+from fazhi.hotline.read.approvals import APPROVER_ROLES, pending_count
 from fazhi.hotline.read.caller_history import HISTORY_ROLES
 from fazhi.hotline.web import (
     analytics_pages,
+    approval_pages,
     assessment_pages,
     caller_history_pages,
     intake_pages,
@@ -84,6 +86,7 @@ CONSOLE = ConsoleExtension(
         reply_template_pages.router,
         knowledge_pages.router,
         assessment_pages.router,
+        approval_pages.router,
     ),
     # Each entry after the path it follows in the menu.
     nav=(
@@ -121,6 +124,9 @@ CONSOLE = ConsoleExtension(
         (("/report", "上报", frozenset({"unit_handler"})), "/admin"),
         (("/reply-templates", "答复模板", reply_template_pages.MANAGE_ROLES), "/report"),
         (("/knowledge", "知识库", knowledge_pages.VIEW_ROLES), "/missed-calls"),
+        # Extension requests and returns waiting for a dispatcher, counted in the menu
+        # (last, so that it lands right after 受理).
+        (("/approvals", "待审批", APPROVER_ROLES), "/intake"),
     ),
     # The grid worker's patrol report is offered to users of these unit kinds only.
     nav_unit_kinds={"/report": frozenset({"grid", "community", "street"})},
@@ -132,10 +138,13 @@ CONSOLE = ConsoleExtension(
             # Dispatch has a richer form: the duty list's unit, the deadline preview, the
             # model's suggestion.
             action_forms={"dispatch": "_dispatch_form.html", "reassign": "_dispatch_form.html"},
-            # 并单 is taken on the 相似工单 panel, which checks the lead order first.
-            own_pages=frozenset({"merge"}),
+            # 并单 is taken on the 相似工单 panel, which checks the lead order first; 延期审批
+            # is decided beside the request's days and reason (the panel below and
+            # /approvals), where approving more days than asked needs a confirmation.
+            own_pages=frozenset({"merge", "approve_extension", "reject_extension"}),
             panels=(
                 (frozenset({"dispatcher", "operator"}), "/cases/{id}/similar"),
+                (APPROVER_ROLES, "/cases/{id}/extension-request"),
                 (HISTORY_ROLES, "/cases/{id}/caller-history"),
                 (reply_template_pages.USE_ROLES, "/cases/{id}/reply-templates"),
             ),
@@ -145,11 +154,15 @@ CONSOLE = ConsoleExtension(
             event_notes={"merge_received": merge_pages.merge_received_notes},
         )
     },
-    work_links=(("/intake", "受理新诉求", INTAKE_ROLES),),
+    work_links=(
+        ("/intake", "受理新诉求", INTAKE_ROLES),
+        ("/approvals", "待审批（延期、退单）", APPROVER_ROLES),
+    ),
     # Beside the title on the work list: 重办, 退单, 延期; and what may be taken in batch.
     list_flags={"hotline": list_flags.order_flags},
     batch_actions={"hotline": ("acknowledge", "dispatch")},
     analytics_views=(("hard-cases", "难点", "hotspots"),),
+    nav_counts={"/approvals": lambda w: pending_count(w.session, w.actor)},
     templates=WEB / "templates",
     static_prefix="hotline",
     static=WEB / "static",

@@ -21,12 +21,13 @@ from fazhi.actions.context import ActionContext
 from fazhi.catalog.roles import RoleCatalog, default_roles
 from fazhi.domain.case_type import CaseType
 from fazhi.domain.due import remaining_label
-from fazhi.domain.durations import LOCAL_TZ, Duration
+from fazhi.domain.durations import LOCAL_TZ, Duration, extension_label
 from fazhi.domain.errors import DomainError
 from fazhi.domain.records import ClockRecord
 from fazhi.domain.type_access import creatable_actions, workable_types
 from fazhi.http.csrf import csrf_token
 from fazhi.http.deps import TOKEN_COOKIE, Work, platform_of
+from fazhi.read.messages import count_label, unread_count
 from fazhi.store.db import transaction
 from fazhi.web.form_tokens import CsrfFormExtension
 
@@ -37,6 +38,11 @@ templates.env.add_extension(CsrfFormExtension)
 NavEntry = tuple[str, str, frozenset[str]]
 # A case's fields → the labels of what happened to it that its work-list row should show.
 ListFlags = Callable[[Mapping[str, Any]], list[str]]
+# In a nav entry's roles: every role.
+EVERYONE = "*"
+# A count shown beside a menu entry (unread messages, approvals waiting): one cheap indexed
+# query, run only for the entries the user's menu has.
+NavCount = Callable[[Work], int]
 # (path, label, roles that see it); the first match of a role is its landing page. Type
 # packages add their own entries (ConsoleExtension.nav), placed after an entry named here.
 NAVIGATION: list[NavEntry] = [
@@ -63,6 +69,8 @@ NAVIGATION: list[NavEntry] = [
     ),
     ("/admin", "系统管理", frozenset({"admin"})),
     ("/notifications", "通知", frozenset({"admin", "dispatcher"})),
+    # Every console user has an inbox (站内消息).
+    ("/messages", "消息", frozenset({EVERYONE})),
 ]
 LANDING = {"admin": "/admin"}
 
@@ -84,6 +92,9 @@ NAV_PATHS: dict[str, str] = {
     "missed_calls": "/missed-calls",
     "reply_templates": "/reply-templates",
     "assessment": "/assessment",
+    "messages": "/messages",
+    "approvals": "/approvals",
+    "knowledge": "/knowledge",
 }
 
 
@@ -158,6 +169,7 @@ class ConsoleExtension:
     analytics_views: tuple[tuple[str, str, str], ...] = ()
     list_flags: Mapping[str, ListFlags] = field(default_factory=dict)
     batch_actions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    nav_counts: Mapping[str, NavCount] = field(default_factory=dict)
     templates: Path | None = None
     static_prefix: str = ""
     static: Path | None = None
@@ -171,6 +183,13 @@ def _placed(base: list[Any], extras: Iterable[tuple[Any, str]], key: Any) -> lis
         at = next((i for i, x in enumerate(items) if key(x) == after), len(items) - 1)
         items.insert(at + 1, item)
     return items
+
+
+def _unread_messages(w: Work) -> int:
+    return unread_count(w.session, w.actor)
+
+
+ENGINE_NAV_COUNTS: dict[str, NavCount] = {"/messages": _unread_messages}
 
 
 @dataclass(frozen=True)
@@ -187,6 +206,7 @@ class Console:
     analytics_views: tuple[tuple[str, str], ...] = ()
     list_flags: Mapping[str, ListFlags] = field(default_factory=dict)
     batch_actions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    nav_counts: Mapping[str, NavCount] = field(default_factory=lambda: dict(ENGINE_NAV_COUNTS))
 
     @classmethod
     def compose(cls, extensions: Iterable[ConsoleExtension]) -> Console:
@@ -208,6 +228,10 @@ class Console:
             analytics_views=tuple(views),
             list_flags={k: v for x in found for k, v in x.list_flags.items()},
             batch_actions={k: v for x in found for k, v in x.batch_actions.items()},
+            nav_counts={
+                **ENGINE_NAV_COUNTS,
+                **{k: v for x in found for k, v in x.nav_counts.items()},
+            },
         )
 
     def nav_for(
@@ -221,7 +245,7 @@ class Console:
         return [
             (path, label)
             for path, label, entry_roles in self.navigation
-            if (path in wanted or any(r in entry_roles for r in held))
+            if (path in wanted or EVERYONE in entry_roles or any(r in entry_roles for r in held))
             and unit_kind in self.nav_unit_kinds.get(path, frozenset({unit_kind}))
         ]
 
@@ -252,6 +276,17 @@ class Console:
 
     def case_page(self, type_name: str) -> CasePageExtension:
         return self.case_pages.get(type_name, CasePageExtension())
+
+
+def nav_counts(console: Console, nav: Sequence[tuple[str, str]], w: Work) -> dict[str, str]:
+    """The counts beside the user's menu entries ("99+" past the inbox's cap), nonzero only."""
+    out: dict[str, str] = {}
+    for path, _ in nav:
+        count = console.nav_counts.get(path)
+        value = count(w) if count else 0
+        if value:
+            out[path] = count_label(value)
+    return out
 
 
 # The engine's own analytics views; type packages add theirs (ConsoleExtension).
@@ -350,7 +385,9 @@ def render(
         context.setdefault("actor", actor)
         roles = w.platform.roles
         context.setdefault("role_label", "、".join(roles.label(r) for r in actor.roles))
-        context.setdefault("nav", console_of(request).nav_for(actor.roles, actor.unit.kind, roles))
+        console = console_of(request)
+        context.setdefault("nav", console.nav_for(actor.roles, actor.unit.kind, roles))
+        context.setdefault("nav_counts", nav_counts(console, context["nav"], w))
         context.setdefault("now", w.ctx.now)
         context.setdefault("type_nav", type_nav(w.platform.types, actor.roles))
     context.setdefault("current_path", request.url.path)
@@ -412,6 +449,7 @@ def datetime_local(value: Any) -> str:
 templates.env.filters["local"] = local_time
 templates.env.filters["datetime_local"] = datetime_local
 templates.env.filters["limit_label"] = limit_label
+templates.env.filters["extension_label"] = extension_label
 # Labels of the roles for templates (event actors, the admin pages).
 templates.env.globals["ROLE_LABELS"] = default_roles().labels
 templates.env.globals["case_shortcuts"] = CASE_SHORTCUTS

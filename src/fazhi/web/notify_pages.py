@@ -11,11 +11,11 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 
 from fazhi.actions.notify import retry_now
-from fazhi.domain.case_type import CaseType
 from fazhi.domain.notify import mask_recipient
 from fazhi.domain.numbers import case_number
 from fazhi.http.deps import Work
 from fazhi.http.params import PathId
+from fazhi.read.messages import topic_label
 from fazhi.store.models import Case, OutboxMessage
 from fazhi.web.console import forbidden, page_work, render
 
@@ -24,20 +24,7 @@ router = APIRouter(include_in_schema=False)
 NOTIFY_ROLES = frozenset({"admin", "dispatcher"})
 STATUSES = (("pending", "待发送"), ("failed", "失败待重试"), ("dead", "已放弃"), ("sent", "已发送"))
 CHANNEL_LABELS = {"sms": "短信", "email": "邮件", "internal": "内部消息"}
-# The platform's own reminders; a type's topics are named after the action that sends them.
-REMINDER_LABELS = {"due_soon": "临期提醒", "overdue": "超期提醒"}
 LIST_LIMIT = 200
-
-
-def topic_label(case_type: CaseType | None, topic: str) -> str:
-    """A reminder's label, else the label of the first action whose message has the topic."""
-    if topic in REMINDER_LABELS:
-        return REMINDER_LABELS[topic]
-    for spec in case_type.notify if case_type else ():
-        action = case_type.action(spec.on) if case_type and spec.topic == topic else None
-        if action is not None:
-            return action.label
-    return topic
 
 
 def _rows(w: Work) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from fazhi.domain.case_type.file_common import (
     one_of,
     validate,
 )
-from fazhi.domain.case_type.spec import NotifySpec
+from fazhi.domain.case_type.spec import ActionSpec, NotifySpec
 from fazhi.domain.notify import NOTIFY_CHANNELS, NOTIFY_GROUP_RECIPIENTS, TEMPLATE_KEYS
 
 _FORMATTER = string.Formatter()
@@ -39,6 +39,8 @@ class NotifyModel(FileModel):
         allowed = TEMPLATE_KEYS | {
             f.name for f in scope.fields.values() if f.personal not in ("phone", "id_number")
         }
+        # And the inputs every action named in `on` takes (a return's reason, the days asked).
+        allowed |= _shared_inputs([scope.actions.get(a) for a in self.on])
         for key in ("template", "subject"):
             for problem in _placeholder_faults(getattr(self, key), allowed):
                 problems.add(join(path, key), problem)
@@ -62,6 +64,18 @@ class NotifyModel(FileModel):
         target = scope.check_field(to, path, problems)
         if self.channel == "sms" and target is not None and target.type != "phone":
             problems.add(path, f"an sms goes to a phone field; {to!r} is {an(target.type)}")
+
+
+def _shared_inputs(actions: list[ActionSpec | None]) -> frozenset[str]:
+    names: set[str] | None = None
+    for action in actions:
+        mine = {
+            i.name
+            for i in (action.inputs if action else ())
+            if i.personal not in ("phone", "id_number") and i.type not in ("phone", "id_number")
+        }
+        names = mine if names is None else names & mine
+    return frozenset(names or ())
 
 
 def _placeholder_faults(template: str, allowed: frozenset[str]) -> list[str]:

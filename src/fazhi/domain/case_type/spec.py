@@ -280,7 +280,8 @@ class NotifySpec:
     """A message to send when an action succeeds (`notify:` in the type file).
 
     `to` names a field holding the address (a phone for sms, an address for email), or
-    `lead_unit` / `supervisors` for internal messages. `template` may use {number}, {title},
+    `lead_unit` / `supervisors` / `dispatchers` / `operators` for internal messages (the
+    recipients' inboxes). `template` may use {number}, {title},
     {state}, {due_at}, {action} and the type's field names (personal fields excepted).
     """
 

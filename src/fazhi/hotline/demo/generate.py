@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from fazhi.actions.cases import ActionContext, create_case, perform_action
+from fazhi.actions.messages import do_mark_history_read
 from fazhi.actions.platform import Platform
 from fazhi.actions.visibility import sight_for
 from fazhi.catalog.categories import load_categories
@@ -340,6 +341,9 @@ def generate(
                 if progress:
                     progress(1)
             _settle_history_notifications(session)
+    with session_factory() as session, session.begin():
+        # The history's inbox messages are read; today's orders bring new ones.
+        do_mark_history_read(session, platform.region_code, platform.now())
     recent = 0
     now = platform.now()
     try:

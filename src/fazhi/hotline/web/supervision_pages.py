@@ -16,6 +16,7 @@ from fazhi.domain.due import due_status
 from fazhi.domain.records import ClockRecord
 from fazhi.hotline.read import board as board_of
 from fazhi.hotline.read import stats as hs
+from fazhi.hotline.web.approval_pages import supervision_extensions
 from fazhi.http.deps import Work
 from fazhi.read.deadlines import deadline_clocks
 from fazhi.read.presenters import case_number, mark_labels
@@ -90,6 +91,8 @@ def supervision_page(request: Request) -> Response:
                 "kinds": _supervise_kinds(w),
                 "scope_label": "全区" if unit_ids is None else f"{actor.unit.name}及下属单位",
                 "limit": LIST_LIMIT,
+                # Extension requests waiting for a decision (a block of their own).
+                **supervision_extensions(w),
             },
             w,
         )
