@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from fazhi.actions.cases import perform_action
 from fazhi.actions.visibility import load_visible_case
 from fazhi.domain.errors import DomainError
+from fazhi.domain.records import ClockRecord
 from fazhi.hotline.read.approvals import (
     APPROVER_ROLES,
     PENDING_FIELD,
@@ -32,6 +33,7 @@ from fazhi.hotline.read.approvals import (
 )
 from fazhi.http.deps import Work
 from fazhi.http.params import CaseId
+from fazhi.read.deadlines import deadline_clocks
 from fazhi.read.presenters import case_number
 from fazhi.store.models import Case
 from fazhi.web.console import countdown, forbidden, page_work, redirect, render
@@ -51,7 +53,9 @@ def excess_warning(asked: int, days: int) -> str:
     )
 
 
-def _row(w: Work, case: Case, asked: Asked | None) -> dict[str, Any]:
+def _row(
+    w: Work, case: Case, asked: Asked | None, clock: ClockRecord | None = None
+) -> dict[str, Any]:
     directory = w.ctx.directory
     lead = directory.by_id.get(case.lead_unit_id) if case.lead_unit_id else None
     calendar = w.platform.calendar()
@@ -63,7 +67,8 @@ def _row(w: Work, case: Case, asked: Asked | None) -> dict[str, Any]:
         "asked": asked,
         "days": (case.fields or {}).get(PENDING_FIELD),
         "due_at": case.due_at,
-        "countdown": countdown(case.due_at, w.ctx.now, calendar) if case.due_at else "",
+        # The running clock behind the deadline (read/deadlines), in its own unit.
+        "countdown": countdown(clock, w.ctx.now, calendar),
     }
 
 
@@ -73,7 +78,7 @@ def _request_of(w: Work, case: Case) -> dict[str, Any] | None:
     if days is None or case.state != "handling":
         return None
     asked = last_asked(w.session, [case.id], REQUEST_ACTION).get(case.id)
-    return _row(w, case, asked)
+    return _row(w, case, asked, deadline_clocks(w.session, [case]).get(case.id))
 
 
 def supervision_extensions(w: Work, limit: int = 100) -> dict[str, Any]:
@@ -81,8 +86,9 @@ def supervision_extensions(w: Work, limit: int = 100) -> dict[str, Any]:
     days and reason asked; dispatchers get a link to decide."""
     cases = pending_extensions(w.session, w.actor, limit)
     asked = last_asked(w.session, [c.id for c in cases], REQUEST_ACTION)
+    clocks = deadline_clocks(w.session, cases)
     return {
-        "pending_extensions": [_row(w, c, asked.get(c.id)) for c in cases],
+        "pending_extensions": [_row(w, c, asked.get(c.id), clocks.get(c.id)) for c in cases],
         "may_decide_extensions": w.actor.has_role(*APPROVER_ROLES),
     }
 
@@ -96,12 +102,13 @@ def approvals_page(request: Request) -> Response:
         returns = pending_returns(w.session, w.actor, LIST_LIMIT)
         asked = last_asked(w.session, [c.id for c in extensions], REQUEST_ACTION)
         returned = last_asked(w.session, [c.id for c in returns], RETURN_ACTION)
+        clocks = deadline_clocks(w.session, [*extensions, *returns])
         return render(
             request,
             "approvals.html",
             {
-                "extensions": [_row(w, c, asked.get(c.id)) for c in extensions],
-                "returns": [_row(w, c, returned.get(c.id)) for c in returns],
+                "extensions": [_row(w, c, asked.get(c.id), clocks.get(c.id)) for c in extensions],
+                "returns": [_row(w, c, returned.get(c.id), clocks.get(c.id)) for c in returns],
                 "limit": LIST_LIMIT,
             },
             w,
