@@ -377,7 +377,8 @@ def test_available_actions_lists_what_each_actor_may_do_now() -> None:
     assert names(CGJ_HANDLER) == {"acknowledge", "return"}
     assert names(DISPATCHER) == {"reassign", "merge"}
     # Nothing is supervised yet: there is nothing to clear (解除督办 is not offered).
-    assert names(SUPERVISOR) == {"supervise", "post_challenge"}
+    # 诉求不合理认定 is the supervisor's too (an order left out of the units' assessment).
+    assert names(SUPERVISOR) == {"supervise", "post_challenge", "mark_unreasonable"}
     assert names(TX_HANDLER) == set()
     assert names(OPERATOR) == {"merge"}
     # After the return window the lead unit may only acknowledge.
