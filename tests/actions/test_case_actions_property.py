@@ -88,6 +88,10 @@ INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
             "reason": TEXT,
         }
     ),
+    # A dispatcher's ruling on a return (派单异议), and 诉求不合理认定.
+    "uphold_return": st.fixed_dictionaries({"lead_unit": UNITS, "ruling": TEXT}),
+    "reject_return": st.fixed_dictionaries({"ruling": TEXT}),
+    "mark_unreasonable": REASON,
     "amend_from_source": st.fixed_dictionaries({"content": TEXT}, optional={"note": TEXT}),
     # The plain action path checks only that the lead is a number (the hotline's merge action
     # checks the lead itself).
