@@ -15,8 +15,8 @@ from tests.analytics.scenario import LEAD, OTHER, api_client, at, make_desk
 from tests.hotline.read.test_stats import actor
 from tests.support import FakeClock, ServerThread
 
-MONDAY = date(2025, 2, 10)
-WED = date(2025, 2, 12)
+MONDAY = date(2025, 11, 10)  # a month no other scenario touches (tests share one server)
+WED = date(2025, 11, 12)
 reply = {"reply": "已处理（测试）", "result": "resolved"}
 
 
@@ -95,7 +95,7 @@ def test_objections_per_unit(platform: Platform, month: dict[str, int]) -> None:
     directory = platform.directory()
     with platform.sessions() as session:
         rows = ho.objections_by_unit(
-            session, actor(platform, "supervisor1"), ha.month_period("2025-02")
+            session, actor(platform, "supervisor1"), ha.month_period("2025-11")
         )
     lead, street = rows[directory.by_code[LEAD].id], rows[directory.by_code[OTHER].id]
     assert (lead.raised, lead.upheld, lead.rejected) == (1, 0, 1)
@@ -108,7 +108,7 @@ def test_the_monthly_assessment_arithmetic_leaves_out_unreasonable_orders(
     directory = platform.directory()
     with platform.sessions() as session:
         rows = ha.assess(
-            session, actor(platform, "supervisor1"), ha.month_period("2025-02"), directory
+            session, actor(platform, "supervisor1"), ha.month_period("2025-11"), directory
         )
     by_id = {r.unit_id: r for r in rows}
     lead = by_id[directory.by_code[LEAD].id]

@@ -18,14 +18,14 @@ def test_the_ranking_page_shows_score_and_components(
     clock: FakeClock,
     month: dict[str, int],  # noqa: F811
 ) -> None:
-    html = console_client(server, clock, "supervisor1").get("/assessment?month=2025-02").text
-    assert 'type="month"' in html and 'value="2025-02"' in html
+    html = console_client(server, clock, "supervisor1").get("/assessment?month=2025-11").text
+    assert 'type="month"' in html and 'value="2025-11"' in html
     row = next(r for r in html.split("<tr ")[1:] if LEAD_NAME in r)
     assert "<b>68.0</b>" in row and "50.0%" in row and "（1/5）" in row
     assert "1 / 0 / 1" in row  # objections raised / upheld / rejected
     assert "诉求不合理" in html and "权重" in html
     sorted_html = console_client(server, clock, "supervisor1").get(
-        "/assessment?month=2025-02&sort=satisfaction&order=asc"
+        "/assessment?month=2025-11&sort=satisfaction&order=asc"
     )
     assert 'aria-sort="ascending"' in sorted_html.text
     bad = console_client(server, clock, "supervisor1").get("/assessment?month=2025-13")
@@ -39,7 +39,7 @@ def test_the_export_has_one_row_per_unit(
     month: dict[str, int],  # noqa: F811
 ) -> None:
     response = console_client(server, clock, "supervisor1").get(
-        "/assessment/export.xlsx?month=2025-02"
+        "/assessment/export.xlsx?month=2025-11"
     )
     assert response.status_code == 200
     book = load_workbook(BytesIO(response.content), read_only=True)
