@@ -239,6 +239,19 @@ def test_an_approved_extension_moves_the_handle_due_date_by_exactly_the_approved
     assert event["payload"]["clocks"]["extended"][0]["name"] == "handle"
 
 
+def test_approving_more_days_than_asked_needs_the_confirmation_input(desk: Desk) -> None:
+    case_id = desk.handling()
+    desk.handler.act(case_id, "request_extension", days=2, reason="需协调（测试）")
+    response = desk.dispatcher.post(
+        f"{CASES}/{case_id}/actions/approve_extension", json={"inputs": {"days": 4}}
+    )
+    assert "多于申请" in assert_error(response, 422, "guard_failed")["message"]
+    assert desk.case(case_id)["fields"]["extension_requested"] == 2
+    body = desk.dispatcher.act(case_id, "approve_extension", days=4, confirm_more=True)
+    handle = next(c for c in body["clocks"] if c["name"] == "handle" and c["running"])
+    assert handle["extended"] == 4
+
+
 def test_an_urgent_order_extension_also_counts_in_working_days(desk: Desk) -> None:
     case_id = desk.handling(urgency="urgent")  # 24 h: Fri 2023-06-02 09:00
     assert desk.clock(case_id, "handle")["due_at"] == "2023-06-02T09:00:00+08:00"

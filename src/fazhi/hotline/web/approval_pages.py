@@ -2,8 +2,9 @@
 extension decision with what was asked beside it.
 
 The approval form opens with the days the unit asked; approving more days than asked needs
-a confirmation (a warning in Chinese; the page's script shows it as the days are typed, and
-the server refuses an unconfirmed excess all the same, so the rule holds without script).
+a confirmation (a warning in Chinese; the page's script shows it as the days are typed).
+The rule itself is the action's guard in hotline.yaml (`confirm_more`), so the API refuses an
+unconfirmed excess too; this page only turns the refusal into the warning beside the days.
 Decisions go through the one door (`perform_action`: approve_extension / reject_extension)
 like everywhere else; the case page's panel (/cases/{id}/extension-request) shows the same
 form to dispatchers.
@@ -211,6 +212,8 @@ async def decide(request: Request, case_id: CaseId, decision: str) -> Response:
                 inputs: dict[str, Any] = {"days": days if days is not None else typed["days"]}
                 if typed["note"].strip():
                     inputs["note"] = typed["note"]
+                if form.get("confirm_more") == "1":
+                    inputs["confirm_more"] = True
             else:
                 inputs = {"reason": typed["reason"]} if typed["reason"].strip() else {}
             version = _int(form.get("version", ""))
