@@ -22,6 +22,7 @@ from fazhi.bootstrap import create_app
 from fazhi.catalog.org_file import load_demo_org
 from fazhi.catalog.registry import default_case_types
 from fazhi.domain.durations import LOCAL_TZ
+from fazhi.hotline.demo.catalogue import seed_catalogue
 from fazhi.settings import Settings
 from fazhi.store.db import make_engine, normalise_url, session_factory, transaction
 from fazhi.store.migrate import upgrade
@@ -110,6 +111,9 @@ def platform(database_url: str, clock: FakeClock) -> Iterator[Platform]:
     )
     with transaction(platform.sessions) as session:
         load_org_into(session, load_demo_org())
+    # The published dispatch catalogue, as a deployment has one: dispatches in every test
+    # meet its rule (departmental items are not pushed down to streets).
+    seed_catalogue(platform)
     yield platform
     engine.dispose()
 

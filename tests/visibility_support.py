@@ -49,9 +49,7 @@ def fixture_type(name: str) -> CaseType:
         declared = raw["visibility"]
         parsed = replace(
             parsed,
-            visibility=Visibility(
-                tuple(declared["roles"]), declared.get("sensitivity", "normal")
-            ),
+            visibility=Visibility(tuple(declared["roles"]), declared.get("sensitivity", "normal")),
         )
     return parsed
 

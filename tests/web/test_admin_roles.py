@@ -84,6 +84,7 @@ def test_an_admin_gives_an_account_several_roles_and_it_may_use_them_all(
         "/assessment",
         "/missed-calls",
         "/knowledge",
+        "/catalogue",
         "/analytics/metrics",
         "/cases",
         "/reply-templates",

@@ -15,9 +15,17 @@ CONSOLE = composed_console()
 
 # The menus and landing pages of the first wave's roles, as they were before roles became data
 # (everyone has 消息 now, at the end; dispatchers 待审批 after 受理; the hotline centre and
-# supervisors 未接来电).
+# supervisors 未接来电; every hotline role 派单目录 after 知识库).
 MENUS = {
-    "operator": ["/work", "/intake", "/missed-calls", "/knowledge", "/cases", "/messages"],
+    "operator": [
+        "/work",
+        "/intake",
+        "/missed-calls",
+        "/knowledge",
+        "/catalogue",
+        "/cases",
+        "/messages",
+    ],
     "dispatcher": [
         "/work",
         "/intake",
@@ -28,6 +36,7 @@ MENUS = {
         "/map",
         "/missed-calls",
         "/knowledge",
+        "/catalogue",
         "/analytics/metrics",
         "/repeats",
         "/cases",
@@ -35,13 +44,21 @@ MENUS = {
         "/notifications",
         "/messages",
     ],
-    "unit_handler": ["/work", "/knowledge", "/cases", "/reply-templates", "/messages"],
+    "unit_handler": [
+        "/work",
+        "/knowledge",
+        "/catalogue",
+        "/cases",
+        "/reply-templates",
+        "/messages",
+    ],
     "unit_leader": [
         "/work",
         "/supervision",
         "/stats",
         "/assessment",
         "/knowledge",
+        "/catalogue",
         "/analytics/metrics",
         "/cases",
         "/reply-templates",
@@ -54,6 +71,7 @@ MENUS = {
         "/map",
         "/missed-calls",
         "/knowledge",
+        "/catalogue",
         "/analytics/metrics",
         "/repeats",
         "/cases",
@@ -64,6 +82,7 @@ MENUS = {
         "/stats",
         "/assessment",
         "/map",
+        "/catalogue",
         "/analytics/metrics",
         "/repeats",
         "/cases",
@@ -74,6 +93,7 @@ MENUS = {
         "/assessment",
         "/map",
         "/knowledge",
+        "/catalogue",
         "/analytics/metrics",
         "/repeats",
         "/cases",
@@ -126,6 +146,7 @@ def test_several_roles_show_the_union_in_the_consoles_order() -> None:
         "/map",
         "/missed-calls",
         "/knowledge",
+        "/catalogue",
         "/analytics/metrics",
         "/repeats",
         "/cases",

@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from fazhi.actions.action_checks import checks_for
 from fazhi.actions.case_state import sync_units, write_clocks
 from fazhi.actions.context import ActionContext
 from fazhi.actions.document_files import document_records
@@ -325,7 +326,8 @@ def check_perform_action(
 ) -> Case:
     """Take `action_name` on a case: 404 unless the actor may see it, 409 when
     `expected_version` is stale, then the domain plans the action on the case's snapshot
-    (role, party, state, guards, documents, inputs); `do_perform_action` writes it."""
+    (role, party, state, guards, documents, inputs), then the type package's checks
+    (`fazhi.actions.action_checks`) read what they need; `do_perform_action` writes it."""
     case = load_visible_case(session, ctx.actor, case_id)
     if expected_version is not None and expected_version != case.version:
         raise DomainError(
@@ -344,6 +346,8 @@ def check_perform_action(
         ctx.directory.resolve,
         resolve_link=visible_link_resolver(session, ctx.actor),
     )
+    for check in checks_for(case.type, action_name):
+        check(session, ctx, case, plan)
     return do_perform_action(session, ctx, case, case_type, plan)
 
 

@@ -290,9 +290,7 @@ def parse_users(raw: object, unit_codes: set[str], problems: list[str]) -> list[
         if ok:
             assert isinstance(display_name, str)
             assert isinstance(unit, str) and isinstance(password, str)
-            users.append(
-                UserSpec(username, display_name.strip(), roles[0], unit, password, roles)
-            )
+            users.append(UserSpec(username, display_name.strip(), roles[0], unit, password, roles))
     return users
 
 

@@ -51,6 +51,7 @@ NAV_IDS: tuple[str, ...] = (
     "messages",
     "approvals",
     "knowledge",
+    "catalogue",
 )
 # Who sees a type whose file declares no `visibility` (types built in tests; every shipped
 # type file declares one): the seven roles of the first wave, which saw every type.

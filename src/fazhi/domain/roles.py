@@ -35,9 +35,7 @@ def _specs(
     role_specs: Mapping[str, RoleSpec],
     undeclared: Collection[str],
 ) -> list[RoleSpec]:
-    return [
-        role_specs[r] for r in viewing_roles(case_type, roles, undeclared) if r in role_specs
-    ]
+    return [role_specs[r] for r in viewing_roles(case_type, roles, undeclared) if r in role_specs]
 
 
 def broadest(scopes: Iterable[str]) -> Scope | None:
@@ -116,9 +114,7 @@ class Sight:
     views: tuple[tuple[str, TypeView], ...] = ()
     widest: Scope | None = None
     groups: tuple[tuple[Scope, bool, tuple[str, ...]], ...] = ()
-    _index: dict[str, TypeView] = field(
-        default_factory=dict, compare=False, hash=False, repr=False
-    )
+    _index: dict[str, TypeView] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         self._index.update(self.views)

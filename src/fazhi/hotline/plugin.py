@@ -16,6 +16,7 @@ from fazhi.actions.platform import Platform
 from fazhi.hotline import cli
 from fazhi.hotline.api import (
     analytics,
+    catalogue,
     knowledge,
     merge,
     missed_calls,
@@ -31,6 +32,7 @@ from fazhi.hotline.web import (
     approval_pages,
     assessment_pages,
     caller_history_pages,
+    catalogue_pages,
     intake_pages,
     knowledge_pages,
     list_flags,
@@ -61,6 +63,7 @@ API_ROUTERS = (
     analytics.router,
     missed_calls.router,
     knowledge.router,
+    catalogue.router,
 )
 # Every error under /open311/ in GeoReport v2's shape, whoever raised it.
 ERROR_SHAPES = {"/open311/": open311.error_shape}
@@ -87,6 +90,7 @@ CONSOLE = ConsoleExtension(
         knowledge_pages.router,
         assessment_pages.router,
         approval_pages.router,
+        catalogue_pages.router,
     ),
     # Each entry after the path it follows in the menu.
     nav=(
@@ -124,6 +128,7 @@ CONSOLE = ConsoleExtension(
         (("/report", "上报", frozenset({"unit_handler"})), "/admin"),
         (("/reply-templates", "答复模板", reply_template_pages.MANAGE_ROLES), "/report"),
         (("/knowledge", "知识库", knowledge_pages.VIEW_ROLES), "/missed-calls"),
+        (("/catalogue", "派单目录", catalogue_pages.VIEW_ROLES), "/knowledge"),
         # Extension requests and returns waiting for a dispatcher, counted in the menu
         # (last, so that it lands right after 受理).
         (("/approvals", "待审批", APPROVER_ROLES), "/intake"),
@@ -135,9 +140,14 @@ CONSOLE = ConsoleExtension(
     unit_landing={"unit_handler": {"grid": "/report", "community": "/report"}},
     case_pages={
         "hotline": CasePageExtension(
-            # Dispatch has a richer form: the duty list's unit, the deadline preview, the
-            # model's suggestion.
-            action_forms={"dispatch": "_dispatch_form.html", "reassign": "_dispatch_form.html"},
+            # Dispatch has a richer form (the duty list's unit, the deadline preview, the
+            # model's suggestion, the dispatch catalogue's items); an upheld
+            # objection gives the order to a unit the same way.
+            action_forms={
+                "dispatch": "_dispatch_form.html",
+                "reassign": "_dispatch_form.html",
+                "uphold_return": "_dispatch_form.html",
+            },
             # 并单 is taken on the 相似工单 panel, which checks the lead order first; 延期审批
             # is decided beside the request's days and reason (the panel below and
             # /approvals), where approving more days than asked needs a confirmation.
@@ -147,6 +157,7 @@ CONSOLE = ConsoleExtension(
                 (APPROVER_ROLES, "/cases/{id}/extension-request"),
                 (HISTORY_ROLES, "/cases/{id}/caller-history"),
                 (reply_template_pages.USE_ROLES, "/cases/{id}/reply-templates"),
+                (catalogue_pages.PANEL_ROLES, "/cases/{id}/catalogue"),
             ),
             shortcuts=shortcuts.DISPATCH_SHORTCUTS,
             # 并入工单 holds the lead order's id: shown as its number (RX…), linked.
@@ -177,11 +188,14 @@ def generate_demo(
     platform: Platform, orders: int, current: int, seed: int, progress: Callable[[int], None]
 ) -> str:
     """Synthetic 12345 orders of 2023 and some in handling now, unless already loaded."""
+    from fazhi.hotline.demo.catalogue import seed_catalogue
     from fazhi.hotline.demo.generate import demo_loaded, generate
     from fazhi.hotline.demo.knowledge_articles import seed_knowledge
 
     articles = seed_knowledge(platform)
+    items = seed_catalogue(platform)
     kb = f"知识库合成条目 {articles} 条；" if articles else ""
+    kb += f"派单目录合成事项 {items} 项；" if items else ""
     with platform.sessions() as session:
         if demo_loaded(session, platform.region_code):
             return f"{kb}演示数据已存在，跳过生成。"

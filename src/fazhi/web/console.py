@@ -95,6 +95,7 @@ NAV_PATHS: dict[str, str] = {
     "messages": "/messages",
     "approvals": "/approvals",
     "knowledge": "/knowledge",
+    "catalogue": "/catalogue",
 }
 
 

@@ -81,5 +81,8 @@ def test_the_article_that_answers_comes_first(platform: Platform, clock: FakeClo
         only = search(session, unit.actor, directory, today, tag, category="SOCIAL_SECURITY")
         assert [h["id"] for h in only] == [ids[2]]
         offered = proposals(session, unit.actor, directory, today, "试用期的工资太低了，合法吗")
-        assert offered[0]["id"] == ids[1] and len(offered) <= 3
+        # The question this test published answers first (the demo's copy of the same
+        # article may share the database: either answers the call).
+        assert offered[0]["question"] == texts[1][1] and len(offered) <= 3
+        assert ids[1] in [h["id"] for h in offered]
         assert search(session, unit.actor, directory, today, "的了吗") == []

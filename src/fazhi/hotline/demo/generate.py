@@ -233,9 +233,9 @@ class Generator:
         if rng.random() < 0.07:  # sent first to a plausible wrong unit, which returns it
             wrong = directory.street_of(grid) or lead
             if wrong.id != lead.id:
-                case = self._do(
-                    self.cast.dispatcher, step, case, "dispatch", {"lead_unit": wrong.id}
-                )
+                # A departmental item sent to a street needs the dispatcher's reason (派单目录).
+                inputs = {"lead_unit": wrong.id, "street_reason": "请属地街道先行核实（合成数据）"}
+                case = self._do(self.cast.dispatcher, step, case, "dispatch", inputs)
                 step += timedelta(hours=rng.randint(1, 6))
                 if step > until:
                     return

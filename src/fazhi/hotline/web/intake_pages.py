@@ -467,7 +467,7 @@ def dispatch_defaults(
     default = default_lead_unit(directory, case.get("category"), area)
     current = (case.get("lead_unit") or {}).get("code")
     preselect = default.unit.code if default.unit else ""
-    if action == "reassign" and preselect == current:
+    if action in ("reassign", "uphold_return") and preselect == current:
         preselect = ""  # it came back from that unit: let the dispatcher choose again
     now = context.get("now") or platform.now()
     urgency = urgency or str(fields.get("urgency") or "")
