@@ -50,9 +50,7 @@ def test_a_return_is_ruled_on_against_the_catalogue(page: Page, login: Login) ->
     assert body["fields"]["catalogue_item"] == "TR01"
 
 
-def test_a_departmental_item_sent_to_a_street_asks_for_the_reason(
-    page: Page, login: Login
-) -> None:
+def test_a_departmental_item_sent_to_a_street_asks_for_the_reason(page: Page, login: Login) -> None:
     case = login("operator1").register(
         content="浏览器目录测试：路边流动摊贩占道经营（浏览器测试合成数据）"
     )
