@@ -135,7 +135,7 @@ def test_the_hotline_centre_keeps_the_catalogue_with_every_change_logged(
     code = "T" + uuid.uuid4().hex[:6].upper()
     row = {
         "code": code,
-        "name": "共享单车乱停放清理（测试）",
+        "name": f"共享单车乱停放清理{code}（测试）",
         "category": "CITY_APPEARANCE",
         "level": "department",
         "unit": "SF-CGJ",
