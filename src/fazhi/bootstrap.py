@@ -33,6 +33,7 @@ from fazhi.api import (
     message_routes,
     meta_routes,
 )
+from fazhi.enforcement import plugin as enforcement
 from fazhi.hotline import plugin as hotline
 from fazhi.http import csrf, security_headers
 from fazhi.http.body_limits import BodyLimits
@@ -76,7 +77,7 @@ class TypePackage(Protocol):
     ) -> str: ...
 
 
-TYPE_PACKAGES: tuple[ModuleType, ...] = (hotline,)
+TYPE_PACKAGES: tuple[ModuleType, ...] = (hotline, enforcement)
 
 
 def default_type(packages: Sequence[ModuleType] = TYPE_PACKAGES) -> str | None:

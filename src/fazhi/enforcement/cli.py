@@ -1,0 +1,123 @@
+"""`fazhi review PATH [--format json|table] [--standard FILE]`: the machine review of case
+files in the exchange format, printed as ../shared/domain/case-file-review.md describes (JSON:
+one object per file and line). A file that cannot be read is reported on stderr under its
+name and key, and the batch goes on; the exit code is 1 when any was.
+`fazhi case-file demo FOLDER` writes the demo's synthetic files to review."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+
+from fazhi.domain.calendar import WorkCalendar
+from fazhi.enforcement.demo.case_files import write_demo_files
+from fazhi.enforcement.review.engine import Review, number, review
+from fazhi.enforcement.review.files import case_files
+from fazhi.enforcement.review.manifest import ManifestError, parse_manifest
+from fazhi.enforcement.review.standard import Standard, StandardError, parse_standard
+
+DEFAULT_STANDARD = Path(__file__).parent / "review" / "standard.yaml"
+DEFECT_LABELS = {
+    "wrong_entry": "文书记载错误",
+    "identity_proof_missing": "身份证明缺失",
+    "approval_stage_missing": "决定审批阶段材料缺失",
+    "service_proof_missing": "无决定文书送达材料",
+    "cover_index_missing": "无案卷封面目录",
+    "officer": "执法人员",
+    "time_limit": "时限",
+}
+
+
+class Format(StrEnum):
+    json = "json"
+    table = "table"
+
+
+def load_standard(path: Path) -> Standard:
+    try:
+        return parse_standard(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError) as exc:
+        raise StandardError(str(path), f"无法读取评分标准（{exc}）") from exc
+
+
+def _table(result: Review) -> str:
+    head = f"{result.file}  {result.case_number}  得分 {number(result.score)}"
+    lines = [head + ("  【一票否决】" if result.vetoed else "")]
+    for f in result.findings:
+        cost = "否决" if f.severity == "veto" else f"-{number(f.points)}"
+        lines.append(f"  {cost:>5}  {DEFECT_LABELS[f.defect]}  {f.rule}  {f.message}")
+    if not result.findings:
+        lines.append("  未发现问题")
+    return "\n".join(lines)
+
+
+def review_command(
+    path: Annotated[
+        Path, typer.Argument(help="案卷文件夹、manifest.json、.zip，或存放多个案卷的文件夹")
+    ],
+    output: Annotated[
+        Format, typer.Option("--format", help="json：每份案卷一行 JSON；table：表格")
+    ] = Format.json,
+    standard_file: Annotated[
+        Path, typer.Option("--standard", help="评分标准（YAML），默认为演示标准")
+    ] = DEFAULT_STANDARD,
+) -> None:
+    """案卷评查：按 fazhi-case-file/1 格式审查案卷并打印问题和得分。"""
+    try:
+        standard = load_standard(standard_file)
+    except StandardError as exc:
+        typer.echo(f"错误：评分标准 {exc}", err=True)
+        raise typer.Exit(2) from None
+    calendar = WorkCalendar()
+    failed = 0
+    results: list[Review] = []
+    for found in case_files(path):
+        if found.error:
+            failed += 1
+            typer.echo(f"错误：{found.name}：{found.error}", err=True)
+            continue
+        try:
+            case_file = parse_manifest(found.raw)
+        except ManifestError as exc:
+            failed += 1
+            where = f"键 {exc.key}：" if exc.key else ""
+            typer.echo(f"错误：{found.name}：manifest.json {where}{exc.message}", err=True)
+            continue
+        result = review(case_file, standard, calendar, found.name)
+        results.append(result)
+        for note in result.notes:
+            typer.echo(f"提示：{found.name}：{note}", err=True)
+        if output is Format.json:
+            typer.echo(json.dumps(result.as_json(), ensure_ascii=False))
+        else:
+            typer.echo(_table(result))
+    if output is Format.table and results:
+        mean = sum(r.score for r in results) / len(results)
+        vetoed = sum(r.vetoed for r in results)
+        typer.echo(f"共 {len(results)} 份案卷，平均 {mean:.1f} 分，一票否决 {vetoed} 份。")
+    if failed:
+        raise typer.Exit(1)
+
+
+case_file_app = typer.Typer(help="执法案卷（fazhi-case-file/1 交换格式）", no_args_is_help=True)
+
+
+@case_file_app.command("demo")
+def demo_command(
+    folder: Annotated[Path, typer.Argument(help="写入合成案卷的文件夹")],
+    seed: Annotated[int, typer.Option(help="随机种子（同一种子生成同样的案卷）")] = 2023,
+) -> None:
+    """生成区交警大队16份合成案卷（部分植入评查问题，见 planted.json），供 fazhi review 演示。"""
+    made = write_demo_files(folder, seed)
+    typer.echo(f"已在 {folder} 生成合成案卷 {made} 份（植入问题见 planted.json）。")
+    typer.echo(f"审查：fazhi review {folder} --format table")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("review")(review_command)
+    app.add_typer(case_file_app, name="case-file")
