@@ -12,16 +12,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import yaml
 
 from fazhi.domain.calendar import WorkCalendar
 from fazhi.enforcement.demo.case_files import write_demo_files
 from fazhi.enforcement.review.engine import Review, number, review
 from fazhi.enforcement.review.files import case_files
 from fazhi.enforcement.review.manifest import ManifestError, parse_manifest
-from fazhi.enforcement.review.standard import Standard, StandardError, parse_standard
+from fazhi.enforcement.review.standard import StandardError
+from fazhi.enforcement.review.standard_file import DEFAULT_STANDARD, load_standard
 
-DEFAULT_STANDARD = Path(__file__).parent / "review" / "standard.yaml"
 DEFECT_LABELS = {
     "wrong_entry": "文书记载错误",
     "identity_proof_missing": "身份证明缺失",
@@ -36,13 +35,6 @@ DEFECT_LABELS = {
 class Format(StrEnum):
     json = "json"
     table = "table"
-
-
-def load_standard(path: Path) -> Standard:
-    try:
-        return parse_standard(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError) as exc:
-        raise StandardError(str(path), f"无法读取评分标准（{exc}）") from exc
 
 
 def _table(result: Review) -> str:
@@ -116,6 +108,38 @@ def demo_command(
     made = write_demo_files(folder, seed)
     typer.echo(f"已在 {folder} 生成合成案卷 {made} 份（植入问题见 planted.json）。")
     typer.echo(f"审查：fazhi review {folder} --format table")
+
+
+@case_file_app.command("export")
+def export_command(
+    folder: Annotated[Path, typer.Argument(help="写入案卷的文件夹（每案一个子文件夹）")],
+    case_id: Annotated[int | None, typer.Option("--case", help="只导出该案件（内部编号）")] = None,
+) -> None:
+    """把平台的行政处罚案件导出为 fazhi-case-file/1 案卷（默认：全部已结案案件）。"""
+    from fazhi.actions.context import ActionContext
+    from fazhi.actions.system_account import system_actor
+    from fazhi.domain.errors import DomainError
+    from fazhi.enforcement.read import case_file_of, closed_case_ids
+    from fazhi.terminal import init_database, platform
+
+    p = platform()
+    init_database(p)
+    ctx = ActionContext(p, system_actor(p), p.now())
+    written = 0
+    with p.sessions() as session:
+        ids = [case_id] if case_id is not None else closed_case_ids(session, p.region_code)
+        for one in ids:
+            try:
+                manifest = case_file_of(session, ctx, one)
+            except DomainError as exc:
+                typer.echo(f"错误：案件 {one}：{exc.message}", err=True)
+                raise typer.Exit(1) from None
+            target = folder / manifest["case_number"]
+            target.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(manifest, ensure_ascii=False, indent=2)
+            (target / "manifest.json").write_text(text + "\n", encoding="utf-8")
+            written += 1
+    typer.echo(f"已导出 {written} 份案卷到 {folder}。")
 
 
 def register(app: typer.Typer) -> None:

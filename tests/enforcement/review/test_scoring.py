@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from fazhi.domain.calendar import WorkCalendar
-from fazhi.enforcement.cli import DEFAULT_STANDARD, load_standard
 from fazhi.enforcement.review.engine import review
 from fazhi.enforcement.review.manifest import parse_manifest
 from fazhi.enforcement.review.standard import StandardError, parse_standard
+from fazhi.enforcement.review.standard_file import DEFAULT_STANDARD, load_standard
 from tests.enforcement.review.files import DECISION_NUMBER, changed, clean_general, without
 
 CALENDAR = WorkCalendar()

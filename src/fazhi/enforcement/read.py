@@ -1,0 +1,54 @@
+"""A penalty case read off the platform's record into the exchange format (`case_file.py`),
+for export and for reviewing the platform's own files. Only a case the reader may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fazhi.actions.context import ActionContext
+from fazhi.actions.document_files import case_documents
+from fazhi.actions.visibility import load_visible_case
+from fazhi.domain.durations import local_date
+from fazhi.domain.errors import DomainError
+from fazhi.enforcement.case_file import Filed, Happened, manifest_of
+from fazhi.read.presenters import case_number
+from fazhi.store.models import Case, Event
+
+TYPE = "penalty_case"
+
+
+def case_file_of(session: Session, ctx: ActionContext, case_id: int) -> dict[str, Any]:
+    """The case's manifest (`fazhi-case-file/1`); 404 for a case the reader may not see,
+    422 for a case of another type."""
+    case = load_visible_case(session, ctx.actor, case_id)
+    if case.type != TYPE:
+        raise DomainError("not_a_penalty_case", "只有行政处罚案件有执法案卷", 422)
+    return _manifest(session, ctx, case)
+
+
+def _manifest(session: Session, ctx: ActionContext, case: Case) -> dict[str, Any]:
+    case_type = ctx.platform.types.get(case.type)
+    events = [
+        Happened(e.action, local_date(e.at), dict((e.payload or {}).get("inputs") or {}))
+        for e in session.scalars(select(Event).where(Event.case_id == case.id).order_by(Event.seq))
+    ]
+    documents = [
+        Filed(d.kind, dict(d.data or {}), local_date(d.uploaded_at))
+        for d in case_documents(session, case.id)
+    ]
+    unit = ctx.directory.by_id.get(case.lead_unit_id) if case.lead_unit_id else None
+    agency = {"name": unit.name if unit else "", "code": ""}
+    return manifest_of(case_number(case_type, case), agency, case.fields or {}, events, documents)
+
+
+def closed_case_ids(session: Session, region_code: str) -> list[int]:
+    return list(
+        session.scalars(
+            select(Case.id)
+            .where(Case.region_code == region_code, Case.type == TYPE, Case.state == "closed")
+            .order_by(Case.id)
+        )
+    )
