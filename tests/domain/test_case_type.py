@@ -199,7 +199,13 @@ def test_a_new_type_defined_only_as_yaml_works_end_to_end(
         yaml.safe_dump(GOOD, allow_unicode=True), encoding="utf-8"
     )
     types = load_case_types(tmp_path)
-    assert set(types.names()) == {"hotline", "disclosure_request", "mediation", "noise_permit"}
+    assert set(types.names()) == {
+        "hotline",
+        "disclosure_request",
+        "mediation",
+        "penalty_case",
+        "noise_permit",
+    }
     local = replace(platform, types=types)
     now = platform.now()
     with transaction(local.sessions) as session:
