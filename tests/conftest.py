@@ -22,6 +22,7 @@ from fazhi.bootstrap import create_app
 from fazhi.catalog.org_file import load_demo_org
 from fazhi.catalog.registry import default_case_types
 from fazhi.domain.durations import LOCAL_TZ
+from fazhi.enforcement.demo.certificates import seed_certificates
 from fazhi.hotline.demo.catalogue import seed_catalogue
 from fazhi.settings import Settings
 from fazhi.store.db import make_engine, normalise_url, session_factory, transaction
@@ -114,6 +115,8 @@ def platform(database_url: str, clock: FakeClock) -> Iterator[Platform]:
     # The published dispatch catalogue, as a deployment has one: dispatches in every test
     # meet its rule (departmental items are not pushed down to streets).
     seed_catalogue(platform)
+    # And the enforcement certificate register the penalty cases' officers are checked against.
+    seed_certificates(platform)
     yield platform
     engine.dispose()
 

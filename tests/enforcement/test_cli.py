@@ -81,3 +81,27 @@ def test_the_demo_files_report_each_planted_defect_and_nothing_on_clean_ones(
         assert found == set(classes), name
         lost = sum(f["points"] for f in reviews[name]["findings"])
         assert reviews[name]["score"] == 100 - lost and (lost > 0) == bool(classes)
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    env = {"FAZHI_DATABASE_URL": f"sqlite:///{tmp_path / 'fazhi.db'}", "COLUMNS": "200"}
+    assert CliRunner().invoke(app, ["init"], env=env).exit_code == 0
+    org = Path(__file__).resolve().parents[2] / "src" / "fazhi" / "demo" / "org.yaml"
+    assert CliRunner().invoke(app, ["load-org", str(org)], env=env).exit_code == 0
+    return env
+
+
+def test_certificates_are_imported_from_the_terminal(
+    tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    good = tmp_path / "certs.csv"
+    good.write_text(
+        "执法证号,姓名,单位,有效期起,有效期止\nC0001,甲某,,2023-01-01,2025-12-31\n", "utf-8"
+    )
+    done = CliRunner().invoke(app, ["certificates", "import", str(good)], env=cli_env)
+    assert done.exit_code == 0 and "新增 1 条" in done.stdout, done.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("执法证号,姓名,单位,有效期起,有效期止\nC0002,,,2023-01-01,x\n", "utf-8")
+    refused = CliRunner().invoke(app, ["certificates", "import", str(bad)], env=cli_env)
+    assert refused.exit_code == 1 and "第1行" in refused.stderr

@@ -26,6 +26,7 @@ def _every_model() -> None:
         for module in pkgutil.iter_modules(package.__path__):
             if module.name != "migrations":
                 importlib.import_module(f"{package.__name__}.{module.name}")
+    importlib.import_module("fazhi.enforcement.store")
 
 
 def _run(engine: Engine, verb: str, target: str) -> None:

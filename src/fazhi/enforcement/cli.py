@@ -142,6 +142,41 @@ def export_command(
     typer.echo(f"已导出 {written} 份案卷到 {folder}。")
 
 
+certificates_app = typer.Typer(help="执法证件库", no_args_is_help=True)
+
+
+@certificates_app.command("import")
+def import_certificates(
+    path: Annotated[Path, typer.Argument(help="CSV：执法证号,姓名,单位,有效期起,有效期止")],
+) -> None:
+    """导入执法证件（全部正确才写入；证号已有的更新有效期）。"""
+    from fazhi.actions.context import ActionContext
+    from fazhi.actions.system_account import system_actor
+    from fazhi.domain.errors import DomainError
+    from fazhi.enforcement.certificates import check_rows, do_import, parse_csv
+    from fazhi.store.db import transaction
+    from fazhi.terminal import init_database, platform
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        typer.echo(f"错误：无法读取 {path}（{exc}）", err=True)
+        raise typer.Exit(2) from None
+    p = platform()
+    init_database(p)
+    ctx = ActionContext(p, system_actor(p), p.now())
+    try:
+        with transaction(p.sessions) as session:
+            added, updated = do_import(session, ctx, check_rows(session, ctx, parse_csv(text)))
+    except DomainError as exc:
+        typer.echo(f"错误：{exc.message}", err=True)
+        for problem in exc.problems[5:]:
+            typer.echo(f"  {problem.message}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"已导入执法证件：新增 {added} 条，更新 {updated} 条。")
+
+
 def register(app: typer.Typer) -> None:
     app.command("review")(review_command)
     app.add_typer(case_file_app, name="case-file")
+    app.add_typer(certificates_app, name="certificates")

@@ -5,8 +5,10 @@ case's file over the API and the machine case-file review commands (`fazhi revie
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from fazhi.actions.platform import Platform
 from fazhi.enforcement import api, cli
 
 NAME = "enforcement"
@@ -15,3 +17,13 @@ API_ROUTERS = (api.router,)
 
 def register_cli(app: Any) -> None:
     cli.register(app)
+
+
+def generate_demo(
+    platform: Platform, orders: int, current: int, seed: int, progress: Callable[[int], None]
+) -> str:
+    """The synthetic enforcement certificate register (the officers of the demo)."""
+    from fazhi.enforcement.demo.certificates import seed_certificates
+
+    made = seed_certificates(platform)
+    return f"执法证件合成记录 {made} 条。" if made else "执法证件库已有记录，跳过。"
