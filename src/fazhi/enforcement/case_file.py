@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from fazhi.enforcement.review.manifest import ART59_ITEMS, FORMAT
+from fazhi.enforcement.review.manifest import ART59_ITEMS, FORMAT, TRIGGERS
 
 
 @dataclass(frozen=True)
@@ -208,17 +208,7 @@ def manifest_of(
             "closed": closed.isoformat() if closed else "",
         }
         body = [cover, index, *body]
-    triggers = {
-        name: bool(fields.get(name))
-        for name in (
-            "major",
-            "hearing_applies",
-            "hearing_requested",
-            "complex",
-            "public_interest",
-            "goods_preserved",
-        )
-    }
+    triggers = {name: bool(fields.get(name)) for name in TRIGGERS}
     return {
         "format": FORMAT,
         "agency": dict(agency),

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from fazhi.actions.context import ActionContext
 from fazhi.actions.platform import Platform
 from fazhi.domain.errors import DomainError, Problem
-from fazhi.store.models import AdminLog
+from fazhi.store.models import AdminLog, User, UserRole
 
 KIND_LABELS: dict[str, str] = {
     "district": "区",
@@ -26,6 +26,23 @@ KIND_LABELS: dict[str, str] = {
 }
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+def first_admin_context(session: Session, platform: Platform) -> ActionContext | None:
+    """The first administrator acting now (None without one): who loads demo registers."""
+    from fazhi.actions.auth import actor_for
+
+    admin = session.scalars(
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == "admin")
+        .order_by(User.id)
+    ).first()
+    return (
+        None
+        if admin is None
+        else ActionContext(platform, actor_for(platform, admin), platform.now())
+    )
 
 
 def require_admin(ctx: ActionContext) -> None:

@@ -18,6 +18,8 @@ from typing import Any
 
 from stdnum.cn import ric
 
+from fazhi.enforcement.review.manifest import ART59_ITEMS, FORMAT
+
 AGENCY = {"name": "株洲市公安局交通警察支队石峰大队", "code": "11430204MB0000000A"}
 OFFICERS = [
     {"name": "周某（合成）", "certificate_number": "430204101"},
@@ -32,15 +34,6 @@ CAUSES = (
     ("驾驶机动车超速", 1000),
     ("未取得机动车驾驶证驾驶机动车", 1500),
 )
-ART59 = [
-    "party",
-    "facts_and_evidence",
-    "basis",
-    "penalty",
-    "payment",
-    "remedies",
-    "authority_and_date",
-]
 # File number → what is planted (the seed's defects, one or two per file).
 PLANTS: dict[int, list[str]] = {
     3: ["wrong_entry"],
@@ -107,7 +100,7 @@ def _general(n: int, rng: random.Random, filed: date) -> dict[str, Any]:
             party_id=pid,
             amount=amount,
             sealed=True,
-            items=list(ART59),
+            items=list(ART59_ITEMS),
         ),
         doc(
             "service_proof",
@@ -120,7 +113,7 @@ def _general(n: int, rng: random.Random, filed: date) -> dict[str, Any]:
         {"kind": "reference_sheet", "date": closed.isoformat()},
     ]
     return {
-        "format": "fazhi-case-file/1",
+        "format": FORMAT,
         "synthetic": True,
         "agency": AGENCY,
         "case_number": number,

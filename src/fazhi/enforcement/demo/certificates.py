@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from fazhi.actions.auth import actor_for
-from fazhi.actions.context import ActionContext
+from fazhi.actions.admin.common import first_admin_context
 from fazhi.actions.platform import Platform
 from fazhi.enforcement.certificates import check_rows, do_import
 from fazhi.enforcement.store import Certificate
 from fazhi.store.db import transaction
-from fazhi.store.models import User, UserRole
 
 ROWS = [
     # number, holder, unit, valid from, valid to
@@ -34,15 +32,9 @@ def seed_certificates(platform: Platform) -> int:
             select(Certificate.id).where(Certificate.region_code == platform.region_code)
         ):
             return 0
-        admin = session.scalars(
-            select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == "admin")
-            .order_by(User.id)
-        ).first()
-        if admin is None:
+        ctx = first_admin_context(session, platform)
+        if ctx is None:
             return 0
-        ctx = ActionContext(platform, actor_for(platform, admin), platform.now())
         rows = [
             dict(zip(("number", "holder_name", "unit", "valid_from", "valid_to"), r, strict=True))
             for r in ROWS

@@ -7,14 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import select
 
-from fazhi.actions.auth import actor_for
-from fazhi.actions.cases import ActionContext
+from fazhi.actions.admin.common import first_admin_context
 from fazhi.actions.platform import Platform
 from fazhi.hotline.actions.catalogue import seed_items
 from fazhi.store.db import transaction
-from fazhi.store.models import User, UserRole
 
 DEMO_FILE = Path(__file__).with_name("dispatch_catalogue.yaml")
 
@@ -27,13 +24,7 @@ def demo_rows() -> list[dict[str, Any]]:
 def seed_catalogue(platform: Platform) -> int:
     """The demo catalogue's items, unless the catalogue has items already (0 then)."""
     with transaction(platform.sessions) as session:
-        admin = session.scalars(
-            select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == "admin")
-            .order_by(User.id)
-        ).first()
-        if admin is None:
+        ctx = first_admin_context(session, platform)
+        if ctx is None:
             return 0
-        ctx = ActionContext(platform, actor_for(platform, admin), platform.now())
         return seed_items(session, ctx, demo_rows())

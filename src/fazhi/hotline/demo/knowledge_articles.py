@@ -9,13 +9,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fazhi.actions.auth import actor_for
-from fazhi.actions.context import ActionContext
+from fazhi.actions.admin.common import first_admin_context
 from fazhi.actions.platform import Platform
 from fazhi.hotline.actions.knowledge import ArticleInput, do_approve, do_propose
 from fazhi.hotline.store.knowledge import KnowledgeArticle
 from fazhi.store.db import transaction
-from fazhi.store.models import User, UserRole
 
 # (category, owner unit, question, answer, legal basis, tags)
 ARTICLES: tuple[tuple[str, str, str, str, str, str], ...] = (
@@ -473,16 +471,10 @@ def seed_knowledge(platform: Platform) -> int:
     with transaction(platform.sessions) as session:
         if knowledge_loaded(session, platform.region_code):
             return 0
-        admin = session.scalars(
-            select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == "admin")
-            .order_by(User.id)
-        ).first()
-        if admin is None:
+        ctx = first_admin_context(session, platform)
+        if ctx is None:
             return 0
-        now = platform.now()
-        ctx = ActionContext(platform, actor_for(platform, admin), now)
+        now = ctx.now
         made = 0
         for index, (category, owner, question, answer, basis, tags) in enumerate(ARTICLES):
             unit = directory.by_code.get(owner) or directory.by_code.get("SF-12345")
