@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fazhi.actions.action_checks import checks_for
+from fazhi.actions.action_checks import after_for, checks_for
 from fazhi.actions.case_state import sync_units, write_clocks
 from fazhi.actions.context import ActionContext
 from fazhi.actions.document_files import document_records
@@ -348,7 +348,10 @@ def check_perform_action(
     )
     for check in checks_for(case.type, action_name):
         check(session, ctx, case, plan)
-    return do_perform_action(session, ctx, case, case_type, plan)
+    written = do_perform_action(session, ctx, case, case_type, plan)
+    for after in after_for(written.type, action_name):
+        after(session, ctx, written)
+    return written
 
 
 # The one door's name for its many callers (the API, the console, imports, tests).

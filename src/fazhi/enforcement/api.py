@@ -6,13 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
 
 from fazhi.enforcement.read import case_file_of
 from fazhi.enforcement.review.engine import review
 from fazhi.enforcement.review.manifest import parse_manifest
 from fazhi.enforcement.review.standard_file import default_standard
-from fazhi.http.deps import work
-from fazhi.http.params import CaseId
+from fazhi.enforcement.reviews import (
+    check_verdict,
+    do_import_file,
+    do_record_verdict,
+    load_task,
+    present,
+    report,
+    tasks,
+)
+from fazhi.http.deps import Work, json_response, work, write
+from fazhi.http.params import CaseId, PathId
 
 router = APIRouter(prefix="/api/v1/cases", tags=["行政执法案卷"])
 
@@ -30,3 +41,49 @@ def case_file_review(request: Request, case_id: CaseId) -> dict[str, Any]:
         calendar = w.platform.calendar()
     result = review(parse_manifest(manifest), default_standard(), calendar, manifest["case_number"])
     return result.as_json()
+
+
+reviews_router = APIRouter(prefix="/api/v1/case-file-reviews", tags=["案卷评查"])
+
+
+class ImportBody(BaseModel):
+    file: str = ""
+    manifest: Any = None
+
+
+class VerdictBody(BaseModel):
+    score: Any = None
+    vetoed: Any = False
+    note: str = ""
+
+
+@reviews_router.get("", summary="评查任务（status=pending 待评查，done 已评查）")
+def list_tasks(request: Request, status: str = "") -> dict[str, Any]:
+    with work(request) as w:
+        rows = [present(t) for t in tasks(w.session, w.ctx, status)]
+        return {"items": rows, "count": len(rows)}
+
+
+@reviews_router.get("/report", summary="评查报告：各单位得分、机审与人工差异、常见问题")
+def review_report(request: Request) -> dict[str, Any]:
+    with work(request) as w:
+        return {"units": report(w.session, w.ctx)}
+
+
+@reviews_router.post("", status_code=201, summary="导入外部系统案卷（fazhi-case-file/1）评查")
+async def import_file(request: Request, body: ImportBody) -> Response:
+    def run(w: Work) -> dict[str, Any]:
+        return present(do_import_file(w.session, w.ctx, body.manifest, body.file[:200]))
+
+    return json_response(await write(request, run), 201)
+
+
+@reviews_router.post("/{task_id}/verdict", summary="评查员评定（得分、一票否决、意见）")
+async def record_verdict(request: Request, task_id: PathId, body: VerdictBody) -> Response:
+    def run(w: Work) -> dict[str, Any]:
+        verdict = check_verdict(w.ctx, body.model_dump())
+        return present(
+            do_record_verdict(w.session, w.ctx, load_task(w.session, w.ctx, task_id), verdict)
+        )
+
+    return json_response(await write(request, run))

@@ -142,6 +142,26 @@ def export_command(
     typer.echo(f"已导出 {written} 份案卷到 {folder}。")
 
 
+@case_file_app.command("review-all")
+def review_all_command() -> None:
+    """对全部已结案的行政处罚案件重新机器评查（评查任务中保留评查员的评定）。"""
+    from fazhi.actions.context import ActionContext
+    from fazhi.actions.system_account import system_actor
+    from fazhi.enforcement.read import closed_case_ids
+    from fazhi.enforcement.reviews import do_review_case
+    from fazhi.store.db import transaction
+    from fazhi.terminal import init_database, platform
+
+    p = platform()
+    init_database(p)
+    ctx = ActionContext(p, system_actor(p), p.now())
+    with transaction(p.sessions) as session:
+        done = [do_review_case(session, ctx, i) for i in closed_case_ids(session, p.region_code)]
+    vetoed = sum(t.machine_vetoed for t in done)
+    mean = sum(t.machine_score for t in done) / len(done) if done else 0.0
+    typer.echo(f"已评查 {len(done)} 份案卷，机器评分平均 {mean:.1f}，一票否决 {vetoed} 份。")
+
+
 certificates_app = typer.Typer(help="执法证件库", no_args_is_help=True)
 
 

@@ -12,7 +12,7 @@ from fazhi.actions.platform import Platform
 from fazhi.enforcement import api, cli
 
 NAME = "enforcement"
-API_ROUTERS = (api.router,)
+API_ROUTERS = (api.router, api.reviews_router)
 
 
 def register_cli(app: Any) -> None:
