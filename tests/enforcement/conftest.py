@@ -3,3 +3,4 @@
 from __future__ import annotations
 
 from tests.api.conftest import Login, _api_clients, login  # noqa: F401  (fixtures)
+from tests.web.conftest import Console, console  # noqa: F401  (fixtures)

@@ -15,7 +15,8 @@ CONSOLE = composed_console()
 
 # The menus and landing pages of the first wave's roles, as they were before roles became data
 # (everyone has 消息 now, at the end; dispatchers 待审批 after 受理; the hotline centre and
-# supervisors 未接来电; every hotline role 派单目录 after 知识库).
+# supervisors 未接来电; every hotline role 派单目录 after 知识库; the readers of case-file reviews 案卷评查 after
+# 案件).
 MENUS = {
     "operator": [
         "/work",
@@ -75,6 +76,7 @@ MENUS = {
         "/analytics/metrics",
         "/repeats",
         "/cases",
+        "/case-file-reviews",
         "/messages",
     ],
     "district_leader": [
@@ -86,6 +88,7 @@ MENUS = {
         "/analytics/metrics",
         "/repeats",
         "/cases",
+        "/case-file-reviews",
         "/messages",
     ],
     "admin": [
@@ -97,6 +100,7 @@ MENUS = {
         "/analytics/metrics",
         "/repeats",
         "/cases",
+        "/case-file-reviews",
         "/admin",
         "/reply-templates",
         "/notifications",
@@ -150,6 +154,7 @@ def test_several_roles_show_the_union_in_the_consoles_order() -> None:
         "/analytics/metrics",
         "/repeats",
         "/cases",
+        "/case-file-reviews",
         "/messages",
     ]
     # …and the primary role (the first) picks the landing page.

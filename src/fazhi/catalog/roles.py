@@ -52,6 +52,7 @@ NAV_IDS: tuple[str, ...] = (
     "approvals",
     "knowledge",
     "catalogue",
+    "case_file_reviews",
 )
 # Who sees a type whose file declares no `visibility` (types built in tests; every shipped
 # type file declares one): the seven roles of the first wave, which saw every type.

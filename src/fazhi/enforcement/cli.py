@@ -18,18 +18,9 @@ from fazhi.enforcement.demo.case_files import write_demo_files
 from fazhi.enforcement.review.engine import Review, number, review
 from fazhi.enforcement.review.files import case_files
 from fazhi.enforcement.review.manifest import ManifestError, parse_manifest
+from fazhi.enforcement.review.rules import DEFECT_LABELS
 from fazhi.enforcement.review.standard import StandardError
 from fazhi.enforcement.review.standard_file import DEFAULT_STANDARD, load_standard
-
-DEFECT_LABELS = {
-    "wrong_entry": "文书记载错误",
-    "identity_proof_missing": "身份证明缺失",
-    "approval_stage_missing": "决定审批阶段材料缺失",
-    "service_proof_missing": "无决定文书送达材料",
-    "cover_index_missing": "无案卷封面目录",
-    "officer": "执法人员",
-    "time_limit": "时限",
-}
 
 
 class Format(StrEnum):

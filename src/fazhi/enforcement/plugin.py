@@ -6,13 +6,25 @@ case's file over the API and the machine case-file review commands (`fazhi revie
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from fazhi.actions.platform import Platform
 from fazhi.enforcement import api, cli
+from fazhi.enforcement.reviews import READER_ROLES
+from fazhi.enforcement.web import review_pages
+from fazhi.web.console import ConsoleExtension
 
 NAME = "enforcement"
 API_ROUTERS = (api.router, api.reviews_router)
+WEB = Path(__file__).parent / "web"
+CONSOLE = ConsoleExtension(
+    routers=(review_pages.router,),
+    nav=((("/case-file-reviews", "案卷评查", frozenset(READER_ROLES)), "/cases"),),
+    # Reviewers work from their task list.
+    landing={"case_file_reviewer": "/case-file-reviews"},
+    templates=WEB / "templates",
+)
 
 
 def register_cli(app: Any) -> None:

@@ -96,6 +96,7 @@ NAV_PATHS: dict[str, str] = {
     "approvals": "/approvals",
     "knowledge": "/knowledge",
     "catalogue": "/catalogue",
+    "case_file_reviews": "/case-file-reviews",
 }
 
 

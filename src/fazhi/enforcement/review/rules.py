@@ -27,6 +27,16 @@ DEFECTS = (
     "officer",
     "time_limit",
 )
+# The classes in Chinese, as the seed's review named them where it did.
+DEFECT_LABELS = {
+    "wrong_entry": "文书记载错误",
+    "identity_proof_missing": "身份证明缺失",
+    "approval_stage_missing": "决定审批阶段材料缺失",
+    "service_proof_missing": "无决定文书送达材料",
+    "cover_index_missing": "无案卷封面目录",
+    "officer": "执法人员",
+    "time_limit": "时限",
+}
 KIND_LABELS = {
     "cover": "案卷封面",
     "index": "卷内目录",

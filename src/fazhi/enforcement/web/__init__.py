@@ -1,0 +1,1 @@
+"""The enforcement package's console pages."""
