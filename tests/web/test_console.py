@@ -15,8 +15,8 @@ CONSOLE = composed_console()
 
 # The menus and landing pages of the first wave's roles, as they were before roles became data
 # (everyone has 消息 now, at the end; dispatchers 待审批 after 受理; the hotline centre and
-# supervisors 未接来电; every hotline role 派单目录 after 知识库; the readers of case-file reviews 案卷评查 after
-# 案件).
+# supervisors 未接来电; every hotline role 派单目录 after 知识库; the readers of case-file
+# reviews 案卷评查 after 案件).
 MENUS = {
     "operator": [
         "/work",

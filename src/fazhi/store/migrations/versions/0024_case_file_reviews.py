@@ -47,9 +47,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_file_reviews")),
         sa.UniqueConstraint("case_id", name=op.f("uq_case_file_reviews_case_id")),
     )
-    op.create_index(
-        "ix_case_file_reviews_status", "case_file_reviews", ["region_code", "status"]
-    )
+    op.create_index("ix_case_file_reviews_status", "case_file_reviews", ["region_code", "status"])
 
 
 def downgrade() -> None:
