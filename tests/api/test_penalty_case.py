@@ -239,8 +239,9 @@ def test_a_hearing_is_asked_for_within_5_working_days_of_the_notice(
     assert "听证" in refused(officer, case_id, "request_review")
 
 
-def walk_to_closing(login: Login, clock: FakeClock, identity: bool = True) -> int:
-    """A fine of 2,000 yuan from filing (Thu 06-01) to closing (06-09), every paper on file."""
+def walk_to_closing(login: Login, clock: FakeClock, identity: bool = True, **decision: Any) -> int:
+    """A fine of 2,000 yuan from filing (Thu 06-01) to closing (06-09), every paper on file;
+    `decision`: more inputs of the decision (its penalty item and circumstance …)."""
     officer, reviewer = login("cgj_enforcer"), login("cgj_legal")
     case_id = register(officer, major=True, facts="在人行道摆摊经营（测试）")
     act(officer, case_id, "file")
@@ -266,6 +267,7 @@ def walk_to_closing(login: Login, clock: FakeClock, identity: bool = True) -> in
         fine_amount="2000",
         legal_basis="《城市市容和环境卫生管理条例》（测试）",
         decision_number="石城管罚决〔2023〕9号",
+        **decision,
     )
     clock.set("2023-06-07T10:00:00+08:00")
     add(

@@ -9,6 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from fazhi.enforcement.penalty_items import check_may_read_items, items
+from fazhi.enforcement.penalty_items import check_rows as check_item_rows
+from fazhi.enforcement.penalty_items import do_import as do_import_items
+from fazhi.enforcement.penalty_items import parse_csv as parse_items_csv
 from fazhi.enforcement.read import case_file_of
 from fazhi.enforcement.review.engine import review
 from fazhi.enforcement.review.manifest import parse_manifest
@@ -85,5 +89,43 @@ async def record_verdict(request: Request, task_id: PathId, body: VerdictBody) -
         return present(
             do_record_verdict(w.session, w.ctx, load_task(w.session, w.ctx, task_id), verdict)
         )
+
+    return json_response(await write(request, run))
+
+
+penalty_items_router = APIRouter(prefix="/api/v1/penalty-items", tags=["行政处罚事项清单"])
+
+
+class RegisterCsv(BaseModel):
+    csv: str = ""
+
+
+def _present_item(item: Any, w: Work) -> dict[str, Any]:
+    unit = w.ctx.directory.by_id.get(item.unit_id) if item.unit_id else None
+    return {
+        "code": item.code,
+        "name": item.name,
+        "unit": unit.code if unit else None,
+        "unit_name": unit.name if unit else None,
+        "basis": item.basis,
+        "benchmarks": item.benchmarks,
+    }
+
+
+@penalty_items_router.get("", summary="行政处罚事项及其裁量基准")
+def list_penalty_items(request: Request) -> dict[str, Any]:
+    with work(request) as w:
+        check_may_read_items(w.ctx)
+        rows = [_present_item(i, w) for i in items(w.session, w.ctx.actor.region_code)]
+        return {"items": rows, "count": len(rows)}
+
+
+@penalty_items_router.post("/import", summary="导入处罚事项清单（CSV，全部正确才写入）")
+async def import_penalty_items(request: Request, body: RegisterCsv) -> Response:
+    def run(w: Work) -> dict[str, Any]:
+        added, updated = do_import_items(
+            w.session, w.ctx, check_item_rows(w.session, w.ctx, parse_items_csv(body.csv))
+        )
+        return {"added": added, "updated": updated}
 
     return json_response(await write(request, run))

@@ -72,7 +72,10 @@ def manifest_of(
     fields: Mapping[str, Any],
     events: Sequence[Happened],
     documents: Sequence[Filed],
+    benchmark: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """The manifest; `benchmark` is the decision's discretion benchmark from the register
+    (written as `penalty.benchmark`, a Fazhi extension the format's readers ignore)."""
     parties = [
         {
             "kind": p.get("kind") or "person",
@@ -218,6 +221,10 @@ def manifest_of(
         "triggers": triggers,
         "parties": parties,
         "officers": officers,
-        "penalty": {"kind": fields.get("penalty_kind") or "", "amount": fine},
+        "penalty": {
+            "kind": fields.get("penalty_kind") or "",
+            "amount": fine,
+            **({"benchmark": dict(benchmark)} if benchmark else {}),
+        },
         "documents": body,
     }

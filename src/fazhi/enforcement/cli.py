@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -133,6 +133,46 @@ def export_command(
     typer.echo(f"已导出 {written} 份案卷到 {folder}。")
 
 
+@case_file_app.command("import")
+def import_command(
+    path: Annotated[
+        Path,
+        typer.Argument(help="外部系统的案卷：文件夹、manifest.json、.zip，或多个案卷的文件夹"),
+    ],
+) -> None:
+    """导入外部系统案卷（fazhi-case-file/1）为评查任务，并立即机器评查；格式有误的逐份报告，不影响其他案卷。"""
+    from fazhi.actions.context import ActionContext
+    from fazhi.actions.system_account import system_actor
+    from fazhi.domain.errors import DomainError
+    from fazhi.enforcement.reviews import do_import_file
+    from fazhi.store.db import transaction
+    from fazhi.terminal import init_database, platform
+
+    p = platform()
+    init_database(p)
+    ctx = ActionContext(p, system_actor(p), p.now())
+    imported = failed = 0
+    for found in case_files(path):
+        if found.error:
+            failed += 1
+            typer.echo(f"错误：{found.name}：{found.error}", err=True)
+            continue
+        try:
+            with transaction(p.sessions) as session:
+                task = do_import_file(session, ctx, found.raw, found.name[:200])
+                score, vetoed = task.machine_score, task.machine_vetoed
+        except DomainError as exc:
+            failed += 1
+            where = f"键 {exc.field}：" if exc.field else ""
+            typer.echo(f"错误：{found.name}：{where}{exc.message}", err=True)
+            continue
+        imported += 1
+        typer.echo(f"{found.name}：机器评分 {score:g}{'（一票否决）' if vetoed else ''}")
+    typer.echo(f"已导入 {imported} 份案卷为评查任务，{failed} 份未导入。")
+    if failed:
+        raise typer.Exit(1)
+
+
 @case_file_app.command("review-all")
 def review_all_command() -> None:
     """对全部已结案的行政处罚案件重新机器评查（评查任务中保留评查员的评定）。"""
@@ -154,17 +194,15 @@ def review_all_command() -> None:
 
 
 certificates_app = typer.Typer(help="执法证件库", no_args_is_help=True)
+penalty_items_app = typer.Typer(help="行政处罚事项清单（含裁量基准）", no_args_is_help=True)
 
 
-@certificates_app.command("import")
-def import_certificates(
-    path: Annotated[Path, typer.Argument(help="CSV：执法证号,姓名,单位,有效期起,有效期止")],
-) -> None:
-    """导入执法证件（全部正确才写入；证号已有的更新有效期）。"""
+def _import_register(path: Path, register: Any, what: str) -> None:
+    """One register's CSV import at the terminal (as the platform's own account): all rows
+    or none, every bad row printed."""
     from fazhi.actions.context import ActionContext
     from fazhi.actions.system_account import system_actor
     from fazhi.domain.errors import DomainError
-    from fazhi.enforcement.certificates import check_rows, do_import, parse_csv
     from fazhi.store.db import transaction
     from fazhi.terminal import init_database, platform
 
@@ -178,16 +216,43 @@ def import_certificates(
     ctx = ActionContext(p, system_actor(p), p.now())
     try:
         with transaction(p.sessions) as session:
-            added, updated = do_import(session, ctx, check_rows(session, ctx, parse_csv(text)))
+            rows = register.check_rows(session, ctx, register.parse_csv(text))
+            added, updated = register.do_import(session, ctx, rows)
     except DomainError as exc:
         typer.echo(f"错误：{exc.message}", err=True)
         for problem in exc.problems[5:]:
             typer.echo(f"  {problem.message}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"已导入执法证件：新增 {added} 条，更新 {updated} 条。")
+    typer.echo(f"已导入{what}：新增 {added} 条，更新 {updated} 条。")
+
+
+@certificates_app.command("import")
+def import_certificates(
+    path: Annotated[Path, typer.Argument(help="CSV：执法证号,姓名,单位,有效期起,有效期止")],
+) -> None:
+    """导入执法证件（全部正确才写入；证号已有的更新有效期）。"""
+    from fazhi.enforcement import certificates
+
+    _import_register(path, certificates, "执法证件")
+
+
+@penalty_items_app.command("import")
+def import_penalty_items(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV，每个情形一行：事项编码,事项名称,实施单位,处罚依据,违法情形,罚款下限,罚款上限"
+        ),
+    ],
+) -> None:
+    """导入行政处罚事项及其裁量基准（全部正确才写入；编码已有的整项替换）。"""
+    from fazhi.enforcement import penalty_items
+
+    _import_register(path, penalty_items, "行政处罚事项")
 
 
 def register(app: typer.Typer) -> None:
     app.command("review")(review_command)
     app.add_typer(case_file_app, name="case-file")
     app.add_typer(certificates_app, name="certificates")
+    app.add_typer(penalty_items_app, name="penalty-items")

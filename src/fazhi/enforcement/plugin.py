@@ -12,15 +12,19 @@ from typing import Any
 from fazhi.actions.platform import Platform
 from fazhi.enforcement import api, cli
 from fazhi.enforcement.reviews import READER_ROLES
-from fazhi.enforcement.web import review_pages
+from fazhi.enforcement.penalty_items import READ_ROLES as REGISTER_ROLES
+from fazhi.enforcement.web import register_pages, review_pages
 from fazhi.web.console import ConsoleExtension
 
 NAME = "enforcement"
-API_ROUTERS = (api.router, api.reviews_router)
+API_ROUTERS = (api.router, api.reviews_router, api.penalty_items_router)
 WEB = Path(__file__).parent / "web"
 CONSOLE = ConsoleExtension(
-    routers=(review_pages.router,),
-    nav=((("/case-file-reviews", "案卷评查", frozenset(READER_ROLES)), "/cases"),),
+    routers=(review_pages.router, register_pages.router),
+    nav=(
+        (("/case-file-reviews", "案卷评查", frozenset(READER_ROLES)), "/cases"),
+        (("/penalty-items", "执法清单", frozenset(REGISTER_ROLES)), "/case-file-reviews"),
+    ),
     # Reviewers work from their task list.
     landing={"case_file_reviewer": "/case-file-reviews"},
     templates=WEB / "templates",
@@ -34,8 +38,19 @@ def register_cli(app: Any) -> None:
 def generate_demo(
     platform: Platform, orders: int, current: int, seed: int, progress: Callable[[int], None]
 ) -> str:
-    """The synthetic enforcement certificate register (the officers of the demo)."""
+    """The synthetic enforcement registers: the officers' certificates and the penalty items
+    with their discretion benchmarks."""
     from fazhi.enforcement.demo.certificates import seed_certificates
+    from fazhi.enforcement.demo.penalty_items import seed_penalty_items
 
     made = seed_certificates(platform)
-    return f"执法证件合成记录 {made} 条。" if made else "执法证件库已有记录，跳过。"
+    items = seed_penalty_items(platform)
+    return (
+        "；".join(
+            (
+                f"执法证件合成记录 {made} 条" if made else "执法证件库已有记录，跳过",
+                f"处罚事项（含裁量基准）合成 {items} 项" if items else "处罚事项已有记录，跳过",
+            )
+        )
+        + "。"
+    )

@@ -14,6 +14,7 @@ from fazhi.actions.visibility import load_visible_case
 from fazhi.domain.durations import local_date
 from fazhi.domain.errors import DomainError
 from fazhi.enforcement.case_file import Filed, Happened, manifest_of
+from fazhi.enforcement.penalty_items import manifest_benchmark
 from fazhi.read.presenters import case_number
 from fazhi.store.models import Case, Event
 
@@ -41,7 +42,9 @@ def _manifest(session: Session, ctx: ActionContext, case: Case) -> dict[str, Any
     ]
     unit = ctx.directory.by_id.get(case.lead_unit_id) if case.lead_unit_id else None
     agency = {"name": unit.name if unit else "", "code": ""}
-    return manifest_of(case_number(case_type, case), agency, case.fields or {}, events, documents)
+    fields = case.fields or {}
+    benchmark = manifest_benchmark(session, case.region_code, fields)
+    return manifest_of(case_number(case_type, case), agency, fields, events, documents, benchmark)
 
 
 def closed_case_ids(session: Session, region_code: str) -> list[int]:

@@ -65,3 +65,22 @@ class CaseFileReview(Base):
     reviewer_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PenaltyItem(Base):
+    """One penalty item of the register (行政处罚事项清单) with its discretion benchmark
+    (裁量基准): for each circumstance the range of the fine, in yuan."""
+
+    __tablename__ = "penalty_items"
+    __table_args__ = (UniqueConstraint("region_code", "code", name="uq_penalty_items_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region_code: Mapped[str] = mapped_column(String(12))
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # the enforcing unit
+    basis: Mapped[str] = mapped_column(Text)  # the legal basis of the penalty
+    # [{"circumstance": "初次违法且及时改正", "min": 0, "max": 500}, …] in the register's order.
+    benchmarks: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -27,6 +27,17 @@ from tests.enforcement.review.files import changed, clean_general
         ),
         (lambda m: changed(m, "onsite_record", officers="430204001"), "documents[4].officers"),
         (lambda m: {**m, "triggers": {"major": "yes"}}, "triggers.major"),
+        (
+            lambda m: {
+                **m,
+                "penalty": {"kind": "fine", "amount": 1, "benchmark": {"min": 9, "max": 1}},
+            },
+            "penalty.benchmark.max",
+        ),
+        (
+            lambda m: {**m, "penalty": {"kind": "fine", "benchmark": {"min": 0}}},
+            "penalty.benchmark",
+        ),
     ],
 )
 def test_a_malformed_manifest_names_the_key(change: Any, key: str) -> None:

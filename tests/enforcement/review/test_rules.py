@@ -389,3 +389,22 @@ def test_a_summary_decision_is_numbered_and_signed() -> None:
     assert "未编号" in unnumbered["stage.decision"][0][2]
     unsigned = found(changed(clean_summary(), "summary_decision", signed=False))
     assert "拒签说明" in unsigned["entry.signed"][0][2]
+
+
+def benchmarked(manifest: dict[str, Any], low: int, high: int) -> dict[str, Any]:
+    bench = {"item": "CG-0101", "circumstance": "一般情节", "min": low, "max": high}
+    return {**manifest, "penalty": {**manifest["penalty"], "benchmark": bench}}
+
+
+def test_a_fine_inside_its_discretion_benchmark_passes_and_outside_it_is_found() -> None:
+    for manifest in (clean_general(), clean_summary()):
+        amount = manifest["penalty"]["amount"]
+        assert found(benchmarked(manifest, 0, amount)) == {}
+        hits = found(benchmarked(manifest, amount + 1, amount + 100))
+        ((defect, document, message),) = hits["benchmark.range"]
+        assert defect == "wrong_entry" and "未说明理由" in message
+        assert document == (
+            "decision" if manifest["procedure"] == "general" else "summary_decision"
+        )
+    # Files that name no benchmark (other systems') are not held to one.
+    assert "benchmark.range" not in found(clean_general())

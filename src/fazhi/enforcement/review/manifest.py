@@ -116,6 +116,18 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Benchmark:
+    """The discretion benchmark the decision fell under (`penalty.benchmark`, a Fazhi
+    extension: the item, the circumstance and its range of fines)."""
+
+    item: str
+    circumstance: str
+    low: Decimal
+    high: Decimal
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class CaseFile:
     case_number: str
     procedure: str
@@ -128,6 +140,7 @@ class CaseFile:
     penalty_kind: str
     penalty_amount: Decimal | None
     documents: tuple[Document, ...]
+    benchmark: Benchmark | None = None
 
     def of_kind(self, kind: str) -> list[Document]:
         return [d for d in self.documents if d.kind == kind]
@@ -184,6 +197,25 @@ def _money(raw: Mapping[str, Any], name: str, key: str) -> Decimal | None:
     if amount < 0:
         raise ManifestError(key, "金额不能为负数")
     return amount
+
+
+def _benchmark(raw: Any) -> Benchmark | None:
+    if raw is None:
+        return None
+    bench = _mapping(raw, "penalty.benchmark")
+    low = _money(bench, "min", "penalty.benchmark.min")
+    high = _money(bench, "max", "penalty.benchmark.max")
+    if low is None or high is None:
+        raise ManifestError("penalty.benchmark", "裁量基准应有 min 和 max（元）")
+    if high < low:
+        raise ManifestError("penalty.benchmark.max", "裁量基准上限小于下限")
+    return Benchmark(
+        item=_text(bench, "item", "penalty.benchmark.item"),
+        circumstance=_text(bench, "circumstance", "penalty.benchmark.circumstance"),
+        low=low,
+        high=high,
+        reason=_text(bench, "reason", "penalty.benchmark.reason"),
+    )
 
 
 def _mapping(value: Any, key: str) -> Mapping[str, Any]:
@@ -301,6 +333,7 @@ def parse_manifest(raw: Any) -> CaseFile:
         officers=tuple(officers),
         penalty_kind=_text(penalty, "kind", "penalty.kind"),
         penalty_amount=_money(penalty, "amount", "penalty.amount"),
+        benchmark=_benchmark(penalty.get("benchmark")),
         documents=tuple(
             _document(d, i) for i, d in enumerate(_list(top, "documents", "documents"))
         ),

@@ -493,3 +493,7 @@ def _summary_limits(cf: CaseFile, cal: WorkCalendar) -> Iterator[Hit]:
             None,
             f"对{who}罚款 {cf.penalty_amount:f} 元，超过简易程序 {limit} 元的限额（第五十一条）",
         )
+
+
+# The benchmark rule lives in its own module; importing it here registers it after these.
+from fazhi.enforcement.review import rules_discretion as _discretion  # noqa: E402, F401
