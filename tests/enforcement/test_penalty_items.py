@@ -45,7 +45,8 @@ def test_an_import_reports_every_bad_row_and_writes_none(login: Login) -> None:
     )
     good = (
         HEADER
-        + "T-9,测试事项九（合成）,,某条例（测试）,轻微,0,100\nT-9,测试事项九（合成）,,某条例（测试）,严重,100,900\n"
+        + "T-9,测试事项九（合成）,,某条例（测试）,轻微,0,100\n"
+        + "T-9,测试事项九（合成）,,某条例（测试）,严重,100,900\n"
     )
     assert admin.post(f"{ITEMS}/import", json={"csv": good}).json() == {"added": 1, "updated": 0}
     again = HEADER + "T-9,测试事项九（合成）,,某条例（测试）,轻微,0,300\n"

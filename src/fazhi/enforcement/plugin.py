@@ -11,16 +11,21 @@ from typing import Any
 
 from fazhi.actions.platform import Platform
 from fazhi.enforcement import api, cli
-from fazhi.enforcement.reviews import READER_ROLES
 from fazhi.enforcement.penalty_items import READ_ROLES as REGISTER_ROLES
-from fazhi.enforcement.web import register_pages, review_pages
+from fazhi.enforcement.reviews import READER_ROLES
+from fazhi.enforcement.web import public_pages, register_pages, review_pages
 from fazhi.web.console import ConsoleExtension
 
 NAME = "enforcement"
-API_ROUTERS = (api.router, api.reviews_router, api.penalty_items_router)
+API_ROUTERS = (
+    api.router,
+    api.reviews_router,
+    api.penalty_items_router,
+    public_pages.api_router,
+)
 WEB = Path(__file__).parent / "web"
 CONSOLE = ConsoleExtension(
-    routers=(review_pages.router, register_pages.router),
+    routers=(review_pages.router, register_pages.router, public_pages.router),
     nav=(
         (("/case-file-reviews", "案卷评查", frozenset(READER_ROLES)), "/cases"),
         (("/penalty-items", "执法清单", frozenset(REGISTER_ROLES)), "/case-file-reviews"),

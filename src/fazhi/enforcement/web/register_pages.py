@@ -31,9 +31,7 @@ def penalty_items_page(request: Request) -> Response:
             return unit.name if unit else "—"
 
         context = {
-            "items": [
-                {"item": i, "unit": unit_name(i.unit_id)} for i in items(w.session, region)
-            ],
+            "items": [{"item": i, "unit": unit_name(i.unit_id)} for i in items(w.session, region)],
             "certificates": [
                 {
                     "cert": c,
