@@ -66,6 +66,174 @@ def mediation_agreement() -> Document:
     return document
 
 
+PARTIES = (
+    "{% for p in case.parties %}{{ p.name }}"
+    "{% if p.id_number %}（公民身份号码 {{ p.id_number }}）{% endif %}"
+    "{% if p.credit_code %}（统一社会信用代码 {{ p.credit_code }}，法定代表人 "
+    "{{ p.legal_representative }}）{% endif %}"
+    "{% if p.address %}，住址 {{ p.address }}{% endif %}"
+    "{% if not loop.last %}；{% endif %}{% endfor %}"
+)
+OFFICERS = (
+    "{% for o in case.officers %}{{ o.name }}（执法证号 {{ o.certificate_number }}）"
+    "{% if not loop.last %}、{% endif %}{% endfor %}"
+)
+PENALTY = (
+    "{{ case.penalty_kind }}"
+    "{% if case.fine_amount %}，罚款人民币{{ case.fine_amount }}元{% endif %}"
+)
+NAMES = "{% for p in case.parties %}{{ p.name }}{% if not loop.last %}、{% endif %}{% endfor %}"
+
+
+def paper(
+    title: str,
+    lines: list[tuple[str, str]],
+    body: tuple[str, ...] = (),
+    closing: tuple[str, ...] = ("{{ case.lead_unit }}", "{{ today }}"),
+) -> Document:
+    """An enforcement paper (执法文书): the title centred, the numbered lines label by label,
+    the body, and the agency with the date at the right."""
+    document = Document()
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run(title)
+    run.bold = True
+    run.font.size = Pt(18)
+    for label, placeholder in lines:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(label).bold = True
+        paragraph.add_run(placeholder)
+    for text in body:
+        document.add_paragraph(text)
+    for text in closing:
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.add_run(text)
+    properties = document.core_properties
+    properties.title = title
+    properties.author = "Fazhi"
+    properties.created = properties.modified = FIXED
+    properties.last_modified_by = "Fazhi"
+    properties.revision = 1
+    return document
+
+
+def filing_approval() -> Document:
+    """立案审批表 of the penalty case (行政处罚法 art.54)."""
+    return paper(
+        "立案审批表",
+        [
+            ("案件编号：", "{{ case.number }}"),
+            ("案件来源：", "{{ case.source }}"),
+            ("案由：", "{{ case.cause }}"),
+            ("当事人：", PARTIES),
+            ("违法行为发生地：", "{{ case.address }}"),
+            ("简要案情：", "{{ case.facts }}"),
+            ("承办人：", OFFICERS),
+            ("立案意见：", "{{ doc.opinion }}"),
+        ],
+        ("经审查，符合立案条件，予以立案。",),
+    )
+
+
+def notice_of_rights() -> Document:
+    """行政处罚事先告知书 (arts.44–45; art.63–64 when a hearing applies)."""
+    return paper(
+        "行政处罚事先告知书",
+        [
+            ("文号：", "{{ doc.number }}"),
+            ("当事人：", PARTIES),
+            ("违法事实：", "{{ case.facts }}"),
+            ("拟作出的行政处罚：", "{{ doc.proposed_penalty }}"),
+            ("依据：", "{{ doc.basis }}"),
+        ],
+        (
+            "根据《中华人民共和国行政处罚法》第四十四条、第四十五条的规定，你（单位）享有陈述、"
+            "申辩的权利。如有陈述、申辩意见，请于收到本告知书之日起五个工作日内"
+            "向本机关提出；逾期未提出的，视为放弃上述权利。",
+            "{% if case.hearing_applies == '是' %}本案适用听证程序。"
+            "根据第六十三条、第六十四条的规定，你（单位）有权要求听证，"
+            "请于收到本告知书之日起五个工作日内提出。{% endif %}",
+        ),
+    )
+
+
+def hearing_notice() -> Document:
+    """听证告知书 (arts.63–64)."""
+    return paper(
+        "行政处罚听证告知书",
+        [
+            ("文号：", "{{ doc.number }}"),
+            ("当事人：", PARTIES),
+            ("案由：", "{{ case.cause }}"),
+            ("拟作出的行政处罚：", "{{ doc.proposed_penalty }}"),
+        ],
+        (
+            "根据《中华人民共和国行政处罚法》第六十三条、第六十四条的规定，你（单位）有权要求听证。"
+            "如要求听证，请于收到本告知书之日起五个工作日内向本机关提出；逾期未提出的，视为放弃听证权利。",
+        ),
+    )
+
+
+def penalty_decision() -> Document:
+    """行政处罚决定书 with the items of art.59."""
+    return paper(
+        "行政处罚决定书",
+        [
+            ("文号：", "{{ case.decision_number }}"),
+            ("当事人：", PARTIES),
+            ("违法事实和证据：", "{{ case.facts }}"),
+            ("行政处罚的种类和依据：", PENALTY + "。依据：{{ case.legal_basis }}"),
+            (
+                "履行方式和期限：",
+                "请自收到本决定书之日起十五日内履行{% if case.fine_amount %}；"
+                "罚款缴至指定银行或者通过电子支付系统缴纳（第六十七条），"
+                "到期不缴纳的，每日按罚款数额的百分之三加处罚款（第七十二条）{% endif %}。",
+            ),
+            (
+                "申请行政复议、提起行政诉讼的途径和期限：",
+                "如不服本决定，可以在收到本决定书之日起六十日内申请行政复议，"
+                "或者在六个月内依法向人民法院提起行政诉讼。",
+            ),
+            ("作出决定的日期：", "{{ case.decided_on }}"),
+        ],
+        ("（加盖作出行政处罚决定的行政机关印章）",),
+    )
+
+
+def service_proof() -> Document:
+    """送达回证 (art.61)."""
+    return paper(
+        "送达回证",
+        [
+            ("案件编号：", "{{ case.number }}"),
+            ("送达文书及文号：", "{{ doc.served_document }}"),
+            ("受送达人：", NAMES),
+            ("送达方式：", "{{ doc.method }}"),
+            ("送达日期：", "{{ doc.served_on }}"),
+            ("送达人：", OFFICERS),
+        ],
+        ("受送达人签名或盖章：", "（受送达人拒绝签收的，由送达人注明情况并签名）"),
+    )
+
+
+def closing_report() -> Document:
+    """结案报告 of a general-procedure case."""
+    return paper(
+        "行政处罚结案报告",
+        [
+            ("案件编号：", "{{ case.number }}"),
+            ("案由：", "{{ case.cause }}"),
+            ("当事人：", PARTIES),
+            ("立案日期：", "{{ case.filed_on }}"),
+            ("处罚决定：", "{{ case.decision_number }}，" + PENALTY),
+            ("执行情况：", "{{ doc.execution }}"),
+            ("承办人：", OFFICERS),
+        ],
+        ("本案已执行完毕，建议结案。",),
+    )
+
+
 def reproducible(data: bytes) -> bytes:
     """The same bytes on every run: zip entries in name order with a fixed timestamp."""
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -78,7 +246,15 @@ def reproducible(data: bytes) -> bytes:
     return out.getvalue()
 
 
-TEMPLATES = {"mediation_agreement.docx": mediation_agreement}
+TEMPLATES = {
+    "mediation_agreement.docx": mediation_agreement,
+    "penalty_filing_approval.docx": filing_approval,
+    "penalty_notice_of_rights.docx": notice_of_rights,
+    "penalty_hearing_notice.docx": hearing_notice,
+    "penalty_decision.docx": penalty_decision,
+    "penalty_service_proof.docx": service_proof,
+    "penalty_closing_report.docx": closing_report,
+}
 
 
 def main() -> None:

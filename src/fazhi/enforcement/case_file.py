@@ -50,6 +50,8 @@ _DATED_BY = {
     "payment_receipt": "paid_on",
 }
 _RECORDS = frozenset({"onsite_record", "inquiry_record", "investigation_report"})
+# The papers the trail itself yields (above); the .docx generated for them is the same paper.
+_FROM_TRAIL = frozenset({"filing_approval", "notice_of_rights", "hearing_notice", "decision"})
 
 
 def _amount(value: Any) -> float | None:
@@ -139,6 +141,8 @@ def manifest_of(
     decision = by_action.get("decide")
     summary = by_action.get("summary_decide")
     for filed in documents:
+        if filed.kind in _FROM_TRAIL:
+            continue
         key = _DATED_BY.get(filed.kind)
         on = date.fromisoformat(_date(filed.data.get(key), filed.on)) if key else filed.on
         extra: dict[str, Any] = {}
