@@ -6,10 +6,14 @@ file of a case walked with them reviews clean and holds each paper once. Synthet
 from __future__ import annotations
 
 import io
+import json
+import zipfile
+from pathlib import Path
 from typing import Any
 
 from docx import Document as DocxDocument
 
+from fazhi.enforcement.review.registry import KIND_LABELS
 from tests.api.conftest import Login
 from tests.api.test_penalty_case import CASES, PERSON, act, add, register
 from tests.support import ApiClient, FakeClock
@@ -25,7 +29,7 @@ def generate(client: ApiClient, case_id: int, kind: str, **data: Any) -> str:
 
 
 def test_a_case_walked_with_the_generated_papers_reviews_clean(
-    login: Login, clock: FakeClock
+    login: Login, clock: FakeClock, tmp_path: Path
 ) -> None:
     officer, reviewer = login("cgj_enforcer"), login("cgj_legal")
     clock.set("2023-06-01T10:00:00+08:00")
@@ -121,3 +125,44 @@ def test_a_case_walked_with_the_generated_papers_reviews_clean(
         assert kinds.count(kind) == 1, (kind, kinds)
     result = login("case_reviewer").get(f"{CASES}/{case_id}/case-file/review").json()
     assert result["findings"] == [] and result["score"] == 100, result
+
+    # The full record as one file: the manifest, the cover and index, every paper.
+    record = officer.get(f"{CASES}/{case_id}/case-file.zip")
+    assert record.status_code == 200 and record.headers["content-type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(record.content))
+    names = {n.split("/", 1)[1]: n for n in archive.namelist()}
+    exported = json.loads(archive.read(names["manifest.json"]))
+    named = {d["kind"]: d.get("file") for d in exported["documents"]}
+    assert named["cover"] == named["index"] == "00-cover-index.docx"
+    assert named["decision"] in names and named["service_proof"] in names
+    decision_file = archive.read(names[named["decision"]])
+    assert "石城管罚决〔2023〕51号" in docx_text(decision_file)
+    cover = docx_text(archive.read(names["00-cover-index.docx"]))
+    assert "行政处罚案卷" in cover and "卷内目录" in cover and "拟立案" not in cover
+    index_rows = DocxDocument(io.BytesIO(archive.read(names["00-cover-index.docx"]))).tables[0]
+    listed = [r.cells[1].text for r in index_rows.rows][1:]
+    body = [d["kind"] for d in exported["documents"]][2:]  # after the cover and index
+    assert listed == [KIND_LABELS[k] for k in body] and listed[:2] == ["案源登记", "立案审批表"]
+    # … and the exported folder reviews clean with the same review outside systems get.
+    folder = tmp_path / "record"
+    archive.extractall(folder)
+    assert review_folder(folder) == [(exported["case_number"], 100.0, [])]
+
+
+def docx_text(data: bytes) -> str:
+    return "\n".join(p.text for p in DocxDocument(io.BytesIO(data)).paragraphs)
+
+
+def review_folder(folder: Path) -> list[tuple[str, float, list[str]]]:
+    from fazhi.domain.calendar import WorkCalendar
+    from fazhi.enforcement.review.engine import review
+    from fazhi.enforcement.review.files import case_files
+    from fazhi.enforcement.review.manifest import parse_manifest
+    from fazhi.enforcement.review.standard_file import DEFAULT_STANDARD, load_standard
+
+    standard = load_standard(DEFAULT_STANDARD)
+    out = []
+    for found in case_files(folder):
+        result = review(parse_manifest(found.raw), standard, WorkCalendar(), found.name)
+        out.append((result.case_number, result.score, [f.rule for f in result.findings]))
+    return out

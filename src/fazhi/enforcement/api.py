@@ -4,16 +4,19 @@ review under the deployment's standard (the one `fazhi review` uses by default).
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from fazhi.actions.visibility import load_visible_case, record_read
+from fazhi.enforcement.full_record import record_files, safe_folder, zipped
 from fazhi.enforcement.penalty_items import check_may_read_items, items
 from fazhi.enforcement.penalty_items import check_rows as check_item_rows
 from fazhi.enforcement.penalty_items import do_import as do_import_items
 from fazhi.enforcement.penalty_items import parse_csv as parse_items_csv
-from fazhi.enforcement.read import case_file_of
+from fazhi.enforcement.read import case_file_of, case_record_of
 from fazhi.enforcement.review.engine import review
 from fazhi.enforcement.review.manifest import parse_manifest
 from fazhi.enforcement.review.standard_file import default_standard
@@ -45,6 +48,22 @@ def case_file_review(request: Request, case_id: CaseId) -> dict[str, Any]:
         calendar = w.platform.calendar()
     result = review(parse_manifest(manifest), default_standard(), calendar, manifest["case_number"])
     return result.as_json()
+
+
+@router.get("/{case_id}/case-file.zip", summary="全过程记录：案卷及全部文书（按归档顺序，zip）")
+def case_record(request: Request, case_id: CaseId) -> Response:
+    # A sync route: reading the files and building the .docx and zip run in a worker thread.
+    with work(request) as w:
+        manifest, files = case_record_of(w.session, w.ctx, case_id)
+        record_read(
+            w.session, w.ctx, load_visible_case(w.session, w.actor, case_id), "case_record", {}
+        )
+    folder = safe_folder(manifest["case_number"])
+    return Response(
+        zipped(record_files(manifest, files), folder),
+        media_type="application/zip",
+        headers={"content-disposition": "attachment; filename*=UTF-8''" + quote(f"{folder}.zip")},
+    )
 
 
 reviews_router = APIRouter(prefix="/api/v1/case-file-reviews", tags=["案卷评查"])

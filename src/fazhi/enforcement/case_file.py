@@ -37,6 +37,7 @@ class Filed:
     kind: str
     data: Mapping[str, Any]
     on: date
+    file: str = ""  # its file's name in an exported folder, when it has one
 
 
 # Uploaded kinds → the key of their data that dates them (else the upload date).
@@ -106,6 +107,7 @@ def manifest_of(
     by_action = {e.action: e for e in events}
 
     papers: list[tuple[date, int, dict[str, Any]]] = []
+    trail_files = {f.kind: f.file for f in documents if f.kind in _FROM_TRAIL and f.file}
 
     def paper(on: date, kind: str, **keys: Any) -> None:
         doc = {
@@ -113,6 +115,8 @@ def manifest_of(
             "date": on.isoformat(),
             **{k: v for k, v in keys.items() if v is not None},
         }
+        if kind in trail_files:
+            doc["file"] = trail_files[kind]
         papers.append((on, len(papers), doc))
 
     if "register" in first_on:
@@ -164,7 +168,7 @@ def manifest_of(
             extra = {"amount": _amount(filed.data.get("amount"))}
         if filed.kind == "decision_approval":
             extra = {"amount": fine}
-        paper(on, filed.kind, **extra)
+        paper(on, filed.kind, **extra, file=filed.file or None)
     if decision is not None:
         # The decision form states the party, the penalty, how and when to pay, the remedies
         # and the agency with the date; facts and basis as the case records them.

@@ -103,14 +103,15 @@ def demo_command(
 
 @case_file_app.command("export")
 def export_command(
-    folder: Annotated[Path, typer.Argument(help="写入案卷的文件夹（每案一个子文件夹）")],
+    folder: Annotated[Path, typer.Argument(help="写入的文件夹（每案一个子文件夹，含全部文书）")],
     case_id: Annotated[int | None, typer.Option("--case", help="只导出该案件（内部编号）")] = None,
 ) -> None:
     """把平台的行政处罚案件导出为 fazhi-case-file/1 案卷（默认：全部已结案案件）。"""
     from fazhi.actions.context import ActionContext
     from fazhi.actions.system_account import system_actor
     from fazhi.domain.errors import DomainError
-    from fazhi.enforcement.read import case_file_of, closed_case_ids
+    from fazhi.enforcement.full_record import record_files, safe_folder
+    from fazhi.enforcement.read import case_record_of, closed_case_ids
     from fazhi.terminal import init_database, platform
 
     p = platform()
@@ -121,14 +122,14 @@ def export_command(
         ids = [case_id] if case_id is not None else closed_case_ids(session, p.region_code)
         for one in ids:
             try:
-                manifest = case_file_of(session, ctx, one)
+                manifest, files = case_record_of(session, ctx, one)
             except DomainError as exc:
                 typer.echo(f"错误：案件 {one}：{exc.message}", err=True)
                 raise typer.Exit(1) from None
-            target = folder / manifest["case_number"]
+            target = folder / safe_folder(manifest["case_number"])
             target.mkdir(parents=True, exist_ok=True)
-            text = json.dumps(manifest, ensure_ascii=False, indent=2)
-            (target / "manifest.json").write_text(text + "\n", encoding="utf-8")
+            for name, data in record_files(manifest, files).items():
+                (target / name).write_bytes(data)
             written += 1
     typer.echo(f"已导出 {written} 份案卷到 {folder}。")
 

@@ -3,20 +3,21 @@ for export and for reviewing the platform's own files. Only a case the reader ma
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fazhi.actions.context import ActionContext
-from fazhi.actions.document_files import case_documents
+from fazhi.actions.document_files import case_documents, document_file
 from fazhi.actions.visibility import load_visible_case
 from fazhi.domain.durations import local_date
 from fazhi.domain.errors import DomainError
 from fazhi.enforcement.case_file import Filed, Happened, manifest_of
 from fazhi.enforcement.penalty_items import manifest_benchmark
 from fazhi.read.presenters import case_number
-from fazhi.store.models import Case, Event
+from fazhi.store.models import Case, Document, Event
 
 TYPE = "penalty_case"
 
@@ -30,14 +31,39 @@ def case_file_of(session: Session, ctx: ActionContext, case_id: int) -> dict[str
     return _manifest(session, ctx, case)
 
 
-def _manifest(session: Session, ctx: ActionContext, case: Case) -> dict[str, Any]:
+def _file_name(document: Document) -> str:
+    return f"{document.kind}-{document.id}{PurePath(document.filename or '').suffix[:10]}"
+
+
+def case_record_of(
+    session: Session, ctx: ActionContext, case_id: int
+) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """The case's manifest naming each stored file, and those files by name (full record)."""
+    case = load_visible_case(session, ctx.actor, case_id)
+    if case.type != TYPE:
+        raise DomainError("not_a_penalty_case", "只有行政处罚案件有执法案卷", 422)
+    files: dict[str, bytes] = {}
+    for d in case_documents(session, case.id):
+        if d.sha256 is not None:
+            files[_file_name(d)] = document_file(session, d)
+    return _manifest(session, ctx, case, with_files=True), files
+
+
+def _manifest(
+    session: Session, ctx: ActionContext, case: Case, with_files: bool = False
+) -> dict[str, Any]:
     case_type = ctx.platform.types.get(case.type)
     events = [
         Happened(e.action, local_date(e.at), dict((e.payload or {}).get("inputs") or {}))
         for e in session.scalars(select(Event).where(Event.case_id == case.id).order_by(Event.seq))
     ]
     documents = [
-        Filed(d.kind, dict(d.data or {}), local_date(d.uploaded_at))
+        Filed(
+            d.kind,
+            dict(d.data or {}),
+            local_date(d.uploaded_at),
+            _file_name(d) if with_files and d.sha256 is not None else "",
+        )
         for d in case_documents(session, case.id)
     ]
     unit = ctx.directory.by_id.get(case.lead_unit_id) if case.lead_unit_id else None
