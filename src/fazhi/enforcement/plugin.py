@@ -13,14 +13,21 @@ from fazhi.actions.platform import Platform
 from fazhi.enforcement import api, cli
 from fazhi.enforcement.reviews import READER_ROLES
 from fazhi.enforcement.web import review_pages
+
+# Inspections (1+N 综合查一次, 双随机、一公开): kept apart so this file merges cleanly.
+from fazhi.enforcement.inspections import api as inspections_api
+from fazhi.enforcement.inspections import web as inspections_web
 from fazhi.web.console import ConsoleExtension
 
 NAME = "enforcement"
-API_ROUTERS = (api.router, api.reviews_router)
+API_ROUTERS = (api.router, api.reviews_router, inspections_api.router)
 WEB = Path(__file__).parent / "web"
 CONSOLE = ConsoleExtension(
-    routers=(review_pages.router,),
-    nav=((("/case-file-reviews", "案卷评查", frozenset(READER_ROLES)), "/cases"),),
+    routers=(review_pages.router, *inspections_web.ROUTERS),
+    nav=(
+        (("/case-file-reviews", "案卷评查", frozenset(READER_ROLES)), "/cases"),
+        *inspections_web.NAV,
+    ),
     # Reviewers work from their task list.
     landing={"case_file_reviewer": "/case-file-reviews"},
     templates=WEB / "templates",
@@ -34,8 +41,18 @@ def register_cli(app: Any) -> None:
 def generate_demo(
     platform: Platform, orders: int, current: int, seed: int, progress: Callable[[int], None]
 ) -> str:
-    """The synthetic enforcement certificate register (the officers of the demo)."""
+    """The synthetic enforcement certificate register (the officers of the demo), then the
+    inspections."""
     from fazhi.enforcement.demo.certificates import seed_certificates
 
     made = seed_certificates(platform)
-    return f"执法证件合成记录 {made} 条。" if made else "执法证件库已有记录，跳过。"
+    said = f"执法证件合成记录 {made} 条。" if made else "执法证件库已有记录，跳过。"
+    return said + inspections_demo(platform)
+
+
+def inspections_demo(platform: Platform) -> str:
+    """The synthetic inspection plans of 田心街道 and a random draw."""
+    from fazhi.enforcement.inspections.demo import seed_inspections
+
+    planned = seed_inspections(platform)
+    return f"联合检查计划事项合成记录 {planned} 条、双随机抽查 1 次。" if planned else ""
