@@ -50,6 +50,7 @@ MENUS = {
         "/knowledge",
         "/catalogue",
         "/cases",
+        "/inspections",
         "/reply-templates",
         "/messages",
     ],
@@ -62,6 +63,7 @@ MENUS = {
         "/catalogue",
         "/analytics/metrics",
         "/cases",
+        "/inspections",
         "/reply-templates",
         "/messages",
     ],
@@ -77,6 +79,7 @@ MENUS = {
         "/repeats",
         "/cases",
         "/case-file-reviews",
+        "/inspections",
         "/messages",
     ],
     "district_leader": [
@@ -89,6 +92,7 @@ MENUS = {
         "/repeats",
         "/cases",
         "/case-file-reviews",
+        "/inspections",
         "/messages",
     ],
     "admin": [
@@ -101,6 +105,7 @@ MENUS = {
         "/repeats",
         "/cases",
         "/case-file-reviews",
+        "/inspections",
         "/admin",
         "/reply-templates",
         "/notifications",
@@ -155,6 +160,7 @@ def test_several_roles_show_the_union_in_the_consoles_order() -> None:
         "/repeats",
         "/cases",
         "/case-file-reviews",
+        "/inspections",
         "/messages",
     ]
     # …and the primary role (the first) picks the landing page.

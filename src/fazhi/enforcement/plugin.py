@@ -11,12 +11,10 @@ from typing import Any
 
 from fazhi.actions.platform import Platform
 from fazhi.enforcement import api, cli
+from fazhi.enforcement.inspections import api as inspections_api  # inspections (1+N, 双随机)
+from fazhi.enforcement.inspections import web as inspections_web
 from fazhi.enforcement.reviews import READER_ROLES
 from fazhi.enforcement.web import review_pages
-
-# Inspections (1+N 综合查一次, 双随机、一公开): kept apart so this file merges cleanly.
-from fazhi.enforcement.inspections import api as inspections_api
-from fazhi.enforcement.inspections import web as inspections_web
 from fazhi.web.console import ConsoleExtension
 
 NAME = "enforcement"

@@ -21,8 +21,13 @@ def test_a_draw_is_redone_from_its_recorded_seed_and_published(
 ) -> None:
     staff = login("scjg_handler")
     items = {i["code"]: i["id"] for i in staff.get(f"{API}/items").json()["items"]}
-    body = {"title": "测试抽查", "item_ids": [items["SCJG-002"]], "count": 2,
-            "window_from": "2023-06-05", "window_to": "2023-06-30"}
+    body = {
+        "title": "测试抽查",
+        "item_ids": [items["SCJG-002"]],
+        "count": 2,
+        "window_from": "2023-06-05",
+        "window_to": "2023-06-30",
+    }
     made = staff.post(f"{API}/draws", json=body)
     assert made.status_code == 201, made.text
     record = made.json()
@@ -31,9 +36,17 @@ def test_a_draw_is_redone_from_its_recorded_seed_and_published(
     # The same seed and pools give the same targets, and the recorded ones.
     again = staff.post(f"{API}/draws", json={**body, "seed": record["seed"]}).json()
     assert [t["name"] for t in again["targets"]] == [t["name"] for t in record["targets"]]
-    assert all(len(t["inspectors"]) == 2 and "（合成）" in t["inspectors"][0] for t in record["targets"])
-    assert assert_error(staff.post(f"{API}/draws", json={**body, "seed": "abc"}), 422)["field"] == "seed"
-    assert assert_error(staff.post(f"{API}/draws", json={**body, "item_ids": []}), 422)["field"] == "item_ids"
+    assert all(
+        len(t["inspectors"]) == 2 and "（合成）" in t["inspectors"][0] for t in record["targets"]
+    )
+    assert (
+        assert_error(staff.post(f"{API}/draws", json={**body, "seed": "abc"}), 422)["field"]
+        == "seed"
+    )
+    assert (
+        assert_error(staff.post(f"{API}/draws", json={**body, "item_ids": []}), 422)["field"]
+        == "item_ids"
+    )
     # 区城管局's officers: one expired, two valid; 区司法局 has none to draw.
     none = login("sfj_handler").post(f"{API}/draws", json=body)
     assert assert_error(none, 422)["code"] == "too_few_inspectors"
@@ -47,7 +60,9 @@ def test_a_draw_is_redone_from_its_recorded_seed_and_published(
 
 
 def test_the_demo_draw_is_reproducible_from_its_seed(login: Login) -> None:
-    demo = next(d for d in login("admin").get(f"{API}/draws").json()["items"] if "演示" in d["title"])
+    demo = next(
+        d for d in login("admin").get(f"{API}/draws").json()["items"] if "演示" in d["title"]
+    )
     assert demo["seed"] == 20230601
     picks = draw(demo["seed"], demo["pool_targets"], demo["count"], demo["pool_inspectors"])
     assert len(picks) == len(demo["targets"]) == 3

@@ -34,7 +34,9 @@ def test_the_plan_merges_departments_items_and_reports_visits_saved(
     team = unit_id(platform, "SF-TX-ZFDD")
     joint = [v for v in plan["visits"] if v["joint"]]
     assert joint and all(v["lead_unit"]["id"] == team for v in joint)
-    assert all(v["day"] is None or v["window"][0] <= v["day"] <= v["window"][1] for v in plan["visits"])
+    assert all(
+        v["day"] is None or v["window"][0] <= v["day"] <= v["window"][1] for v in plan["visits"]
+    )
     assert_error(leader.get(f"{API}/plan?capacity=0"), 422)
     assert login("operator1").get(f"{API}/plan").status_code == 403
 
@@ -47,35 +49,60 @@ def test_a_department_plans_an_item_and_the_accepted_visit_records_results(
     code = with_check_character("91430204MA4L09999")
     saved = staff.post(
         f"{API}/targets",
-        json={"name": "接口测试商店（合成）", "credit_code": code, "kind": "企业",
-              "address": "田心街道测试路1号", "street": "SF-TX", "industry": "零售"},
+        json={
+            "name": "接口测试商店（合成）",
+            "credit_code": code,
+            "kind": "企业",
+            "address": "田心街道测试路1号",
+            "street": "SF-TX",
+            "industry": "零售",
+        },
     )
     assert saved.status_code == 200, saved.text
-    bad = staff.post(f"{API}/targets", json={"name": "x", "credit_code": code[:-1] + "0", "kind": "企业", "address": "y"})
+    bad = staff.post(
+        f"{API}/targets",
+        json={"name": "x", "credit_code": code[:-1] + "0", "kind": "企业", "address": "y"},
+    )
     assert assert_error(bad, 422)["field"] == "credit_code"
-    target = next(t["id"] for t in staff.get(f"{API}/targets").json()["items"] if t["credit_code"] == code)
-    body = {"target_id": target, "supervision_item_id": items["SCJG-002"],
-            "window_from": "2023-06-05", "window_to": "2023-06-09", "note": "季度检查"}
+    target = next(
+        t["id"] for t in staff.get(f"{API}/targets").json()["items"] if t["credit_code"] == code
+    )
+    body = {
+        "target_id": target,
+        "supervision_item_id": items["SCJG-002"],
+        "window_from": "2023-06-05",
+        "window_to": "2023-06-09",
+        "note": "季度检查",
+    }
     assert staff.post(f"{API}/plan-items", json=body).status_code == 201
     wrong = staff.post(f"{API}/plan-items", json={**body, "window_to": "2023-06-01"})
     assert assert_error(wrong, 422)["field"] == "window_to"
-    foreign = staff.post(f"{API}/plan-items", json={**body, "supervision_item_id": items["YJJ-001"]})
+    foreign = staff.post(
+        f"{API}/plan-items", json={**body, "supervision_item_id": items["YJJ-001"]}
+    )
     assert assert_error(foreign, 403)["code"] == "forbidden_unit"
     assert assert_error(staff.post(f"{API}/plan/accept", json={}), 403)["code"] == "forbidden_role"
 
     made = login("admin").post(f"{API}/plan/accept", json={"capacity": 3})
     assert made.status_code == 200, made.text
     assert login("admin").get(f"{API}/plan").json()["report"]["items"] == 0
-    ours = [v for v in staff.get(f"{API}/visits?unit_id={unit_id(platform, 'SF-SCJG')}").json()["items"]
-            if v["target"]["id"] == target]
+    ours = [
+        v
+        for v in staff.get(f"{API}/visits?unit_id={unit_id(platform, 'SF-SCJG')}").json()["items"]
+        if v["target"]["id"] == target
+    ]
     (visit,) = ours
     assert visit["day"] == "2023-06-05" and visit["status"] == "open"
     (row,) = visit["items"]
-    missing_note = staff.post(f"{API}/visits/{visit['id']}/results",
-                              json={"results": {str(row["id"]): {"result": "rectify"}}})
+    missing_note = staff.post(
+        f"{API}/visits/{visit['id']}/results",
+        json={"results": {str(row["id"]): {"result": "rectify"}}},
+    )
     assert assert_error(missing_note, 422)["field"] == f"note_{row['id']}"
-    done = staff.post(f"{API}/visits/{visit['id']}/results",
-                      json={"results": {str(row["id"]): {"result": "rectify", "note": "价签不全"}}})
+    done = staff.post(
+        f"{API}/visits/{visit['id']}/results",
+        json={"results": {str(row["id"]): {"result": "rectify", "note": "价签不全"}}},
+    )
     assert done.status_code == 200 and done.json()["status"] == "done"
     assert done.json()["items"][0]["result_label"] == "责令整改"
     assert login("operator1").get(f"{API}/visits/{visit['id']}").status_code == 403
@@ -94,4 +121,7 @@ def test_a_bad_register_file_names_every_bad_row_and_writes_none(login: Login) -
     assert refused["code"] == "invalid_rows" and "2行有误，未导入任何记录" in refused["message"]
     codes = {t["credit_code"] for t in admin.get(f"{API}/targets").json()["items"]}
     assert good not in codes
-    assert assert_error(admin.post(f"{API}/items/import", json={"file": "编码\n1\n"}), 422)["code"] == "unknown_columns"
+    assert (
+        assert_error(admin.post(f"{API}/items/import", json={"file": "编码\n1\n"}), 422)["code"]
+        == "unknown_columns"
+    )

@@ -15,7 +15,9 @@ STREET, TEAM = 100, 900
 D = date
 
 
-def item(n: int, target: int, dept: int, start: date, end: date, street: int | None = STREET) -> PlanItem:
+def item(
+    n: int, target: int, dept: int, start: date, end: date, street: int | None = STREET
+) -> PlanItem:
     return PlanItem(n, target, dept, n, start, end, street)
 
 
@@ -30,8 +32,12 @@ def test_overlapping_items_of_a_target_merge_into_one_visit_led_by_the_street_te
     assert visit.lead_unit_id == TEAM and visit.joint
     assert visit.item_ids == (1, 2, 3) and visit.day == D(2023, 6, 12)
     assert result.report.as_json() == {
-        "items": 3, "separate_visits": 3, "joint_visits": 1, "visits": 1,
-        "visits_saved": 2, "unscheduled": 0,
+        "items": 3,
+        "separate_visits": 3,
+        "joint_visits": 1,
+        "visits": 1,
+        "visits_saved": 2,
+        "unscheduled": 0,
     }
 
 

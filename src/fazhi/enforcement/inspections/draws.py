@@ -24,7 +24,7 @@ from fazhi.enforcement.inspections.store import (
     InspectionVisit,
     SupervisionItem,
 )
-from fazhi.enforcement.inspections.visits import RESULTS, _date, _int, results_of
+from fazhi.enforcement.inspections.visits import RESULTS, as_int, parse_date, results_of
 from fazhi.enforcement.store import Certificate
 from fazhi.store.models import Unit
 
@@ -39,13 +39,13 @@ def check_draw(session: Session, ctx: ActionContext, data: dict[str, Any]) -> di
     if not ctx.actor.has_role(*EDIT_ROLES):
         raise DomainError("forbidden_role", "当前角色无权组织双随机抽查", 403)
     region = ctx.actor.region_code
-    department = session.get(Unit, _int(data.get("department_id")) or ctx.actor.unit.id)
+    department = session.get(Unit, as_int(data.get("department_id")) or ctx.actor.unit.id)
     if department is None or department.region_code != region or not may_edit_for(ctx, department):
         raise DomainError("forbidden_unit", "只能以本单位名义组织抽查", 403, "department_id")
     title = str(data.get("title") or "").strip()
     if not title or len(title) > 200:
         raise DomainError("invalid_title", "请填写抽查任务名称（200字以内）", 422, "title")
-    ids = [_int(i) for i in data.get("item_ids") or []]
+    ids = [as_int(i) for i in data.get("item_ids") or []]
     found = list(
         session.scalars(
             select(SupervisionItem).where(
@@ -55,18 +55,18 @@ def check_draw(session: Session, ctx: ActionContext, data: dict[str, Any]) -> di
     )
     if not ids or len(found) != len(set(ids)):
         raise DomainError("unknown_item", "请选择监管事项清单中的检查事项", 422, "item_ids")
-    count = _int(data.get("count"))
+    count = as_int(data.get("count"))
     if not 1 <= count <= 500:
         raise DomainError("invalid_count", "抽取对象数量应为1至500", 422, "count")
     seed_text = str(data.get("seed") if data.get("seed") is not None else "").strip()
     if seed_text and (not seed_text.isdigit() or int(seed_text) > MAX_SEED):
         raise DomainError("invalid_seed", f"随机种子应为0至{MAX_SEED}的整数", 422, "seed")
-    start = _date(data.get("window_from"), "window_from", "检查开始日期")
-    end = _date(data.get("window_to"), "window_to", "检查结束日期")
+    start = parse_date(data.get("window_from"), "window_from", "检查开始日期")
+    end = parse_date(data.get("window_to"), "window_to", "检查结束日期")
     if end < start:
         raise DomainError("invalid_window", "检查结束日期早于开始日期", 422, "window_to")
     filters = {
-        "street_id": _int(data.get("street_id")) or None,
+        "street_id": as_int(data.get("street_id")) or None,
         "industry": str(data.get("industry") or "").strip(),
     }
     return {

@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from fazhi.actions.admin.common import record
+from fazhi.domain.calendar import CalendarYearUnknown
 from fazhi.domain.durations import local_date
 from fazhi.domain.errors import DomainError, not_found
 from fazhi.enforcement.inspections import planner
@@ -40,7 +41,7 @@ DEFAULT_CAPACITY = 3
 STREET_TEAM_MARK = "综合行政执法"
 
 
-def _date(value: Any, field: str, label: str) -> date:
+def parse_date(value: Any, field: str, label: str) -> date:
     try:
         return date.fromisoformat(str(value or "").strip())
     except ValueError:
@@ -52,10 +53,10 @@ def check_plan_item(session: Session, ctx: ActionContext, data: dict[str, Any]) 
     if not ctx.actor.has_role(*EDIT_ROLES):
         raise DomainError("forbidden_role", "当前角色无权登记检查计划", 403)
     region = ctx.actor.region_code
-    target = session.get(InspectionTarget, _int(data.get("target_id")))
+    target = session.get(InspectionTarget, as_int(data.get("target_id")))
     if target is None or target.region_code != region:
         raise DomainError("unknown_target", "检查对象不在检查对象名录中", 422, "target_id")
-    item = session.get(SupervisionItem, _int(data.get("supervision_item_id")))
+    item = session.get(SupervisionItem, as_int(data.get("supervision_item_id")))
     if item is None or item.region_code != region:
         raise DomainError("unknown_item", "监管事项不在监管事项清单中", 422, "supervision_item_id")
     department = session.get(Unit, item.department_id)
@@ -63,8 +64,8 @@ def check_plan_item(session: Session, ctx: ActionContext, data: dict[str, Any]) 
         raise DomainError(
             "forbidden_unit", "只能登记本单位监管事项的检查计划", 403, "supervision_item_id"
         )
-    start = _date(data.get("window_from"), "window_from", "计划开始日期")
-    end = _date(data.get("window_to"), "window_to", "计划结束日期")
+    start = parse_date(data.get("window_from"), "window_from", "计划开始日期")
+    end = parse_date(data.get("window_to"), "window_to", "计划结束日期")
     if end < start:
         raise DomainError("invalid_window", "计划结束日期早于开始日期", 422, "window_to")
     if (end - start).days > 366:
@@ -82,7 +83,7 @@ def check_plan_item(session: Session, ctx: ActionContext, data: dict[str, Any]) 
     }
 
 
-def _int(value: Any) -> int:
+def as_int(value: Any) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -162,18 +163,21 @@ def propose(session: Session, ctx: ActionContext, capacity: int = DEFAULT_CAPACI
             .group_by(InspectionVisit.lead_unit_id, InspectionVisit.day)
         ).all()
     }
-    return planner.plan(
-        items,
-        ctx.platform.calendar(),
-        street_teams(session, region),
-        capacity,
-        local_date(ctx.now),
-        busy,
-    )
+    try:
+        return planner.plan(
+            items,
+            ctx.platform.calendar(),
+            street_teams(session, region),
+            capacity,
+            local_date(ctx.now),
+            busy,
+        )
+    except CalendarYearUnknown as exc:
+        raise DomainError(exc.code, exc.message, 422) from None
 
 
 def check_capacity(value: Any) -> int:
-    capacity = _int(value if value not in (None, "") else DEFAULT_CAPACITY)
+    capacity = as_int(value if value not in (None, "") else DEFAULT_CAPACITY)
     if not 1 <= capacity <= 50:
         raise DomainError("invalid_capacity", "每日走访上限应为1至50的整数", 422, "capacity")
     return capacity
@@ -276,7 +280,7 @@ def check_results(
     ids = {r.id for r in results_of(session, visit)}
     out: dict[int, tuple[str, str]] = {}
     for key, value in given.items():
-        rid, value = _int(key), value if isinstance(value, dict) else {}
+        rid, value = as_int(key), value if isinstance(value, dict) else {}
         result, note = str(value.get("result") or ""), str(value.get("note") or "").strip()
         if rid not in ids:
             raise DomainError("unknown_result", f"本次检查没有事项 {key}", 422, f"results.{key}")
