@@ -142,7 +142,13 @@ def propose(session: Session, ctx: ActionContext, capacity: int = DEFAULT_CAPACI
     if not ctx.actor.has_role(*READER_ROLES):
         raise DomainError("forbidden_role", "当前角色无权查看检查计划", 403)
     region = ctx.actor.region_code
-    streets = dict(session.execute(select(InspectionTarget.id, InspectionTarget.street_id)).all())
+    streets = dict(
+        session.execute(
+            select(InspectionTarget.id, InspectionTarget.street_id).where(
+                InspectionTarget.region_code == region
+            )
+        ).all()
+    )
     items = [
         planner.PlanItem(
             i.id,
@@ -383,7 +389,13 @@ def present_visit(
 
 def present_plan(session: Session, proposal: planner.Plan, region_code: str) -> dict[str, Any]:
     names = unit_names(session, region_code)
-    target_names = dict(session.execute(select(InspectionTarget.id, InspectionTarget.name)).all())
+    target_names = dict(
+        session.execute(
+            select(InspectionTarget.id, InspectionTarget.name).where(
+                InspectionTarget.region_code == region_code
+            )
+        ).all()
+    )
     return {
         "report": proposal.report.as_json(),
         "visits": [
