@@ -24,6 +24,7 @@ from fazhi.catalog.registry import default_case_types
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.enforcement.demo.certificates import seed_certificates
 from fazhi.enforcement.demo.penalty_items import seed_penalty_items
+from fazhi.enforcement.inspections.demo import seed_inspections
 from fazhi.hotline.demo.catalogue import seed_catalogue
 from fazhi.settings import Settings
 from fazhi.store.db import make_engine, normalise_url, session_factory, transaction
@@ -119,6 +120,8 @@ def platform(database_url: str, clock: FakeClock) -> Iterator[Platform]:
     # And the enforcement certificate register the penalty cases' officers are checked against.
     seed_certificates(platform)
     seed_penalty_items(platform)
+    # And the inspections of 田心街道 (registers, planned items, a draw).
+    seed_inspections(platform)
     yield platform
     engine.dispose()
 

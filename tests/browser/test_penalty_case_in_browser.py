@@ -1,6 +1,6 @@
 """A penalty case in a real browser: the officer registers it with its party and two
-officers, files it (the 90-day clock shows), is refused the decision while the legal
-review (art.58) is missing (the action is not offered), is warned beside the fine when it leaves the discretion
+officers, files it (the 90-day clock shows), is not offered the decision while the legal
+review (art.58) is missing, is warned beside the fine when it leaves the discretion
 benchmark, decides with a reason, and generates the decision paper; after closing, the
 reviewer finds the machine's finding in the review task. Some steps run over the API to
 keep the test short. Synthetic people only."""

@@ -27,6 +27,7 @@ def _every_model() -> None:
             if module.name != "migrations":
                 importlib.import_module(f"{package.__name__}.{module.name}")
     importlib.import_module("fazhi.enforcement.store")
+    importlib.import_module("fazhi.enforcement.inspections.store")
 
 
 def _run(engine: Engine, verb: str, target: str) -> None:

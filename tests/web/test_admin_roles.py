@@ -87,6 +87,7 @@ def test_an_admin_gives_an_account_several_roles_and_it_may_use_them_all(
         "/catalogue",
         "/analytics/metrics",
         "/cases",
+        "/inspections",
         "/reply-templates",
         "/messages",
     ]

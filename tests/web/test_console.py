@@ -50,6 +50,7 @@ MENUS = {
         "/knowledge",
         "/catalogue",
         "/cases",
+        "/inspections",
         "/reply-templates",
         "/messages",
     ],
@@ -62,6 +63,7 @@ MENUS = {
         "/catalogue",
         "/analytics/metrics",
         "/cases",
+        "/inspections",
         "/reply-templates",
         "/messages",
     ],
@@ -77,6 +79,7 @@ MENUS = {
         "/repeats",
         "/cases",
         "/case-file-reviews",
+        "/inspections",
         "/messages",
     ],
     "district_leader": [
@@ -89,6 +92,7 @@ MENUS = {
         "/repeats",
         "/cases",
         "/case-file-reviews",
+        "/inspections",
         "/messages",
     ],
     "admin": [
@@ -101,6 +105,8 @@ MENUS = {
         "/repeats",
         "/cases",
         "/case-file-reviews",
+        "/inspections",
+        "/penalty-items",
         "/admin",
         "/reply-templates",
         "/notifications",
@@ -155,6 +161,7 @@ def test_several_roles_show_the_union_in_the_consoles_order() -> None:
         "/repeats",
         "/cases",
         "/case-file-reviews",
+        "/inspections",
         "/messages",
     ]
     # …and the primary role (the first) picks the landing page.
@@ -163,8 +170,10 @@ def test_several_roles_show_the_union_in_the_consoles_order() -> None:
 
 
 def test_the_new_roles_have_a_work_list_and_the_case_search() -> None:
-    for role in ("mediator", "judicial_officer", "legal_reviewer", "correction_officer"):
+    for role in ("mediator", "judicial_officer", "correction_officer"):
         assert paths(role) == ["/work", "/cases", "/messages"], role
+    # The legal reviewer checks decisions against the registers behind enforcement.
+    assert paths("legal_reviewer") == ["/work", "/cases", "/penalty-items", "/messages"]
 
 
 def test_the_catalogs_menu_entries_are_the_consoles() -> None:

@@ -11,24 +11,35 @@ from typing import Any
 
 from fazhi.actions.platform import Platform
 from fazhi.enforcement import api, cli
-from fazhi.enforcement.penalty_items import READ_ROLES as REGISTER_ROLES
+from fazhi.enforcement.inspections import api as inspections_api  # inspections (1+N, 双随机)
+from fazhi.enforcement.inspections import web as inspections_web
+from fazhi.enforcement.penalty_items import EDIT_ROLES
 from fazhi.enforcement.reviews import READER_ROLES
 from fazhi.enforcement.web import public_pages, register_pages, review_pages
 from fazhi.web.console import ConsoleExtension
 
 NAME = "enforcement"
+NAV_REGISTER_ROLES = ("enforcement_officer", "legal_reviewer", "case_file_reviewer", *EDIT_ROLES)
 API_ROUTERS = (
     api.router,
     api.reviews_router,
     api.penalty_items_router,
     public_pages.api_router,
+    inspections_api.router,
 )
 WEB = Path(__file__).parent / "web"
 CONSOLE = ConsoleExtension(
-    routers=(review_pages.router, register_pages.router, public_pages.router),
+    routers=(
+        review_pages.router,
+        register_pages.router,
+        public_pages.router,
+        *inspections_web.ROUTERS,
+    ),
     nav=(
         (("/case-file-reviews", "案卷评查", frozenset(READER_ROLES)), "/cases"),
-        (("/penalty-items", "执法清单", frozenset(REGISTER_ROLES)), "/case-file-reviews"),
+        *inspections_web.NAV,
+        # In the menu of those who work with the registers; leaders open it from a case.
+        (("/penalty-items", "执法清单", frozenset(NAV_REGISTER_ROLES)), "/inspections"),
     ),
     # Reviewers work from their task list.
     landing={"case_file_reviewer": "/case-file-reviews"},
@@ -44,18 +55,24 @@ def generate_demo(
     platform: Platform, orders: int, current: int, seed: int, progress: Callable[[int], None]
 ) -> str:
     """The synthetic enforcement registers: the officers' certificates and the penalty items
-    with their discretion benchmarks."""
+    with their discretion benchmarks; then the inspections."""
     from fazhi.enforcement.demo.certificates import seed_certificates
     from fazhi.enforcement.demo.penalty_items import seed_penalty_items
 
     made = seed_certificates(platform)
     items = seed_penalty_items(platform)
-    return (
-        "；".join(
-            (
-                f"执法证件合成记录 {made} 条" if made else "执法证件库已有记录，跳过",
-                f"处罚事项（含裁量基准）合成 {items} 项" if items else "处罚事项已有记录，跳过",
-            )
+    said = "；".join(
+        (
+            f"执法证件合成记录 {made} 条" if made else "执法证件库已有记录，跳过",
+            f"处罚事项（含裁量基准）合成 {items} 项" if items else "处罚事项已有记录，跳过",
         )
-        + "。"
     )
+    return said + "。" + inspections_demo(platform)
+
+
+def inspections_demo(platform: Platform) -> str:
+    """The synthetic inspection plans of 田心街道 and a random draw."""
+    from fazhi.enforcement.inspections.demo import seed_inspections
+
+    planned = seed_inspections(platform)
+    return f"联合检查计划事项合成记录 {planned} 条、双随机抽查 1 次。" if planned else ""

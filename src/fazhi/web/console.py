@@ -98,6 +98,7 @@ NAV_PATHS: dict[str, str] = {
     "catalogue": "/catalogue",
     "case_file_reviews": "/case-file-reviews",
     "penalty_items": "/penalty-items",
+    "inspections": "/inspections",
 }
 
 
