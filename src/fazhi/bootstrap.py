@@ -35,9 +35,9 @@ from fazhi.api import (
 )
 from fazhi.enforcement import plugin as enforcement
 from fazhi.hotline import plugin as hotline
-from fazhi.legality import plugin as legality
 from fazhi.http import csrf, security_headers
 from fazhi.http.body_limits import BodyLimits
+from fazhi.legality import plugin as legality
 from fazhi.web import console, error_page
 from fazhi.web.console import Console, ConsoleExtension
 

@@ -69,12 +69,17 @@ def test_a_normative_document_is_reviewed_opinion_by_opinion(login: Login) -> No
     assert fields["opinion_count"] == 3
 
     # The conclusion needs the letter, and agrees with it.
-    assert "合法性审查意见书" in refused(reviewer, case_id, "conclude", conclusion="lawful_if_amended")
+    assert "合法性审查意见书" in refused(
+        reviewer, case_id, "conclude", conclusion="lawful_if_amended"
+    )
     paper = letter(reviewer, case_id, "lawful_if_amended", "石司审〔2023〕T1号")
     text = "\n".join(
-        p.text for p in docx.Document(io.BytesIO(reviewer.get(paper["file_url"]).content)).paragraphs
+        p.text
+        for p in docx.Document(io.BytesIO(reviewer.get(paper["file_url"]).content)).paragraphs
     )
-    assert "石司审〔2023〕T1号" in text and "第五条罚款数额缺乏依据" in text and "修改后合法" in text
+    assert (
+        "石司审〔2023〕T1号" in text and "第五条罚款数额缺乏依据" in text and "修改后合法" in text
+    )
     assert "不一致" in refused(reviewer, case_id, "conclude", conclusion="unlawful")
     concluded = reviewer.act(case_id, "conclude", conclusion="lawful_if_amended")
     assert concluded["state"] == "concluded"
@@ -85,7 +90,9 @@ def test_a_normative_document_is_reviewed_opinion_by_opinion(login: Login) -> No
     assert "理由" in refused(unit, case_id, "record_adoption", number=2, adopted="not_adopted")
     assert "第4条" in refused(unit, case_id, "record_adoption", number=4, adopted="adopted")
     unit.act(case_id, "record_adoption", number=1, adopted="adopted")
-    unit.act(case_id, "record_adoption", number=2, adopted="not_adopted", reason="地方性法规另有规定")
+    unit.act(
+        case_id, "record_adoption", number=2, adopted="not_adopted", reason="地方性法规另有规定"
+    )
     assert "逐条反馈" in refused(reviewer, case_id, "close")
     # Another unit's staff may not answer for the submitting unit.
     other = login("zjj_handler")
@@ -108,7 +115,11 @@ def test_a_contract_needs_its_counterparty_and_a_lawful_one_needs_no_opinion(
         CASES,
         json={
             "type": "legality_review",
-            "fields": {"subject_kind": "contract", "title": "某服务合同（测试）", "draft": "主要条款"},
+            "fields": {
+                "subject_kind": "contract",
+                "title": "某服务合同（测试）",
+                "draft": "主要条款",
+            },
         },
     )
     assert assert_error(response, 422)["field"] == "counterparty"

@@ -154,7 +154,8 @@ def _catalogue(desk: Desk) -> None:
         published_on="2023-03-01",
         url="http://www.shifeng.gov.cn/zwgk/zdxzjc/2023ml.html",
     )
-    # Two decisions through their whole procedure, one still in it.
+    # Three decisions: one decided, one awaiting collective discussion, one awaiting legality
+    # review. (The undertaking unit cannot see the catalogue's case, so the link stays empty.)
     for n, (title, unit, _) in enumerate(CATALOGUE_ITEMS):
         user = "zjj_handler" if unit == "区住建局" else "cgj_handler"
         leader = "cgj_leader"
@@ -164,7 +165,6 @@ def _catalogue(desk: Desk) -> None:
             "major_decision",
             title=title,
             year=2023,
-            catalogue=case_id,
             summary="决策草案主要内容（合成）。",
         )
         desk.act(
@@ -280,7 +280,9 @@ def _inspection(desk: Desk, unit_code: str, handler: str, when: datetime, findin
 def seed_legality(platform: Platform) -> str:
     """Write the demo's legality work once; '' when there already is some (or no reviewer)."""
     with transaction(platform.sessions) as session:
-        if session.scalars(select(Case.id).where(Case.type == "legality_review").limit(1)).first():
+        # The demo's first document marks the set as written (other reviews may exist).
+        first = select(Case.id).where(Case.type == "legality_review", Case.title == DOCUMENTS[0][1])
+        if session.scalars(first.limit(1)).first():
             return ""
         if not session.scalars(select(User.id).where(User.username == REVIEWER)).first():
             return ""
