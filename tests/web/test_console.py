@@ -77,6 +77,7 @@ MENUS = {
         "/repeats",
         "/cases",
         "/case-file-reviews",
+        "/legality",
         "/messages",
     ],
     "district_leader": [
@@ -89,6 +90,7 @@ MENUS = {
         "/repeats",
         "/cases",
         "/case-file-reviews",
+        "/legality",
         "/messages",
     ],
     "admin": [
@@ -101,6 +103,7 @@ MENUS = {
         "/repeats",
         "/cases",
         "/case-file-reviews",
+        "/legality",
         "/admin",
         "/reply-templates",
         "/notifications",
@@ -155,6 +158,7 @@ def test_several_roles_show_the_union_in_the_consoles_order() -> None:
         "/repeats",
         "/cases",
         "/case-file-reviews",
+        "/legality",
         "/messages",
     ]
     # …and the primary role (the first) picks the landing page.

@@ -53,6 +53,7 @@ NAV_IDS: tuple[str, ...] = (
     "knowledge",
     "catalogue",
     "case_file_reviews",
+    "legality",
 )
 # Who sees a type whose file declares no `visibility` (types built in tests; every shipped
 # type file declares one): the seven roles of the first wave, which saw every type.

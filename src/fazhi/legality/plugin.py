@@ -19,7 +19,7 @@ API_ROUTERS = (api.router, api.public_router)
 WEB = Path(__file__).parent / "web"
 CONSOLE = ConsoleExtension(
     routers=(pages.router,),
-    nav=((("/legality", "合法性审查", frozenset(api.READER_ROLES)), "/cases"),),
+    nav=((("/legality", "合法性审查", frozenset(api.READER_ROLES)), "/case-file-reviews"),),
     landing={"legality_reviewer": "/legality"},
     templates=WEB / "templates",
 )

@@ -97,6 +97,7 @@ NAV_PATHS: dict[str, str] = {
     "knowledge": "/knowledge",
     "catalogue": "/catalogue",
     "case_file_reviews": "/case-file-reviews",
+    "legality": "/legality",
 }
 
 
