@@ -204,6 +204,10 @@ def test_a_new_type_defined_only_as_yaml_works_end_to_end(
         "disclosure_request",
         "mediation",
         "penalty_case",
+        "legality_review",
+        "major_decision_catalogue",
+        "major_decision",
+        "rule_of_law_inspection",
         "noise_permit",
     }
     local = replace(platform, types=types)

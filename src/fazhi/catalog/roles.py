@@ -55,6 +55,7 @@ NAV_IDS: tuple[str, ...] = (
     "case_file_reviews",
     "penalty_items",
     "inspections",
+    "legality",
 )
 # Who sees a type whose file declares no `visibility` (types built in tests; every shipped
 # type file declares one): the seven roles of the first wave, which saw every type.

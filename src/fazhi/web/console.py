@@ -99,6 +99,7 @@ NAV_PATHS: dict[str, str] = {
     "case_file_reviews": "/case-file-reviews",
     "penalty_items": "/penalty-items",
     "inspections": "/inspections",
+    "legality": "/legality",
 }
 
 
