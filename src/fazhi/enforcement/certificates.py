@@ -9,8 +9,6 @@ number already held is updated (a renewed certificate). Each import is in the ad
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -22,6 +20,7 @@ from fazhi.actions.action_checks import register_check
 from fazhi.actions.admin.common import record
 from fazhi.domain.durations import local_date
 from fazhi.domain.errors import DomainError, Problem
+from fazhi.enforcement import register_csv
 from fazhi.enforcement.store import Certificate
 from fazhi.store.models import Unit
 
@@ -78,7 +77,6 @@ def check_rows(
     out: list[CertificateInput] = []
     seen: set[str] = set()
     for i, row in enumerate(rows, start=1):
-        where = f"rows[{i}]"
         number = (row.get("number") or "").strip()
         name = (row.get("holder_name") or "").strip()
         unit_code = (row.get("unit") or "").strip()
@@ -98,41 +96,19 @@ def check_rows(
             faults.append(("valid_to", "有效期止应为 YYYY-MM-DD 日期"))
         if start and end and end < start:
             faults.append(("valid_to", "有效期止早于有效期起"))
-        for field, message in faults:
-            problems.append(Problem("invalid_row", f"第{i}行：{message}", f"{where}.{field}"))
+        problems.extend(register_csv.row_problem(i, field, message) for field, message in faults)
         seen.add(number)
         if not faults and start and end:
             out.append(CertificateInput(number, name, units.get(unit_code), start, end))
-    if problems:
-        raise DomainError(
-            "invalid_rows",
-            f"{len({p.field.split('.')[0] for p in problems if p.field})}行有误，未导入任何记录："
-            + "；".join(p.message for p in problems[:5]),
-            422,
-            problems[0].field,
-            problems,
-        )
+    register_csv.refuse_bad_rows(problems)
     return out
 
 
 def parse_csv(text: str) -> list[dict[str, str]]:
     """CSV rows under English or Chinese headers; DomainError for unknown or missing ones."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    headers = [h.strip() for h in reader.fieldnames or []]
-    names = {alias: key for key, aliases in COLUMNS.items() for alias in aliases}
-    unknown = [h for h in headers if h not in names]
-    if unknown:
-        raise DomainError("unknown_columns", f"不认识的列：{'、'.join(unknown)}", 422, "file")
-    missing = [
-        COLUMNS[k][1]
-        for k in ("number", "holder_name", "valid_from", "valid_to")
-        if not any(names[h] == k for h in headers)
-    ]
-    if missing:
-        raise DomainError("missing_columns", f"缺少列：{'、'.join(missing)}", 422, "file")
-    return [
-        {names[k.strip()]: (v or "") for k, v in row.items() if k is not None} for row in reader
-    ]
+    return register_csv.parse_csv(
+        text, COLUMNS, ("number", "holder_name", "valid_from", "valid_to")
+    )
 
 
 def do_import(

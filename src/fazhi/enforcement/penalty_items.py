@@ -10,8 +10,6 @@ written); an item whose code is held is replaced whole. Each import is in the ad
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -22,6 +20,7 @@ from sqlalchemy.orm import Session
 from fazhi.actions.action_checks import register_check
 from fazhi.actions.admin.common import record
 from fazhi.domain.errors import DomainError, Problem
+from fazhi.enforcement import register_csv
 from fazhi.enforcement.store import PenaltyItem
 from fazhi.store.models import Unit
 
@@ -73,18 +72,7 @@ def _yuan(text: str) -> Decimal | None:
 
 def parse_csv(text: str) -> list[dict[str, str]]:
     """CSV rows under English or Chinese headers; DomainError for unknown or missing ones."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    headers = [h.strip() for h in reader.fieldnames or []]
-    names = {alias: key for key, aliases in COLUMNS.items() for alias in aliases}
-    unknown = [h for h in headers if h not in names]
-    if unknown:
-        raise DomainError("unknown_columns", f"不认识的列：{'、'.join(unknown)}", 422, "file")
-    missing = [COLUMNS[k][1] for k in REQUIRED if not any(names[h] == k for h in headers)]
-    if missing:
-        raise DomainError("missing_columns", f"缺少列：{'、'.join(missing)}", 422, "file")
-    return [
-        {names[k.strip()]: (v or "") for k, v in row.items() if k is not None} for row in reader
-    ]
+    return register_csv.parse_csv(text, COLUMNS, REQUIRED)
 
 
 def check_rows(session: Session, ctx: ActionContext, rows: list[dict[str, str]]) -> list[ItemInput]:
@@ -129,22 +117,13 @@ def check_rows(session: Session, ctx: ActionContext, rows: list[dict[str, str]])
             faults.append(("code", f"事项 {code} 的名称、单位或依据与前面的行不一致"))
         if code and any(b["circumstance"] == circumstance for b in ranges.get(code, [])):
             faults.append(("circumstance", f"事项 {code} 的情形「{circumstance}」重复"))
-        for field, message in faults:
-            problems.append(Problem("invalid_row", f"第{i}行：{message}", f"rows[{i}].{field}"))
+        problems.extend(register_csv.row_problem(i, field, message) for field, message in faults)
         if not faults and low is not None and high is not None:
             heads.setdefault(code, (name, unit, basis))
             ranges.setdefault(code, []).append(
                 {"circumstance": circumstance, "min": float(low), "max": float(high)}
             )
-    if problems:
-        raise DomainError(
-            "invalid_rows",
-            f"{len({p.field.split('.')[0] for p in problems if p.field})}行有误，未导入任何记录："
-            + "；".join(p.message for p in problems[:5]),
-            422,
-            problems[0].field,
-            problems,
-        )
+    register_csv.refuse_bad_rows(problems)
     return [
         ItemInput(code, name, units.get(unit) if unit else None, basis, tuple(ranges[code]))
         for code, (name, unit, basis) in heads.items()

@@ -6,8 +6,6 @@ or item code already held is updated. Each change is in the admin log."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from fazhi.actions.admin.common import record
 from fazhi.domain.errors import DomainError, Problem
+from fazhi.enforcement import register_csv
 from fazhi.enforcement.inspections.codes import credit_code_fault
 from fazhi.enforcement.inspections.store import InspectionTarget, SupervisionItem
 from fazhi.store.models import Unit
@@ -50,22 +49,8 @@ Faults = list[tuple[str, str]]
 
 
 def parse_csv(text: str, columns: Mapping[str, tuple[str, str]]) -> list[dict[str, str]]:
-    """CSV rows under English or Chinese headers; DomainError for unknown or missing ones
-    (every column is required)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    headers = [h.strip() for h in reader.fieldnames or []]
-    names = {alias: key for key, aliases in columns.items() for alias in aliases}
-    unknown = [h for h in headers if h not in names]
-    if unknown:
-        raise DomainError("unknown_columns", f"不认识的列：{'、'.join(unknown)}", 422, "file")
-    have = {names[h] for h in headers}
-    missing = [label for key, (_, label) in columns.items() if key not in have]
-    if missing:
-        raise DomainError("missing_columns", f"缺少列：{'、'.join(missing)}", 422, "file")
-    return [
-        {names[k.strip()]: (v or "").strip() for k, v in row.items() if k is not None}
-        for row in reader
-    ]
+    """CSV rows under English or Chinese headers (every column is required)."""
+    return register_csv.parse_csv(text, columns)
 
 
 def may_edit_for(ctx: ActionContext, unit: Unit) -> bool:
@@ -146,21 +131,14 @@ def _check(
             faults.append((key, f"{value} 在文件中重复"))
         seen.add(value)
         for field, message in faults:
-            where = field if single else f"rows[{i}].{field}"
             problems.append(
-                Problem("invalid_row", message if single else f"第{i}行：{message}", where)
+                Problem("invalid_row", message, field)
+                if single
+                else register_csv.row_problem(i, field, message)
             )
     if problems and single:
         raise DomainError.from_problems(problems)
-    if problems:
-        bad = len({p.field.split(".")[0] for p in problems if p.field})
-        raise DomainError(
-            "invalid_rows",
-            f"{bad}行有误，未导入任何记录：" + "；".join(p.message for p in problems[:5]),
-            422,
-            problems[0].field,
-            problems,
-        )
+    register_csv.refuse_bad_rows(problems)
     return rows
 
 
