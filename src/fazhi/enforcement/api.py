@@ -10,7 +10,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from fazhi.actions.visibility import load_visible_case, record_read
 from fazhi.enforcement.full_record import record_files, safe_folder, zipped
 from fazhi.enforcement.penalty_items import check_may_read_items, items
 from fazhi.enforcement.penalty_items import check_rows as check_item_rows
@@ -55,9 +54,6 @@ def case_record(request: Request, case_id: CaseId) -> Response:
     # A sync route: reading the files and building the .docx and zip run in a worker thread.
     with work(request) as w:
         manifest, files = case_record_of(w.session, w.ctx, case_id)
-        record_read(
-            w.session, w.ctx, load_visible_case(w.session, w.actor, case_id), "case_record", {}
-        )
     folder = safe_folder(manifest["case_number"])
     return Response(
         zipped(record_files(manifest, files), folder),

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from fazhi.actions.context import ActionContext
 from fazhi.actions.document_files import case_documents, document_file
-from fazhi.actions.visibility import load_visible_case
+from fazhi.actions.visibility import load_visible_case, record_read
 from fazhi.domain.durations import local_date
 from fazhi.domain.errors import DomainError
 from fazhi.enforcement.case_file import Filed, Happened, manifest_of
@@ -42,6 +42,7 @@ def case_record_of(
     case = load_visible_case(session, ctx.actor, case_id)
     if case.type != TYPE:
         raise DomainError("not_a_penalty_case", "只有行政处罚案件有执法案卷", 422)
+    record_read(session, ctx, case, "case_record")  # a restricted type's export is a read
     files: dict[str, bytes] = {}
     for d in case_documents(session, case.id):
         if d.sha256 is not None:
