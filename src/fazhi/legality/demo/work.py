@@ -13,14 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from fazhi.actions.auth import actor_for, roles_of
-from fazhi.actions.cases import create_case, perform_action
-from fazhi.actions.context import ActionContext
-from fazhi.actions.documents import add_document
+from fazhi.actions.demo_desk import Desk, at_2023
 from fazhi.actions.platform import Platform
-from fazhi.domain.durations import LOCAL_TZ
 from fazhi.store.db import transaction
 from fazhi.store.models import Case, Unit, User
 
@@ -51,29 +46,7 @@ CATALOGUE_ITEMS = (
 )
 
 
-def _at(month: int, day: int, hour: int = 10) -> datetime:
-    return datetime(2023, month, day, hour, tzinfo=LOCAL_TZ)
-
-
-class Desk:
-    """The demo's users acting at chosen 2023 instants."""
-
-    def __init__(self, session: Session, platform: Platform) -> None:
-        self.session, self.platform = session, platform
-
-    def ctx(self, username: str, when: datetime) -> ActionContext:
-        user = self.session.scalars(select(User).where(User.username == username)).one()
-        actor = actor_for(self.platform, user, roles_of(self.session, user.id))
-        return ActionContext(self.platform, actor, when)
-
-    def create(self, username: str, when: datetime, type_name: str, **fields: Any) -> int:
-        return create_case(self.session, self.ctx(username, when), type_name, fields).id
-
-    def act(self, username: str, when: datetime, case_id: int, action: str, **inputs: Any) -> None:
-        perform_action(self.session, self.ctx(username, when), case_id, action, inputs)
-
-    def file(self, username: str, when: datetime, case_id: int, kind: str, **data: Any) -> None:
-        add_document(self.session, self.ctx(username, when), case_id, kind, data)
+_at = at_2023
 
 
 def _review(
