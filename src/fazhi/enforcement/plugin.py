@@ -55,8 +55,10 @@ def generate_demo(
     platform: Platform, orders: int, current: int, seed: int, progress: Callable[[int], None]
 ) -> str:
     """The synthetic enforcement registers: the officers' certificates and the penalty items
-    with their discretion benchmarks; then the inspections."""
+    with their discretion benchmarks; a year of penalty cases on them; then the
+    inspections."""
     from fazhi.enforcement.demo.certificates import seed_certificates
+    from fazhi.enforcement.demo.penalty_cases import seed_penalty_cases
     from fazhi.enforcement.demo.penalty_items import seed_penalty_items
 
     made = seed_certificates(platform)
@@ -67,7 +69,8 @@ def generate_demo(
             f"处罚事项（含裁量基准）合成 {items} 项" if items else "处罚事项已有记录，跳过",
         )
     )
-    return said + "。" + inspections_demo(platform)
+    cases = seed_penalty_cases(platform) or "行政处罚案件已有记录，跳过。"
+    return said + "。" + cases + inspections_demo(platform)
 
 
 def inspections_demo(platform: Platform) -> str:
