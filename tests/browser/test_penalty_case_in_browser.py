@@ -1,7 +1,8 @@
 """A penalty case in a real browser: the officer registers it with its party and two
 officers, files it (the 90-day clock shows), is not offered the decision while the legal
-review (art.58) is missing, is warned beside the fine when it leaves the discretion
-benchmark, decides with a reason, and generates the decision paper; after closing, the
+review (art.58) is missing, chooses the penalty item and circumstance from the register, is
+warned beside the fine when it leaves the discretion benchmark, decides with a reason, and
+generates the decision paper; after closing, the
 reviewer finds the machine's finding in the review task. Some steps run over the API to
 keep the test short. Synthetic people only."""
 
@@ -69,8 +70,12 @@ def test_a_penalty_case_from_registration_to_its_reviewed_file(page: Page, login
         form.locator('input[name="fine_amount"]').fill(fine)
         form.locator('textarea[name="legal_basis"]').fill("《城市道路管理条例》第四十二条")
         form.locator('input[name="decision_number"]').fill("石城管罚决〔2023〕88号")
-        form.locator('input[name="penalty_item"]').fill("CG-0101")
-        form.locator('input[name="circumstance"]').fill("一般情节")
+        # The item and its circumstance come from the register; once the item is chosen,
+        # only its circumstances are offered, each with its fine range.
+        form.locator('select[name="penalty_item"]').select_option("CG-0101")
+        circumstance = form.locator('select[name="circumstance"]')
+        assert circumstance.locator('optgroup[data-item="CG-0102"]').is_hidden()
+        circumstance.select_option(label="一般情节（500–5,000 元）")
         form.locator('textarea[name="benchmark_reason"]').fill(reason)
         with page.expect_navigation():
             form.locator('button[type="submit"]').click()

@@ -15,8 +15,8 @@ from fazhi.enforcement.inspections import api as inspections_api  # inspections 
 from fazhi.enforcement.inspections import web as inspections_web
 from fazhi.enforcement.penalty_items import EDIT_ROLES
 from fazhi.enforcement.reviews import READER_ROLES
-from fazhi.enforcement.web import public_pages, register_pages, review_pages
-from fazhi.web.console import ConsoleExtension
+from fazhi.enforcement.web import decision_form, public_pages, register_pages, review_pages
+from fazhi.web.console import CasePageExtension, ConsoleExtension
 
 NAME = "enforcement"
 NAV_REGISTER_ROLES = ("enforcement_officer", "legal_reviewer", "case_file_reviewer", *EDIT_ROLES)
@@ -43,7 +43,11 @@ CONSOLE = ConsoleExtension(
     ),
     # Reviewers work from their task list.
     landing={"case_file_reviewer": "/case-file-reviews"},
+    # The decision forms choose the penalty item and circumstance from the register.
+    case_pages={"penalty_case": CasePageExtension(action_forms=decision_form.ACTION_FORMS)},
     templates=WEB / "templates",
+    static_prefix="enforcement",
+    static=WEB / "static",
 )
 
 
