@@ -107,3 +107,31 @@ def test_a_drawn_visit_records_its_results_in_the_console(console: Console) -> N
     assert "已完成" in http.get(f"/inspections/visits/{visit[-1]}").text
     reader = console("supervisor1").get(f"/inspections/visits/{visit[-1]}").text
     assert "保存检查结果" not in reader
+
+
+def test_a_department_plans_its_own_items_on_the_plan_page(console: Console) -> None:
+    http = console("scjg_handler")
+    page = http.get("/inspections").text
+    form = page[page.index('id="plan-item-form"') :]
+    offered = re.findall(r'<option value="\d+"[^>]*>([A-Z]+-\d{3}) ', form)
+    # 市场监管局 plans only its own supervision items.
+    assert offered and all(code.startswith("SCJG-") for code in offered)
+    target = re.search(r'<select id="target_id".*?<option value="(\d+)"', form, re.S)
+    item = re.search(r'<select id="supervision_item_id".*?<option value="(\d+)"', form, re.S)
+    assert target and item
+    body = {
+        "target_id": target.group(1),
+        "supervision_item_id": item.group(1),
+        "window_from": "2023-08-14",
+        "window_to": "2023-08-01",
+        "note": "表单测试（合成）",
+    }
+    refused = http.post("/inspections/plan-items", data=body)
+    assert refused.status_code == 422
+    assert re.search(r'id="window_to-error">计划结束日期早于开始日期', refused.text)
+    assert 'value="2023-08-01"' in refused.text and "表单测试（合成）" in refused.text
+    saved = http.post("/inspections/plan-items", data={**body, "window_to": "2023-08-25"})
+    assert saved.status_code == 303 and saved.headers["location"].endswith("/inspections?added=1")
+    assert "已登记计划检查事项" in http.get("/inspections?added=1").text
+    # A reader sees the plan but no form.
+    assert 'id="plan-item-form"' not in console("supervisor1").get("/inspections").text

@@ -16,6 +16,7 @@ from fazhi.enforcement.inspections import draws, registers, visits
 from fazhi.http.deps import Work
 from fazhi.http.params import PathId
 from fazhi.store.db import transaction
+from fazhi.store.models import Unit
 from fazhi.web.console import forbidden, page_work, redirect, render
 from fazhi.web.forms import error_status, field_errors
 
@@ -35,15 +36,40 @@ def _locked(request: Request, fn: Callable[[Work], Response]) -> Any:
     return run_in_threadpool(run)
 
 
-def _plan_page(request: Request, w: Work, error: str = "", status_code: int = 200) -> Response:
+def _plan_page(
+    request: Request,
+    w: Work,
+    error: str = "",
+    status_code: int = 200,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
     capacity = visits.check_capacity(request.query_params.get("capacity") or "")
     proposal = visits.propose(w.session, w.ctx, capacity)
+    region = w.actor.region_code
+    may_plan = w.actor.has_role(*registers.EDIT_ROLES)
     context = {
-        "plan": visits.present_plan(w.session, proposal, w.actor.region_code),
+        "plan": visits.present_plan(w.session, proposal, region),
         "capacity": capacity,
         "may_accept": w.actor.has_role(*visits.ACCEPT_ROLES),
         "error": error,
+        "may_plan": may_plan,
+        "errors": errors or {},
+        "values": values or {},
+        "added": request.query_params.get("added") == "1",
     }
+    if may_plan:
+        # A department plans its own supervision items on any target of the register.
+        names = registers.unit_names(w.session, region)
+        context["targets"] = [
+            registers.present_target(t, names) for t in registers.targets(w.session, region)
+        ]
+        context["items"] = [
+            registers.present_item(i, names)
+            for i in registers.items(w.session, region)
+            if (unit := w.session.get(Unit, i.department_id)) is not None
+            and registers.may_edit_for(w.ctx, unit)
+        ]
     return render(request, T + "plan.html", context, w, status_code)
 
 
@@ -72,6 +98,27 @@ async def accept(request: Request) -> Response:
                 return forbidden(request, w, "确认检查计划")
             return _plan_page(request, w, exc.message, error_status(exc))
         return redirect(request, f"/inspections/visits?made={len(made)}")
+
+    return await _locked(request, run)
+
+
+@router.post("/inspections/plan-items")
+async def add_plan_item(request: Request) -> Response:
+    form = await request.form()
+    typed = {k: str(v).strip() for k, v in form.items() if isinstance(v, str)}
+
+    def run(w: Work) -> Response:
+        try:
+            with w.session.begin_nested():
+                visits.do_add_plan_item(
+                    w.session, w.ctx, visits.check_plan_item(w.session, w.ctx, typed)
+                )
+        except DomainError as exc:
+            if exc.status == 403 and exc.code == "forbidden_role":
+                return forbidden(request, w, "登记检查计划")
+            by_field, general = field_errors(exc)
+            return _plan_page(request, w, general, error_status(exc), by_field, typed)
+        return redirect(request, "/inspections?added=1")
 
     return await _locked(request, run)
 
