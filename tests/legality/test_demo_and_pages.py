@@ -81,3 +81,21 @@ def test_the_reads_are_refused_outside_the_legality_work(login: Login, console: 
     landing = console(REVIEWER).get("/", follow_redirects=False)
     assert landing.headers.get("location", "").endswith("/legality")
     assert 'href="/legality"' in console("leader1").get("/cases").text
+
+
+def test_the_reviewed_demo_decisions_are_linked_to_their_catalogue(
+    platform: Platform, login: Login
+) -> None:
+    plugin.generate_demo(platform, 0, 0, 1, lambda n: None)  # once only: written or skipped
+    reviewer = login(REVIEWER)
+    found = reviewer.get("/api/v1/cases", params={"type": "major_decision", "limit": 50}).json()
+    reviewed = [
+        c
+        for c in (reviewer.get(f"/api/v1/cases/{c['id']}").json() for c in found["items"])
+        if c["fields"].get("legality_on") and "（合成）" in c["title"]
+    ]
+    assert len(reviewed) >= 2
+    for decision in reviewed:
+        links = reviewer.get(f"/api/v1/cases/{decision['id']}/links").json()
+        outgoing = {(link["field"], link["case"]["type"]) for link in links["outgoing"]}
+        assert ("catalogue", "major_decision_catalogue") in outgoing, links

@@ -128,7 +128,8 @@ def _catalogue(desk: Desk) -> None:
         url="http://www.shifeng.gov.cn/zwgk/zdxzjc/2023ml.html",
     )
     # Three decisions: one decided, one awaiting collective discussion, one awaiting legality
-    # review. (The undertaking unit cannot see the catalogue's case, so the link stays empty.)
+    # review. The undertaking unit cannot see the catalogue's case: the reviewer links each
+    # reviewed decision to it.
     for n, (title, unit, _) in enumerate(CATALOGUE_ITEMS):
         user = "zjj_handler" if unit == "区住建局" else "cgj_handler"
         leader = "cgj_leader"
@@ -177,6 +178,7 @@ def _catalogue(desk: Desk) -> None:
             legality_on=f"2023-0{5 + n}-29",
             legality_conclusion="lawful",
             legality_record="经审查，决策草案合法（合成）。",
+            catalogue=case_id,
         )
         if unit == "区城管局":
             desk.act(
