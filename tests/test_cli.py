@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
+from datetime import UTC, date, timedelta
 from pathlib import Path
 
 import pytest
@@ -187,6 +188,28 @@ def test_init_on_a_loaded_database_keeps_its_data(demo: dict[str, str]) -> None:
     assert again.exit_code == 0
     assert "演示数据已存在，跳过生成" in flat(again.output)
     assert case_count(demo) == before
+
+
+def test_the_batch_review_takes_the_cases_closed_in_a_period(demo: dict[str, str]) -> None:
+    engine = create_engine(demo["FAZHI_DATABASE_URL"])
+    try:
+        with engine.connect() as conn:
+            closed = conn.execute(
+                select(Case.closed_at).where(Case.type == "penalty_case", Case.state == "closed")
+            ).scalars()
+            # closed_at is stored in UTC; the period is in local (Beijing) dates.
+            local = [(c.replace(tzinfo=UTC) + timedelta(hours=8)).date() for c in closed]
+    finally:
+        engine.dispose()
+    in_june = sum(1 for d in local if date(2023, 6, 1) <= d <= date(2023, 6, 30))
+    assert 0 < in_june < len(local)
+    june = run(demo, "case-file", "review-all", "--from", "2023-06-01", "--to", "2023-06-30")
+    assert june.exit_code == 0, june.output
+    assert f"已评查{in_june}份案卷" in flat(june.output)
+    whole = run(demo, "case-file", "review-all")
+    assert f"已评查{len(local)}份案卷" in flat(whole.output)
+    bad = run(demo, "case-file", "review-all", "--from", "2023-06-31")
+    assert bad.exit_code == 2 and "--from 应为 YYYY-MM-DD 日期" in bad.output
 
 
 # --- export -------------------------------------------------------------------------------

@@ -65,8 +65,10 @@ def _system_user(session: Session, platform: Platform) -> User:
     return user
 
 
-def system_actor(platform: Platform) -> Actor:
-    """The platform's system account as the acting user (created on first use)."""
+def system_actor(platform: Platform, also: tuple[str, ...] = ()) -> Actor:
+    """The platform's system account as the acting user (created on first use); `also`:
+    roles it takes besides for one terminal job (the batch review reads penalty cases as a
+    case-file reviewer does)."""
     with transaction(platform.sessions) as session:
         user = _system_user(session, platform)
-        return actor_for(platform, user, (SYSTEM_ROLE,))
+        return actor_for(platform, user, (SYSTEM_ROLE, *also))

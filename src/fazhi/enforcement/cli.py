@@ -175,20 +175,45 @@ def import_command(
 
 
 @case_file_app.command("review-all")
-def review_all_command() -> None:
-    """对全部已结案的行政处罚案件重新机器评查（评查任务中保留评查员的评定）。"""
+def review_all_command(
+    closed_from: Annotated[
+        str, typer.Option("--from", help="结案日期起（YYYY-MM-DD，含当日）；不填为不限")
+    ] = "",
+    closed_to: Annotated[
+        str, typer.Option("--to", help="结案日期止（YYYY-MM-DD，含当日）；不填为不限")
+    ] = "",
+) -> None:
+    """对已结案的行政处罚案件批量机器评查（可限定结案日期区间；评查任务中保留评查员的评定）。"""
+    from datetime import date, datetime, time, timedelta
+
     from fazhi.actions.context import ActionContext
     from fazhi.actions.system_account import system_actor
+    from fazhi.domain.durations import LOCAL_TZ
     from fazhi.enforcement.read import closed_case_ids
-    from fazhi.enforcement.reviews import do_review_case
+    from fazhi.enforcement.reviews import REVIEWER_ROLES, do_review_case
     from fazhi.store.db import transaction
     from fazhi.terminal import init_database, platform
 
+    def day_start(text: str, option: str, after: int = 0) -> datetime | None:
+        if not text:
+            return None
+        try:
+            day = date.fromisoformat(text) + timedelta(days=after)
+        except ValueError:
+            typer.echo(f"错误：{option} 应为 YYYY-MM-DD 日期", err=True)
+            raise typer.Exit(2) from None
+        return datetime.combine(day, time(), LOCAL_TZ)
+
+    start, end = day_start(closed_from, "--from"), day_start(closed_to, "--to", after=1)
+    if start and end and end <= start:
+        typer.echo("错误：--to 早于 --from", err=True)
+        raise typer.Exit(2)
     p = platform()
     init_database(p)
-    ctx = ActionContext(p, system_actor(p), p.now())
+    ctx = ActionContext(p, system_actor(p, REVIEWER_ROLES), p.now())
     with transaction(p.sessions) as session:
-        done = [do_review_case(session, ctx, i) for i in closed_case_ids(session, p.region_code)]
+        ids = closed_case_ids(session, p.region_code, start, end)
+        done = [do_review_case(session, ctx, i) for i in ids]
     vetoed = sum(t.machine_vetoed for t in done)
     mean = sum(t.machine_score for t in done) / len(done) if done else 0.0
     typer.echo(f"已评查 {len(done)} 份案卷，机器评分平均 {mean:.1f}，一票否决 {vetoed} 份。")

@@ -3,6 +3,7 @@ for export and for reviewing the platform's own files. Only a case the reader ma
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
@@ -74,11 +75,18 @@ def _manifest(
     return manifest_of(case_number(case_type, case), agency, fields, events, documents, benchmark)
 
 
-def closed_case_ids(session: Session, region_code: str) -> list[int]:
-    return list(
-        session.scalars(
-            select(Case.id)
-            .where(Case.region_code == region_code, Case.type == TYPE, Case.state == "closed")
-            .order_by(Case.id)
-        )
+def closed_case_ids(
+    session: Session,
+    region_code: str,
+    closed_from: datetime | None = None,
+    closed_before: datetime | None = None,
+) -> list[int]:
+    """The closed penalty cases, those closed in [closed_from, closed_before) when given."""
+    query = select(Case.id).where(
+        Case.region_code == region_code, Case.type == TYPE, Case.state == "closed"
     )
+    if closed_from is not None:
+        query = query.where(Case.closed_at >= closed_from)
+    if closed_before is not None:
+        query = query.where(Case.closed_at < closed_before)
+    return list(session.scalars(query.order_by(Case.id)))
