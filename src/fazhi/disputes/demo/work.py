@@ -53,10 +53,16 @@ LOST = 7  # the one lawsuit lost
 APPEALED = 18  # judged 2023-11-22, appealed by the plaintiff
 NOTICED = (1, 3, 5, 7, 9, 11, 13, 15, 17)  # the 9 hearings the court summoned the head to
 COURT = "株洲市中级人民法院"
+YEAR_END = at_2023(12, 26)
 
 
 def _outcomes() -> list[str]:
     return [name for name, n in OUTCOMES for _ in range(n)]
+
+
+def _title(n: int) -> str:
+    """The demo application's title (its challenged act)."""
+    return f"{RESPONDENTS[n % len(RESPONDENTS)][2]}（合成演示数据）"
 
 
 def _units(desk: Desk) -> dict[str, int]:
@@ -66,7 +72,7 @@ def _units(desk: Desk) -> dict[str, int]:
 
 
 def _reconsideration(desk: Desk, n: int, units: dict[str, int], outcome: str | None) -> None:
-    code, handler, act = RESPONDENTS[n % len(RESPONDENTS)]
+    code, handler, _ = RESPONDENTS[n % len(RESPONDENTS)]
     start = at_2023(1 + (n - 1) * 12 // RECEIVED, 3 + (n * 7) % 24)
     case_id = desk.create(
         OFFICER,
@@ -76,7 +82,7 @@ def _reconsideration(desk: Desk, n: int, units: dict[str, int], outcome: str | N
         applicant_name=f"复议申请人{n:02d}（合成）",
         applicant_phone=f"1390000{n:04d}",
         respondent=units[code],
-        challenged_act=f"{act}（合成演示数据）",
+        challenged_act=_title(n),
         challenged_number=f"石{code[3:]}决〔2023〕{n}号",
         request="请求撤销该行政行为（合成）。",
         procedure="simplified" if n % 6 == 0 else "general",
@@ -130,7 +136,8 @@ def _reconsideration(desk: Desk, n: int, units: dict[str, int], outcome: str | N
     desk.act(handler, replied, case_id, "file_reply")
     if outcome is None:
         return
-    decided = accepted + timedelta(days=25 if n % 6 == 0 else 45)
+    # Decided within the year: the last applications decided in late December.
+    decided = min(accepted + timedelta(days=25 if n % 6 == 0 else 45), YEAR_END)
     desk.file(
         OFFICER,
         decided,
@@ -224,7 +231,9 @@ def _litigation(desk: Desk, units: dict[str, int]) -> None:
 def seed_disputes(platform: Platform) -> str:
     """Write the demo's disputes once; '' when there already are some (or no officer)."""
     with platform.sessions() as session:
-        if session.scalars(select(Case.id).where(Case.type == "reconsideration").limit(1)).first():
+        # The demo's titles mark the set as written (other applications may exist).
+        demo = select(Case.id).where(Case.type == "reconsideration", Case.title == _title(1))
+        if session.scalars(demo.limit(1)).first():
             return ""
         if not session.scalars(select(User.id).where(User.username == OFFICER)).first():
             return ""
