@@ -9,8 +9,9 @@ Lawsuits: 20 received (19 first instance, 1 appeal of a 2023 judgment), 18 concl
 appearances (100%).
 
 SYNTHETIC: every name, number and fact is made up. Everything goes through the one door (each
-case's actions and documents), at 2023 instants, by the demo's users; the two applications
-accepted by silence are accepted by the platform's system account, as the scheduler would."""
+case's actions and documents), at 2023 instants, by the demo's users. (No application is
+accepted by silence here: that is the scheduler's, under the platform's system account, which
+the demo does not create — the hotline demo has already marked every user's history read.)"""
 
 from __future__ import annotations
 
@@ -20,14 +21,12 @@ from sqlalchemy import select
 
 from fazhi.actions.demo_desk import Desk, at_2023
 from fazhi.actions.platform import Platform
-from fazhi.actions.system_account import SYSTEM_USERNAME, system_actor
 from fazhi.store.db import transaction
 from fazhi.store.models import Case, Unit, User
 
 OFFICER = "sfj_fuyi"
 RECEIVED = 83
 REJECTED = (5, 23, 41, 58, 66, 77)  # refused at acceptance review (不予受理)
-DEEMED = (12, 49)  # not answered within 5 working days: accepted by law
 PENDING_FROM = 77  # applications from this one on are still being heard at the year's end
 # The outcomes of the decided applications, in turn (71 decided: 13 corrected).
 OUTCOMES = (
@@ -104,23 +103,16 @@ def _reconsideration(desk: Desk, n: int, units: dict[str, int], outcome: str | N
         )
         return
     accepted = start + timedelta(days=2)
-    if n in DEEMED:
-        last_day = desk.platform.calendar().add_workdays(start.date(), 5)
-        accepted = datetime.combine(last_day + timedelta(days=1), start.timetz())
-        desk.act(
-            SYSTEM_USERNAME, accepted, case_id, "deem_accepted", accepted_on=last_day.isoformat()
-        )
-    else:
-        issued = accepted.date().isoformat()
-        desk.file(
-            OFFICER,
-            accepted,
-            case_id,
-            "acceptance_notice",
-            number=f"石政复受〔2023〕{n}号",
-            issued_on=issued,
-        )
-        desk.act(OFFICER, accepted, case_id, "accept")
+    issued = accepted.date().isoformat()
+    desk.file(
+        OFFICER,
+        accepted,
+        case_id,
+        "acceptance_notice",
+        number=f"石政复受〔2023〕{n}号",
+        issued_on=issued,
+    )
+    desk.act(OFFICER, accepted, case_id, "accept")
     sent = accepted + timedelta(days=1)
     desk.file(
         OFFICER,
@@ -237,7 +229,6 @@ def seed_disputes(platform: Platform) -> str:
             return ""
         if not session.scalars(select(User.id).where(User.username == OFFICER)).first():
             return ""
-    system_actor(platform)  # the scheduler's account, which accepts by silence
     outcomes = iter(_outcomes())
     with transaction(platform.sessions) as session:
         desk = Desk(session, platform)
