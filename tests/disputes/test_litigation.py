@@ -185,6 +185,7 @@ def test_an_appeal_is_a_second_instance_suit_linked_to_the_first(
     assert appeal["fields"]["first_instance"] == first
     links = officer.get(f"{CASES}/{first}/links").json()
     assert appeal["id"] in [c["case"]["id"] for c in links["incoming"]]
+    assert "litigation" in [o["type"] for o in links["open"]]  # 发起… on the judged suit
 
 
 def _suit() -> dict[str, Any]:
