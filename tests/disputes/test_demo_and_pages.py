@@ -6,7 +6,6 @@ action with the refusal shown next to its input."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from fazhi.actions.platform import Platform
@@ -39,9 +38,8 @@ def test_the_demo_reproduces_the_seed_figures(
     platform: Platform, login: Login, console: Console
 ) -> None:
     before = _year(login)
-    started = time.monotonic()
+    # (About 1.5 s on SQLite; speed is the benchmarks' concern, not a pass/fail here.)
     message = plugin.generate_demo(platform, 0, 0, 1, lambda n: None)
-    assert time.monotonic() - started < 10  # ~1.5 s on SQLite
     assert "收到申请83件" in message
     assert "跳过" in plugin.generate_demo(platform, 0, 0, 1, lambda n: None)  # once only
     after = _year(login)
