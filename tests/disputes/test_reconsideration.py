@@ -251,7 +251,7 @@ def test_silence_means_accepted_on_the_last_day_of_the_review(
     assert clock_of(body, "decision")["limit"] == "30cd"
 
 
-def test_the_reply_is_due_in_ten_working_days_or_five_when_simplified(
+def test_the_copy_and_the_reply_are_due_in_working_days_shorter_when_simplified(
     login: Login, clock: FakeClock
 ) -> None:
     # Monday 24 April 2023: 29 Apr – 3 May are holidays, Saturday 6 May is a working day.
@@ -262,7 +262,12 @@ def test_the_reply_is_due_in_ten_working_days_or_five_when_simplified(
     letters = []
     for case_id in (general, simplified):
         accept(officer, case_id)
+        # The copy goes to the respondent within 7 working days (3 simplified).
+        copy_due = due(officer, case_id, "send_copy")
         letters.append(send_reply_notice(officer, case_id))
+        assert copy_due == (
+            "2023-05-06T23:59:59+08:00" if case_id == general else "2023-04-27T23:59:59+08:00"
+        )
     assert due(officer, general, "reply") == "2023-05-10T23:59:59+08:00"
     assert due(officer, simplified, "reply") == "2023-05-04T23:59:59+08:00"
     assert "十日内提出书面答复" in letters[0] and "第五十四条" not in letters[0]
