@@ -234,6 +234,74 @@ def closing_report() -> Document:
     )
 
 
+RECONSIDERATION_BODY = (
+    "石峰区人民政府"  # the reconsideration body (行政复议机关) of the demo district
+)
+
+
+def reconsideration_acceptance_notice() -> Document:
+    """行政复议受理通知书 (行政复议法 art.30)."""
+    return paper(
+        "行政复议受理通知书",
+        [
+            ("文号：", "{{ doc.number }}"),
+            ("申请人：", "{{ case.applicant_name }}"),
+            ("被申请人：", "{{ case.respondent }}"),
+            ("被申请复议的行政行为：", "{{ case.challenged_act }}"),
+            ("复议请求：", "{{ case.request }}"),
+            ("收到申请日期：", "{{ case.received_on }}"),
+            ("审理程序：", "{{ case.procedure }}"),
+        ],
+        (
+            "你（单位）提出的行政复议申请，经审查，符合《中华人民共和国行政复议法》规定的受理条件，"
+            "本机关决定予以受理。",
+        ),
+        (RECONSIDERATION_BODY, "{{ doc.issued_on }}"),
+    )
+
+
+def reconsideration_reply_notice() -> Document:
+    """行政复议答复通知书 to the respondent (arts.48, 54)."""
+    return paper(
+        "行政复议答复通知书",
+        [
+            ("文号：", "{{ doc.number }}"),
+            ("被申请人：", "{{ case.respondent }}"),
+            ("申请人：", "{{ case.applicant_name }}"),
+            ("被申请复议的行政行为：", "{{ case.challenged_act }}"),
+        ],
+        (
+            "现将行政复议申请书副本发送你单位。根据《中华人民共和国行政复议法》第四十八条"
+            "{% if case.procedure == '简易程序' %}、第五十四条{% endif %}的规定，"
+            "请自收到本通知之日起"
+            "{% if case.procedure == '简易程序' %}五{% else %}十{% endif %}日内提出书面答复，"
+            "并提交作出行政行为的证据、依据和其他有关材料。",
+        ),
+        (RECONSIDERATION_BODY, "{{ doc.issued_on }}"),
+    )
+
+
+def reconsideration_decision() -> Document:
+    """行政复议决定书 (arts.63–75)."""
+    return paper(
+        "行政复议决定书",
+        [
+            ("文号：", "{{ doc.number }}"),
+            ("申请人：", "{{ case.applicant_name }}"),
+            ("被申请人：", "{{ case.respondent }}"),
+            ("被申请复议的行政行为：", "{{ case.challenged_act }}"),
+            ("复议请求：", "{{ case.request }}"),
+            ("认定事实、理由和依据：", "{{ doc.reasoning }}"),
+            ("复议决定：", "{{ doc.outcome }}"),
+        ],
+        (
+            "申请人如不服本决定，可以自收到本决定书之日起十五日内依法向人民法院提起行政诉讼"
+            "（法律规定行政复议决定为最终裁决的除外）。",
+        ),
+        (RECONSIDERATION_BODY, "{{ doc.decided_on }}"),
+    )
+
+
 def reproducible(data: bytes) -> bytes:
     """The same bytes on every run: zip entries in name order with a fixed timestamp."""
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -254,6 +322,9 @@ TEMPLATES = {
     "penalty_decision.docx": penalty_decision,
     "penalty_service_proof.docx": service_proof,
     "penalty_closing_report.docx": closing_report,
+    "reconsideration_acceptance_notice.docx": reconsideration_acceptance_notice,
+    "reconsideration_reply_notice.docx": reconsideration_reply_notice,
+    "reconsideration_decision.docx": reconsideration_decision,
 }
 
 

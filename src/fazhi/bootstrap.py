@@ -33,6 +33,7 @@ from fazhi.api import (
     message_routes,
     meta_routes,
 )
+from fazhi.disputes import plugin as disputes
 from fazhi.enforcement import plugin as enforcement
 from fazhi.hotline import plugin as hotline
 from fazhi.http import csrf, security_headers
@@ -78,7 +79,7 @@ class TypePackage(Protocol):
     ) -> str: ...
 
 
-TYPE_PACKAGES: tuple[ModuleType, ...] = (hotline, enforcement, legality)
+TYPE_PACKAGES: tuple[ModuleType, ...] = (hotline, enforcement, legality, disputes)
 
 
 def default_type(packages: Sequence[ModuleType] = TYPE_PACKAGES) -> str | None:

@@ -15,6 +15,9 @@ from typer.testing import CliRunner
 
 from fazhi.cli import app
 
+# The demo database's cases: 6 orders and the other types' demo years (see db below).
+CASES = 6 + 19 + 41 + 103
+
 
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -36,8 +39,9 @@ def db(demo_file: Path, tmp_path: Path) -> Iterator[dict[str, str]]:
     result = CliRunner().invoke(app, ["trail", "anchor"], env=env)
     assert result.exit_code == 0, result.output
     # 6 work orders, the legality demo's 19 cases (13 reviews, 1 catalogue, 3 decisions,
-    # 2 inspections) and the enforcement demo's 41 penalty cases.
-    assert "已写入锚点：66 个案件" in result.output
+    # 2 inspections), the enforcement demo's 41 penalty cases and the disputes demo's 103
+    # (83 reconsiderations, 20 lawsuits).
+    assert f"已写入锚点：{CASES} 个案件" in result.output
     yield env
 
 
@@ -61,7 +65,7 @@ def test_an_untouched_database_matches_its_anchor(db: dict[str, str]) -> None:
     for command in ("audit", "trail"):
         code, output = _verify(db, command)
         assert code == 0, output
-        assert "校验通过：66个案件" in output and "对照锚点#1" in output
+        assert f"校验通过：{CASES}个案件" in output and "对照锚点#1" in output
 
 
 def test_a_whole_case_deleted_is_reported(db: dict[str, str]) -> None:

@@ -132,10 +132,18 @@ def nav_types(http: httpx.Client) -> tuple[list[str], list[str]]:
 def test_the_navigation_shows_the_types_each_role_may_work_on(console: Console) -> None:
     # A unit handler has a queue in the hotline and disclosure types and may create both;
     # its unit submits documents and contracts for legality review, carries its major
-    # decisions through their procedure and answers rule-of-law inspections.
-    legality = ["legality_review", "major_decision", "rule_of_law_inspection"]
+    # decisions through their procedure and answers rule-of-law inspections; as a respondent
+    # and defendant it replies to reconsiderations and files defences in lawsuits.
     shown, creatable = nav_types(console("cgj_handler"))
-    assert shown == ["disclosure_request", "hotline", *legality]
+    assert shown == [
+        "disclosure_request",
+        "hotline",
+        "legality_review",
+        "litigation",
+        "major_decision",
+        "reconsideration",
+        "rule_of_law_inspection",
+    ]
     assert creatable[:2] == ["disclosure_request", "hotline"]
     # An operator registers hotline orders only; a disclosure request is not its work.
     assert nav_types(console("operator1")) == (["hotline"], ["hotline"])
