@@ -72,7 +72,11 @@ def do_number_case(session: Session, ctx: ActionContext, case: Case) -> str:
             "aid_number_taken", "援助案件编号被同时办理的案件占用，请重试", 409
         ) from None
     system = ActionContext(ctx.platform, system_actor_in(session, ctx.platform), ctx.now)
-    perform_action(session, system, case.id, NUMBER_ACTION, {"aid_number": number})
+    numbered = perform_action(session, system, case.id, NUMBER_ACTION, {"aid_number": number})
+    # The acceptance answers the case as written (detached, `do_perform_action`): bring it up
+    # to the numbered version, so the caller shows the number and holds the current version.
+    for key in ("version", "fields", "due_at", "updated_at", "state", "terminal", "closed_at"):
+        setattr(case, key, getattr(numbered, key))
     return number
 
 
