@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from fazhi.actions.platform import Platform
-from fazhi.legal_aid import api
+from fazhi.legal_aid import api, cli
 from fazhi.legal_aid.web import pages
 from fazhi.web.console import ConsoleExtension
 
@@ -23,6 +24,10 @@ CONSOLE = ConsoleExtension(
     nav=((("/legal-aid", "法律援助", frozenset({"legal_aid_officer"})), "/work"),),
     templates=WEB / "templates",
 )
+
+
+def register_cli(app: Any) -> None:
+    cli.register(app)
 
 
 def generate_demo(
