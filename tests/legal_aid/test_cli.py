@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 
 from fazhi.cli import app
 from fazhi.legal_aid.store import AidTarget, Lawyer
-from tests.enforcement.test_cli import cli_env as cli_env
 
 
 @pytest.fixture
