@@ -44,6 +44,9 @@ def test_a_file_with_bad_rows_is_refused_whole_naming_every_row(login: Login) ->
     assert "R1430001" not in listed(login)  # nothing of the batch was written
     unknown = login(OFFICER).post(IMPORT, json={"csv": "证号,姓名\n1,2\n"})
     assert assert_error(unknown, 422, "unknown_columns")["field"] == "file"
+    huge = "x" * 140_000  # beyond the csv module's field limit
+    broken = login(OFFICER).post(IMPORT, json={"csv": HEADER + f"R1,甲,所,{huge},是\n"})
+    assert assert_error(broken, 422, "bad_csv")["field"] == "file"
 
 
 def test_a_good_file_adds_then_updates_and_is_logged(login: Login, platform: Platform) -> None:

@@ -58,7 +58,16 @@ def parse_csv(text: str) -> list[dict[str, str]]:
     """The rows by column key, values stripped, under English or Chinese headers;
     DomainError for an unknown header or a missing required column."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    headers = [h.strip() for h in reader.fieldnames or []]
+    try:
+        headers = [h.strip() for h in reader.fieldnames or []]
+        body = list(reader)
+    except csv.Error:  # a field beyond the csv module's limit …
+        raise DomainError(
+            "bad_csv",
+            "CSV 文件格式有误（字段过长或格式不符），请另存为 UTF-8 CSV 后重试",
+            422,
+            "file",
+        ) from None
     names = {alias: key for key, aliases in COLUMNS.items() for alias in aliases}
     unknown = [h for h in headers if h not in names]
     if unknown:
@@ -68,7 +77,7 @@ def parse_csv(text: str) -> list[dict[str, str]]:
         raise DomainError("missing_columns", f"缺少列：{'、'.join(missing)}", 422, "file")
     return [
         {names[k.strip()]: (v or "").strip() for k, v in row.items() if k is not None}
-        for row in reader
+        for row in body
     ]
 
 
