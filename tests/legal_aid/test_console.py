@@ -47,3 +47,7 @@ def test_the_centre_decides_on_the_case_page_and_reads_the_overview(
 
     for username in ("operator1", "tx_handler"):
         assert console(username).get("/legal-aid").status_code == 403
+    # The street's judicial office has the application form; a street handler has none.
+    form = console("tx_sfs").get("/cases/new/legal_aid")
+    assert form.status_code == 200 and "申请事项" in form.text
+    assert console("tx_handler").get("/cases/new/legal_aid").status_code in (403, 404)
