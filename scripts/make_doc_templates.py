@@ -302,6 +302,78 @@ def reconsideration_decision() -> Document:
     )
 
 
+APPLICANT = "{{ case.applicant_name }}"
+
+
+def aid_application() -> Document:
+    """法律援助申请表: the application's data as the applicant signs it."""
+    return paper(
+        "法律援助申请表",
+        [
+            ("申请人：", APPLICANT),
+            ("身份证号：", "{{ case.applicant_id_number }}"),
+            ("联系电话：", "{{ case.applicant_phone }}"),
+            ("住址：", "{{ case.applicant_address }}"),
+            ("申请渠道：", "{{ case.channel }}"),
+            ("案件类别：", "{{ case.matter_kind }}"),
+            ("申请事项：", "{{ case.matter }}"),
+            ("援助条件：", "{{ case.eligibility_basis }}"),
+            ("经济困难状况：", "{{ case.hardship_evidence }}"),
+            ("法定情形：", "{{ case.statutory_ground }}"),
+            ("家庭人口：", "{{ doc.family_members }}"),
+            ("家庭月人均收入（元）：", "{{ doc.monthly_income }}"),
+            ("申请人签名日期：", "{{ doc.signed_on }}"),
+        ],
+        ("申请人承诺所填内容及提交的材料真实。",),
+        ("{{ case.lead_unit }}", "登记编号：{{ case.number }}"),
+    )
+
+
+def aid_decision_notice() -> Document:
+    """给予法律援助决定书 (法律援助法 art.43)."""
+    return paper(
+        "给予法律援助决定书",
+        [
+            ("编号：", "{{ case.aid_number }}"),
+            ("受援人：", APPLICANT),
+            ("申请事项：", "{{ case.matter }}"),
+            ("决定日期：", "{{ doc.issued_on }}"),
+        ],
+        ("经审查，你的申请符合法律援助条件，决定给予法律援助。本机构将在三日内指派法律援助人员。",),
+    )
+
+
+def aid_refusal_notice() -> Document:
+    """不予法律援助决定书: the refusal with its reason and the right to object (art.49)."""
+    return paper(
+        "不予法律援助决定书",
+        [
+            ("申请人：", APPLICANT),
+            ("申请事项：", "{{ case.matter }}"),
+            ("不予援助理由：", "{{ case.refusal_reason }}"),
+            ("决定日期：", "{{ doc.issued_on }}"),
+        ],
+        ("申请人对本决定有异议的，可以向设立法律援助机构的司法行政部门提出。",),
+    )
+
+
+def aid_assignment_notice() -> Document:
+    """指派通知书: to the law firm, naming the lawyer and the case."""
+    return paper(
+        "指派通知书",
+        [
+            ("{{ case.law_firm }}：", ""),
+            ("援助案件编号：", "{{ case.aid_number }}"),
+            ("受援人：", APPLICANT),
+            ("案件类别：", "{{ case.matter_kind }}"),
+            ("申请事项：", "{{ case.matter }}"),
+            ("承办律师：", "{{ case.lawyer_name }}（执业证号 {{ case.lawyer_licence }}）"),
+            ("指派日期：", "{{ doc.issued_on }}"),
+        ],
+        ("请指派的律师及时与受援人联系，依法提供法律援助，并在案件结束后报送结案材料。",),
+    )
+
+
 def reproducible(data: bytes) -> bytes:
     """The same bytes on every run: zip entries in name order with a fixed timestamp."""
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -325,6 +397,10 @@ TEMPLATES = {
     "reconsideration_acceptance_notice.docx": reconsideration_acceptance_notice,
     "reconsideration_reply_notice.docx": reconsideration_reply_notice,
     "reconsideration_decision.docx": reconsideration_decision,
+    "legal_aid_application.docx": aid_application,
+    "legal_aid_decision_notice.docx": aid_decision_notice,
+    "legal_aid_refusal_notice.docx": aid_refusal_notice,
+    "legal_aid_assignment_notice.docx": aid_assignment_notice,
 }
 
 

@@ -210,6 +210,7 @@ def test_a_new_type_defined_only_as_yaml_works_end_to_end(
         "rule_of_law_inspection",
         "reconsideration",
         "litigation",
+        "legal_aid",
         "noise_permit",
     }
     local = replace(platform, types=types)

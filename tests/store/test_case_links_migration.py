@@ -28,6 +28,7 @@ def _every_model() -> None:
                 importlib.import_module(f"{package.__name__}.{module.name}")
     importlib.import_module("fazhi.enforcement.store")
     importlib.import_module("fazhi.enforcement.inspections.store")
+    importlib.import_module("fazhi.legal_aid.store")
 
 
 def _run(engine: Engine, verb: str, target: str) -> None:

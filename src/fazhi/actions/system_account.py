@@ -72,3 +72,10 @@ def system_actor(platform: Platform, also: tuple[str, ...] = ()) -> Actor:
     with transaction(platform.sessions) as session:
         user = _system_user(session, platform)
         return actor_for(platform, user, (SYSTEM_ROLE, *also))
+
+
+def system_actor_in(session: Session, platform: Platform) -> Actor:
+    """The system account as the acting user in the caller's transaction (created on first
+    use): for what the platform does as a consequence of a person's action, in the same
+    transaction (a type package's after-action, `fazhi.actions.action_checks`)."""
+    return actor_for(platform, _system_user(session, platform), (SYSTEM_ROLE,))

@@ -57,6 +57,7 @@ NAV_IDS: tuple[str, ...] = (
     "inspections",
     "legality",
     "disputes",
+    "legal_aid",
 )
 # Who sees a type whose file declares no `visibility` (types built in tests; every shipped
 # type file declares one): the seven roles of the first wave, which saw every type.

@@ -101,6 +101,7 @@ NAV_PATHS: dict[str, str] = {
     "inspections": "/inspections",
     "legality": "/legality",
     "disputes": "/disputes",
+    "legal_aid": "/legal-aid",
 }
 
 

@@ -1,0 +1,53 @@
+"""法律援助 in the console over real HTTP: the centre's menu leads to the overview (figures,
+excellent cases, the lawyer register), which other roles are refused; the decision to grant
+aid is taken with the case page's form, and the page then shows the case's number; a refusal
+without its reason is shown next to the input. Synthetic people only."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.api.conftest import Login
+from tests.legal_aid.conftest import OFFICER, apply
+from tests.support import FakeClock
+from tests.web.conftest import Console
+from tests.web.html import by_id, error_of, page
+
+
+def _act(http: httpx.Client, case_id: int, action: str, **data: str) -> httpx.Response:
+    doc = page(http.get(f"/cases/{case_id}").text)
+    version = str(doc.xpath('//form//input[@name="version"]')[0].get("value"))
+    return http.post(f"/cases/{case_id}/do/{action}", data={"version": version, **data})
+
+
+def test_the_centre_decides_on_the_case_page_and_reads_the_overview(
+    console: Console, login: Login, clock: FakeClock, lawyer_register: list[dict[str, str]]
+) -> None:
+    clock.set("2023-06-12T09:00:00+08:00")
+    case_id = apply(login(OFFICER))["id"]
+    http = console(OFFICER)
+    home = page(http.get("/work").text)
+    assert home.xpath('//nav//a[@href="/legal-aid"]'), "法律援助 in the centre's menu"
+
+    refused = _act(http, case_id, "refuse", refusal_reason="")
+    assert refused.status_code == 422
+    assert error_of(page(refused.text), "refuse-refusal_reason")
+
+    done = _act(http, case_id, "accept")
+    assert done.status_code == 303, done.text
+    shown = http.get(f"/cases/{case_id}").text
+    assert "(2023)湘援0204民" in shown
+
+    overview = http.get("/legal-aid", params={"year": "2023"})
+    assert overview.status_code == 200
+    doc = page(overview.text)
+    assert by_id(doc, "legal-aid-figures") is not None
+    lawyers = by_id(doc, "legal-aid-lawyers").text_content()  # type: ignore[union-attr]
+    assert lawyer_register[0]["name"] in lawyers and "已不在册" in lawyers
+
+    for username in ("operator1", "tx_handler"):
+        assert console(username).get("/legal-aid").status_code == 403
+    # The street's judicial office has the application form; a street handler has none.
+    form = console("tx_sfs").get("/cases/new/legal_aid")
+    assert form.status_code == 200 and "申请事项" in form.text
+    assert console("tx_handler").get("/cases/new/legal_aid").status_code in (403, 404)
