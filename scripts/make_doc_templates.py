@@ -247,7 +247,10 @@ def labour_acceptance_notice() -> Document:
             ("文号：", "{{ doc.number }}"),
             ("案件编号：", "{{ case.number }}"),
             ("申请人：", APPLICANTS),
-            ("被申请人：", "{{ case.employer_name }}（统一社会信用代码 {{ case.employer_credit_code }}）"),
+            (
+                "被申请人：",
+                "{{ case.employer_name }}（统一社会信用代码 {{ case.employer_credit_code }}）",
+            ),
             ("仲裁请求：", "{{ case.claims }}"),
         ],
         (
@@ -267,7 +270,10 @@ def labour_arbitration_award() -> Document:
             ("文号：", "{{ doc.number }}"),
             ("案件编号：", "{{ case.number }}"),
             ("申请人：", APPLICANTS),
-            ("被申请人：", "{{ case.employer_name }}（统一社会信用代码 {{ case.employer_credit_code }}）"),
+            (
+                "被申请人：",
+                "{{ case.employer_name }}（统一社会信用代码 {{ case.employer_credit_code }}）",
+            ),
             ("仲裁请求：", "{{ case.claims }}"),
             ("裁决如下：", "{{ doc.result }}"),
             ("裁决金额（元）：", "{{ doc.amount }}"),

@@ -37,6 +37,7 @@ from fazhi.enforcement import plugin as enforcement
 from fazhi.hotline import plugin as hotline
 from fazhi.http import csrf, security_headers
 from fazhi.http.body_limits import BodyLimits
+from fazhi.labour import plugin as labour
 from fazhi.legality import plugin as legality
 from fazhi.web import console, error_page
 from fazhi.web.console import Console, ConsoleExtension
@@ -78,7 +79,7 @@ class TypePackage(Protocol):
     ) -> str: ...
 
 
-TYPE_PACKAGES: tuple[ModuleType, ...] = (hotline, enforcement, legality)
+TYPE_PACKAGES: tuple[ModuleType, ...] = (hotline, enforcement, legality, labour)
 
 
 def default_type(packages: Sequence[ModuleType] = TYPE_PACKAGES) -> str | None:

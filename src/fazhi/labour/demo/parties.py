@@ -9,7 +9,14 @@ from stdnum.cn import ric, uscc
 from fazhi.domain.identity import CREDIT_ALPHABET, organisation_check
 
 REGION = "430204"
-EMPLOYER_KINDS = ("建筑劳务有限公司", "建设工程有限公司", "餐饮管理有限公司", "物流有限公司", "电子科技有限公司", "物业服务有限公司")
+EMPLOYER_KINDS = (
+    "建筑劳务有限公司",
+    "建设工程有限公司",
+    "餐饮管理有限公司",
+    "物流有限公司",
+    "电子科技有限公司",
+    "物业服务有限公司",
+)
 PLACES = ("田心", "响石岭", "清水塘", "龙头铺", "井龙", "铜塘湾", "霞湾", "云田")
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙朱马胡郭林何高罗"
 PROJECTS = ("安置小区", "学校改扩建", "道路提质改造", "产业园标准厂房", "老旧小区改造", "污水管网")
