@@ -177,8 +177,9 @@ def test_init_is_idempotent(fresh: dict[str, str]) -> None:
 
 def test_init_on_a_loaded_database_keeps_its_data(demo: dict[str, str]) -> None:
     before = case_count(demo)
-    # The demo's 30 orders and the 19 cases of the legality demo (reviews, decisions, visits).
-    assert before == 49
+    # The demo's 30 orders, the 19 cases of the legality demo (reviews, decisions, visits)
+    # and the labour demo's 932 (arbitration, wage arrears, inspection visits).
+    assert before == 981
     result = run(demo, "init")
     assert result.exit_code == 0, result.output
     assert case_count(demo) == before

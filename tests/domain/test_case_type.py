@@ -208,6 +208,9 @@ def test_a_new_type_defined_only_as_yaml_works_end_to_end(
         "major_decision_catalogue",
         "major_decision",
         "rule_of_law_inspection",
+        "labour_arbitration",
+        "wage_arrears",
+        "labour_inspection",
         "noise_permit",
     }
     local = replace(platform, types=types)

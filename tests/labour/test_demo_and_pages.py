@@ -14,7 +14,7 @@ from typing import Any
 from fazhi.actions.platform import Platform
 from fazhi.labour import plugin
 from tests.api.conftest import Login
-from tests.labour.support import ARBITRATOR, CASES, at, apply, file_paper
+from tests.labour.support import ARBITRATOR, CASES, apply, at, file_paper
 from tests.support import ApiClient, FakeClock
 from tests.web.conftest import Console
 

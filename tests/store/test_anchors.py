@@ -35,9 +35,10 @@ def db(demo_file: Path, tmp_path: Path) -> Iterator[dict[str, str]]:
     env = {"FAZHI_DATABASE_URL": f"sqlite:///{path}", "COLUMNS": "200"}
     result = CliRunner().invoke(app, ["trail", "anchor"], env=env)
     assert result.exit_code == 0, result.output
-    # 6 work orders and the legality demo's 19 cases (13 reviews, 1 catalogue, 3 decisions,
-    # 2 inspections).
-    assert "已写入锚点：25 个案件" in result.output
+    # 6 work orders, the legality demo's 19 cases (13 reviews, 1 catalogue, 3 decisions,
+    # 2 inspections) and the labour demo's 932 (140 arbitration applications, 762 wage
+    # cases, 30 inspection visits).
+    assert "已写入锚点：957 个案件" in result.output
     yield env
 
 
@@ -61,7 +62,7 @@ def test_an_untouched_database_matches_its_anchor(db: dict[str, str]) -> None:
     for command in ("audit", "trail"):
         code, output = _verify(db, command)
         assert code == 0, output
-        assert "校验通过：25个案件" in output and "对照锚点#1" in output
+        assert "校验通过：957个案件" in output and "对照锚点#1" in output
 
 
 def test_a_whole_case_deleted_is_reported(db: dict[str, str]) -> None:

@@ -56,6 +56,7 @@ NAV_IDS: tuple[str, ...] = (
     "penalty_items",
     "inspections",
     "legality",
+    "labour",
 )
 # Who sees a type whose file declares no `visibility` (types built in tests; every shipped
 # type file declares one): the seven roles of the first wave, which saw every type.

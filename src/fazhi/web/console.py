@@ -100,6 +100,7 @@ NAV_PATHS: dict[str, str] = {
     "penalty_items": "/penalty-items",
     "inspections": "/inspections",
     "legality": "/legality",
+    "labour": "/labour",
 }
 
 
