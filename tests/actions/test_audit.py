@@ -122,8 +122,8 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
 def test_cli_audit_verify_passes_on_an_untouched_database(demo_db: dict[str, str]) -> None:
     result = CliRunner().invoke(app, ["audit", "verify"], env=demo_db)
     assert result.exit_code == 0, result.output
-    # 20 orders and the legality demo's 19 cases.
-    assert "校验通过：39 个案件" in result.output
+    # 20 orders, the legality demo's 19 cases and the labour demo's 932.
+    assert "校验通过：971 个案件" in result.output
 
 
 def test_cli_audit_verify_exits_1_naming_the_changed_event(demo_db: dict[str, str]) -> None:
