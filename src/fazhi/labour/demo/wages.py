@@ -2,8 +2,8 @@
 reports worth 13,183,460 yuan (涉及金额达1318万余元), 412 clues of the national platform
 handled (核处国家欠薪平台线索412条), 118 warnings of the labour platform resolved (解除预警
 118条); 2 special inspections of construction projects with 35 rectification notices and 28
-employers checked at random (双随机) with 12 notices. Most cases take the short path (filed,
-closed with the result); two dozen complaints are walked fully with a rectification notice
+employers checked at random (双随机) with 12 notices. Most cases take the short path (a
+complaint filed and closed with its result, a clue or warning checked and closed); two dozen complaints are walked fully with a rectification notice
 and its follow-up; 8 complaints are still under investigation at the year's end.
 
 SYNTHETIC: every party, number and amount is made up. Every step goes through the one door
@@ -132,7 +132,7 @@ def seed_clues(desk: Desk) -> None:
             amount,
             clue_number=f"{'QX' if clue else 'YJ'}2023{k + 1:06d}",
         )
-        desk.act(INSPECTOR, when + timedelta(days=1), case_id, "file")
+        # A clue or warning is checked and settled without a formal filing (立案).
         result = ("paid", "paid", "paid", "no_arrears", "to_arbitration")[n % 5]
         _close(desk, when + timedelta(days=14), case_id, result, amount, 1 + n % 9)
 
