@@ -14,7 +14,15 @@ from typing import Any
 from fazhi.actions.platform import Platform
 from fazhi.labour import plugin
 from tests.api.conftest import Login
-from tests.labour.support import ARBITRATOR, CASES, apply, at, file_paper
+from tests.labour.support import (
+    ARBITRATOR,
+    CASES,
+    EMPLOYER_CODE,
+    INSPECTOR,
+    apply,
+    at,
+    file_paper,
+)
 from tests.support import ApiClient, FakeClock
 from tests.web.conftest import Console
 
@@ -133,3 +141,24 @@ def test_an_action_is_taken_on_the_console_case_page(
     assert done.status_code == 303
     assert re.search(rf"/cases/{case_id}\?done=accept", done.headers["location"])
     assert arbitrator.get(f"{CASES}/{case_id}").json()["state"] == "accepted"
+
+
+def test_a_wage_complaint_is_registered_on_the_console_form(console: Console) -> None:
+    http = console(INSPECTOR)
+    form = http.get("/cases/new/wage_arrears")
+    assert form.status_code == 200 and "用人单位" in form.text
+    fields = {
+        "action": "register",
+        "source": "complaint",
+        "employer_name": "株洲某劳务公司（网页测试）",
+        "employer_credit_code": EMPLOYER_CODE,
+        "workers": "5",
+        "amount_claimed": "25000",
+        "summary": "5名工人被拖欠工资（测试）",
+    }
+    bad = http.post("/cases/new/wage_arrears", data={**fields, "employer_credit_code": "123"})
+    assert bad.status_code == 422 and "统一社会信用代码" in bad.text
+    created = http.post("/cases/new/wage_arrears", data=fields)
+    assert created.status_code == 303
+    assert re.fullmatch(r"/cases/\d+\?done=register", created.headers["location"])
+    assert console("operator1").get("/cases/new/wage_arrears").status_code == 403
