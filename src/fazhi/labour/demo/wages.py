@@ -3,8 +3,9 @@ reports worth 13,183,460 yuan (涉及金额达1318万余元), 412 clues of the n
 handled (核处国家欠薪平台线索412条), 118 warnings of the labour platform resolved (解除预警
 118条); 2 special inspections of construction projects with 35 rectification notices and 28
 employers checked at random (双随机) with 12 notices. Most cases take the short path (a
-complaint filed and closed with its result, a clue or warning checked and closed); two dozen complaints are walked fully with a rectification notice
-and its follow-up; 8 complaints are still under investigation at the year's end.
+complaint filed and closed with its result, a clue or warning checked and closed); two
+dozen complaints are walked fully with a rectification notice and its follow-up; 8 complaints
+are still under investigation at the year's end.
 
 SYNTHETIC: every party, number and amount is made up. Every step goes through the one door
 at a 2023 instant, by the demo's labour inspector."""
