@@ -374,6 +374,75 @@ def aid_assignment_notice() -> Document:
     )
 
 
+APPLICANTS = (
+    "{% for p in case.applicants %}{{ p.name }}{% if not loop.last %}、{% endif %}{% endfor %}"
+)
+
+
+def labour_acceptance_notice() -> Document:
+    """受理通知书 of labour arbitration (劳动争议调解仲裁法 art.29)."""
+    return paper(
+        "劳动人事争议仲裁受理通知书",
+        [
+            ("文号：", "{{ doc.number }}"),
+            ("案件编号：", "{{ case.number }}"),
+            ("申请人：", APPLICANTS),
+            (
+                "被申请人：",
+                "{{ case.employer_name }}（统一社会信用代码 {{ case.employer_credit_code }}）",
+            ),
+            ("仲裁请求：", "{{ case.claims }}"),
+        ],
+        (
+            "你（们）的仲裁申请符合受理条件，本院决定受理。",
+            "仲裁庭应当自受理仲裁申请之日起四十五日内结束；案情复杂需要延期的，经仲裁委员会"
+            "主任批准，可以延期并书面通知当事人，但延长期限不得超过十五日。",
+        ),
+        ("{{ case.lead_unit }}", "{{ doc.issued_on }}"),
+    )
+
+
+def labour_arbitration_award() -> Document:
+    """仲裁裁决书 of labour arbitration (劳动争议调解仲裁法 arts.43, 46)."""
+    return paper(
+        "劳动人事争议仲裁裁决书",
+        [
+            ("文号：", "{{ doc.number }}"),
+            ("案件编号：", "{{ case.number }}"),
+            ("申请人：", APPLICANTS),
+            (
+                "被申请人：",
+                "{{ case.employer_name }}（统一社会信用代码 {{ case.employer_credit_code }}）",
+            ),
+            ("仲裁请求：", "{{ case.claims }}"),
+            ("裁决如下：", "{{ doc.result }}"),
+            ("裁决金额（元）：", "{{ doc.amount }}"),
+        ],
+        ("当事人对本裁决不服的，可以自收到裁决书之日起十五日内向人民法院提起诉讼。",),
+        ("{{ case.lead_unit }}", "{{ doc.issued_on }}"),
+    )
+
+
+def labour_rectification_notice() -> Document:
+    """劳动保障监察限期整改指令书 of wage arrears (劳动保障监察条例 art.18)."""
+    return paper(
+        "劳动保障监察限期整改指令书",
+        [
+            ("文号：", "{{ doc.number }}"),
+            ("案件编号：", "{{ case.number }}"),
+            ("用人单位：", "{{ case.employer_name }}"),
+            ("统一社会信用代码：", "{{ case.employer_credit_code }}"),
+            ("工程项目：", "{{ case.project_name }}"),
+            ("涉及人数：", "{{ case.workers }}"),
+            ("涉及金额（元）：", "{{ case.amount_claimed }}"),
+            ("整改要求：", "{{ doc.requirement }}"),
+            ("整改期限：", "{{ doc.due_on }}前"),
+        ],
+        ("请于上述期限内整改完毕，并将整改情况书面报告本机关。逾期不整改的，依法处理。",),
+        ("{{ case.lead_unit }}", "{{ doc.issued_on }}"),
+    )
+
+
 def reproducible(data: bytes) -> bytes:
     """The same bytes on every run: zip entries in name order with a fixed timestamp."""
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -401,6 +470,9 @@ TEMPLATES = {
     "legal_aid_decision_notice.docx": aid_decision_notice,
     "legal_aid_refusal_notice.docx": aid_refusal_notice,
     "legal_aid_assignment_notice.docx": aid_assignment_notice,
+    "labour_acceptance_notice.docx": labour_acceptance_notice,
+    "labour_arbitration_award.docx": labour_arbitration_award,
+    "labour_rectification_notice.docx": labour_rectification_notice,
 }
 
 

@@ -178,10 +178,10 @@ def test_init_is_idempotent(fresh: dict[str, str]) -> None:
 
 def test_init_on_a_loaded_database_keeps_its_data(demo: dict[str, str]) -> None:
     before = case_count(demo)
-    # The demo's 30 orders, the 19 cases of the legality demo (reviews, decisions, visits),
-    # the 41 penalty cases of the enforcement demo's year, the disputes demo's 103
-    # (83 reconsiderations, 20 lawsuits) and the 466 legal-aid applications of 2023.
-    assert before == 30 + 19 + 41 + 103 + 466
+    # The demo's 30 orders and the other types' demo years: legality 19 (reviews, decisions,
+    # visits), enforcement 41 penalty cases, disputes 103 (83 reconsiderations, 20 lawsuits),
+    # legal aid 466 applications, labour 932 (arbitration, wage arrears, inspection visits).
+    assert before == 30 + 19 + 41 + 103 + 466 + 932
     result = run(demo, "init")
     assert result.exit_code == 0, result.output
     assert case_count(demo) == before

@@ -38,6 +38,7 @@ from fazhi.enforcement import plugin as enforcement
 from fazhi.hotline import plugin as hotline
 from fazhi.http import csrf, security_headers
 from fazhi.http.body_limits import BodyLimits
+from fazhi.labour import plugin as labour
 from fazhi.legal_aid import plugin as legal_aid
 from fazhi.legality import plugin as legality
 from fazhi.web import console, error_page
@@ -80,7 +81,14 @@ class TypePackage(Protocol):
     ) -> str: ...
 
 
-TYPE_PACKAGES: tuple[ModuleType, ...] = (hotline, enforcement, legality, disputes, legal_aid)
+TYPE_PACKAGES: tuple[ModuleType, ...] = (
+    hotline,
+    enforcement,
+    legality,
+    disputes,
+    legal_aid,
+    labour,
+)
 
 
 def default_type(packages: Sequence[ModuleType] = TYPE_PACKAGES) -> str | None:

@@ -122,9 +122,9 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
 def test_cli_audit_verify_passes_on_an_untouched_database(demo_db: dict[str, str]) -> None:
     result = CliRunner().invoke(app, ["audit", "verify"], env=demo_db)
     assert result.exit_code == 0, result.output
-    # 20 orders, the legality demo's 19 cases, the enforcement demo's 41, the disputes
-    # demo's 103 and the legal-aid demo's 466.
-    assert f"校验通过：{20 + 19 + 41 + 103 + 466} 个案件" in result.output
+    # 20 orders and the other types' demo years: legality 19, enforcement 41, disputes 103,
+    # legal aid 466, labour 932.
+    assert f"校验通过：{20 + 19 + 41 + 103 + 466 + 932} 个案件" in result.output
 
 
 def test_cli_audit_verify_exits_1_naming_the_changed_event(demo_db: dict[str, str]) -> None:

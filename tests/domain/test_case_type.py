@@ -211,6 +211,9 @@ def test_a_new_type_defined_only_as_yaml_works_end_to_end(
         "reconsideration",
         "litigation",
         "legal_aid",
+        "labour_arbitration",
+        "wage_arrears",
+        "labour_inspection",
         "noise_permit",
     }
     local = replace(platform, types=types)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from fazhi.cli import app
 
 # The demo database's cases: 6 orders and the other types' demo years (see db below).
-CASES = 6 + 19 + 41 + 103 + 466
+CASES = 6 + 19 + 41 + 103 + 466 + 932
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,8 @@ def db(demo_file: Path, tmp_path: Path) -> Iterator[dict[str, str]]:
     assert result.exit_code == 0, result.output
     # 6 work orders, the legality demo's 19 cases (13 reviews, 1 catalogue, 3 decisions,
     # 2 inspections), the enforcement demo's 41 penalty cases, the disputes demo's 103
-    # (83 reconsiderations, 20 lawsuits) and the legal-aid demo's 466.
+    # (83 reconsiderations, 20 lawsuits), the legal-aid demo's 466 and the labour demo's 932
+    # (140 arbitration applications, 762 wage cases, 30 inspection visits).
     assert f"已写入锚点：{CASES} 个案件" in result.output
     yield env
 

@@ -58,6 +58,7 @@ NAV_IDS: tuple[str, ...] = (
     "legality",
     "disputes",
     "legal_aid",
+    "labour",
 )
 # Who sees a type whose file declares no `visibility` (types built in tests; every shipped
 # type file declares one): the seven roles of the first wave, which saw every type.

@@ -102,6 +102,7 @@ NAV_PATHS: dict[str, str] = {
     "legality": "/legality",
     "disputes": "/disputes",
     "legal_aid": "/legal-aid",
+    "labour": "/labour",
 }
 
 
