@@ -176,6 +176,14 @@ def test_init_is_idempotent(fresh: dict[str, str]) -> None:
     assert case_count(fresh) == 0
 
 
+def test_demo_only_names_known_modules(fresh: dict[str, str]) -> None:
+    result = run(fresh, "demo", "--orders", "1", "--current", "0", "--only", "hotline,nosuch")
+    assert result.exit_code == 2
+    assert "未知的业务模块：nosuch" in flat(result.output) and "hotline" in result.output
+    # Refused before anything is written: not even the database file exists.
+    assert not Path(fresh["FAZHI_DATABASE_URL"].removeprefix("sqlite:///")).exists()
+
+
 def test_init_on_a_loaded_database_keeps_its_data(demo: dict[str, str]) -> None:
     before = case_count(demo)
     # The demo's 30 orders and the other types' demo years: legality 19 (reviews, decisions,

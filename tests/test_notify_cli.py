@@ -27,7 +27,7 @@ def test_run_sends_the_demo_outbox_once_to_the_log_file(tmp_path: Path) -> None:
     # The demo's "current" orders are made around its now; the 2023 history's messages are
     # recorded as delivered back then, so only the current ones wait for the dispatcher.
     env = {**env_for(tmp_path / "fazhi.db"), "FAZHI_NOW": "2023-12-20T10:00:00+08:00"}
-    result = run(env, "demo", "--orders", "30", "--current", "40")
+    result = run(env, "demo", "--orders", "30", "--current", "40", "--only", "hotline")
     assert result.exit_code == 0, result.output
     queued = statuses(env)
     assert queued.get("sent", 0) > 0  # the history's, settled
@@ -51,7 +51,7 @@ def test_run_sends_the_demo_outbox_once_to_the_log_file(tmp_path: Path) -> None:
 
 def test_scan_is_idempotent_and_bad_sender_settings_exit_2(tmp_path: Path) -> None:
     env = env_for(tmp_path / "fazhi.db")
-    assert run(env, "demo", "--orders", "10", "--current", "0").exit_code == 0
+    assert run(env, "demo", "--orders", "10", "--current", "0", "--only", "hotline").exit_code == 0
     env = {**env, "FAZHI_NOW": "2023-12-29T10:00:00+08:00"}
     first = run(env, "notify", "scan")
     assert first.exit_code == 0, first.output

@@ -51,19 +51,30 @@ def demo(
     orders: Annotated[int, typer.Option(help="2023年合成工单数")] = 3000,
     current: Annotated[int, typer.Option(help="近期在办的合成工单数")] = 120,
     seed: Annotated[int, typer.Option(help="随机种子")] = 2023,
+    only: Annotated[
+        str,
+        typer.Option(
+            help="只生成这些业务模块的合成数据（逗号分隔，如 hotline,enforcement）；默认全部"
+        ),
+    ] = "",
 ) -> None:
     """载入石峰区演示组织和各案件类型的合成数据（已载入则跳过）。"""
     from fazhi.actions.org import load_org_into
     from fazhi.catalog.org_file import load_demo_org
     from fazhi.store.db import transaction
 
+    names = [getattr(package, "NAME", "") for package in TYPE_PACKAGES]
+    wanted = {n.strip() for n in only.split(",") if n.strip()} or set(names)
+    unknown = sorted(wanted - set(names))
+    if unknown:
+        fail(f"未知的业务模块：{'、'.join(unknown)}（可选：{'、'.join(names)}）")
     p = ready_platform()
     with transaction(p.sessions) as session:
         load_org_into(session, load_demo_org())
     p.forget_units()
     for package in TYPE_PACKAGES:
         generate = getattr(package, "generate_demo", None)
-        if generate is None:
+        if generate is None or getattr(package, "NAME", "") not in wanted:
             continue
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task("生成合成数据", total=orders + current)

@@ -14,7 +14,7 @@ from tests.test_cli import env_for, run
 
 def test_history_is_read_and_todays_orders_bring_unread_messages(tmp_path: Path) -> None:
     env = {**env_for(tmp_path / "fazhi.db"), "FAZHI_NOW": "2023-12-20T10:00:00+08:00"}
-    result = run(env, "demo", "--orders", "30", "--current", "20")
+    result = run(env, "demo", "--orders", "30", "--current", "20", "--only", "hotline")
     assert result.exit_code == 0, result.output
     engine = create_engine(env["FAZHI_DATABASE_URL"])
     try:
