@@ -19,10 +19,10 @@ from sqlalchemy import func, select
 from fazhi.actions.auth import actor_for
 from fazhi.actions.cases import ActionContext, create_case, perform_action
 from fazhi.actions.document_files import FileUpload, case_documents
+from fazhi.actions.document_generation import generate_document
 from fazhi.actions.documents import (
     add_document,
     document_records,
-    generate_document,
     replace_document,
     withdraw_document,
 )

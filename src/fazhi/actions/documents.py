@@ -7,9 +7,9 @@ guards read documents, so a document change makes another user's planned action 
 and gives them a 409 rather than a surprise (docs/architecture.md, "Documents").
 
 Each change has a `check_*` half (reads and refusals only) and a `do_*` half (writes).
-Rendering a template (`generate`) is CPU and file work kept apart in
-`fazhi.actions.document_render`, so the API can run it in a worker thread before it hands
-the write to the writer.
+Generating a document from a template is `fazhi.actions.document_generation`: its rendering
+is CPU and file work kept apart in `fazhi.actions.document_render`, so the API can run it in
+a worker thread before it hands the write to the writer.
 """
 
 from __future__ import annotations
@@ -31,14 +31,6 @@ from fazhi.actions.document_files import FileUpload, check_upload_limits, store_
 
 # The workflow's read, importable from here (its home has no upward imports: see there).
 from fazhi.actions.document_files import document_records as document_records
-from fazhi.actions.document_render import (
-    DOCX,
-    RenderJob,
-    case_number,
-    render_context,
-    render_document,
-    template_path,
-)
 from fazhi.domain.case_type import CaseType, DocumentKind
 from fazhi.domain.documents import (
     check_file,
@@ -426,78 +418,3 @@ def withdraw_document(
     document = document_of(session, case, document_id)
     text = check_withdraw_document(ctx, case, document, reason)
     return Written(do_withdraw_document(session, ctx, case, document, text), case)
-
-
-# ---------------------------------------------------------------------------------------------
-# Generation: check (reads) → render (a worker thread, no database) → store
-
-
-def check_generate_document(
-    session: Session,
-    ctx: ActionContext,
-    case_id: int,
-    kind: str,
-    data: Mapping[str, Any] | None = None,
-    replaces_id: int | None = None,
-    expected_version: int | None = None,
-) -> RenderJob:
-    """Refuse, or say what to render: the checks of adding the kind (only roles that may add
-    it may generate it), a template it names and that exists; with `replaces_id`, the new
-    version of that active document of the same kind."""
-    case = load_case_for_change(session, ctx, case_id, expected_version)
-    case_type = case_type_or_error(ctx.platform, case.type)
-    spec = kind_or_error(case_type, kind)
-    check_permission(case_type, spec, case.state, actor_roles(ctx.actor))
-    template = template_path(case_type, spec)
-    replaces = document_of(session, case, replaces_id) if replaces_id is not None else None
-    if replaces is not None and replaces.kind != spec.name:
-        raise DomainError("document_kind_mismatch", "更换的材料应为同一类别", 422, "replaces")
-    if replaces is not None and not replaces.active:
-        raise DomainError("document_inactive", "该材料已被撤回或更换，不能再更换", 409)
-    # The file is yet to be made: a stand-in passes the file rule, the real one is checked
-    # when it is stored.
-    stand_in = FileUpload("", DOCX, 0, "")
-    checked = check_add_document(session, ctx, case, spec.name, data, stand_in, replaces)
-    number = case_number(case_type, case)
-    return RenderJob(
-        case_id=case.id,
-        version=case.version,
-        kind=spec.name,
-        data=checked.data,
-        replaces_id=replaces.id if replaces is not None else None,
-        template=template,
-        context=render_context(case, case_type, spec, checked.data, number, ctx.directory, ctx.now),
-        filename=f"{spec.label}-{number}.docx",
-    )
-
-
-def do_generate_document(
-    session: Session, ctx: ActionContext, job: RenderJob, rendered: tuple[str, bytes]
-) -> Written:
-    """Store a rendered document and its one `document_generated` event.
-
-    Preconditions: `job` came from `check_generate_document` and `rendered` from
-    `render_document(job)`. The render ran outside this transaction, so the case must still
-    be at `job.version` (else 409: the paper would not show the case as it now is) and the
-    checks of adding are run again on the real file."""
-    case = load_case_for_change(session, ctx, job.case_id, job.version)
-    replaces = document_of(session, case, job.replaces_id) if job.replaces_id else None
-    filename, content = rendered
-    file = FileUpload.of(filename, DOCX, content)
-    checked = check_add_document(session, ctx, case, job.kind, job.data, file, replaces)
-    return Written(do_add_document(session, ctx, case, checked, "document_generated"), case)
-
-
-def generate_document(
-    session: Session,
-    ctx: ActionContext,
-    case_id: int,
-    kind: str,
-    data: Mapping[str, Any] | None = None,
-    replaces_id: int | None = None,
-    expected_version: int | None = None,
-) -> Written:
-    """Check, render and store in one call (the CLI, tests). Renders inside the caller's
-    transaction: a server route runs the three steps apart instead (api.document_routes)."""
-    job = check_generate_document(session, ctx, case_id, kind, data, replaces_id, expected_version)
-    return do_generate_document(session, ctx, job, render_document(job))

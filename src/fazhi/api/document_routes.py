@@ -25,13 +25,12 @@ from fazhi.actions.document_files import (
     case_documents,
     document_file,
 )
+from fazhi.actions.document_generation import check_generate_document, do_generate_document
 from fazhi.actions.document_render import RenderJob, render_document
 from fazhi.actions.documents import (
     Written,
     actor_roles,
     add_document,
-    check_generate_document,
-    do_generate_document,
     document_of,
     replace_document,
     withdraw_document,

@@ -14,11 +14,10 @@ from starlette.datastructures import FormData, UploadFile
 
 from fazhi.actions.cases import case_type_or_error, load_visible_case
 from fazhi.actions.document_files import FileUpload
+from fazhi.actions.document_generation import check_generate_document, do_generate_document
 from fazhi.actions.document_render import RenderJob, render_document
 from fazhi.actions.documents import (
     add_document,
-    check_generate_document,
-    do_generate_document,
     document_of,
     replace_document,
     withdraw_document,
