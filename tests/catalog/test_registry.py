@@ -98,6 +98,27 @@ def test_links_are_checked_once_every_type_is_loaded(tmp_path: Path) -> None:
     assert info.value.problems == ["fields.source.link_types[0]: unknown case type 'hotlines'"]
 
 
+def test_suggested_categories_must_be_categories_of_the_linked_type(tmp_path: Path) -> None:
+    link = (
+        "  source: {type: case_link, label: 来源, link_types: [hotline],"
+        " suggested_for: [WAGES]}\n"
+    )
+    (tmp_path / "permit.yaml").write_text(
+        PERMIT.replace("states:\n", link + "states:\n"), encoding="utf-8"
+    )
+    permit = load_case_types(tmp_path).get("permit")
+    assert permit is not None and permit.field("source").suggested_for == ("WAGES",)  # type: ignore[union-attr]
+    (tmp_path / "permit.yaml").write_text(
+        PERMIT.replace("states:\n", link.replace("WAGES", "WAGE") + "states:\n"),
+        encoding="utf-8",
+    )
+    with pytest.raises(CaseTypeError) as info:
+        load_case_types(tmp_path)
+    assert info.value.problems == [
+        "fields.source.suggested_for[0]: 'WAGE' is not a category of hotline"
+    ]
+
+
 def test_a_key_given_twice_is_refused_with_its_line() -> None:
     with pytest.raises(Exception, match="duplicate key 'label'") as info:
         read_yaml("type: permit\nlabel: a\nlabel: b\n")

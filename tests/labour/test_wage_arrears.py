@@ -8,6 +8,7 @@ metrics and rates. Synthetic people only."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import docx
 
@@ -23,6 +24,9 @@ from tests.labour.support import (
     wage_case,
 )
 from tests.support import FakeClock
+from tests.web.conftest import Console
+from tests.web.html import page as html
+from tests.web.html import text_of
 
 STATISTICS = "/api/v1/labour/statistics"
 
@@ -134,6 +138,39 @@ def test_a_wages_order_received_by_the_labour_bureau_opens_a_linked_wage_case(
     assert case["id"] in [c["case"]["id"] for c in back["incoming"]]
     # The street's handler who never had the order sees neither.
     assert_error(login("tx_handler").case(case["id"]), 404)
+
+
+def received_by_the_labour_bureau(login: Login, category: str) -> dict[str, Any]:
+    order = login("operator1").register(
+        request_kind="complaint",
+        category=category,
+        content="来电反映劳动用工问题（测试合成数据）",
+        caller_name="测试戊",
+        caller_phone="17000007004",
+    )
+    login("dispatcher1").act(order["id"], "dispatch", lead_unit="SF-RSJ")
+    login(INSPECTOR).act(order["id"], "acknowledge")
+    return order
+
+
+def test_a_wages_order_suggests_turning_it_into_a_wage_case_first(
+    login: Login, console: Console, clock: FakeClock
+) -> None:
+    at(clock, "2023-06-12")
+    inspector = login(INSPECTOR)
+    wages = received_by_the_labour_bureau(login, "WAGES")
+    offered = inspector.get(f"{CASES}/{wages['id']}/links").json()["open"]
+    assert offered[0]["type"] == "wage_arrears" and offered[0]["suggested"] is True
+    assert offered[0]["reason"] == "本件属“劳动欠薪”类，可转为关联案件办理"
+    page = console(INSPECTOR).get(f"/cases/{wages['id']}")
+    hint = text_of(html(page.text), "links-suggested")
+    assert hint.startswith("本件属“劳动欠薪”类，可转为关联案件办理：") and "根治欠薪" in hint
+    # A social-security order received by the same bureau suggests nothing.
+    other = received_by_the_labour_bureau(login, "SOCIAL_SECURITY")
+    offered = inspector.get(f"{CASES}/{other['id']}/links").json()["open"]
+    assert offered and not any(o["suggested"] for o in offered)
+    page = console(INSPECTOR).get(f"/cases/{other['id']}")
+    assert 'id="links-suggested"' not in page.text
 
 
 def test_the_year_figures_are_the_declared_metrics_and_rates(

@@ -48,8 +48,11 @@ def present_links(w: Work, case: Case) -> dict[str, Any]:
             }
         )
     choices = may_open(w, case)
+    # The case this one's category asks for comes first (sorted is stable).
+    choices.sort(key=lambda choice: case.category not in choice[1].suggested_for)
     for target, spec in choices:
         several = sum(1 for t, _ in choices if t.name == target.name) > 1
+        suggested = case.category is not None and case.category in spec.suggested_for
         out["open"].append(
             {
                 "type": target.name,
@@ -58,9 +61,18 @@ def present_links(w: Work, case: Case) -> dict[str, Any]:
                 "field_label": spec.label,
                 "label": f"发起{target.label}" + (f"（{spec.label}）" if several else ""),
                 "href": f"/cases/new/{target.name}?link={spec.name}&from={case.id}",
+                "suggested": suggested,
+                "reason": _suggestion(own_type, case) if suggested else "",
             }
         )
     return out
+
+
+def _suggestion(case_type: CaseType | None, case: Case) -> str:
+    """Why a linked case is suggested: the source's category, by its label."""
+    spec = case_type.field(case_type.category_field or "") if case_type else None
+    label = spec.choice_label(case.category) if spec is not None else str(case.category)
+    return f"本件属“{label}”类，可转为关联案件办理"
 
 
 def hidden_links(case_type: CaseType, fields: dict[str, Any], links: dict[str, Any]) -> list[str]:

@@ -67,6 +67,7 @@ class FieldModel(FileModel):
     max_items: Annotated[int, Field(ge=1)] | None = None
     link_types: Names = Field(default_factory=list)
     prefill: dict[Name, Name] = Field(default_factory=dict)
+    suggested_for: list[str] = Field(default_factory=list)
 
     def to_spec(self, name: str, path: str, scope: Scope, problems: Problems) -> FieldSpec:
         """The spec; faults of keys that do not fit the type are recorded, not fatal.
@@ -95,10 +96,11 @@ class FieldModel(FileModel):
                 item_path = join(join(path, "items"), item_name)
                 if item.type == "list":
                     problems.add(join(item_path, "type"), "a list's items cannot be lists")
-                if item.prefill:
-                    problems.add(
-                        join(item_path, "prefill"), "only a type's own fields have prefill"
-                    )
+                for key in ("prefill", "suggested_for"):
+                    if getattr(item, key):
+                        problems.add(
+                            join(item_path, key), f"only a type's own fields have {key}"
+                        )
                 items.append(item.to_spec(item_name, item_path, scope, problems))
             check_required_if(self.items, items, join(path, "items"), {}, problems)
         spec = FieldSpec(
@@ -120,6 +122,7 @@ class FieldModel(FileModel):
             max_items=self.max_items,
             link_types=tuple(self.link_types),
             prefill=tuple(self.prefill.items()),
+            suggested_for=tuple(self.suggested_for),
         )
         if scope.known_types is not None:
             for i, linked in enumerate(self.link_types):
@@ -142,6 +145,7 @@ class FieldModel(FileModel):
             ("max_items", ftype == "list", "only list fields have max_items"),
             ("link_types", ftype == "case_link", "only case_link fields have link_types"),
             ("prefill", ftype == "case_link", "only case_link fields have prefill"),
+            ("suggested_for", ftype == "case_link", "only case_link fields have suggested_for"),
             ("pattern", ftype in ("string", "text"), "only string and text fields have a pattern"),
             ("min", ftype in NUMBER_TYPES, "only int, number and money fields have min"),
             ("max", ftype in NUMBER_TYPES, "only int, number and money fields have max"),

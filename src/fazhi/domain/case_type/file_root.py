@@ -153,15 +153,28 @@ def _case_links(case_type: CaseType) -> Iterator[tuple[str, FieldSpec]]:
 
 
 def link_faults(types: Mapping[str, CaseType]) -> dict[str, list[str]]:
-    """Faults of `link_types` and `prefill` across types, by type name (none: no entry).
+    """Faults of `link_types`, `prefill` and `suggested_for` across types, by type name
+    (none: no entry).
 
     `prefill` maps this type's field to a field of the linked type, copied when a case of
-    this type is opened from one of that type.
+    this type is opened from one of that type. `suggested_for` names categories of the
+    linked types: each must be a choice of some linked type's `category_field`.
     """
     out: dict[str, list[str]] = {}
     for case_type in types.values():
         problems = Problems()
         for path, spec in _case_links(case_type):
+            categories = {
+                code
+                for linked in spec.link_types
+                for code in _category_codes(types.get(linked))
+            }
+            for i, code in enumerate(spec.suggested_for):
+                if code not in categories:
+                    problems.add(
+                        join(join(path, "suggested_for"), i),
+                        f"{code!r} is not a category of {', '.join(spec.link_types)}",
+                    )
             for i, linked in enumerate(spec.link_types):
                 other = types.get(linked)
                 if other is None:
@@ -184,3 +197,10 @@ def link_faults(types: Mapping[str, CaseType]) -> dict[str, list[str]]:
         if problems:
             out[case_type.name] = problems.texts()
     return out
+
+
+def _category_codes(case_type: CaseType | None) -> tuple[str, ...]:
+    """The choices of a type's category field (none when it has no such field)."""
+    name = case_type.category_field if case_type is not None else None
+    spec = case_type.field(name) if case_type is not None and name else None
+    return tuple(code for code, _ in spec.choices) if spec is not None else ()

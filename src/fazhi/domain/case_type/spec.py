@@ -99,6 +99,10 @@ class FieldSpec:
     # type case_link: target field ← this case's field, copied when a linked case is opened
     # from this one (the console's "发起…" button pre-fills the create form with them).
     prefill: tuple[tuple[str, str], ...] = ()
+    # type case_link: categories of the source case (the value of its type's
+    # `category_field`) for which the console puts "发起…" first, as the case to turn it into
+    # (a 12345 WAGES order → a wage-arrears case). Any source may still open one.
+    suggested_for: tuple[str, ...] = ()
 
     def choice_label(self, value: Any) -> str:
         for code, label in self.choices:
@@ -130,6 +134,8 @@ class FieldSpec:
             out["items"] = [f.describe() for f in self.items]
         if self.link_types:
             out["link_types"] = list(self.link_types)
+        if self.suggested_for:
+            out["suggested_for"] = list(self.suggested_for)
         if self.personal:
             out["personal"] = self.personal
         if self.required_if:
