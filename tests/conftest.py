@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import make_url, text
 
 from fazhi.actions.org import load_org_into
@@ -37,6 +38,11 @@ from tests.visibility_support import vplatform  # noqa: F401  (a session fixture
 PASSWORD = "fazhi2023"
 # A Thursday in an ordinary working week of 2023.
 DEFAULT_NOW = datetime(2023, 6, 1, 9, 0, tzinfo=LOCAL_TZ)
+
+# Property tests check rules, not speed: on a shared two-core machine an example can take
+# longer than Hypothesis's 200 ms default under load (speed has its benchmarks in bench/).
+hypothesis_settings.register_profile("fazhi", deadline=None)
+hypothesis_settings.load_profile("fazhi")
 
 
 def _reset(url: str) -> None:

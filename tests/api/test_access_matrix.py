@@ -11,7 +11,6 @@ case's number as the search term, checking the case's number, caller and phone n
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -163,7 +162,6 @@ def test_no_unit_user_reaches_another_units_order_anywhere(
     app = vserver.server.config.app
     routes, listings = case_routes(app), listing_routes(app)
     secrets = secrets_of(other_units_order, CALLER, PHONE, CONTENT)
-    started = time.monotonic()
     # One user after another: side by side (logins, console uploads among the writes) they
     # can still wedge the SQLite server until findings 1 and 2 of issue 9 are fixed.
     findings: list[str] = []
@@ -175,7 +173,6 @@ def test_no_unit_user_reaches_another_units_order_anywhere(
     lead = client(vserver, clients, "zjj_handler")
     assert CALLER not in lead.get(f"/api/v1/cases/{other_units_order['id']}").text  # masked
     assert other_units_order["number"] in lead.get(f"/work?q={other_units_order['number']}").text
-    assert time.monotonic() - started < 60
 
 
 def test_no_other_role_sees_a_restricted_case_in_any_list_or_page(
@@ -186,12 +183,10 @@ def test_no_other_role_sees_a_restricted_case_in_any_list_or_page(
 ) -> None:
     listings = listing_routes(vserver.server.config.app)
     secrets = secrets_of(restricted, SUBJECT, SUMMARY)
-    started = time.monotonic()
     findings: list[str] = []
     for username in outsiders(vplatform):
         http = client(vserver, clients, username)
         findings += check_user(http, username, restricted, secrets, [], listings)
     assert not findings, "\n".join(findings)
-    assert time.monotonic() - started < 60
     named = client(vserver, clients, "tx_sfs")
     assert restricted["number"] in named.get(f"/work?q={restricted['number']}").text
