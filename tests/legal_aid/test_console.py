@@ -11,7 +11,7 @@ from tests.api.conftest import Login
 from tests.legal_aid.conftest import OFFICER, apply
 from tests.support import FakeClock
 from tests.web.conftest import Console
-from tests.web.html import by_id, error_of, page
+from tests.web.html import by_id, error_of, page, value_of
 
 
 def _act(http: httpx.Client, case_id: int, action: str, **data: str) -> httpx.Response:
@@ -51,3 +51,42 @@ def test_the_centre_decides_on_the_case_page_and_reads_the_overview(
     form = console("tx_sfs").get("/cases/new/legal_aid")
     assert form.status_code == 200 and "申请事项" in form.text
     assert console("tx_handler").get("/cases/new/legal_aid").status_code in (403, 404)
+
+
+def test_the_centre_receives_a_court_notice_on_a_form_already_set_for_one(
+    console: Console, clock: FakeClock
+) -> None:
+    clock.set("2023-06-13T09:00:00+08:00")
+    http = console(OFFICER)
+    overview = page(http.get("/legal-aid", params={"year": "2023"}).text)
+    href = str(by_id(overview, "la-receive-notice").get("href"))  # type: ignore[union-attr]
+    form = page(http.get(href).text)
+    chosen = {
+        name: form.xpath(f'//select[@name="{name}"]/option[@selected]/@value')
+        for name in ("channel", "eligibility_basis", "matter_kind")
+    }
+    assert chosen == {
+        "channel": ["court_notice"],
+        "eligibility_basis": ["statutory_notice"],
+        "matter_kind": ["criminal"],
+    }
+    # Personal data never comes from the address.
+    leaked = page(http.get(href + "&applicant_name=测试泄露&matter=通知").text)
+    assert "测试泄露" not in leaked.text_content() and value_of(leaked, "matter") == "通知"
+    fields = {
+        "action": "receive_notice",
+        "channel": "court_notice",
+        "notifying_body": "石峰区人民法院（网页测试）",
+        "applicant_name": "测试被告人",
+        "matter_kind": "criminal",
+        "matter": "通知指派辩护律师（测试合成）",
+        "eligibility_basis": "statutory_notice",
+        "statutory_ground": "",
+    }
+    missing = http.post("/cases/new/legal_aid", data=fields)
+    assert missing.status_code == 422
+    assert error_of(page(missing.text), "statutory_ground")
+    done = http.post("/cases/new/legal_aid", data={**fields, "statutory_ground": "minor"})
+    assert done.status_code == 303, done.text
+    shown = http.get(done.headers["location"]).text
+    assert "(2023)湘援0204刑" in shown and "指派期限" in shown
