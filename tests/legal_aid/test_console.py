@@ -8,7 +8,7 @@ from __future__ import annotations
 import httpx
 
 from tests.api.conftest import Login
-from tests.legal_aid.conftest import OFFICER, apply
+from tests.legal_aid.conftest import CASES, OFFICER, apply
 from tests.support import FakeClock
 from tests.web.conftest import Console
 from tests.web.html import by_id, error_of, page, value_of
@@ -90,3 +90,46 @@ def test_the_centre_receives_a_court_notice_on_a_form_already_set_for_one(
     assert done.status_code == 303, done.text
     shown = http.get(done.headers["location"]).text
     assert "(2023)湘援0204刑" in shown and "指派期限" in shown
+
+
+def test_the_lawyer_is_chosen_from_the_register_on_the_assignment_form(
+    console: Console, login: Login, clock: FakeClock, lawyer_register: list[dict[str, str]]
+) -> None:
+    clock.set("2023-06-14T09:00:00+08:00")
+    centre = login(OFFICER)
+    case_id = apply(centre)["id"]
+    centre.act(case_id, "accept")
+    http = console(OFFICER)
+    doc = page(http.get(f"/cases/{case_id}").text)
+    pick = by_id(doc, "assign-lawyer_licence")
+    assert pick is not None and pick.tag == "select"
+    offered = {str(o.get("value")): o for o in pick.xpath("./option") if o.get("value")}
+    first, second, gone = lawyer_register
+    # Practising lawyers only, each with the name and firm the script copies.
+    assert first["licence_number"] in offered and second["licence_number"] in offered
+    assert gone["licence_number"] not in offered
+    chosen = offered[first["licence_number"]]
+    assert chosen.get("data-name") == first["name"] and chosen.get("data-firm") == first["law_firm"]
+    assert "本年已指派" in chosen.text_content()
+    assert doc.xpath('//script[@src="/static/legal_aid/assign.js"]')
+    # The register still decides: a name that is not the register's is refused beside it.
+    wrong = _act(
+        http,
+        case_id,
+        "assign",
+        lawyer_licence=first["licence_number"],
+        lawyer_name="测试他人",
+        law_firm=first["law_firm"],
+    )
+    assert wrong.status_code == 422
+    assert error_of(page(wrong.text), "assign-lawyer_name")
+    done = _act(
+        http,
+        case_id,
+        "assign",
+        lawyer_licence=first["licence_number"],
+        lawyer_name=first["name"],
+        law_firm=first["law_firm"],
+    )
+    assert done.status_code == 303, done.text
+    assert centre.get(f"{CASES}/{case_id}").json()["fields"]["lawyer_name"] == first["name"]
