@@ -1,12 +1,15 @@
 """The two clocks of 法律援助法 art.43, counted in working days as the demo deployment's
 configuration says (the law leaves the day type open): 7 days to decide on an application,
 3 days from the decision to assign a lawyer — across 2023's holidays and make-up working
-days; the time the applicant takes to supply missing material is not counted (suspended)."""
+days; the time the applicant takes to supply missing material is not counted (suspended). A
+court's, procuratorate's or police notice (art.36) needs no review: it is granted on receipt
+and a lawyer is assigned within 3 days of it."""
 
 from __future__ import annotations
 
 from tests.api.conftest import Login
-from tests.legal_aid.conftest import OFFICER, apply, clock_of
+from tests.api.flows import assert_error
+from tests.legal_aid.conftest import CASES, OFFICER, application, apply, clock_of
 from tests.support import FakeClock
 
 
@@ -47,3 +50,63 @@ def test_the_time_taken_to_supply_material_does_not_count(login: Login, clock: F
     # Five working days remain from 7/3: 7/4 … 7/10.
     assert clock_of(resumed, "review")["due_at"] == "2023-07-10T23:59:59+08:00"
     assert resumed["fields"]["hardship_evidence"] == "低保证明（测试）"
+
+
+NOTICE = {
+    "channel": "court_notice",
+    "notifying_body": "石峰区人民法院（测试）",
+    "matter_kind": "criminal",
+    "matter": "被告人系未成年人，通知指派辩护律师（测试合成）",
+    "eligibility_basis": "statutory_notice",
+    "statutory_ground": "minor",
+    "charge": "盗窃罪（测试）",
+}
+
+
+def test_a_court_notice_is_granted_on_receipt_and_assigned_within_3_working_days(
+    login: Login, clock: FakeClock
+) -> None:
+    clock.set("2023-09-28T10:00:00+08:00")  # Thursday before 中秋+国庆 (9/29–10/6)
+    centre = login(OFFICER)
+    response = centre.post(
+        CASES,
+        json={
+            "type": "legal_aid",
+            "action": "receive_notice",
+            "fields": application(**NOTICE, hardship_evidence=""),
+        },
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    # No eligibility review (art.36): granted and numbered as received.
+    assert body["state"] == "accepted"
+    assert body["fields"]["aid_number"].startswith("(2023)湘援0204刑")
+    assert "review" not in [c["name"] for c in body["clocks"]]
+    assign = clock_of(body, "assign")
+    # 10/7 and 10/8 are make-up working days, then 10/9.
+    assert assign["due_at"] == "2023-10-09T23:59:59+08:00"
+    assert "第三十六条" in assign["basis"]
+
+
+def test_a_court_notice_is_not_taken_in_as_an_application_to_review(login: Login) -> None:
+    centre = login(OFFICER)
+    refused = centre.post(
+        CASES, json={"type": "legal_aid", "fields": application(**NOTICE, hardship_evidence="")}
+    )
+    assert "接收通知辩护、代理" in assert_error(refused, 422)["message"]
+    # Nor is an ordinary application received as a notice.
+    wrong = centre.post(
+        CASES,
+        json={"type": "legal_aid", "action": "receive_notice", "fields": application()},
+    )
+    assert "法院、检察院、公安机关通知" in assert_error(wrong, 422)["message"]
+    # A street's judicial office takes in applications, not notices.
+    street = login("tx_sfs").post(
+        CASES,
+        json={
+            "type": "legal_aid",
+            "action": "receive_notice",
+            "fields": application(**NOTICE, hardship_evidence=""),
+        },
+    )
+    assert street.status_code == 403, street.text

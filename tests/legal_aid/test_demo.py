@@ -59,6 +59,11 @@ def test_the_demo_year_gives_the_seed_figures(fresh: Platform) -> None:
             assert sum(kinds.values()) == 456 and kinds["criminal"] >= 136
             assert [c["aid_number"] for c in body["excellent_cases"]] == ["(2023)湘援0204刑136号"]
             assert body["refused"] == 7 and body["closed"] >= body["evaluated"] > 30
+        # Court notices (art.36) are granted on receipt, without the eligibility review.
+        cases = list(session.scalars(select(Case).where(Case.type == "legal_aid")))
+        notices = [c for c in cases if (c.fields or {}).get("channel") == "court_notice"]
+        assert len(notices) == body["by_notice"] > 40
+        assert body["reviewed"] == 456 - len(notices) + 7
         # Every accepted case carries a number of its year, each number once.
         numbers = [
             (c.fields or {}).get("aid_number")

@@ -187,7 +187,7 @@ def check_create_case(
     """Create a case of `type_name` with `fields` by its create action (the first one, or
     `action_name`): the type and action are looked up, the case is placed on its grid from
     its coordinates, and the domain plans the action (role, inputs, guards); then
-    `do_create_case` writes it."""
+    `do_create_case` writes it and the action's after-actions run, as after any action."""
     case_type = case_type_or_error(ctx.platform, type_name)
     creators = case_type.create_actions
     action = case_type.action(action_name) if action_name else creators[0]
@@ -208,7 +208,10 @@ def check_create_case(
         ctx.directory.resolve,
         resolve_link=visible_link_resolver(session, ctx.actor),
     )
-    return do_create_case(session, ctx, case_type, action, plan, external_source, external_id)
+    created = do_create_case(session, ctx, case_type, action, plan, external_source, external_id)
+    for after in after_for(case_type.name, action.name):
+        after(session, ctx, created.case)
+    return created
 
 
 def create_case(

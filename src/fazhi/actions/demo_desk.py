@@ -40,8 +40,17 @@ class Desk:
             self._actors[username] = actor
         return ActionContext(self.platform, actor, when)
 
-    def create(self, username: str, when: datetime, type_name: str, **fields: Any) -> int:
-        return create_case(self.session, self.ctx(username, when), type_name, fields).id
+    def create(
+        self,
+        username: str,
+        when: datetime,
+        type_name: str,
+        action_name: str | None = None,
+        **fields: Any,
+    ) -> int:
+        """A new case by the type's first create action, or `action_name`."""
+        ctx = self.ctx(username, when)
+        return create_case(self.session, ctx, type_name, fields, action_name).id
 
     def act(self, username: str, when: datetime, case_id: int, action: str, **inputs: Any) -> None:
         perform_action(self.session, self.ctx(username, when), case_id, action, inputs)

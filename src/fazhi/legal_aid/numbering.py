@@ -2,7 +2,8 @@
 the sequence counting per year (of the decision, local time) and kind of matter.
 
 The sequence needs every number given so far, which no pure hook can read, so it is an
-after-action of `accept` (`fazhi.actions.action_checks.register_after`): it takes the next
+after-action of `accept` and of `receive_notice` (a court's notice is granted as it is
+received; `fazhi.actions.action_checks.register_after`): it takes the next
 sequence in `legal_aid_numbers` (whose unique index refuses a number taken by an acceptance
 alongside) and records the number on the case through the one door, as the type file's
 system action `assign_number` by the platform's account, in the acceptance's transaction. A
@@ -45,7 +46,8 @@ def next_sequence(session: Session, region_code: str, year: int, kind: str) -> i
 def do_number_case(session: Session, ctx: ActionContext, case: Case) -> str:
     """Give `case` the next number of its year and kind, and record it on the case.
 
-    Preconditions: `case` was accepted in this transaction (state `accepted`, no number yet);
+    Preconditions: `case` was accepted (or received by notice) in this transaction (state
+    `accepted`, no number yet);
     the caller's transaction is open (the number and the event commit with the acceptance)."""
     kind = str((case.fields or {}).get("matter_kind") or "")
     year = local_date(ctx.now).year
@@ -80,6 +82,6 @@ def do_number_case(session: Session, ctx: ActionContext, case: Case) -> str:
     return number
 
 
-@register_after(TYPE, "accept")
+@register_after(TYPE, "accept", "receive_notice")
 def number_on_acceptance(session: Session, ctx: ActionContext, case: Case) -> None:
     do_number_case(session, ctx, case)

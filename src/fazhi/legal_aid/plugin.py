@@ -12,8 +12,8 @@ from typing import Any
 
 from fazhi.actions.platform import Platform
 from fazhi.legal_aid import api, cli
-from fazhi.legal_aid.web import pages
-from fazhi.web.console import ConsoleExtension
+from fazhi.legal_aid.web import assign_form, pages
+from fazhi.web.console import CasePageExtension, ConsoleExtension
 
 NAME = "legal_aid"
 API_ROUTERS = (api.router,)
@@ -22,7 +22,11 @@ CONSOLE = ConsoleExtension(
     routers=(pages.router,),
     # The centre's own menu entry; leaders and supervisors reach the page from its address.
     nav=((("/legal-aid", "法律援助", frozenset({"legal_aid_officer"})), "/work"),),
+    # The assignment form chooses the lawyer from the register.
+    case_pages={"legal_aid": CasePageExtension(action_forms=assign_form.ACTION_FORMS)},
     templates=WEB / "templates",
+    static_prefix="legal_aid",
+    static=WEB / "static",
 )
 
 

@@ -97,6 +97,7 @@ def statistics(session: Session, ctx: ActionContext, year: int) -> dict[str, Any
         ],
         "target": target,
         "completion_rate": _rate(accepted, target) if target else None,
+        "by_notice": counts.get("by_notice", 0),
         "refused": counts.get("refused", 0),
         "reviewed": counts.get("reviewed", 0),
         "review_on_time_rate": _rate(counts.get("reviewed_on_time", 0), counts.get("reviewed", 0)),

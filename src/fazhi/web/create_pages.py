@@ -123,6 +123,8 @@ def new_case_form(request: Request, type_name: str, action: str = "", link: str 
                 }
             except DomainError as exc:
                 form_error = exc.message
+        if chosen is not None:
+            values = {**_query_values(request, chosen), **values}
         return _page(
             request,
             w,
@@ -132,6 +134,17 @@ def new_case_form(request: Request, type_name: str, action: str = "", link: str 
             source=source,
             form_error=form_error,
         )
+
+
+def _query_values(request: Request, action: ActionSpec) -> dict[str, str]:
+    """Starting values named in the address (`?channel=court_notice`), so a page can link to
+    a form already set for one kind of intake. Only the action's non-personal inputs: personal
+    data never travels in an address (logs, history)."""
+    return {
+        spec.name: value
+        for spec in action.inputs
+        if not spec.personal and (value := request.query_params.get(spec.name))
+    }
 
 
 def _link_problems(w: Work, specs: tuple[FieldSpec, ...], inputs: dict[str, Any]) -> list[Problem]:

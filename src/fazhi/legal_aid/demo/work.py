@@ -175,12 +175,18 @@ def _accepted(desk: Desk, kinds: list[str], orders: list[int]) -> None:
         if n < len(orders) and kind != "criminal":
             fields.update(channel="hotline", source_case=orders[n])
             user = OFFICER
-        case_id = desk.create(user, when, "legal_aid", **fields)
-        desk.act(OFFICER, when + timedelta(days=2), case_id, "accept")
+        granted = when + timedelta(days=2)
+        if fields["channel"] == "court_notice":
+            # Granted as the notice is received (art.36): no review, no decision.
+            case_id = desk.create(OFFICER, when, "legal_aid", "receive_notice", **fields)
+            granted = when
+        else:
+            case_id = desk.create(user, when, "legal_aid", **fields)
+            desk.act(OFFICER, granted, case_id, "accept")
         counters[kind] += 1
         excellent = (kind, counters[kind]) == EXCELLENT
         if excellent or n % 12 == 0:
-            _walk(desk, case_id, when + timedelta(days=2), n, excellent)
+            _walk(desk, case_id, granted, n, excellent)
 
 
 def _others(desk: Desk) -> None:
