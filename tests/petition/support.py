@@ -61,7 +61,11 @@ def answered(client: ApiClient, clock: FakeClock, accepted_on: str, answered_on:
     case_id = accepted(client, clock, accepted_on)
     at(clock, answered_on)
     file_paper(
-        client, case_id, "handling_opinion", number="石信〔T〕处1号", issued_on=answered_on,
+        client,
+        case_id,
+        "handling_opinion",
+        number="石信〔T〕处1号",
+        issued_on=answered_on,
         opinion="经调查，答复如下（测试）。",
     )
     client.act(case_id, "answer", opinion_result="explained")

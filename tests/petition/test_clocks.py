@@ -37,20 +37,23 @@ def test_the_petitioner_is_told_within_15_days_moved_past_the_national_day(
     assert acceptance["limit"] == "15cd"
     assert "第二十三条" in acceptance["basis"] and "15日" in acceptance["basis"]
     # Accepting without the written notice is refused; with it, the clock stops and handling runs.
-    assert "受理告知书" in assert_error(
-        officer.post(f"{CASES}/{case_id}/actions/accept", json={"inputs": {}}), 422
-    )["message"]
+    assert (
+        "受理告知书"
+        in assert_error(
+            officer.post(f"{CASES}/{case_id}/actions/accept", json={"inputs": {}}), 422
+        )["message"]
+    )
     at(clock, "2023-10-07")
-    file_paper(officer, case_id, "acceptance_notice", number="石信〔T〕受2号", issued_on="2023-10-07")
+    file_paper(
+        officer, case_id, "acceptance_notice", number="石信〔T〕受2号", issued_on="2023-10-07"
+    )
     officer.act(case_id, "accept")
     now = clocks(officer, case_id)
     assert now["acceptance"]["running"] is False and now["acceptance"]["status"] == "met"
     assert now["handling"]["running"] is True
 
 
-def test_handling_takes_60_days_extended_once_by_at_most_30(
-    login: Login, clock: FakeClock
-) -> None:
+def test_handling_takes_60_days_extended_once_by_at_most_30(login: Login, clock: FakeClock) -> None:
     officer = login(OFFICER)
     case_id = accepted(officer, clock, "2023-08-03")
     handling = clocks(officer, case_id)["handling"]
@@ -108,7 +111,11 @@ def test_review_and_re_review_are_each_decided_within_30_days(
     assert review["due_at"] == "2023-10-07T23:59:59+08:00"
     at(clock, "2023-09-28")
     file_paper(
-        officer, case_id, "review_opinion", number="石信〔T〕复查1号", issued_on="2023-09-28",
+        officer,
+        case_id,
+        "review_opinion",
+        number="石信〔T〕复查1号",
+        issued_on="2023-09-28",
         opinion="维持原处理意见（测试）。",
     )
     officer.act(case_id, "decide_review", review_result="explained")
@@ -132,9 +139,13 @@ def test_the_third_party_has_15_working_days_and_the_reply_clock_waits_meanwhile
     # 20 working days from 9/20: six before the holiday, then 10/7 … 10/24.
     assert clocks(handler, case_id)["reply"]["due_at"] == "2023-10-24T23:59:59+08:00"
     at(clock, "2023-09-22")
-    file_paper(handler, case_id, "third_party_letter", number="石政办征〔T〕1号", sent_on="2023-09-22")
+    file_paper(
+        handler, case_id, "third_party_letter", number="石政办征〔T〕1号", sent_on="2023-09-22"
+    )
     handler.act(
-        case_id, "consult_third_party", third_party="株洲某科技有限公司（测试）",
+        case_id,
+        "consult_third_party",
+        third_party="株洲某科技有限公司（测试）",
         matter="可能涉及商业秘密（测试）",
     )
     now = clocks(handler, case_id)
@@ -158,9 +169,14 @@ def test_the_third_party_has_15_working_days_and_the_reply_clock_waits_meanwhile
     assert now["reply"]["due_at"] == "2023-11-15T23:59:59+08:00"
     # Without the suspension the reply would have been late since 10/24.
     at(clock, "2023-11-14")
-    file_paper(handler, case_id, "reply_letter", number="石政办公开〔T〕1号", issued_on="2023-11-14")
+    file_paper(
+        handler, case_id, "reply_letter", number="石政办公开〔T〕1号", issued_on="2023-11-14"
+    )
     replied = handler.act(
-        case_id, "reply", reply_kind="partly_disclosed", refusal_ground="third_party_rights",
+        case_id,
+        "reply",
+        reply_kind="partly_disclosed",
+        refusal_ground="third_party_rights",
         reply_text="部分公开（测试）。",
     )
     assert replied["state"] == "replied" and replied["fields"]["conclusion"] == "partly_disclosed"
@@ -173,17 +189,26 @@ def test_a_petition_registered_from_an_order_names_its_channel(
     officer = login(OFFICER)
     at(clock, "2023-06-01")
     order = login("operator1").register(
-        request_kind="complaint", category="HOUSING",
-        content="反映征收补偿款未到位（测试合成数据）", caller_name="测试丙",
+        request_kind="complaint",
+        category="HOUSING",
+        content="反映征收补偿款未到位（测试合成数据）",
+        caller_name="测试丙",
         caller_phone="17000008003",
     )
     login("dispatcher1").act(order["id"], "dispatch", lead_unit="SF-XFJ")
     officer.act(order["id"], "acknowledge")
     wrong = officer.post(
         CASES,
-        json={"type": "petition", "fields": {
-            "channel": "letter", "source_case": order["number"], "petitioner_name": "测试丙",
-            "matter": "housing", "subject": "征收补偿（测试）", "content": "补偿款未到位（测试）",
-        }},
+        json={
+            "type": "petition",
+            "fields": {
+                "channel": "letter",
+                "source_case": order["number"],
+                "petitioner_name": "测试丙",
+                "matter": "housing",
+                "subject": "征收补偿（测试）",
+                "content": "补偿款未到位（测试）",
+            },
+        },
     )
     assert "12345转来" in assert_error(wrong, 422)["message"]

@@ -47,9 +47,22 @@ def test_the_demo_reproduces_the_seed_figures(platform: Platform, login: Login) 
     assert "跳过" in plugin.generate_demo(platform, 0, 0, 1, lambda n: None)  # once only
     after, report_after = petitions(leader), report(leader)
     assert delta(
-        before, after, "received", "online_training", "by_matter:online_training", "transferred",
-        "accepted", "not_accepted", "answered", "reviews", "re_reviews", "concluded",
-        "by_outcome:transferred", "by_outcome:re_review", "told", "told_on_time",
+        before,
+        after,
+        "received",
+        "online_training",
+        "by_matter:online_training",
+        "transferred",
+        "accepted",
+        "not_accepted",
+        "answered",
+        "reviews",
+        "re_reviews",
+        "concluded",
+        "by_outcome:transferred",
+        "by_outcome:re_review",
+        "told",
+        "told_on_time",
     ) == {
         "received": 200,
         "online_training": 171,
@@ -110,7 +123,9 @@ def test_the_pages_show_the_year_figures_to_the_owning_roles_only(console: Conso
         assert console(outsider).get("/petitions").status_code == 403
     report_page = console(DISCLOSURE_HANDLER).get("/disclosure-report", params={"year": "2023"})
     assert report_page.status_code == 200
-    assert 'data-row="carried_over"' in report_page.text and "结转下年度继续办理" in report_page.text
+    assert (
+        'data-row="carried_over"' in report_page.text and "结转下年度继续办理" in report_page.text
+    )
     assert "信息公开年报" in report_page.text  # the unit leader's menu entry
     for outsider in ("operator1", "dispatcher1", "rsj_arbitrator"):
         assert console(outsider).get("/disclosure-report").status_code == 403
@@ -145,8 +160,13 @@ def test_a_petition_is_registered_and_accepted_on_the_console(
     case_id = int(found.group(1))
     refused = http.post(f"/cases/{case_id}/do/accept", data={})
     assert refused.status_code == 422 and "受理告知书" in refused.text
-    file_paper(login(OFFICER), case_id, "acceptance_notice", number="石信〔T〕网1号",
-               issued_on="2023-06-19")
+    file_paper(
+        login(OFFICER),
+        case_id,
+        "acceptance_notice",
+        number="石信〔T〕网1号",
+        issued_on="2023-06-19",
+    )
     done = http.post(f"/cases/{case_id}/do/accept", data={})
     assert done.status_code == 303
     assert login(OFFICER).get(f"{CASES}/{case_id}").json()["state"] == "handling"

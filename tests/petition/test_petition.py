@@ -44,14 +44,21 @@ def test_the_whole_walk_to_the_final_re_review_opinion(login: Login, clock: Fake
     case_id = case["id"]
     assert case["state"] == "registered" and case["number"].startswith("XF20230301")
     assert case["fields"]["received_on"] == "2023-03-01"
-    text = generate(officer, case_id, "acceptance_notice", number="石信〔2023〕受T1号",
-                    issued_on="2023-03-06")
+    text = generate(
+        officer, case_id, "acceptance_notice", number="石信〔2023〕受T1号", issued_on="2023-03-06"
+    )
     assert "信访事项受理告知书" in text and "反映房屋征收补偿问题（测试）" in text
     at(clock, "2023-03-06")
     assert officer.act(case_id, "accept")["state"] == "handling"
     at(clock, "2023-04-10")
-    text = generate(officer, case_id, "handling_opinion", number="石信〔2023〕处T1号",
-                    issued_on="2023-04-10", opinion="经调查核实，补偿标准符合规定（测试）。")
+    text = generate(
+        officer,
+        case_id,
+        "handling_opinion",
+        number="石信〔2023〕处T1号",
+        issued_on="2023-04-10",
+        opinion="经调查核实，补偿标准符合规定（测试）。",
+    )
     assert "补偿标准符合规定" in text and "30日内" in text
     case = officer.act(case_id, "answer", opinion_result="explained")
     assert case["state"] == "answered" and case["fields"]["opinion_result"] == "explained"
@@ -65,14 +72,26 @@ def test_the_whole_walk_to_the_final_re_review_opinion(login: Login, clock: Fake
     )
     assert "复查意见书" in assert_error(missing, 422)["message"]
     at(clock, "2023-05-15")
-    text = generate(officer, case_id, "review_opinion", number="石信〔2023〕复查T1号",
-                    issued_on="2023-05-15", opinion="维持原处理意见（测试）。")
+    text = generate(
+        officer,
+        case_id,
+        "review_opinion",
+        number="石信〔2023〕复查T1号",
+        issued_on="2023-05-15",
+        opinion="维持原处理意见（测试）。",
+    )
     assert "信访事项复查意见书" in text and "请求复核" in text
     officer.act(case_id, "decide_review", review_result="explained")
     at(clock, "2023-06-01")
     officer.act(case_id, "request_re_review", note="对复查意见不服（测试）")
-    file_paper(officer, case_id, "re_review_opinion", number="石信〔T〕复核1号",
-               issued_on="2023-06-20", opinion="复核维持（测试）。")
+    file_paper(
+        officer,
+        case_id,
+        "re_review_opinion",
+        number="石信〔T〕复核1号",
+        issued_on="2023-06-20",
+        opinion="复核维持（测试）。",
+    )
     at(clock, "2023-06-20")
     done = officer.act(case_id, "decide_re_review", re_review_result="not_supported")
     assert done["state"] == "closed"
@@ -94,8 +113,14 @@ def test_a_petition_for_a_legal_channel_is_refused_with_its_notice(
     refuse = {"refusal_reason": "legal_channel"}
     without = officer.post(f"{CASES}/{case_id}/actions/refuse", json={"inputs": refuse})
     assert "不予受理告知书" in assert_error(without, 422)["message"]
-    file_paper(officer, case_id, "refusal_notice", number="石信〔T〕不1号", issued_on="2023-05-08",
-               reason="应通过诉讼途径解决（测试）")
+    file_paper(
+        officer,
+        case_id,
+        "refusal_notice",
+        number="石信〔T〕不1号",
+        issued_on="2023-05-08",
+        reason="应通过诉讼途径解决（测试）",
+    )
     done = officer.act(case_id, "refuse", **refuse)
     assert done["state"] == "not_accepted" and done["fields"]["outcome"] == "not_accepted"
 
@@ -115,6 +140,7 @@ def test_a_transferred_petition_links_to_the_wage_case_opened_for_it(
     wage = wage_case(inspector, summary="信访转送：工地欠薪（测试）")
     linked = officer.act(petition["id"], "link_transferred_case", transferred_case=wage["number"])
     assert linked["fields"]["transferred_case"] == wage["id"]
+
     # The wage case shows where it came from only to those who may see petitions.
     def incoming(client: ApiClient) -> list[int]:
         body = client.get(f"{CASES}/{wage['id']}/links").json()
@@ -127,8 +153,13 @@ def test_a_transferred_petition_links_to_the_wage_case_opened_for_it(
     other = register(officer, matter="wages", subject="另一欠薪（测试）")
     not_wage = officer.post(
         f"{CASES}/{other['id']}/actions/transfer",
-        json={"inputs": {"transferred_unit": "SF-RSJ", "note": "转送（测试）",
-                         "transferred_case": petition["number"]}},
+        json={
+            "inputs": {
+                "transferred_unit": "SF-RSJ",
+                "note": "转送（测试）",
+                "transferred_case": petition["number"],
+            }
+        },
     )
     assert assert_error(not_wage, 422)["field"] == "transferred_case"
 
@@ -139,8 +170,10 @@ def test_a_housing_order_received_by_the_bureau_suggests_a_petition(
     at(clock, "2023-06-12")
     officer = login(OFFICER)
     order = login("operator1").register(
-        request_kind="complaint", category="HOUSING",
-        content="多次反映征收补偿款未到位（测试合成数据）", caller_name="测试丁",
+        request_kind="complaint",
+        category="HOUSING",
+        content="多次反映征收补偿款未到位（测试合成数据）",
+        caller_name="测试丁",
         caller_phone="17000008004",
     )
     login("dispatcher1").act(order["id"], "dispatch", lead_unit="SF-XFJ")
@@ -179,17 +212,28 @@ def test_a_disclosure_reconsideration_and_lawsuit_are_recorded_once(
     handler = login(DISCLOSURE_HANDLER)
     at(clock, "2023-04-03")
     case_id = disclosure(handler, applicant_kind="legal_person")["id"]
-    file_paper(handler, case_id, "reply_letter", number="石政办公开〔T〕2号", issued_on="2023-04-10")
-    handler.act(case_id, "reply", reply_kind="not_handled", not_handled_reason="repeated",
-                reply_text="重复申请，不予处理（测试）")
+    file_paper(
+        handler, case_id, "reply_letter", number="石政办公开〔T〕2号", issued_on="2023-04-10"
+    )
+    handler.act(
+        case_id,
+        "reply",
+        reply_kind="not_handled",
+        not_handled_reason="repeated",
+        reply_text="重复申请，不予处理（测试）",
+    )
     handler.act(case_id, "record_reconsideration", reconsideration_result="corrected")
     twice = handler.post(
         f"{CASES}/{case_id}/actions/record_reconsideration",
         json={"inputs": {"reconsideration_result": "maintained"}},
     )
     assert "已登记" in assert_error(twice, 422)["message"]
-    case = handler.act(case_id, "record_lawsuit", lawsuit_route="after_reconsideration",
-                       lawsuit_result="maintained")
+    case = handler.act(
+        case_id,
+        "record_lawsuit",
+        lawsuit_route="after_reconsideration",
+        lawsuit_result="maintained",
+    )
     assert case["state"] == "replied" and case["fields"]["conclusion"] == "not_handled"
     # 不予处理 needs its circumstance.
     other = disclosure(handler)["id"]

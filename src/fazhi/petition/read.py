@@ -91,11 +91,16 @@ def disclosure_report(w: Work, year: int) -> dict[str, Any]:
             "total": values.get("concluded", 0),
         },
         "carried_forward": carried_over + values.get("received", 0) - values.get("concluded", 0),
-        "reconsiderations": {**by.get("reconsiderations", {}), "total": values.get("reconsiderations", 0)},
+        "reconsiderations": {
+            **by.get("reconsiderations", {}),
+            "total": values.get("reconsiderations", 0),
+        },
         "lawsuits": {
             **by.get("lawsuits", {}),
             "direct": by.get("lawsuits_by_route", {}).get("direct", 0),
-            "after_reconsideration": by.get("lawsuits_by_route", {}).get("after_reconsideration", 0),
+            "after_reconsideration": by.get("lawsuits_by_route", {}).get(
+                "after_reconsideration", 0
+            ),
             "total": values.get("lawsuits", 0),
         },
     }

@@ -32,7 +32,9 @@ def _apply(desk: Desk, n: int, when: datetime) -> int:
         when,
         "disclosure_request",
         applicant_kind="legal_person" if organisation else "citizen",
-        applicant_name=f"株洲某某有限公司（合成{n:02d}）" if organisation else f"申请人{n:02d}（合成）",
+        applicant_name=f"株洲某某有限公司（合成{n:02d}）"
+        if organisation
+        else f"申请人{n:02d}（合成）",
         applicant_phone=f"1390732{n:04d}",
         request_content=f"申请公开石峰区2023年第{n}批次项目审批有关信息（合成演示数据）",
         channel="online",
@@ -40,8 +42,14 @@ def _apply(desk: Desk, n: int, when: datetime) -> int:
 
 
 def _reply(desk: Desk, case_id: int, when: datetime, kind: str) -> None:
-    desk.file(HANDLER, when, case_id, "reply_letter", number=f"石政办公开〔{when.year}〕{case_id}号",
-              issued_on=when.date().isoformat())
+    desk.file(
+        HANDLER,
+        when,
+        case_id,
+        "reply_letter",
+        number=f"石政办公开〔{when.year}〕{case_id}号",
+        issued_on=when.date().isoformat(),
+    )
     inputs: dict[str, str] = {"reply_kind": kind, "reply_text": "答复如下（合成）。"}
     if kind in GROUNDS:
         inputs["refusal_ground"] = GROUNDS[kind]
@@ -61,17 +69,46 @@ def seed_disclosure_year(desk: Desk) -> None:
         replied = when + timedelta(days=12)
         if n == 10:  # the third party's rights: its opinion asked, the reply clock suspended
             asked = when + timedelta(days=3)
-            desk.file(HANDLER, asked, case_id, "third_party_letter", number="石政办征〔2023〕1号",
-                      sent_on=asked.date().isoformat())
-            desk.act(HANDLER, when + timedelta(days=3), case_id, "consult_third_party",
-                     third_party="株洲某某科技有限公司（合成）", matter="可能涉及商业秘密（合成）")
-            desk.act(HANDLER, when + timedelta(days=13), case_id, "receive_third_party_opinion",
-                     third_party_opinion="objects", note="第三方不同意公开其报价明细（合成）")
+            desk.file(
+                HANDLER,
+                asked,
+                case_id,
+                "third_party_letter",
+                number="石政办征〔2023〕1号",
+                sent_on=asked.date().isoformat(),
+            )
+            desk.act(
+                HANDLER,
+                when + timedelta(days=3),
+                case_id,
+                "consult_third_party",
+                third_party="株洲某某科技有限公司（合成）",
+                matter="可能涉及商业秘密（合成）",
+            )
+            desk.act(
+                HANDLER,
+                when + timedelta(days=13),
+                case_id,
+                "receive_third_party_opinion",
+                third_party_opinion="objects",
+                note="第三方不同意公开其报价明细（合成）",
+            )
             replied = when + timedelta(days=20)
         _reply(desk, case_id, replied, kind)
         if n == 13:
-            desk.act(HANDLER, replied + timedelta(days=40), case_id, "record_reconsideration",
-                     reconsideration_result="maintained")
+            desk.act(
+                HANDLER,
+                replied + timedelta(days=40),
+                case_id,
+                "record_reconsideration",
+                reconsideration_result="maintained",
+            )
         if n == 14:
-            desk.act(HANDLER, replied + timedelta(days=50), case_id, "record_lawsuit",
-                     lawsuit_route="direct", lawsuit_result="maintained")
+            desk.act(
+                HANDLER,
+                replied + timedelta(days=50),
+                case_id,
+                "record_lawsuit",
+                lawsuit_route="direct",
+                lawsuit_result="maintained",
+            )

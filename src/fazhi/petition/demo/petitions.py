@@ -64,8 +64,13 @@ def _transfer(desk: Desk, case_id: int, when: datetime, unit: int, note: str) ->
 
 def _paper(desk: Desk, case_id: int, when: datetime, kind: str, n: int, **data: str) -> None:
     desk.file(
-        OFFICER, when, case_id, kind, number=f"石信〔2023〕{kind[:2]}{n:03d}号",
-        issued_on=when.date().isoformat(), **data,
+        OFFICER,
+        when,
+        case_id,
+        kind,
+        number=f"石信〔2023〕{kind[:2]}{n:03d}号",
+        issued_on=when.date().isoformat(),
+        **data,
     )
 
 
@@ -78,15 +83,33 @@ def _accepted(desk: Desk, n: int, k: int, when: datetime) -> None:
     if k >= ANSWERED:
         return  # still being handled at the year's end
     step = told + timedelta(days=12)
-    desk.act(OFFICER, step, case_id, "record_handling", held_on=step.date().isoformat(),
-             note="约谈信访人并调阅相关材料（合成）")
+    desk.act(
+        OFFICER,
+        step,
+        case_id,
+        "record_handling",
+        held_on=step.date().isoformat(),
+        note="约谈信访人并调阅相关材料（合成）",
+    )
     if k == 1:  # a complex matter: extended by the head of the bureau
-        desk.act(OFFICER, step + timedelta(days=1), case_id, "extend_handling", days=30,
-                 approved_by="区信访局局长（合成）", reason="涉及多个部门，需联合调查（合成）")
+        desk.act(
+            OFFICER,
+            step + timedelta(days=1),
+            case_id,
+            "extend_handling",
+            days=30,
+            approved_by="区信访局局长（合成）",
+            reason="涉及多个部门，需联合调查（合成）",
+        )
     answered = told + timedelta(days=40 + 25 * (k == 1))
     _paper(desk, case_id, answered, "handling_opinion", n, opinion="经调查核实，答复如下（合成）。")
-    desk.act(OFFICER, answered, case_id, "answer",
-             opinion_result=("explained", "supported", "not_supported")[k % 3])
+    desk.act(
+        OFFICER,
+        answered,
+        case_id,
+        "answer",
+        opinion_result=("explained", "supported", "not_supported")[k % 3],
+    )
     if k >= REVIEWED:
         # Past the 30-day window however a holiday moves its last day.
         desk.act(OFFICER, answered + timedelta(days=45), case_id, "close", close_reason="lapsed")
@@ -97,8 +120,13 @@ def _accepted(desk: Desk, n: int, k: int, when: datetime) -> None:
     _paper(desk, case_id, decided, "review_opinion", n, opinion="维持原处理意见（合成）。")
     desk.act(OFFICER, decided, case_id, "decide_review", review_result="explained")
     if k >= RE_REVIEWED:
-        desk.act(OFFICER, decided + timedelta(days=3), case_id, "close_after_review",
-                 close_reason="satisfied")
+        desk.act(
+            OFFICER,
+            decided + timedelta(days=3),
+            case_id,
+            "close_after_review",
+            close_reason="satisfied",
+        )
         return
     asked = decided + timedelta(days=15)
     desk.act(OFFICER, asked, case_id, "request_re_review", note="信访人对复查意见不服（合成）")
@@ -115,21 +143,42 @@ def seed_petition_year(desk: Desk) -> None:
         k = n - ONLINE_TRAINING - WAGES - REFUSED - WITHDRAWN  # index of the bureau's own
         if n <= ONLINE_TRAINING:
             case_id = _register(desk, n, when, "online_training", "反映网络教育培训机构拒不退费")
-            _transfer(desk, case_id, when + timedelta(days=2 + n % 6), units["SF-SCJG"],
-                      "属消费维权事项，转区市场监管局按投诉处理（合成）")
+            _transfer(
+                desk,
+                case_id,
+                when + timedelta(days=2 + n % 6),
+                units["SF-SCJG"],
+                "属消费维权事项，转区市场监管局按投诉处理（合成）",
+            )
         elif n <= ONLINE_TRAINING + WAGES:
             case_id = _register(desk, n, when, "wages", "反映工地拖欠农民工工资")
-            _transfer(desk, case_id, when + timedelta(days=3), units["SF-RSJ"],
-                      "属劳动保障监察事项，转区人社局调查处理（合成）")
+            _transfer(
+                desk,
+                case_id,
+                when + timedelta(days=3),
+                units["SF-RSJ"],
+                "属劳动保障监察事项，转区人社局调查处理（合成）",
+            )
         elif n <= ONLINE_TRAINING + WAGES + REFUSED:
             case_id = _register(desk, n, when, "other", "要求撤销法院生效判决")
             told = when + timedelta(days=6)
-            _paper(desk, case_id, told, "refusal_notice", n,
-                   reason="应当通过诉讼途径解决，请依法向人民法院申请再审（合成）")
+            _paper(
+                desk,
+                case_id,
+                told,
+                "refusal_notice",
+                n,
+                reason="应当通过诉讼途径解决，请依法向人民法院申请再审（合成）",
+            )
             desk.act(OFFICER, told, case_id, "refuse", refusal_reason="legal_channel")
         elif k <= 0:
             case_id = _register(desk, n, when, "housing", "反映相邻建筑采光问题")
-            desk.act(OFFICER, when + timedelta(days=4), case_id, "withdraw",
-                     reason="双方协商一致，信访人撤回（合成）")
+            desk.act(
+                OFFICER,
+                when + timedelta(days=4),
+                case_id,
+                "withdraw",
+                reason="双方协商一致，信访人撤回（合成）",
+            )
         else:  # the bureau's own, spread over January – August so each walk ends in 2023
             _accepted(desk, n, k - 1, at_2023(1, 9, 9) + timedelta(days=(k - 1) * 16))
