@@ -126,7 +126,6 @@ def test_the_pages_show_the_year_figures_to_the_owning_roles_only(console: Conso
     assert (
         'data-row="carried_over"' in report_page.text and "结转下年度继续办理" in report_page.text
     )
-    assert "信息公开年报" in report_page.text  # the unit leader's menu entry
     for outsider in ("operator1", "dispatcher1", "rsj_arbitrator"):
         assert console(outsider).get("/disclosure-report").status_code == 403
     # The supervisor reads both from their addresses.

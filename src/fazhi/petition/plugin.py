@@ -19,12 +19,10 @@ API_ROUTERS = (api.router,)
 WEB = Path(__file__).parent / "web"
 CONSOLE = ConsoleExtension(
     routers=(pages.router,),
-    # The bureau's menu entry, and the disclosure report for the leader of a unit that answers
-    # requests; supervisors and leaders reach both pages from their addresses.
-    nav=(
-        (("/petitions", "信访事项", frozenset({"petition_officer"})), "/work"),
-        (("/disclosure-report", "信息公开年报", frozenset({"unit_leader"})), "/cases"),
-    ),
+    # The bureau's menu entry. The disclosure report has none: its readers are every unit's
+    # handlers and leaders (the first wave's roles, whose menus stay as they are), so it is
+    # reached from its address, as supervisors and leaders reach /petitions.
+    nav=((("/petitions", "信访事项", frozenset({"petition_officer"})), "/work"),),
     landing={"petition_officer": "/petitions"},
     templates=WEB / "templates",
 )
