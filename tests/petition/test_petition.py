@@ -113,7 +113,7 @@ def test_a_petition_for_a_legal_channel_is_refused_with_its_notice(
     refuse = {"refusal_reason": "legal_channel"}
     without = officer.post(f"{CASES}/{case_id}/actions/refuse", json={"inputs": refuse})
     assert "不予受理告知书" in assert_error(without, 422)["message"]
-    file_paper(
+    text = generate(
         officer,
         case_id,
         "refusal_notice",
@@ -121,6 +121,7 @@ def test_a_petition_for_a_legal_channel_is_refused_with_its_notice(
         issued_on="2023-05-08",
         reason="应通过诉讼途径解决（测试）",
     )
+    assert "信访事项不予受理告知书" in text and "应通过诉讼途径解决" in text
     done = officer.act(case_id, "refuse", **refuse)
     assert done["state"] == "not_accepted" and done["fields"]["outcome"] == "not_accepted"
 
