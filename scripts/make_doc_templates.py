@@ -22,6 +22,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from doc_templates_petition import templates as petition_templates
+
 OUT = Path(__file__).resolve().parent.parent / "src/fazhi/catalog/case_types"
 FIXED = datetime(2024, 1, 1)
 
@@ -474,6 +476,7 @@ TEMPLATES = {
     "labour_arbitration_award.docx": labour_arbitration_award,
     "labour_rectification_notice.docx": labour_rectification_notice,
 }
+TEMPLATES.update(petition_templates(paper))
 
 
 def main() -> None:

@@ -41,6 +41,7 @@ from fazhi.http.body_limits import BodyLimits
 from fazhi.labour import plugin as labour
 from fazhi.legal_aid import plugin as legal_aid
 from fazhi.legality import plugin as legality
+from fazhi.petition import plugin as petition
 from fazhi.web import console, error_page
 from fazhi.web.console import Console, ConsoleExtension
 
@@ -88,6 +89,7 @@ TYPE_PACKAGES: tuple[ModuleType, ...] = (
     disputes,
     legal_aid,
     labour,
+    petition,
 )
 
 

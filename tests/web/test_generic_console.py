@@ -245,7 +245,15 @@ def test_a_filter_value_the_field_cannot_hold_is_said_not_applied(console: Conso
 def test_the_state_filter_offers_only_the_chosen_type_states(console: Console) -> None:
     doc = page(console("cgj_handler").get("/cases", params={"type": "disclosure_request"}).text)
     states = [o.get("value") for o in by_id(doc, "f-state").xpath("./option")]
-    assert states == ["", "received", "awaiting_completion", "replied", "withdrawn", "abandoned"]
+    assert states == [
+        "",
+        "received",
+        "awaiting_completion",
+        "awaiting_third_party",
+        "replied",
+        "withdrawn",
+        "abandoned",
+    ]
 
 
 def test_the_api_list_filters_by_summary_fields(
