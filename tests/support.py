@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import socket
 import threading
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import docx
 import httpx
 import uvicorn
 
@@ -128,3 +130,32 @@ class ApiClient:
 
     def case(self, case_id: int) -> httpx.Response:
         return self.get(f"/api/v1/cases/{case_id}")
+
+
+def at(clock: FakeClock, day: str, hour: int = 9, minute: int = 0) -> None:
+    """Set `clock` to `day` (YYYY-MM-DD) at hour:minute local time."""
+    clock.set(datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=LOCAL_TZ))
+
+
+def clocks_by_name(client: ApiClient, case_id: int) -> dict[str, dict[str, Any]]:
+    """The case's clocks by name (the newest of each name)."""
+    return {c["name"]: c for c in client.case(case_id).json()["clocks"]}
+
+
+def file_paper(client: ApiClient, case_id: int, kind: str, **data: Any) -> dict[str, Any]:
+    """File a paper of `kind` with its data over the API; assert it was taken."""
+    response = client.post(
+        f"/api/v1/cases/{case_id}/documents", json={"kind": kind, "data": data}
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def generated_text(client: ApiClient, case_id: int, kind: str, **data: Any) -> str:
+    """Generate the kind's paper from its .docx template over the API; its text."""
+    response = client.post(
+        f"/api/v1/cases/{case_id}/documents/generate", json={"kind": kind, "data": data}
+    )
+    assert response.status_code == 201, response.text
+    content = client.get(response.json()["file_url"]).content
+    return "\n".join(p.text for p in docx.Document(io.BytesIO(content)).paragraphs)

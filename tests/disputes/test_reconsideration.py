@@ -7,11 +7,9 @@ statutory clock is checked across a holiday. Every person is synthetic."""
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from typing import Any
 
-import docx
 import pytest
 from sqlalchemy import delete
 
@@ -25,6 +23,7 @@ from tests.api.conftest import Login
 from tests.api.flows import assert_error
 from tests.api.test_penalty_case import register as register_penalty_case
 from tests.support import ApiClient, FakeClock
+from tests.support import generated_text as generate
 
 CASES = "/api/v1/cases"
 OFFICER = "sfj_fuyi"
@@ -61,16 +60,6 @@ def due(client: ApiClient, case_id: int, name: str) -> str:
 def add(client: ApiClient, case_id: int, kind: str, **data: Any) -> None:
     response = client.post(f"{CASES}/{case_id}/documents", json={"kind": kind, "data": data})
     assert response.status_code == 201, response.text
-
-
-def generate(client: ApiClient, case_id: int, kind: str, **data: Any) -> str:
-    """Generate a templated paper; its text."""
-    response = client.post(
-        f"{CASES}/{case_id}/documents/generate", json={"kind": kind, "data": data}
-    )
-    assert response.status_code == 201, response.text
-    content = client.get(response.json()["file_url"]).content
-    return "\n".join(p.text for p in docx.Document(io.BytesIO(content)).paragraphs)
 
 
 def refused(client: ApiClient, case_id: int, action: str, status: int = 422, **inputs: Any) -> str:

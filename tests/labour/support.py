@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from fazhi.domain.durations import LOCAL_TZ
 from fazhi.labour.demo.parties import credit_code, id_number
-from tests.support import ApiClient, FakeClock
+from tests.support import ApiClient, FakeClock, at, file_paper
+from tests.support import clocks_by_name as clocks  # noqa: F401  (the suites import it from here)
 
 CASES = "/api/v1/cases"
 ARBITRATOR = "rsj_arbitrator"
 INSPECTOR = "rsj_inspector"
 EMPLOYER_CODE = credit_code(1999)
-
-
-def at(clock: FakeClock, day: str, hour: int = 9) -> None:
-    clock.set(datetime.fromisoformat(day).replace(hour=hour, tzinfo=LOCAL_TZ))
-
-
-def clocks(client: ApiClient, case_id: int) -> dict[str, dict[str, Any]]:
-    """The case's clocks by name (the newest of each name)."""
-    out: dict[str, dict[str, Any]] = {}
-    for c in client.case(case_id).json()["clocks"]:
-        out[c["name"]] = c
-    return out
 
 
 def apply(client: ApiClient, **fields: Any) -> dict[str, Any]:
@@ -38,12 +25,6 @@ def apply(client: ApiClient, **fields: Any) -> dict[str, Any]:
         **fields,
     }
     response = client.post(CASES, json={"type": "labour_arbitration", "fields": body})
-    assert response.status_code == 201, response.text
-    return dict(response.json())
-
-
-def file_paper(client: ApiClient, case_id: int, kind: str, **data: Any) -> dict[str, Any]:
-    response = client.post(f"{CASES}/{case_id}/documents", json={"kind": kind, "data": data})
     assert response.status_code == 201, response.text
     return dict(response.json())
 

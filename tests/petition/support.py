@@ -3,27 +3,14 @@ name and number made up)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from fazhi.domain.durations import LOCAL_TZ
-from tests.support import ApiClient, FakeClock
+from tests.support import ApiClient, FakeClock, at, file_paper
+from tests.support import clocks_by_name as clocks  # noqa: F401  (the suites import it from here)
 
 CASES = "/api/v1/cases"
 OFFICER = "xfj_officer"
 DISCLOSURE_HANDLER = "zfb_gk"
-
-
-def at(clock: FakeClock, day: str, hour: int = 9) -> None:
-    clock.set(datetime.fromisoformat(day).replace(hour=hour, tzinfo=LOCAL_TZ))
-
-
-def clocks(client: ApiClient, case_id: int) -> dict[str, dict[str, Any]]:
-    """The case's clocks by name (the newest of each name)."""
-    out: dict[str, dict[str, Any]] = {}
-    for c in client.case(case_id).json()["clocks"]:
-        out[c["name"]] = c
-    return out
 
 
 def register(client: ApiClient, **fields: Any) -> dict[str, Any]:
@@ -37,12 +24,6 @@ def register(client: ApiClient, **fields: Any) -> dict[str, Any]:
         **fields,
     }
     response = client.post(CASES, json={"type": "petition", "fields": body})
-    assert response.status_code == 201, response.text
-    return dict(response.json())
-
-
-def file_paper(client: ApiClient, case_id: int, kind: str, **data: Any) -> dict[str, Any]:
-    response = client.post(f"{CASES}/{case_id}/documents", json={"kind": kind, "data": data})
     assert response.status_code == 201, response.text
     return dict(response.json())
 

@@ -6,10 +6,6 @@ petitions, and the disclosure request's reconsiderations and lawsuits are record
 
 from __future__ import annotations
 
-import io
-
-import docx
-
 from tests.api.conftest import Login
 from tests.api.flows import assert_error
 from tests.labour.support import wage_case
@@ -23,18 +19,7 @@ from tests.petition.support import (
     register,
 )
 from tests.support import ApiClient, FakeClock
-
-
-def paper_text(client: ApiClient, url: str) -> str:
-    document = docx.Document(io.BytesIO(client.get(url).content))
-    return "\n".join(p.text for p in document.paragraphs)
-
-
-def generate(client: ApiClient, case_id: int, kind: str, **data: str) -> str:
-    """Generate the kind's paper from its .docx template; its text."""
-    paper = client.post(f"{CASES}/{case_id}/documents/generate", json={"kind": kind, "data": data})
-    assert paper.status_code == 201, paper.text
-    return paper_text(client, paper.json()["file_url"])
+from tests.support import generated_text as generate
 
 
 def test_the_whole_walk_to_the_final_re_review_opinion(login: Login, clock: FakeClock) -> None:
