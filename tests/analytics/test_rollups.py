@@ -78,7 +78,10 @@ def rows_of(platform: Platform, start: date, end: date) -> list[tuple[object, ..
                     RollupDaily.grid_id,
                     RollupDaily.metric,
                     RollupDaily.value,
-                ).where(RollupDaily.region_code == REGION, RollupDaily.day.between(start, end))
+                )
+                .where(RollupDaily.region_code == REGION, RollupDaily.day.between(start, end))
+                # The week's hotline orders: other suites' cases may share the dates.
+                .where(RollupDaily.case_type == "hotline")
             )
         )
 

@@ -249,3 +249,29 @@ def units_body(w: Work, f: Filters) -> dict[str, Any]:
         "score_weights": {r.name: r.weight for r in rates if r.weight > 0},
         "units": [asdict(r) for r in rows],
     }
+
+
+def reader_filters(w: Work, type_name: str, period: Period) -> Filters:
+    """`type_name`'s figures over `period` as the reader may see them: region-wide roles the
+    region, the others their unit's subtree. KeyError when the reader cannot see the type."""
+    case_type = w.platform.types.get(type_name)
+    view = w.actor.sight.view(type_name)
+    if case_type is None or view is None:
+        raise KeyError(type_name)
+    region_wide = view.scope == "region"
+    unit = None if region_wide else w.actor.unit
+    unit_ids = None if unit is None else tuple(w.ctx.directory.subtree_ids(unit))
+    return Filters(case_type, period, unit, unit_ids, not region_wide, None, [])
+
+
+def type_year_figures(w: Work, type_name: str, year: int) -> dict[str, Any]:
+    """The declared metrics and rates of `type_name` for the local calendar year `year`, as
+    the reader may see them (`reader_filters`), with `values` (metric → total) and `by`
+    (metric → value → count) for lookups. The type packages' year pages read this."""
+    body = metrics_body(w, reader_filters(w, type_name, Period.year(year)))
+    body["values"] = {m["name"]: m["value"] for m in body["metrics"]}
+    body["by"] = {
+        m["name"]: {b["value"]: b["count"] for b in m.get("by", [])} for m in body["metrics"]
+    }
+    body["year"] = year
+    return body

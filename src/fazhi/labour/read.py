@@ -7,12 +7,10 @@ page costs the same whatever the history. A reader whose role sees its own unit'
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fazhi.actions.context import Work
 from fazhi.analytics import figures as fg
-from fazhi.analytics.period import Period
 
 TYPES = ("labour_arbitration", "wage_arrears", "labour_inspection")
 
@@ -23,18 +21,7 @@ def visible_types(w: Work) -> list[str]:
 
 def type_figures(w: Work, type_name: str, year: int) -> dict[str, Any]:
     """The declared metrics and rates of `type_name` for the local calendar year `year`."""
-    case_type = w.platform.types.get(type_name)
-    view = w.actor.sight.view(type_name)
-    if case_type is None or view is None:
-        raise KeyError(type_name)
-    region_wide = view.scope == "region"
-    unit = None if region_wide else w.actor.unit
-    unit_ids = None if unit is None else tuple(w.ctx.directory.subtree_ids(unit))
-    period = Period(date(year, 1, 1), date(year, 12, 31))
-    filters = fg.Filters(case_type, period, unit, unit_ids, not region_wide, None, [])
-    body = fg.metrics_body(w, filters)
-    body["values"] = {m["name"]: m["value"] for m in body["metrics"]}
-    return body
+    return fg.type_year_figures(w, type_name, year)
 
 
 def labour_figures(w: Work, year: int) -> dict[str, Any]:

@@ -31,27 +31,9 @@ def sees(w: Work, type_name: str) -> bool:
     return w.actor.sight.view(type_name) is not None and w.platform.types.get(type_name) is not None
 
 
-def _filters(w: Work, type_name: str, period: Period) -> fg.Filters:
-    case_type = w.platform.types.get(type_name)
-    view = w.actor.sight.view(type_name)
-    if case_type is None or view is None:
-        raise KeyError(type_name)
-    region_wide = view.scope == "region"
-    unit = None if region_wide else w.actor.unit
-    unit_ids = None if unit is None else tuple(w.ctx.directory.subtree_ids(unit))
-    return fg.Filters(case_type, period, unit, unit_ids, not region_wide, None, [])
-
-
 def type_figures(w: Work, type_name: str, year: int) -> dict[str, Any]:
-    """The declared metrics and rates of `type_name` for the local calendar year `year`, with
-    `values` (metric → total) and `by` (metric → value → count) for lookups."""
-    body = fg.metrics_body(w, _filters(w, type_name, Period.year(year)))
-    body["values"] = {m["name"]: m["value"] for m in body["metrics"]}
-    body["by"] = {
-        m["name"]: {b["value"]: b["count"] for b in m.get("by", [])} for m in body["metrics"]
-    }
-    body["year"] = year
-    return body
+    """The declared metrics and rates of `type_name` for the local calendar year `year`."""
+    return fg.type_year_figures(w, type_name, year)
 
 
 def petition_figures(w: Work, year: int) -> dict[str, Any]:
@@ -60,7 +42,7 @@ def petition_figures(w: Work, year: int) -> dict[str, Any]:
 
 
 def _counted_before(w: Work, year: int, metric: str) -> int:
-    f = _filters(w, DISCLOSURE, Period(EPOCH, date(year - 1, 12, 31)))
+    f = fg.reader_filters(w, DISCLOSURE, Period(EPOCH, date(year - 1, 12, 31)))
     return ru.totals(w.session, f.scope(w), f.period).get(metric, 0)
 
 
