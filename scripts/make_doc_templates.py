@@ -18,6 +18,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+import doc_templates_consumer
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
@@ -474,6 +475,10 @@ TEMPLATES = {
     "labour_arbitration_award.docx": labour_arbitration_award,
     "labour_rectification_notice.docx": labour_rectification_notice,
 }
+
+
+# The newer type packages' templates, each in a module of its own beside this script.
+TEMPLATES.update(doc_templates_consumer.templates(paper))
 
 
 def main() -> None:
