@@ -84,9 +84,7 @@ def generate(client: ApiClient, case_id: int, kind: str, **data: Any) -> str:
 
     import docx
 
-    paper = client.post(
-        f"{CASES}/{case_id}/documents/generate", json={"kind": kind, "data": data}
-    )
+    paper = client.post(f"{CASES}/{case_id}/documents/generate", json={"kind": kind, "data": data})
     assert paper.status_code == 201, paper.text
     document = docx.Document(io.BytesIO(client.get(paper.json()["file_url"]).content))
     return "\n".join(p.text for p in document.paragraphs)

@@ -32,7 +32,11 @@ def test_a_complaint_walks_from_intake_to_a_mediation_agreement(
     case_id = case["id"]
     assert (case["state"], case["number"][:2]) == ("received", "XT")
     text = generate(
-        officer, case_id, "acceptance_notice", number="石市监投受〔2023〕T1号", issued_on="2023-07-04"
+        officer,
+        case_id,
+        "acceptance_notice",
+        number="石市监投受〔2023〕T1号",
+        issued_on="2023-07-04",
     )
     assert "消费投诉受理告知书" in text and "株洲某网络科技有限公司（测试）" in text
     assert "四十五个工作日" in text
@@ -57,7 +61,10 @@ def test_a_complaint_walks_from_intake_to_a_mediation_agreement(
     assert assert_error(missing, 422)["field"] == "amount_recovered"
     body = officer.act(case_id, "settle", amount_recovered="5000")
     assert body["state"] == "closed"
-    assert (body["fields"]["outcome"], body["fields"]["amount_recovered"]) == ("agreement", "5000.00")
+    assert (body["fields"]["outcome"], body["fields"]["amount_recovered"]) == (
+        "agreement",
+        "5000.00",
+    )
     # The officer sees the complainant's phone; a district leader sees it masked.
     assert officer.case(case_id).json()["fields"]["complainant_phone"] == "17100008001"
     masked = login("leader1").case(case_id).json()["fields"]["complainant_phone"]
@@ -115,7 +122,10 @@ def test_an_unreachable_business_is_listed_as_abnormal_before_the_mediation_ends
     )
     at(clock, "2023-08-10")
     listed = officer.act(case_id, "list_abnormal")["fields"]
-    assert (listed["abnormal_listed"], listed["abnormal_decision"]) == (True, "石市监异〔2023〕T1号")
+    assert (listed["abnormal_listed"], listed["abnormal_decision"]) == (
+        True,
+        "石市监异〔2023〕T1号",
+    )
     assert listed["abnormal_listed_on"] == "2023-08-10"
     # Listed once per complaint.
     again = officer.post(f"{CASES}/{case_id}/actions/list_abnormal", json={})

@@ -31,6 +31,7 @@ def launch_campaign(desk: Desk) -> int:
         starts_on="2023-01-01",
         ends_on="2023-12-31",
         plan="归集网络培训退费投诉举报，约谈平台和机构，督促退费，查处违法行为（合成演示数据）。",
+        units=["SF-SCJG-TX"],  # the 田心 station takes part
     )
 
 
