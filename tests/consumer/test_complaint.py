@@ -133,6 +133,24 @@ def test_an_unreachable_business_is_listed_as_abnormal_before_the_mediation_ends
     body = officer.act(case_id, "terminate", termination_ground="unreachable")
     assert (body["state"], body["fields"]["outcome"]) == ("closed", "terminated")
 
+    # A second complaint against the same business: it is in the register already, so it is
+    # not listed again, and its mediation may end as unreachable at once.
+    second = complaint(officer, complainant_name="测试消费者己")
+    officer.act(second["id"], "accept")
+    file_paper(
+        officer,
+        second["id"],
+        "abnormal_listing_decision",
+        number="石市监异〔2023〕T2号",
+        issued_on="2023-08-10",
+        finding="同上（测试）",
+    )
+    twice = officer.post(f"{CASES}/{second['id']}/actions/list_abnormal", json={})
+    refusal = assert_error(twice, 409, "already_listed")
+    assert body["number"] in refusal["message"]
+    ended = officer.act(second["id"], "terminate", termination_ground="unreachable")
+    assert ended["fields"]["abnormal_listed"] is False
+
 
 def test_only_the_roles_the_file_names_see_or_take_complaints(
     login: Login, clock: FakeClock

@@ -17,6 +17,7 @@ import pytest
 
 from fazhi.actions.platform import Platform
 from fazhi.consumer import plugin
+from fazhi.consumer.demo.parties import credit_code
 from tests.api.conftest import Login
 from tests.api.flows import assert_error
 from tests.consumer.support import (
@@ -33,6 +34,8 @@ from tests.consumer.support import (
 from tests.support import ApiClient, FakeClock
 from tests.web.conftest import Console
 
+# A business of this test's own, so no other test's listing of the same one is in the way.
+GONE_CODE = credit_code(8889)
 YEAR = {"from": "2023-01-01", "to": "2023-12-31"}
 TYPES = ("consumer_complaint", "consumer_report", "consumer_campaign")
 
@@ -142,7 +145,13 @@ def test_a_campaign_groups_the_complaints_and_reports_that_name_it(
     )
     assert "结束日期" in assert_error(bad, 422)["message"]
     linked = [
-        complaint(officer, campaign=drive["id"], channel="petition", amount_in_dispute="3000"),
+        complaint(
+            officer,
+            campaign=drive["id"],
+            channel="petition",
+            amount_in_dispute="3000",
+            business_credit_code=GONE_CODE,
+        ),
         complaint(
             officer, campaign=drive["id"], channel="platform_12315", amount_in_dispute="2000"
         ),
@@ -190,7 +199,7 @@ def test_a_campaign_groups_the_complaints_and_reports_that_name_it(
     assert [
         (a["business_credit_code"], a["listed_on"], a["decision"])
         for a in body["abnormal_listings"]
-    ] == [(BUSINESS_CODE, "2024-03-04", "石市监异〔2024〕T1号")]
+    ] == [(GONE_CODE, "2024-03-04", "石市监异〔2024〕T1号")]
     values = body["types"]["consumer_complaint"]["values"]
     assert (values["received"], values["online_training"], values["abnormal_listed"]) == (5, 3, 1)
     assert values["amount_recovered"] == 150_000  # fen
