@@ -18,6 +18,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+import doc_templates_consumer
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
@@ -477,6 +478,10 @@ TEMPLATES = {
     "labour_rectification_notice.docx": labour_rectification_notice,
 }
 TEMPLATES.update(petition_templates(paper))
+
+
+# The newer type packages' templates, each in a module of its own beside this script.
+TEMPLATES.update(doc_templates_consumer.templates(paper))
 
 
 def main() -> None:

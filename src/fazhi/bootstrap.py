@@ -33,6 +33,7 @@ from fazhi.api import (
     message_routes,
     meta_routes,
 )
+from fazhi.consumer import plugin as consumer
 from fazhi.disputes import plugin as disputes
 from fazhi.enforcement import plugin as enforcement
 from fazhi.hotline import plugin as hotline
@@ -90,6 +91,7 @@ TYPE_PACKAGES: tuple[ModuleType, ...] = (
     legal_aid,
     labour,
     petition,
+    consumer,
 )
 
 

@@ -215,6 +215,9 @@ def test_a_new_type_defined_only_as_yaml_works_end_to_end(
         "wage_arrears",
         "labour_inspection",
         "petition",
+        "consumer_complaint",
+        "consumer_report",
+        "consumer_campaign",
         "noise_permit",
     }
     local = replace(platform, types=types)

@@ -60,6 +60,7 @@ NAV_IDS: tuple[str, ...] = (
     "legal_aid",
     "labour",
     "petitions",
+    "consumer",
 )
 # Who sees a type whose file declares no `visibility` (types built in tests; every shipped
 # type file declares one): the seven roles of the first wave, which saw every type.

@@ -104,6 +104,7 @@ NAV_PATHS: dict[str, str] = {
     "legal_aid": "/legal-aid",
     "labour": "/labour",
     "petitions": "/petitions",
+    "consumer": "/consumer",
 }
 
 
