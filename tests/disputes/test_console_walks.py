@@ -14,7 +14,7 @@ from datetime import datetime
 from fazhi.domain.durations import LOCAL_TZ
 from tests.support import FakeClock
 from tests.web.conftest import Console
-from tests.web.html import error_of
+from tests.web.html import error_of, page, text_of
 from tests.web.walk import ConsoleWalk
 
 OFFICER = "sfj_fuyi"  # 区司法局: reconsideration and litigation
@@ -44,6 +44,10 @@ def test_a_reconsideration_walks_from_application_to_closing(
     )
     assert office.state(case_id) == "待审查受理"
     office.upload(case_id, "application")
+    # A notice without its number is not generated: the message stands beside the input.
+    missing = office.post_generate(case_id, "acceptance_notice", number="", issued_on="2023-09-25")
+    assert missing.status_code == 422
+    assert error_of(page(missing.text), "d-acceptance_notice-number") == "请填写文号"
     office.generate(
         case_id, "acceptance_notice", number="石政复受〔2023〕W1号", issued_on="2023-09-25"
     )
@@ -73,6 +77,9 @@ def test_a_reconsideration_walks_from_application_to_closing(
         outcome="revoke",
         reasoning="被申请人未提供证据（测试合成）。",
     )
+    # The outcome chosen must be the paper's: the refusal is shown in the decision's form.
+    wrong = office.refused(case_id, "decide", outcome="maintain")
+    assert "不一致" in text_of(wrong, "decide-form-error")
     office.act(case_id, "decide", outcome="revoke")
     assert office.state(case_id) == "已作出决定"
     office.act(case_id, "close", note="决定书已送达（测试）")

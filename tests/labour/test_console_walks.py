@@ -21,6 +21,17 @@ def test_an_arbitration_walks_from_application_to_award(console: Console, clock:
     # Applied on 27 September 2023: the 5 working days of review run past the holiday.
     at(clock, "2023-09-27")
     court = ConsoleWalk(console(ARBITRATOR))
+    # An applicant's record without the name is shown again with the message beside it.
+    nameless = court.refused_create(
+        "labour_arbitration",
+        "apply",
+        **{"applicants[0][name]": "", "applicants[0][phone]": "17000007101"},
+        employer_name="株洲某劳务有限公司（网页测试）",
+        employer_credit_code=EMPLOYER_CODE,
+        dispute_kind="wages",
+        claims="请求支付拖欠工资（测试合成）",
+    )
+    assert error_of(nameless, "applicants-0-name") == "申请人（劳动者）第1项：请填写姓名"
     case_id = court.create(
         "labour_arbitration",
         "apply",

@@ -152,6 +152,11 @@ def test_a_disclosure_request_waits_for_the_third_party_and_is_replied_in_part(
     office = ConsoleWalk(console(DISCLOSURE_HANDLER))
     office.upload(case_id, "reply_letter", number="石政办公开〔2023〕W1号", issued_on="2023-11-14")
     office.upload(case_id, "disclosed_information")
+    # A partial disclosure needs its ground, asked for beside its input.
+    groundless = office.refused(
+        case_id, "reply", reply_kind="partly_disclosed", refusal_ground="", reply_text="部分公开"
+    )
+    assert error_of(groundless, "reply-refusal_ground") == "请填写不予公开依据"
     office.act(
         case_id,
         "reply",

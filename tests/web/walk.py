@@ -108,17 +108,21 @@ class ConsoleWalk:
         assert form, f"the documents card offers no form for {kind}"
         return form[0]
 
-    def generate(self, case_id: int, kind: str, **data: str) -> None:
-        """Generate a templated paper by the documents card's 生成文书 button."""
+    def post_generate(self, case_id: int, kind: str, **data: str) -> httpx.Response:
+        """Post the documents card's 生成文书 button of a kind (form-encoded, as it is sent)."""
         form = self._document_form(case_id, kind)
         assert form.xpath(f'.//button[@formaction="/cases/{case_id}/documents/generate"]'), (
             f"{kind} has no 生成文书 button"
         )
         version = str(form.xpath('.//input[@name="version"]/@value')[0])
-        response = self.http.post(
+        return self.http.post(
             f"/cases/{case_id}/documents/generate",
             data={"kind": kind, "version": version, **data},
         )
+
+    def generate(self, case_id: int, kind: str, **data: str) -> None:
+        """Generate a templated paper by the documents card's 生成文书 button."""
+        response = self.post_generate(case_id, kind, **data)
         assert response.status_code == 303, response.text
         assert response.headers["location"] == f"/cases/{case_id}?done=document_generated"
 
