@@ -127,14 +127,21 @@ class ConsoleWalk:
         assert response.headers["location"] == f"/cases/{case_id}?done=document_generated"
 
     def upload(self, case_id: int, kind: str, **data: str) -> None:
-        """Add a paper by the documents card's form, with a small synthetic file."""
+        """Add a paper by the documents card's form (multipart), with a small synthetic file
+        when the form has a file input; a kind without one is data only."""
         form = self._document_form(case_id, kind)
+        assert form.get("enctype") == "multipart/form-data"
         version = str(form.xpath('.//input[@name="version"]/@value')[0])
-        has_file = bool(form.xpath('.//input[@type="file"]'))
+        has_file = bool(form.xpath('.//input[@type="file"][@name="file"]'))
         response = self.http.post(
             f"/cases/{case_id}/documents",
             data={"kind": kind, "version": version, **data},
-            files={"file": PAPER} if has_file else {"file": ("", b"", "application/octet-stream")},
+            files={"file": PAPER} if has_file else None,
         )
         assert response.status_code == 303, response.text
         assert response.headers["location"] == f"/cases/{case_id}?done=document_added"
+        if has_file:  # the card lists the paper, its file a link
+            listed = self.page(case_id).xpath(
+                f'//div[@data-kind="{kind}"]//li[@data-document]/a/text()'
+            )
+            assert PAPER[0] in listed, listed
