@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fazhi.domain.case_type import CaseType, ExtendRule, Guard, RepeatRule
-from fazhi.domain.clocks import plan_clock_tick
+from fazhi.domain.clocks import next_due, plan_clock_tick
 from fazhi.domain.durations import Duration, local_date
 from fazhi.domain.hooks import ScheduledAction
 from fazhi.domain.records import ClockRecord
@@ -388,3 +388,14 @@ def test_a_working_day_window_spans_a_holiday_to_the_next_working_day() -> None:
     tick = plan_clock_tick(kind, after(case, plan), at(D(2023, 10, 9), 1), CAL)
     assert [w.window for w in tick.stopped] == [2] and tick.actions == []
     assert [w.due_at for w in tick.recorded] == [end_of(D(2023, 10, 8))]
+
+
+def test_a_period_is_never_the_cases_deadline() -> None:
+    """A clock with `deadline: false` (a party's window, 请求复查期限) does not make the case
+    due."""
+    start = at(D(2023, 6, 1))
+    window = ClockRecord("window", "请求复查期限", "", "30cd", start, end_of(D(2023, 7, 1)), "x")
+    duty = ClockRecord("review", "复查期限", "", "30cd", start, end_of(D(2023, 7, 3)), "x")
+    assert next_due([window, duty]) == end_of(D(2023, 7, 1))
+    assert next_due([window, duty], frozenset({"window"})) == end_of(D(2023, 7, 3))
+    assert next_due([window], frozenset({"window"})) is None

@@ -83,6 +83,10 @@ def test_review_may_be_asked_only_within_30_days_of_the_opinion(
     # 9/5 + 30 days = 10/5, a holiday: the petitioner has until the make-up Saturday 10/7.
     assert window["due_at"] == "2023-10-07T23:59:59+08:00"
     assert "第三十五条" in window["basis"]
+    # The window is the petitioner's, not a deadline of the bureau: the answered petition has
+    # no due date, and a window that runs out has lapsed, not gone overdue.
+    assert window["deadline"] is False and window["status"] == "on_track"
+    assert officer.case(case_id).json()["due_at"] is None
     # While the window runs the case cannot be closed as lapsed …
     at(clock, "2023-10-06")
     early = officer.post(
@@ -95,6 +99,9 @@ def test_review_may_be_asked_only_within_30_days_of_the_opinion(
         f"{CASES}/{case_id}/actions/request_review", json={"inputs": {"note": "不服（测试）"}}
     )
     assert "已超过请求复查的期限" in assert_error(late, 422)["message"]
+    lapsed = clocks(officer, case_id)["review_window"]
+    assert (lapsed["status"], lapsed["remaining"]) == ("lapsed", "已届满")
+    assert officer.case(case_id).json()["due_status"] != "overdue"
     closed = officer.act(case_id, "close", close_reason="lapsed")
     assert closed["state"] == "closed" and closed["fields"]["outcome"] == "opinion"
 

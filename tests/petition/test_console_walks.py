@@ -55,7 +55,7 @@ def test_a_petition_walks_from_registration_through_review_to_the_final_opinion(
     bureau.act(case_id, "answer", opinion_result="explained")
     assert bureau.state(case_id) == "已出具处理意见"
     # The petitioner may still ask for review: closing as lapsed is not yet possible.
-    assert bureau.clocks(case_id)["review_window"].startswith("计时中")
+    assert bureau.clocks(case_id)["review_window"].startswith("期间内")
 
     at(clock, "2023-09-15")
     bureau = ConsoleWalk(console(OFFICER))
@@ -92,16 +92,14 @@ def test_a_petition_walks_from_registration_through_review_to_the_final_opinion(
         "不予支持",
         "2023-10-09",
     )
+    # The bureau's deadlines were met; the petitioner's windows (periods) ended.
     assert bureau.clocks(case_id) == {
-        name: "已停止 · 按期"
-        for name in (
-            "acceptance",
-            "handling",
-            "review_window",
-            "review",
-            "re_review_window",
-            "re_review",
-        )
+        "acceptance": "已停止 · 按期",
+        "handling": "已停止 · 按期",
+        "review_window": "已结束",
+        "review": "已停止 · 按期",
+        "re_review_window": "已结束",
+        "re_review": "已停止 · 按期",
     }
 
 
@@ -137,7 +135,7 @@ def test_a_disclosure_request_waits_for_the_third_party_and_is_replied_in_part(
     assert office.state(case_id) == "征求第三方意见中"
     clocks = office.clocks(case_id)
     assert clocks["reply"].startswith("已中止") and clocks["third_party_opinion"].startswith(
-        "计时中"
+        "期间内"
     )
 
     # The third party's 15 working days end on 10/19 (past the holiday); silent, it is
@@ -176,8 +174,9 @@ def test_a_disclosure_request_waits_for_the_third_party_and_is_replied_in_part(
     # third party's own time ran out unanswered. (The 7-working-day window for asking for
     # completion stops only with the reply, so it shows as stopped late: what the type says.)
     clocks = office.clocks(case_id)
-    assert (clocks["reply"], clocks["third_party_opinion"]) == ("已停止 · 按期", "已停止 · 超期")
-    assert clocks["completion_notice"].startswith("已停止")
+    # The third party's and the completion notice's periods ended; neither is a breach.
+    assert (clocks["reply"], clocks["third_party_opinion"]) == ("已停止 · 按期", "已结束")
+    assert clocks["completion_notice"] == "已结束"
     assert office.offered(case_id) == ["record_reconsideration", "record_lawsuit"]
 
 

@@ -239,9 +239,12 @@ class TickPlan:
         return not (self.stopped or self.started)
 
 
-def next_due(clocks: Iterable[ClockRecord]) -> datetime | None:
-    """The nearest deadline of the clocks that count (suspended ones have none)."""
-    return min((c.due_at for c in clocks if c.ticking), default=None)
+def next_due(
+    clocks: Iterable[ClockRecord], periods: frozenset[str] = frozenset()
+) -> datetime | None:
+    """The nearest deadline of the clocks that count: suspended ones have none, and the
+    `periods` (clocks with `deadline: false`) are no deadline at all."""
+    return min((c.due_at for c in clocks if c.ticking and c.name not in periods), default=None)
 
 
 def plan_clock_tick(
@@ -268,7 +271,7 @@ def plan_clock_tick(
     except CalendarYearUnknown as exc:
         raise DomainError("calendar_year_unknown", str(exc), 422) from exc
     still = [c for c in snapshot.clocks if c.running and all(c is not x for x in closed)]
-    plan.next_due = next_due([*still, *plan.started])
+    plan.next_due = next_due([*still, *plan.started], case_type.periods)
     return plan
 
 

@@ -367,7 +367,7 @@ def plan_action(
         clocks_extended=clocks.extended,
         marks=marks,
         open_to_units=open_to_units,
-        next_due=_next_due([*case.clocks, *clocks.started]),
+        next_due=_next_due([*case.clocks, *clocks.started], case_type.periods),
         clocks_suspended=clocks.suspended,
         clocks_resumed=clocks.resumed,
         clocks_recorded=clocks.recorded,

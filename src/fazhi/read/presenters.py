@@ -109,9 +109,38 @@ def present_case_brief(
     }
 
 
-def present_clock(clock: Any, now: datetime, calendar: WorkCalendar) -> dict[str, Any]:
+def present_clock(
+    clock: Any, now: datetime, calendar: WorkCalendar, deadline: bool = True
+) -> dict[str, Any]:
+    """A clock as the API shows it. A period (`deadline: false`) is never overdue or missed:
+    open, it is `on_track` until it runs out and `lapsed` after; stopped, `met`."""
     running = clock.stopped_at is None
     record = clock_record(clock)
+    if not deadline:
+        return {
+            **_clock_facts(clock),
+            "deadline": False,
+            "running": running,
+            "status": ("lapsed" if now > clock.due_at else "on_track") if running else "met",
+            "workdays_left": workdays_left(clock.due_at, now, calendar) if running else None,
+            "remaining": "已届满"
+            if running and now > clock.due_at
+            else remaining_label(record, now, calendar),
+        }
+    return {
+        **_clock_facts(clock),
+        "deadline": True,
+        "running": running,
+        "status": due_status(clock.due_at, now, calendar, record)
+        if running
+        else ("met" if clock.stopped_at and clock.stopped_at <= clock.due_at else "missed"),
+        "workdays_left": workdays_left(clock.due_at, now, calendar) if running else None,
+        # The countdown in the clock's own unit: 剩余3个工作日, 今日到期, 剩余25分钟.
+        "remaining": remaining_label(record, now, calendar),
+    }
+
+
+def _clock_facts(clock: Any) -> dict[str, Any]:
     return {
         "name": clock.name,
         "label": clock.label,
@@ -121,13 +150,6 @@ def present_clock(clock: Any, now: datetime, calendar: WorkCalendar) -> dict[str
         "due_at": local_iso(clock.due_at),
         "stopped_at": local_iso(clock.stopped_at),
         "extended": clock.extended,
-        "running": running,
-        "status": due_status(clock.due_at, now, calendar, record)
-        if running
-        else ("met" if clock.stopped_at and clock.stopped_at <= clock.due_at else "missed"),
-        "workdays_left": workdays_left(clock.due_at, now, calendar) if running else None,
-        # The countdown in the clock's own unit: 剩余3个工作日, 今日到期, 剩余25分钟.
-        "remaining": remaining_label(record, now, calendar),
     }
 
 
@@ -163,7 +185,9 @@ def present_case(
             "street": street.brief() if street else None,
             "marks": case.marks or [],
             "open_to_units": case.open_to_units,
-            "clocks": [present_clock(c, now, calendar) for c in clocks],
+            "clocks": [
+                present_clock(c, now, calendar, c.name not in case_type.periods) for c in clocks
+            ],
             "external": {"source": case.external_source, "id": case.external_id}
             if case.external_id
             else None,

@@ -126,9 +126,14 @@ def _action_label(case_type: CaseType, name: str) -> str:
 
 
 def _clock_state(clock: dict[str, Any], suspended: bool) -> str:
-    """计时中 / 已中止 / 已停止 · 按期 / 已停止 · 超期 (the countdown is shown beside)."""
+    """计时中 / 已中止 / 已停止 · 按期 / 已停止 · 超期 (the countdown is shown beside); a period
+    (not a deadline) 期间内 / 已届满 / 已结束."""
     if suspended and clock["running"]:
         return "已中止"
+    if not clock.get("deadline", True):
+        if clock["running"]:
+            return "已届满" if clock["status"] == "lapsed" else "期间内"
+        return "已结束"
     if clock["running"]:
         return "计时中"
     return "已停止 · 按期" if clock["status"] == "met" else "已停止 · 超期"

@@ -137,6 +137,10 @@ def test_a_repeating_window() -> None:
         ),
         ({"suspend": ["suspend"]}, "clocks.handle: suspend and resume go together"),
         (
+            {"primary": True, "deadline": False},
+            "clocks.handle.deadline: the primary clock is the case's deadline",
+        ),
+        (
             {"suspend": ["ghost"], "resume": ["resume"]},
             "clocks.handle.suspend[0]: unknown action 'ghost'",
         ),

@@ -63,11 +63,14 @@ class ClockModel(FileModel):
     suspend: Names = Field(default_factory=list)
     resume: Names = Field(default_factory=list)
     repeat: RepeatModel | None = None
+    deadline: bool = True
 
     def to_spec(self, name: str, path: str, scope: Scope, problems: Problems) -> ClockSpec:
         for key in ("start", "stop", "suspend", "resume"):
             for i, action in enumerate(getattr(self, key)):
                 scope.check_action(action, join(join(path, key), i), problems)
+        if self.primary and not self.deadline:
+            problems.add(join(path, "deadline"), "the primary clock is the case's deadline")
         if bool(self.suspend) != bool(self.resume):
             problems.add(path, "suspend and resume go together")
         for action in self.limit_on:
@@ -89,6 +92,7 @@ class ClockModel(FileModel):
             suspend=tuple(self.suspend),
             resume=tuple(self.resume),
             repeat=self._repeat(join(path, "repeat"), scope, problems),
+            deadline=self.deadline,
         )
 
     def _limit(self, path: str, scope: Scope, problems: Problems) -> Limit:

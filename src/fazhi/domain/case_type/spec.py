@@ -359,6 +359,11 @@ class CaseType:
     def clock(self, name: str) -> ClockSpec | None:
         return self._clocks.get(name)
 
+    @property
+    def periods(self) -> frozenset[str]:
+        """The clocks that are periods, not deadlines (`deadline: false`)."""
+        return frozenset(c.name for c in self.clocks if not c.deadline)
+
     def document(self, name: str) -> DocumentKind | None:
         return next((d for d in self.documents if d.name == name), None)
 

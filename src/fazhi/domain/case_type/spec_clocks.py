@@ -61,6 +61,10 @@ class ClockSpec:
     suspend: tuple[str, ...] = ()
     resume: tuple[str, ...] = ()
     repeat: RepeatRule | None = None
+    # False: a period within which a party or the office *may* act (请求复查期限, 补正告知时限),
+    # not a deadline anyone can miss — never the case's due date, never overdue; when it
+    # runs out it has lapsed (已届满).
+    deadline: bool = True
 
     def limit_for(self, action: str, fields: Mapping[str, Any]) -> Duration:
         for name, duration in self.limit_on:
