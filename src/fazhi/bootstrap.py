@@ -33,6 +33,7 @@ from fazhi.api import (
     message_routes,
     meta_routes,
 )
+from fazhi.correction import plugin as correction
 from fazhi.disputes import plugin as disputes
 from fazhi.enforcement import plugin as enforcement
 from fazhi.hotline import plugin as hotline
@@ -88,6 +89,7 @@ TYPE_PACKAGES: tuple[ModuleType, ...] = (
     disputes,
     legal_aid,
     labour,
+    correction,
 )
 
 

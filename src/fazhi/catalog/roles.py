@@ -59,6 +59,7 @@ NAV_IDS: tuple[str, ...] = (
     "disputes",
     "legal_aid",
     "labour",
+    "correction",
 )
 # Who sees a type whose file declares no `visibility` (types built in tests; every shipped
 # type file declares one): the seven roles of the first wave, which saw every type.

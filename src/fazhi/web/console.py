@@ -103,6 +103,7 @@ NAV_PATHS: dict[str, str] = {
     "disputes": "/disputes",
     "legal_aid": "/legal-aid",
     "labour": "/labour",
+    "correction": "/correction",
 }
 
 
