@@ -53,17 +53,17 @@ def correction_report_due_on(ctx: ComputeContext) -> str:
 @register_compute("correction_location_until", returns="date")
 def correction_location_until(ctx: ComputeContext) -> str:
     """The requested end of electronic location, refused beyond three months from today."""
-    until = _date(ctx.inputs.get("location_until"))
+    until = _date(ctx.inputs.get("approved_until"))
     today = local_date(ctx.now)
     limit = ctx.calendar.add_months(today, LOCATION_MONTHS) if until else today
     if until is None or until < today:
-        raise DomainError("invalid_value", "电子定位期限至不能早于今天", 422, "location_until")
+        raise DomainError("invalid_value", "电子定位期限至不能早于今天", 422, "approved_until")
     if until > limit:
         raise DomainError(
             "location_too_long",
             f"每次批准电子定位不得超过三个月（最迟至{limit.isoformat()}）",
             422,
-            "location_until",
+            "approved_until",
         )
     return until.isoformat()
 
