@@ -9,7 +9,9 @@ from fazhi.correction.geofence import AreaError, classify, parse_area
 # A 0.1° × 0.1° square (about 9.9 km × 11 km at this latitude).
 SQUARE = parse_area("[[113.10,27.85],[113.20,27.85],[113.20,27.95],[113.10,27.95],[113.10,27.85]]")
 # An L shape: the notch at the top right is outside although inside the bounding box.
-L_SHAPE = parse_area("[[113.10,27.85],[113.20,27.85],[113.20,27.90],[113.15,27.90],[113.15,27.95],[113.10,27.95]]")
+L_SHAPE = parse_area(
+    "[[113.10,27.85],[113.20,27.85],[113.20,27.90],[113.15,27.90],[113.15,27.95],[113.10,27.95]]"
+)
 
 
 def test_a_point_well_inside_is_inside() -> None:
