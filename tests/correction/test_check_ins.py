@@ -6,6 +6,7 @@ them to closing."""
 from __future__ import annotations
 
 from fazhi.actions.platform import Platform
+from fazhi.correction.demo.people import box
 from tests.api.conftest import Login
 from tests.api.flows import assert_error
 from tests.correction.support import (
@@ -118,7 +119,7 @@ def test_on_an_approved_leave_the_temporary_area_is_the_geofence(
     officer = login(OFFICER)
     case_id, device, token = supervised(officer, clock, "2023-08-01")
     away = (112.98, 28.20)  # 长沙 (synthetic)
-    leave_area = f"[[{away[0] - 0.05},{away[1] - 0.05}],[{away[0] + 0.05},{away[1] - 0.05}],[{away[0] + 0.05},{away[1] + 0.05}],[{away[0] - 0.05},{away[1] + 0.05}]]"
+    leave_area = box(away, 0.05)
     officer.act(
         case_id,
         "approve_leave",

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from fazhi.correction.demo.people import id_number
 from fazhi.domain.durations import LOCAL_TZ
 from tests.api.conftest import Login
 from tests.api.flows import assert_error
-from fazhi.correction.demo.people import id_number
 from tests.correction.support import CASES, OFFICER, at, register
+from tests.support import ApiClient, FakeClock
 
 SUBJECT = {
     "subject_name": "测试对象",
@@ -23,7 +24,6 @@ SUBJECT = {
     "term_end": "2023-12-01",
     "area_name": "测试",
 }
-from tests.support import ApiClient, FakeClock
 
 
 def clocks(client: ApiClient, case_id: int) -> dict[str, dict[str, Any]]:

@@ -12,7 +12,7 @@ from fazhi.correction.geofence import area_text
 
 REGION = "430204"
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙朱马胡郭林何高罗"
-GIVEN = ("建军", "国强", "海波", "志明", "晓东", "丽娟", "春生", "小兵", "伟", "红梅", "德华", "永平")
+GIVEN = ("建军", "国强", "海波", "志明", "晓东", "丽娟", "春生", "小兵", "红梅", "德华", "永平")
 # Centre (lon, lat) of each office's street; the permitted area is a box about 4 km across.
 STREET_CENTRES = {
     "SF-SFJ-TX": (113.1580, 27.8860),
