@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from fazhi.actions.cases import perform_action
@@ -36,6 +36,7 @@ from fazhi.correction.hooks import is_late
 from fazhi.correction.store import CorrectionDevice
 from fazhi.domain.durations import local_date
 from fazhi.domain.errors import DomainError
+from fazhi.domain.units import Actor
 
 TYPE = "community_correction"
 
@@ -87,21 +88,37 @@ def do_bind_device(session: Session, ctx: ActionContext, case_id: int, device_id
     return token
 
 
-def authenticate_device(
-    session: Session, region_code: str, device_id: str, token: str
-) -> CorrectionDevice:
+@dataclass(frozen=True)
+class Device:
+    """A bound terminal as authenticated: its row id and the subject's case."""
+
+    id: int
+    case_id: int
+
+
+_DEVICE = select(
+    CorrectionDevice.id,
+    CorrectionDevice.case_id,
+    CorrectionDevice.token_digest,
+    CorrectionDevice.revoked_at,
+).where(
+    CorrectionDevice.region_code == bindparam("region"),
+    CorrectionDevice.device_id == bindparam("device"),
+)
+
+
+def authenticate_device(session: Session, region_code: str, device_id: str, token: str) -> Device:
     """The bound terminal whose secret this is; 401 for an unknown, revoked or wrong one
     (one answer for all three, so a guess learns nothing)."""
-    device = session.scalar(
-        select(CorrectionDevice).where(
-            CorrectionDevice.region_code == region_code, CorrectionDevice.device_id == device_id
-        )
+    # Core, not the ORM: this runs on every check-in, and an ORM query would flush first.
+    row = (
+        session.connection().execute(_DEVICE, {"region": region_code, "device": device_id}).first()
     )
-    expected = device.token_digest if device is not None else "0" * 64
+    expected = row.token_digest if row is not None else "0" * 64
     ok = hmac.compare_digest(expected, token_digest(token))
-    if device is None or device.revoked_at is not None or not ok:
+    if row is None or row.revoked_at is not None or not ok:
         raise DomainError("device_unauthenticated", "终端未绑定或密钥错误", 401)
-    return device
+    return Device(row.id, row.case_id)
 
 
 @dataclass(frozen=True)
@@ -134,13 +151,20 @@ def judge(fields: dict[str, Any], fix: Fix, now: datetime) -> tuple[str, bool]:
 
 
 def do_check_in(
-    session: Session, platform: Platform, now: datetime, device_id: str, token: str, fix: Fix
+    session: Session,
+    platform: Platform,
+    now: datetime,
+    device_id: str,
+    token: str,
+    fix: Fix,
+    account: Actor | None = None,
 ) -> dict[str, Any]:
     """Take one check-in of an authenticated terminal; answers what was recorded.
 
-    Preconditions: the caller's transaction is open and holds the writer's turn."""
+    Preconditions: the caller's transaction is open and holds the writer's turn; `account`,
+    when given, is the platform's system account (a batch of check-ins looks it up once)."""
     device = authenticate_device(session, platform.region_code, device_id, token)
-    system = ActionContext(platform, system_actor_in(session, platform), now)
+    system = ActionContext(platform, account or system_actor_in(session, platform), now)
     case = load_visible_case(session, system.actor, device.case_id)
     result, late = judge(dict(case.fields or {}), fix, now)
     inputs: dict[str, Any] = {
@@ -154,7 +178,9 @@ def do_check_in(
     if fix.photo:
         inputs["photo_digest"] = hashlib.sha256(fix.photo).hexdigest()
     written = perform_action(session, system, case.id, "check_in", inputs)
-    device.last_seen_at = now
+    session.connection().execute(
+        update(CorrectionDevice).where(CorrectionDevice.id == device.id).values(last_seen_at=now)
+    )
     return {
         "case_id": written.id,
         "checked_in_at": now.isoformat(),
