@@ -198,14 +198,10 @@ def main() -> None:
             )
             wall, cpu = p50(lambda: day_status(w), args.runs)
             ms = f"{wall * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU"
-            print(
-                f"day status (p50 of {args.runs}): {wall * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU"
-            )
+            print(f"day status (p50 of {args.runs}): {ms}")
             wall, cpu = p50(lambda: anomaly_queue(w), args.runs)
             ms = f"{wall * 1000:.1f} ms wall, {cpu * 1000:.1f} ms CPU"
-            print(
-                f"anomaly queue (p50 of {args.runs}): {wall * 1000:.1f} ms wall, {cpu * 1000:.1f} ms CPU"
-            )
+            print(f"anomaly queue (p50 of {args.runs}): {ms}")
             cases = session.scalar(select(func.count()).select_from(Case))
             print(f"cases in the database: {cases}")
 
