@@ -188,8 +188,9 @@ def test_init_on_a_loaded_database_keeps_its_data(demo: dict[str, str]) -> None:
     before = case_count(demo)
     # The demo's 30 orders and the other types' demo years: legality 19 (reviews, decisions,
     # visits), enforcement 41 penalty cases, disputes 103 (83 reconsiderations, 20 lawsuits),
-    # legal aid 466 applications, labour 932 (arbitration, wage arrears, inspection visits).
-    assert before == 30 + 19 + 41 + 103 + 466 + 932
+    # legal aid 466 applications, labour 932 (arbitration, wage arrears, inspection visits),
+    # correction 43 (8 subjects, their 29 anomalies, 6 resettlement files).
+    assert before == 30 + 19 + 41 + 103 + 466 + 932 + 43
     result = run(demo, "init")
     assert result.exit_code == 0, result.output
     assert case_count(demo) == before

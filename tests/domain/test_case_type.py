@@ -214,6 +214,9 @@ def test_a_new_type_defined_only_as_yaml_works_end_to_end(
         "labour_arbitration",
         "wage_arrears",
         "labour_inspection",
+        "community_correction",
+        "correction_anomaly",
+        "resettlement",
         "noise_permit",
     }
     local = replace(platform, types=types)
