@@ -67,8 +67,9 @@ def test_every_other_role_gets_nothing_from_the_endpoints(
     assert bound.status_code == 403
     assert client.get(f"{CASES}/{subject}").status_code == 404
     assert client.get(f"{CASES}/{subject}/events").status_code == 404
-    listed = client.get(CASES, params={"type": "community_correction"})
-    assert listed.status_code != 200 or listed.json()["total"] == 0
+    for type_name in ("community_correction", "correction_anomaly", "resettlement"):
+        listed = client.get(CASES, params={"type": type_name})
+        assert listed.status_code != 200 or listed.json()["total"] == 0
     assert client.post(CASES, json={"type": "community_correction", "fields": {}}).status_code in (
         403,
         404,
@@ -76,7 +77,7 @@ def test_every_other_role_gets_nothing_from_the_endpoints(
     )
 
 
-@pytest.mark.parametrize("username", ("operator1", "tx_handler", "leader1", "sfj_aid"))
+@pytest.mark.parametrize("username", OUTSIDERS)
 def test_every_other_role_gets_nothing_from_the_pages(
     console: Console, subject: int, username: str
 ) -> None:
