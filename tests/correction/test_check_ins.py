@@ -128,6 +128,16 @@ def test_on_an_approved_leave_the_temporary_area_is_the_geofence(
         leave_destination="长沙市（测试）",
         leave_area=leave_area,
     )
+    officer.act(
+        case_id,
+        "record_report",
+        report_date="2023-07-30",
+        report_way="written",
+        content="外出前书面报告（测试）",
+    )
+    assert (
+        officer.case(case_id).json()["fields"]["reported_on"] == "2023-08-01"
+    )  # the report-in kept
     at(clock, "2023-08-02", 9)
     assert check_in(server, device, token, away).json()["result"] == "inside"
     at(clock, "2023-08-04", 9)  # the leave is over: back to the permitted area

@@ -159,6 +159,16 @@ def _year(desk: Desk, plan: Plan, case_id: int, rng: random.Random) -> dict[str,
     last = plan.ends - timedelta(days=1) if plan.ends else LAST_DAY
     day = plan.reported
     while day <= last:
+        if day.day == 5:
+            desk.act(
+                officer,
+                _at(day, 15),
+                case_id,
+                "record_report",
+                report_date=day.isoformat(),
+                report_way="in_person",
+                content="报告本月遵纪守法和学习情况（合成）",
+            )
         if day.day == 15:
             desk.act(
                 officer,
