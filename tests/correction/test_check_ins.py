@@ -113,7 +113,7 @@ def test_out_of_area_and_unverifiable_positions_are_raised_but_the_boundary_is_n
     assert anomalies_of(officer, edge_id) == []
 
 
-def test_on_an_approved_leave_the_temporary_area_is_the_geofence(
+def test_a_leave_is_requested_then_approved_and_its_temporary_area_is_the_geofence(
     login: Login, clock: FakeClock, server: ServerThread
 ) -> None:
     officer = login(OFFICER)
@@ -122,12 +122,20 @@ def test_on_an_approved_leave_the_temporary_area_is_the_geofence(
     leave_area = box(away, 0.05)
     officer.act(
         case_id,
-        "approve_leave",
-        leave_from="2023-08-02",
-        leave_until="2023-08-03",
-        leave_destination="长沙市（测试）",
-        leave_area=leave_area,
+        "request_leave",
+        requested_from="2023-08-02",
+        requested_until="2023-08-03",
+        requested_destination="长沙市（测试）",
+        requested_reason="就医（测试）",
+        requested_area=leave_area,
     )
+    # Requested, not yet approved: no leave, the permitted area still applies.
+    assert officer.case(case_id).json()["fields"].get("leave_from") is None
+    officer.act(case_id, "approve_leave")
+    fields = officer.case(case_id).json()["fields"]
+    assert (fields["leave_from"], fields["leave_until"]) == ("2023-08-02", "2023-08-03")
+    assert fields.get("requested_from") is None
+    assert_error(officer.post(f"{CASES}/{case_id}/actions/approve_leave", json={"inputs": {}}), 422)
     officer.act(
         case_id,
         "record_report",

@@ -80,10 +80,10 @@ def correction_area(ctx: ComputeContext) -> str:
     return _normalised_area(ctx.fields.get("area"), "area")
 
 
-@register_compute("correction_leave_area", returns="text")
-def correction_leave_area(ctx: ComputeContext) -> str | None:
-    text = ctx.fields.get("leave_area")
-    return _normalised_area(text, "leave_area") if text else None
+@register_compute("correction_requested_area", returns="text")
+def correction_requested_area(ctx: ComputeContext) -> str | None:
+    text = ctx.fields.get("requested_area")
+    return _normalised_area(text, "requested_area") if text else None
 
 
 def deadline_of(fields: dict[str, Any] | Any) -> time:

@@ -33,6 +33,8 @@ OFFICERS = {"SF-SFJ-TX": "tx_sfs", "SF-SFJ-TTW": "ttw_sfs", "SF-SFJ-XSL": "sfj_j
 OFFICES = ("SF-SFJ-TX",) * 4 + ("SF-SFJ-TTW",) * 2 + ("SF-SFJ-XSL",) * 2
 KINDS = ("probation", "probation", "parole", "control", "probation", "temporary_execution")
 LAST_DAY = date(2023, 12, 31)
+LEAVE = (date(2023, 7, 10), date(2023, 7, 12))  # subject 3's approved leave, to 长沙
+AWAY = (112.98, 28.20)
 OPEN_FROM = date(2023, 12, 1)  # anomalies from here on are left open for the queue
 
 
@@ -199,8 +201,24 @@ def _year(desk: Desk, plan: Plan, case_id: int, rng: random.Random) -> dict[str,
                 location_reason="严管期间电子定位（合成）",
                 approved_until=until,
             )
+        if plan.n == 3 and day == LEAVE[0] - timedelta(days=3):
+            desk.act(
+                officer,
+                _at(day, 10),
+                case_id,
+                "request_leave",
+                requested_from=LEAVE[0].isoformat(),
+                requested_until=LEAVE[1].isoformat(),
+                requested_destination="长沙市（合成）",
+                requested_reason="陪同家属就医（合成）",
+                requested_area=box(AWAY, 0.05),
+            )
+            desk.act("sfj_jz", _at(day, 16), case_id, "approve_leave")
+        if plan.n == 3 and day == LEAVE[1] + timedelta(days=1):
+            desk.act(officer, _at(day, 9), case_id, "end_leave")
         if day not in plan.missed:
-            lon, lat = centre[0] + rng.uniform(-0.01, 0.01), centre[1] + rng.uniform(-0.01, 0.01)
+            here = AWAY if plan.n == 3 and LEAVE[0] <= day <= LEAVE[1] else centre
+            lon, lat = here[0] + rng.uniform(-0.01, 0.01), here[1] + rng.uniform(-0.01, 0.01)
             accuracy = rng.choice((8, 12, 15, 20, 30))
             if day in plan.outside:
                 lon += 0.06
