@@ -37,7 +37,7 @@ def local(day: str, hour: int, minute: int = 0) -> datetime:
 def register(client: ApiClient, **fields: Any) -> dict[str, Any]:
     n = next(_serial)
     body = {
-        "subject_name": f"测试矫正对象{n}",
+        "subject_name": f"测试社区矫正人员{n}",
         "subject_id_number": id_number(900 + n),
         "subject_phone": "17000013001",
         "office": "SF-SFJ-TX",

@@ -1,7 +1,8 @@
 """Only the judicial bureau's correction officers and the judicial offices see these records:
-every other role gets nothing from every endpoint and page (403 for the views, 404 for a
-case, as if it did not exist); another office sees none of this office's subjects; every
-opening of a subject's file is an event of the case; the export is masked and watermarked."""
+every other role gets nothing from every endpoint and page (403 for the office's views, 404
+for anything of a subject's, as if it did not exist); another office sees none of this
+office's subjects; every opening of a subject's file is an event of the case; the export is
+masked and watermarked."""
 
 from __future__ import annotations
 
@@ -53,18 +54,17 @@ def test_every_other_role_gets_nothing_from_the_endpoints(
     login: Login, subject: int, username: str
 ) -> None:
     client = login(username)
-    for path in (
-        "/api/v1/correction/day",
-        "/api/v1/correction/day.csv",
-        f"/api/v1/correction/subjects/{subject}/history",
-    ):
+    # The office's views are refused; a subject's endpoints answer as if it did not exist.
+    for path in ("/api/v1/correction/day", "/api/v1/correction/day.csv"):
         response = client.get(path)
         assert response.status_code == 403, (path, response.text)
         assert response.json()["code"] == "forbidden_role"
+    history = client.get(f"/api/v1/correction/subjects/{subject}/history")
+    assert history.status_code == 404 and "测试社区矫正人员" not in history.text
     bound = client.post(
         f"/api/v1/correction/subjects/{subject}/devices", json={"device_id": "T-OUTSIDER"}
     )
-    assert bound.status_code == 403
+    assert bound.status_code == 404
     assert client.get(f"{CASES}/{subject}").status_code == 404
     assert client.get(f"{CASES}/{subject}/events").status_code == 404
     for type_name in ("community_correction", "correction_anomaly", "resettlement"):
@@ -83,7 +83,7 @@ def test_every_other_role_gets_nothing_from_the_pages(
 ) -> None:
     http = console(username)
     assert http.get("/correction").status_code == 403
-    assert http.get(f"/correction/subjects/{subject}").status_code == 403
+    assert http.get(f"/correction/subjects/{subject}").status_code == 404
     assert http.get(f"/cases/{subject}").status_code == 404
     assert "社区矫正" not in http.get("/cases").text
 
@@ -131,4 +131,4 @@ def test_the_export_is_masked_and_names_who_took_it_and_when(login: Login, subje
     assert response.status_code == 200
     lines = response.text.lstrip("\ufeff").splitlines()
     assert "导出人：陆建华（tx_sfs）" in lines[0] and "导出时间：" in lines[0]
-    assert "测试矫正对象" not in response.text  # names masked: the file leaves the platform
+    assert "测试社区矫正人员" not in response.text  # names masked: the file leaves the platform

@@ -35,7 +35,7 @@ from fazhi.correction import geofence
 from fazhi.correction.hooks import is_late
 from fazhi.correction.store import CorrectionDevice
 from fazhi.domain.durations import local_date
-from fazhi.domain.errors import DomainError
+from fazhi.domain.errors import DomainError, not_found
 from fazhi.domain.units import Actor
 
 TYPE = "community_correction"
@@ -50,6 +50,9 @@ def do_bind_device(session: Session, ctx: ActionContext, case_id: int, device_id
 
     Preconditions: the caller's transaction is open; `bind_device` checks role, office and
     state, and refuses a terminal already bound to another subject (409)."""
+    case = load_visible_case(session, ctx.actor, case_id)
+    if case.type != TYPE:
+        raise not_found("矫正对象")
     taken = session.scalar(
         select(CorrectionDevice).where(
             CorrectionDevice.region_code == ctx.actor.region_code,
@@ -60,9 +63,6 @@ def do_bind_device(session: Session, ctx: ActionContext, case_id: int, device_id
         raise DomainError(
             "device_in_use", "该终端已绑定其他矫正对象，请先解除绑定", 409, "device_id"
         )
-    case = load_visible_case(session, ctx.actor, case_id)
-    if case.type != TYPE:
-        raise DomainError("not_a_subject", "该案件不是社区矫正案件", 422)
     perform_action(session, ctx, case_id, "bind_device", {"device_id": device_id})
     session.execute(
         update(CorrectionDevice)

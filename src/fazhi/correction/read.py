@@ -19,10 +19,10 @@ from typing import Any
 from sqlalchemy import select
 
 from fazhi.actions.context import Work
-from fazhi.actions.visibility import read_visible_case, visible_clause
+from fazhi.actions.visibility import load_visible_case, record_read, visible_clause
 from fazhi.correction.hooks import deadline_of
 from fazhi.domain.durations import LOCAL_TZ, local_date
-from fazhi.domain.errors import DomainError
+from fazhi.domain.errors import DomainError, not_found
 from fazhi.domain.privacy import mask_value
 from fazhi.read.presenters import case_number, present_fields
 from fazhi.store.models import Case, CaseLink, Event
@@ -194,9 +194,12 @@ def subject_history(w: Work, case_id: int, limit: int = 400) -> dict[str, Any]:
     """A subject's file (recorded as a read of the case): its fields as the reader may see
     them, its check-ins and other steps newest first (at most `limit` of each), and the
     anomalies raised."""
-    case = read_visible_case(w.session, w.ctx, case_id, "history")
+    # Like every page of a case: one the reader may not see does not exist (404), whatever
+    # the role; the type is checked before the read is recorded.
+    case = load_visible_case(w.session, w.actor, case_id)
     if case.type != TYPE:
-        raise DomainError("not_found", "未找到该矫正对象", 404)
+        raise not_found("矫正对象")
+    record_read(w.session, w.ctx, case, "history")
     case_type = w.platform.types.get(TYPE)
     assert case_type is not None
     labels = {a.name: a.label for a in case_type.actions}
