@@ -16,7 +16,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "case_types"
 def test_the_shipped_types_check_clean() -> None:
     result = CliRunner().invoke(app, ["check"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "18 type file(s) checked: no faults"
+    assert result.output.strip() == "21 type file(s) checked: no faults"
 
 
 def test_every_fault_is_printed_with_its_file_and_path(tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ from fazhi.api import (
     meta_routes,
 )
 from fazhi.consumer import plugin as consumer
+from fazhi.correction import plugin as correction
 from fazhi.disputes import plugin as disputes
 from fazhi.enforcement import plugin as enforcement
 from fazhi.hotline import plugin as hotline
@@ -92,6 +93,7 @@ TYPE_PACKAGES: tuple[ModuleType, ...] = (
     labour,
     petition,
     consumer,
+    correction,
 )
 
 

@@ -218,6 +218,9 @@ def test_a_new_type_defined_only_as_yaml_works_end_to_end(
         "consumer_complaint",
         "consumer_report",
         "consumer_campaign",
+        "community_correction",
+        "correction_anomaly",
+        "resettlement",
         "noise_permit",
     }
     local = replace(platform, types=types)

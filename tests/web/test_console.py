@@ -174,8 +174,12 @@ def test_several_roles_show_the_union_in_the_consoles_order() -> None:
 
 
 def test_the_new_roles_have_a_work_list_and_the_case_search() -> None:
-    for role in ("mediator", "judicial_officer", "correction_officer"):
-        assert paths(role) == ["/work", "/cases", "/messages"], role
+    assert paths("mediator") == ["/work", "/cases", "/messages"]
+    # The judicial offices and the bureau's correction officers also have 社区矫正, the officer's
+    # day view, where a correction officer lands.
+    for role in ("judicial_officer", "correction_officer"):
+        assert paths(role) == ["/work", "/cases", "/correction", "/messages"], role
+    assert landing_for("correction_officer") == "/correction"
     # The legal reviewer checks decisions against the registers behind enforcement.
     assert paths("legal_reviewer") == ["/work", "/cases", "/penalty-items", "/messages"]
 

@@ -105,6 +105,7 @@ NAV_PATHS: dict[str, str] = {
     "labour": "/labour",
     "petitions": "/petitions",
     "consumer": "/consumer",
+    "correction": "/correction",
 }
 
 

@@ -1,0 +1,131 @@
+"""Community correction over the API, beside the engine's generic case API (which takes every
+officer's action on the subjects' and the anomalies' cases):
+
+- `POST /api/v1/correction/check-ins` — the mobile terminal's check-in, authenticated by the
+  terminal (`X-Device-Id`, `X-Device-Token`), never by a person's sign-in;
+- `POST /api/v1/correction/subjects/{id}/devices` — bind a terminal to a subject (the secret
+  is answered once);
+- `GET /api/v1/correction/day` — today's status of every subject of the reader's office and
+  the anomaly queue; `GET /api/v1/correction/day.csv` the same list as a file, watermarked
+  with the user and the time;
+- `GET /api/v1/correction/subjects/{id}/history` — a subject's file (each read recorded).
+
+Every endpoint but the terminal's is refused (403) to every role but the judicial bureau's
+correction officers and the judicial offices' staff."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import io
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
+
+from fazhi.correction.checkins import Fix, do_bind_device, do_check_in
+from fazhi.correction.read import anomaly_queue, day_status, require_reader, subject_history
+from fazhi.domain.durations import LOCAL_TZ
+from fazhi.domain.errors import DomainError
+from fazhi.domain.privacy import mask_value
+from fazhi.http.deps import Work, json_response, platform_of, work, write, write_session
+
+router = APIRouter(prefix="/api/v1/correction", tags=["社区矫正"])
+MAX_PHOTO = 2 * 1024 * 1024
+
+
+class CheckInBody(BaseModel):
+    lat: float = Field(ge=-90, le=90, description="纬度（WGS84）")
+    lon: float = Field(ge=-180, le=180, description="经度（WGS84）")
+    accuracy_m: float = Field(ge=0, le=100000, description="定位精度（米）")
+    photo_base64: str | None = Field(default=None, description="打卡照片（JPEG，Base64）")
+
+
+class DeviceBody(BaseModel):
+    # Checked by `bind_device` (4–40 letters, digits, hyphens) once the subject is found.
+    device_id: str = Field(max_length=40, description="终端编号")
+
+
+def _photo(text: str | None) -> bytes | None:
+    if not text:
+        return None
+    if len(text) > MAX_PHOTO * 4 // 3 + 4:
+        raise DomainError("photo_too_large", "照片不能超过2MB", 413, "photo_base64")
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise DomainError("invalid_photo", "照片应为Base64编码", 422, "photo_base64") from None
+
+
+@router.post("/check-ins", status_code=201, summary="移动终端打卡（终端认证）")
+async def post_check_in(request: Request, body: CheckInBody) -> Response:
+    device_id = request.headers.get("x-device-id", "").strip()
+    token = request.headers.get("x-device-token", "").strip()
+    if not device_id or not token:
+        raise DomainError("device_unauthenticated", "缺少请求头 X-Device-Id 或 X-Device-Token", 401)
+    fix = Fix(body.lon, body.lat, body.accuracy_m, _photo(body.photo_base64))
+    platform = platform_of(request)
+    answer = await write_session(
+        request,
+        lambda session: do_check_in(session, platform, platform.now(), device_id, token, fix),
+    )
+    return json_response(answer, 201)
+
+
+@router.post("/subjects/{case_id}/devices", status_code=201, summary="为矫正对象绑定打卡终端")
+async def post_device(request: Request, case_id: int, body: DeviceBody) -> Response:
+    def run(w: Work) -> dict[str, Any]:
+        # No role check first: a subject the caller may not see is a 404, as on every case
+        # endpoint; `bind_device` then checks role and office.
+        token = do_bind_device(w.session, w.ctx, case_id, body.device_id)
+        return {"case_id": case_id, "device_id": body.device_id, "token": token}
+
+    return json_response(await write(request, run), 201)
+
+
+@router.get("/day", summary="当日打卡状态与异常队列（本所矫正对象）")
+def get_day(request: Request) -> Response:
+    with work(request) as w:
+        require_reader(w)
+        return json_response({**day_status(w), "anomalies": anomaly_queue(w)})
+
+
+def watermark(w: Work) -> str:
+    """The line every export carries: who took it and when (the file leaves the platform)."""
+    when = w.ctx.now.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+    return f"仅限社区矫正工作使用 导出人：{w.actor.name}（{w.actor.username}） 导出时间：{when}"
+
+
+@router.get("/day.csv", summary="导出当日打卡状态（带导出人和时间水印）")
+def get_day_csv(request: Request) -> Response:
+    with work(request) as w:
+        require_reader(w)
+        day = day_status(w)
+        out = io.StringIO()
+        sheet = csv.writer(out)
+        sheet.writerow([watermark(w)])
+        sheet.writerow(["案件编号", "矫正对象", "司法所", "状态", "最近打卡时间"])
+        for s in day["subjects"]:
+            sheet.writerow(
+                # Exports are masked whatever the reader sees: the file leaves the platform.
+                [
+                    s["number"],
+                    mask_value("name", s["name"]),
+                    s["office"],
+                    s["status_label"],
+                    s["last_check_in_at"] or "",
+                ]
+            )
+        name = f"correction-{day['day']}.csv"
+        return Response(
+            "\ufeff" + out.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+
+@router.get("/subjects/{case_id}/history", summary="矫正对象档案与打卡记录（查阅留痕）")
+def get_history(request: Request, case_id: int) -> Response:
+    with work(request) as w:  # a subject the caller may not see: 404, whatever the role
+        return json_response(subject_history(w, case_id))

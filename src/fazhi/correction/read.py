@@ -1,0 +1,264 @@
+"""The officer's views (never write, except the recorded read of a subject's file):
+
+- `day_status`: today's status of every subject the reader's office supervises — checked in,
+  late, missing, out of area, position unverified, not yet due, awaiting report — read from
+  the current-state columns the check-in action keeps on each case (the last check-in, its
+  result and lateness), so it costs one indexed query of the subjects whatever the number of
+  check-ins behind them; with the last positions for the map and the counts per status;
+- `anomaly_queue`: the open anomaly cases, the oldest deadline first;
+- `subject_history`: a subject's file — the check-ins and every other step, newest first, and
+  the anomalies raised — each opening recorded as a `read` event of the case.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from fazhi.actions.context import Work
+from fazhi.actions.visibility import load_visible_case, record_read, visible_clause
+from fazhi.correction.hooks import deadline_of
+from fazhi.domain.durations import LOCAL_TZ, local_date
+from fazhi.domain.errors import DomainError, not_found
+from fazhi.domain.privacy import mask_value
+from fazhi.read.presenters import case_number, present_fields
+from fazhi.store.models import Case, CaseLink, Event
+
+TYPE = "community_correction"
+ANOMALY_TYPE = "correction_anomaly"
+STATUS_LABELS = {
+    "checked_in": "已打卡",
+    "late": "迟到",
+    "out_of_area": "越界",
+    "unverified": "定位无法核实",
+    "missing": "未打卡",
+    "pending": "待打卡",
+    "awaiting_report": "待报到",
+}
+RESULT_LABELS = {
+    "inside": "区域内",
+    "boundary": "边界附近",
+    "outside": "越界",
+    "poor_accuracy": "定位精度不足",
+}
+KIND_LABELS = {
+    "missed": "漏打卡",
+    "late": "迟到打卡",
+    "out_of_area": "越界",
+    "unverified": "定位无法核实",
+}
+
+
+def is_reader(w: Work) -> bool:
+    return w.actor.sight.view(TYPE) is not None and not w.actor.has_role("system")
+
+
+def require_reader(w: Work) -> None:
+    if not is_reader(w):
+        raise DomainError(
+            "forbidden_role", "只有司法局社区矫正工作人员和司法所工作人员可以查看", 403
+        )
+
+
+def _name(w: Work, fields: dict[str, Any], key: str, type_name: str) -> str:
+    view = w.actor.sight.view(type_name)
+    value = str(fields.get(key) or "")
+    return value if view is not None and "name" in view.shown else str(mask_value("name", value))
+
+
+def subject_status(fields: dict[str, Any], state: str, now: datetime) -> str:
+    """A subject's status for the local day of `now` (see the module docstring)."""
+    if state == "awaiting_report":
+        return "awaiting_report"
+    today = local_date(now)
+    last = fields.get("last_check_in_at")
+    if last and local_date(datetime.fromisoformat(str(last))) == today:
+        result = fields.get("check_in_result")
+        if result == "outside":
+            return "out_of_area"
+        if result == "poor_accuracy":
+            return "unverified"
+        return "late" if fields.get("check_in_late") else "checked_in"
+    deadline = deadline_of(fields)
+    return "missing" if now.astimezone(LOCAL_TZ).time() > deadline else "pending"
+
+
+def _on_leave(fields: dict[str, Any], today: date) -> bool:
+    start, end = fields.get("leave_from"), fields.get("leave_until")
+    return bool(start and end and str(start) <= today.isoformat() <= str(end))
+
+
+def day_status(w: Work, with_areas: bool = False) -> dict[str, Any]:
+    """Every open subject the reader may see, with today's status, and the counts; with
+    `with_areas`, also their permitted areas (for the console's map)."""
+    case_type = w.platform.types.get(TYPE)
+    directory = w.ctx.directory
+    now, today = w.ctx.now, local_date(w.ctx.now)
+    rows = w.session.execute(
+        select(Case.id, Case.created_at, Case.state, Case.lead_unit_id, Case.fields)
+        .where(visible_clause(w.actor), Case.type == TYPE, Case.terminal.is_(False))
+        .order_by(Case.lead_unit_id, Case.id)
+    ).all()
+    subjects, areas = [], []
+    for case_id, created_at, state, lead, fields in rows:
+        fields = fields or {}
+        if with_areas and fields.get("area"):
+            areas.append(str(fields["area"]))
+        status = subject_status(fields, state, now)
+        unit = directory.by_id.get(lead) if lead else None
+        last = fields.get("last_check_in_at")
+        subjects.append(
+            {
+                "id": case_id,
+                "number": case_number(case_type, Case(id=case_id, created_at=created_at)),
+                "name": _name(w, fields, "subject_name", TYPE),
+                "office": unit.name if unit else "",
+                "level": fields.get("supervision_level"),
+                "status": status,
+                "status_label": STATUS_LABELS[status],
+                "check_in_by": fields.get("check_in_by"),
+                "last_check_in_at": last,
+                "last_position": (
+                    {
+                        "lat": fields.get("lat"),
+                        "lon": fields.get("lon"),
+                        "accuracy_m": fields.get("accuracy_m"),
+                    }
+                    if last
+                    else None
+                ),
+                "on_leave": _on_leave(fields, today),
+            }
+        )
+    counts = Counter(s["status"] for s in subjects)
+    answer: dict[str, Any] = {
+        "day": today.isoformat(),
+        "subjects": subjects,
+        "counts": {k: counts.get(k, 0) for k in STATUS_LABELS},
+        "labels": STATUS_LABELS,
+    }
+    if with_areas:
+        answer["areas"] = sorted(set(areas))
+    return answer
+
+
+def anomaly_queue(w: Work) -> list[dict[str, Any]]:
+    """The open anomalies the reader may see, the nearest deadline first."""
+    case_type = w.platform.types.get(ANOMALY_TYPE)
+    rows = w.session.execute(
+        select(Case.id, Case.created_at, Case.state, Case.due_at, Case.fields)
+        .where(visible_clause(w.actor), Case.type == ANOMALY_TYPE, Case.terminal.is_(False))
+        .order_by(Case.due_at, Case.id)
+    ).all()
+    states = {s.name: s.label for s in case_type.states} if case_type else {}
+    out = []
+    for case_id, created_at, state, due, fields in rows:
+        fields = fields or {}
+        out.append(
+            {
+                "id": case_id,
+                "number": case_number(case_type, Case(id=case_id, created_at=created_at)),
+                "subject_case": fields.get("subject_case"),
+                "name": _name(w, fields, "subject_name", ANOMALY_TYPE),
+                "kind": fields.get("anomaly_kind"),
+                "kind_label": KIND_LABELS.get(str(fields.get("anomaly_kind")), ""),
+                "day": fields.get("anomaly_day"),
+                "detail": fields.get("detail"),
+                "state": state,
+                "state_label": states.get(state, state),
+                "due_at": due.astimezone(LOCAL_TZ).isoformat() if due else None,
+                "overdue": bool(due and due < w.ctx.now),
+            }
+        )
+    return out
+
+
+def _check_in(event: Event) -> dict[str, Any]:
+    inputs = (event.payload or {}).get("inputs", {})
+    return {
+        "at": event.at.astimezone(LOCAL_TZ).isoformat(),
+        "lat": inputs.get("lat"),
+        "lon": inputs.get("lon"),
+        "accuracy_m": inputs.get("accuracy_m"),
+        "result": inputs.get("check_in_result"),
+        "result_label": RESULT_LABELS.get(str(inputs.get("check_in_result")), ""),
+        "late": bool(inputs.get("check_in_late")),
+        "device_id": inputs.get("device_id"),
+    }
+
+
+def subject_history(w: Work, case_id: int, limit: int = 400) -> dict[str, Any]:
+    """A subject's file (recorded as a read of the case): its fields as the reader may see
+    them, its check-ins and other steps newest first (at most `limit` of each), and the
+    anomalies raised."""
+    # Like every page of a case: one the reader may not see does not exist (404), whatever
+    # the role; the type is checked before the read is recorded.
+    case = load_visible_case(w.session, w.actor, case_id)
+    if case.type != TYPE:
+        raise not_found("矫正对象")
+    record_read(w.session, w.ctx, case, "history")
+    case_type = w.platform.types.get(TYPE)
+    assert case_type is not None
+    labels = {a.name: a.label for a in case_type.actions}
+    events = w.session.scalars(
+        select(Event).where(Event.case_id == case.id).order_by(Event.seq.desc())
+    ).all()
+    check_ins, steps = [], []
+    for e in events:
+        if e.action == "check_in":
+            if len(check_ins) < limit:
+                check_ins.append(_check_in(e))
+        elif len(steps) < limit:
+            steps.append(
+                {
+                    "at": e.at.astimezone(LOCAL_TZ).isoformat(),
+                    "action": e.action,
+                    "label": labels.get(e.action, e.action),
+                    "by": (e.actor or {}).get("name"),
+                }
+            )
+    linked = w.session.scalars(
+        select(CaseLink.from_case_id).where(CaseLink.to_case_id == case.id)
+    ).all()
+    anomalies = anomaly_list(w, list(linked))
+    fields = present_fields(case_type, dict(case.fields or {}), w.actor)
+    for spec in case_type.fields:  # enum codes as their labels, for the page
+        if spec.choices and fields.get(spec.name) is not None:
+            fields[spec.name] = dict(spec.choices).get(str(fields[spec.name]), fields[spec.name])
+    return {
+        "id": case.id,
+        "number": case_number(case_type, case),
+        "state": case.state,
+        "fields": fields,
+        "status": subject_status(dict(case.fields or {}), case.state, w.ctx.now),
+        "check_ins": check_ins,
+        "steps": steps,
+        "anomalies": anomalies,
+    }
+
+
+def anomaly_list(w: Work, ids: list[int]) -> list[dict[str, Any]]:
+    """The anomaly cases among `ids` the reader may see, newest first (open or closed)."""
+    if not ids:
+        return []
+    case_type = w.platform.types.get(ANOMALY_TYPE)
+    rows = w.session.execute(
+        select(Case.id, Case.created_at, Case.state, Case.fields)
+        .where(visible_clause(w.actor), Case.type == ANOMALY_TYPE, Case.id.in_(ids))
+        .order_by(Case.id.desc())
+    ).all()
+    states = {s.name: s.label for s in case_type.states} if case_type else {}
+    return [
+        {
+            "id": i,
+            "number": case_number(case_type, Case(id=i, created_at=c)),
+            "kind_label": KIND_LABELS.get(str((f or {}).get("anomaly_kind")), ""),
+            "day": (f or {}).get("anomaly_day"),
+            "detail": (f or {}).get("detail"),
+            "state_label": states.get(s, s),
+        }
+        for i, c, s, f in rows
+    ]
