@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,13 +56,22 @@ def open_platform(url: str, clock: FakeClock) -> Platform:
     )
 
 
-@pytest.fixture(scope="session")
-def organised(tmp_path_factory: pytest.TempPathFactory, clock: FakeClock) -> Iterator[Platform]:
-    """A database of its own with the demo organisation (the backup and crash tests')."""
-    url = fresh_url(tmp_path_factory.mktemp("organised"), "organised")
+@contextmanager
+def organised_platform(folder: Path, name: str, clock: FakeClock) -> Iterator[Platform]:
+    """A fresh database with the demo organisation, dropped afterwards."""
+    url = fresh_url(folder, name)
     platform = open_platform(url, clock)
     with transaction(platform.sessions) as session:
         load_org_into(session, load_demo_org())
-    yield platform
-    platform.engine.dispose()
-    drop(url)
+    try:
+        yield platform
+    finally:
+        platform.engine.dispose()
+        drop(url)
+
+
+@pytest.fixture(scope="session")
+def organised(tmp_path_factory: pytest.TempPathFactory, clock: FakeClock) -> Iterator[Platform]:
+    """A database of its own with the demo organisation (the backup and crash tests')."""
+    with organised_platform(tmp_path_factory.mktemp("organised"), "organised", clock) as p:
+        yield p
