@@ -251,4 +251,5 @@ def test_daily_windows_are_met_by_a_check_in_and_missed_days_are_caught_up(
     ]
     # Running again the same day changes nothing: windows, actions and rules are idempotent.
     again = run_schedules(typed, system, _at("2023-07-07", 2))
-    assert (again.ticked, again.actions, again.refused) == (0, 0, [])
+    mine = [r for r in again.refused if r[0] == case.id]
+    assert (again.ticked, again.actions, mine) == (0, 0, [])
