@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fazhi.consumer.demo.parties import credit_code
-from fazhi.domain.durations import LOCAL_TZ
-from tests.support import ApiClient, FakeClock
+from tests.support import ApiClient, at, file_paper  # noqa: F401  (the suites import them here)
+from tests.support import clocks_by_name as clocks  # noqa: F401
+from tests.support import generated_text as generate  # noqa: F401
 
 CASES = "/api/v1/cases"
 STATISTICS = "/api/v1/consumer/statistics"
 OFFICER = "scjg_consumer"  # 区市场监管局
 STATION = "scjg_tx_consumer"  # its 田心 station
 BUSINESS_CODE = credit_code(8888)
-
-
-def at(clock: FakeClock, day: str, hour: int = 9) -> None:
-    clock.set(datetime.fromisoformat(day).replace(hour=hour, tzinfo=LOCAL_TZ))
-
-
-def clocks(client: ApiClient, case_id: int) -> dict[str, dict[str, Any]]:
-    """The case's clocks by name (the newest of each name)."""
-    out: dict[str, dict[str, Any]] = {}
-    for c in client.case(case_id).json()["clocks"]:
-        out[c["name"]] = c
-    return out
 
 
 def complaint(client: ApiClient, **fields: Any) -> dict[str, Any]:
@@ -70,21 +58,3 @@ def campaign(client: ApiClient, **fields: Any) -> dict[str, Any]:
     response = client.post(CASES, json={"type": "consumer_campaign", "fields": body})
     assert response.status_code == 201, response.text
     return dict(response.json())
-
-
-def file_paper(client: ApiClient, case_id: int, kind: str, **data: Any) -> dict[str, Any]:
-    response = client.post(f"{CASES}/{case_id}/documents", json={"kind": kind, "data": data})
-    assert response.status_code == 201, response.text
-    return dict(response.json())
-
-
-def generate(client: ApiClient, case_id: int, kind: str, **data: Any) -> str:
-    """Generate the kind's .docx from its template; the text of its paragraphs."""
-    import io
-
-    import docx
-
-    paper = client.post(f"{CASES}/{case_id}/documents/generate", json={"kind": kind, "data": data})
-    assert paper.status_code == 201, paper.text
-    document = docx.Document(io.BytesIO(client.get(paper.json()["file_url"]).content))
-    return "\n".join(p.text for p in document.paragraphs)

@@ -13,7 +13,7 @@ from fazhi.actions.schedule import ScheduleReport, run_schedules
 from fazhi.actions.system_account import system_actor
 from fazhi.correction.demo.people import STREET_CENTRES, box, id_number
 from fazhi.domain.durations import LOCAL_TZ
-from tests.support import ApiClient, FakeClock, ServerThread
+from tests.support import ApiClient, FakeClock, ServerThread, at
 
 CASES = "/api/v1/cases"
 OFFICER = "tx_sfs"  # 田心街道司法所: judicial and correction officer
@@ -24,10 +24,6 @@ AREA = box(CENTRE)  # about 4 km across: ±0.02° around the centre
 INSIDE = CENTRE
 OUTSIDE = (CENTRE[0] + 0.05, CENTRE[1])
 _serial = itertools.count(1)
-
-
-def at(clock: FakeClock, day: str, hour: int = 9, minute: int = 0) -> None:
-    clock.set(datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=LOCAL_TZ))
 
 
 def local(day: str, hour: int, minute: int = 0) -> datetime:

@@ -4,14 +4,14 @@ holiday (9/29–10/6 off; Saturday 10/7 and Sunday 10/8 make-up working days).""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from fazhi.correction.demo.people import id_number
 from fazhi.domain.durations import LOCAL_TZ
 from tests.api.conftest import Login
 from tests.api.flows import assert_error
 from tests.correction.support import CASES, OFFICER, at, register
-from tests.support import ApiClient, FakeClock
+from tests.support import FakeClock
+from tests.support import clocks_by_name as clocks
 
 SUBJECT = {
     "subject_name": "测试对象",
@@ -24,13 +24,6 @@ SUBJECT = {
     "term_end": "2023-12-01",
     "area_name": "测试",
 }
-
-
-def clocks(client: ApiClient, case_id: int) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for c in client.case(case_id).json()["clocks"]:
-        out[c["name"]] = c
-    return out
 
 
 def local_day(instant: str) -> str:
