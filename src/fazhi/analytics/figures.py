@@ -251,6 +251,11 @@ def units_body(w: Work, f: Filters) -> dict[str, Any]:
     }
 
 
+def readable_types(w: Work, names: tuple[str, ...]) -> list[str]:
+    """Those of `names` that are loaded and that the reader may see, in order."""
+    return [t for t in names if w.actor.sight.view(t) is not None and w.platform.types.get(t)]
+
+
 def reader_filters(w: Work, type_name: str, period: Period) -> Filters:
     """`type_name`'s figures over `period` as the reader may see them: region-wide roles the
     region, the others their unit's subtree. KeyError when the reader cannot see the type."""

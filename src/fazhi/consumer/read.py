@@ -34,7 +34,7 @@ TYPES = (COMPLAINT, REPORT, CAMPAIGN)
 
 
 def visible_types(w: Work) -> list[str]:
-    return [t for t in TYPES if w.actor.sight.view(t) is not None and w.platform.types.get(t)]
+    return fg.readable_types(w, TYPES)
 
 
 def type_figures(w: Work, type_name: str, year: int) -> dict[str, Any]:
