@@ -347,6 +347,35 @@ def test_a_check_in_before_the_tick_came_closes_the_missed_windows_itself() -> N
     assert plan.follow_up == [ScheduledAction("miss_check_in")] * 2
 
 
+DAILY_WITH_DAY = matter(
+    act("apply", create=True),
+    act("check_in"),
+    act("miss_check_in"),
+    clocks=(
+        clock(
+            "check",
+            "1cd",
+            suspend=(),
+            resume=(),
+            repeat=RepeatRule(Duration(1, "cd"), ("check_in",), "miss_check_in", "missed_on"),
+        ),
+    ),
+)
+
+
+def test_with_an_expire_input_each_owed_action_names_the_day_it_was_missed() -> None:
+    case = started(DAILY_WITH_DAY, at(THU, 10))
+    tick = plan_clock_tick(DAILY_WITH_DAY, case, at(D(2023, 6, 4), 12), CAL)
+    assert [a.inputs for a in tick.actions] == [
+        {"missed_on": "2023-06-01"},
+        {"missed_on": "2023-06-02"},
+        {"missed_on": "2023-06-03"},
+    ]
+    # A late check-in catching up owes the same, one per missed day, and not its own day.
+    plan = step(DAILY_WITH_DAY, case, "check_in", at(D(2023, 6, 3), 11))
+    assert [a.inputs["missed_on"] for a in plan.follow_up] == ["2023-06-01", "2023-06-02"]
+
+
 def test_a_stop_action_ends_the_series() -> None:
     case = started(DAILY, at(THU, 10))
     plan = step(DAILY, case, "conclude", at(THU, 12))

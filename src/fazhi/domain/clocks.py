@@ -35,9 +35,10 @@ from 00:00 local of the day after the window's last day — not at once, so a se
 action in the same window finds only a window that has not begun and is refused
 (`window_already_met`). A window that ran out is closed as missed by `plan_clock_tick` (the
 scheduler), which also opens every window after it up to the one of `now` and owes the
-type's `expire_action` once per missed window; a `close_on` action that finds its window run
-out before the scheduler came does the same catch-up (listing the expire actions as
-`follow_up`) and then counts for the window of its own instant. Stop actions end the series.
+type's `expire_action` once per missed window (with the window's last day as the input the
+rule's `expire_input` names); a `close_on` action that finds its window run out before the
+scheduler came does the same catch-up (listing the expire actions as `follow_up`, which the
+action layer takes at once) and then counts for the window of its own instant. Stop actions end the series.
 """
 
 from __future__ import annotations
@@ -206,15 +207,23 @@ def _catch_up(
     """After an open window that ran out by `now`: the windows that also ran out (new
     records, closed at `now` as missed), the window of `now`, and the expire actions owed
     (one for `window` and one for each missed window)."""
-    owed = [ScheduledAction(rule.expire_action)] if rule.expire_action else []
+    owed = _expired(rule, window)
     missed: list[ClockRecord] = []
     current = next_window(window, rule.every, calendar)
     while now > current.due_at:
         current.stopped_at = now
         missed.append(current)
-        owed.extend([ScheduledAction(rule.expire_action)] if rule.expire_action else [])
+        owed.extend(_expired(rule, current))
         current = next_window(current, rule.every, calendar)
     return missed, current, owed
+
+
+def _expired(rule: RepeatRule, window: ClockRecord) -> list[ScheduledAction]:
+    """The expire action owed for a missed window (with its last day, when asked for)."""
+    if not rule.expire_action:
+        return []
+    inputs = {rule.expire_input: local_date(window.due_at).isoformat()} if rule.expire_input else {}
+    return [ScheduledAction(rule.expire_action, inputs)]
 
 
 @dataclass
