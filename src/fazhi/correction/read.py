@@ -7,11 +7,13 @@
   check-ins behind them; with the last positions for the map and the counts per status;
 - `anomaly_queue`: the open anomaly cases, the oldest deadline first;
 - `subject_history`: a subject's file — the check-ins and every other step, newest first, and
-  the anomalies raised — each opening recorded as a `read` event of the case.
+  the anomalies raised — each opening recorded as a `read` event of the case;
+- `subject_photo`: one check-in photo of a subject, each view recorded likewise.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date, datetime
 from typing import Any
@@ -21,13 +23,15 @@ from sqlalchemy import select
 from fazhi.actions.context import Work
 from fazhi.actions.visibility import load_visible_case, record_read, visible_clause
 from fazhi.correction.hooks import deadline_of
+from fazhi.correction.photos import photo_type
 from fazhi.domain.durations import LOCAL_TZ, local_date
 from fazhi.domain.errors import DomainError, not_found
 from fazhi.domain.privacy import mask_value
 from fazhi.read.presenters import case_number, present_fields
-from fazhi.store.models import Case, CaseLink, Event
+from fazhi.store.models import Case, CaseLink, DocumentBlob, Event
 
 TYPE = "community_correction"
+_DIGEST = re.compile(r"[0-9a-f]{64}")
 ANOMALY_TYPE = "correction_anomaly"
 STATUS_LABELS = {
     "checked_in": "已打卡",
@@ -38,6 +42,7 @@ STATUS_LABELS = {
     "pending": "待打卡",
     "awaiting_report": "待报到",
 }
+_CHECKED_IN = frozenset({"checked_in", "late", "out_of_area", "unverified"})
 RESULT_LABELS = {
     "inside": "区域内",
     "boundary": "边界附近",
@@ -109,7 +114,7 @@ def day_status(w: Work, with_areas: bool = False) -> dict[str, Any]:
             areas.append(str(fields["area"]))
         status = subject_status(fields, state, now)
         unit = directory.by_id.get(lead) if lead else None
-        last = fields.get("last_check_in_at")
+        last, photo = fields.get("last_check_in_at"), fields.get("photo_digest")
         subjects.append(
             {
                 "id": case_id,
@@ -130,6 +135,9 @@ def day_status(w: Work, with_areas: bool = False) -> dict[str, Any]:
                     if last
                     else None
                 ),
+                # The last check-in's photo, when that check-in is the day's.
+                "photo_digest": photo if status in _CHECKED_IN else None,
+                "photo_url": photo_url(case_id, photo) if status in _CHECKED_IN else None,
                 "on_leave": _on_leave(fields, today),
             }
         )
@@ -176,9 +184,41 @@ def anomaly_queue(w: Work) -> list[dict[str, Any]]:
     return out
 
 
+def photo_url(case_id: int, digest: Any) -> str | None:
+    """The API address of a subject's check-in photo (None: the check-in had none)."""
+    return f"/api/v1/correction/subjects/{case_id}/photos/{digest}" if digest else None
+
+
+def subject_photo(w: Work, case_id: int, digest: str) -> tuple[bytes, str]:
+    """A check-in photo of the subject (its bytes and type), recorded as a read of the case.
+
+    404 unless the reader may see the subject, the digest is that of a photo one of its own
+    check-ins carried, and the file is kept: a digest is no key to another subject's file."""
+    case = load_visible_case(w.session, w.actor, case_id)
+    if case.type != TYPE or not _DIGEST.fullmatch(digest):
+        raise not_found("打卡照片")
+    taken = w.session.scalar(
+        select(Event.id)
+        .where(
+            Event.case_id == case.id,
+            Event.action == "check_in",
+            Event.payload["inputs"]["photo_digest"].as_string() == digest,
+        )
+        .limit(1)
+    )
+    blob = w.session.get(DocumentBlob, digest) if taken is not None else None
+    kind = photo_type(blob.data) if blob is not None else None
+    if blob is None or kind is None:
+        raise not_found("打卡照片")
+    record_read(w.session, w.ctx, case, "photo", {"photo_digest": digest})
+    return blob.data, kind
+
+
 def _check_in(event: Event) -> dict[str, Any]:
     inputs = (event.payload or {}).get("inputs", {})
     return {
+        "photo_digest": inputs.get("photo_digest"),
+        "photo_url": photo_url(event.case_id, inputs.get("photo_digest")),
         "at": event.at.astimezone(LOCAL_TZ).isoformat(),
         "lat": inputs.get("lat"),
         "lon": inputs.get("lon"),

@@ -38,7 +38,8 @@ scheduler), which also opens every window after it up to the one of `now` and ow
 type's `expire_action` once per missed window (with the window's last day as the input the
 rule's `expire_input` names); a `close_on` action that finds its window run out before the
 scheduler came does the same catch-up (listing the expire actions as `follow_up`, which the
-action layer takes at once) and then counts for the window of its own instant. Stop actions end the series.
+action layer takes at once) and then counts for the window of its own instant. Stop actions
+end the series.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """社区矫正 in the console: the officer's day view (`/correction`: today's status of every
 subject of the office, a map of the last positions within the permitted areas, the anomaly
-queue) and a subject's file (`/correction/subjects/{id}`, each opening recorded). Every
+queue) and a subject's file (`/correction/subjects/{id}`, each opening recorded) with its
+check-in photos (`/correction/subjects/{id}/photos/{sha256}`, each view recorded). Every
 action — reporting, visits, an anomaly's contact, handling and closing — is taken on the
 engine's case page. Refused (403) to every role but the judicial bureau's and offices'."""
 
@@ -11,8 +12,15 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from fazhi.correction.api import photo_response
 from fazhi.correction.geofence import AreaError, parse_area
-from fazhi.correction.read import anomaly_queue, day_status, is_reader, subject_history
+from fazhi.correction.read import (
+    anomaly_queue,
+    day_status,
+    is_reader,
+    subject_history,
+    subject_photo,
+)
 from fazhi.web.console import forbidden, page_work, render
 
 router = APIRouter(include_in_schema=False)
@@ -66,3 +74,11 @@ def subject_page(request: Request, case_id: int) -> Response:
     with page_work(request) as w:  # a subject the user may not see: 404, as every case page
         history = subject_history(w, case_id)
         return render(request, "correction_subject.html", history, w)
+
+
+@router.get("/correction/subjects/{case_id}/photos/{digest}")
+def photo_page(request: Request, case_id: int, digest: str) -> Response:
+    """A check-in photo, for the file's and the day view's links (each view recorded)."""
+    with page_work(request) as w:  # not the subject's, or not visible: 404
+        data, media_type = subject_photo(w, case_id, digest)
+    return photo_response(data, media_type)
