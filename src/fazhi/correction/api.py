@@ -5,8 +5,9 @@ officer's action on the subjects' and the anomalies' cases):
   terminal (`X-Device-Id`, `X-Device-Token`), never by a person's sign-in;
 - `POST /api/v1/correction/subjects/{id}/devices` — bind a terminal to a subject (the secret
   is answered once);
-- `GET /api/v1/correction/day` — today's status of every subject of the reader's office and
-  the anomaly queue; `GET /api/v1/correction/day.csv` the same list as a file, watermarked
+- `GET /api/v1/correction/day?date=` — a day's status (default today; never a future day) of
+  every subject of the reader's office, with today's anomaly queue or the past day's
+  anomalies; `GET /api/v1/correction/day.csv?date=` the same list as a file, watermarked
   with the user and the time;
 - `GET /api/v1/correction/subjects/{id}/history` — a subject's file (each read recorded);
 - `GET /api/v1/correction/subjects/{id}/photos/{sha256}` — a check-in photo of that subject
@@ -21,9 +22,9 @@ import base64
 import binascii
 import csv
 import io
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -31,7 +32,9 @@ from fazhi.correction.checkins import Fix, do_bind_device, do_check_in
 from fazhi.correction.photos import MAX_PHOTO
 from fazhi.correction.read import (
     anomaly_queue,
+    day_anomalies,
     day_status,
+    parse_day,
     require_reader,
     subject_history,
     subject_photo,
@@ -97,11 +100,18 @@ async def post_device(request: Request, case_id: int, body: DeviceBody) -> Respo
     return json_response(await write(request, run), 201)
 
 
-@router.get("/day", summary="当日打卡状态与异常队列（本所矫正对象）")
-def get_day(request: Request) -> Response:
+DateParam = Annotated[str | None, Query(description="日期 2023-10-01（默认今天；不能晚于今天）")]
+
+
+@router.get("/day", summary="某日打卡状态与异常（本所矫正对象；默认今天）")
+def get_day(request: Request, date: DateParam = None) -> Response:
     with work(request) as w:
         require_reader(w)
-        return json_response({**day_status(w), "anomalies": anomaly_queue(w)})
+        day = parse_day(w, date)
+        status = day_status(w, day=day)
+        # Today: the open queue to work on; a past day: what was raised for that day.
+        anomalies = anomaly_queue(w) if status["today"] else day_anomalies(w, day)
+        return json_response({**status, "anomalies": anomalies})
 
 
 def watermark(w: Work) -> str:
@@ -110,14 +120,14 @@ def watermark(w: Work) -> str:
     return f"仅限社区矫正工作使用 导出人：{w.actor.name}（{w.actor.username}） 导出时间：{when}"
 
 
-@router.get("/day.csv", summary="导出当日打卡状态（带导出人和时间水印）")
-def get_day_csv(request: Request) -> Response:
+@router.get("/day.csv", summary="导出某日打卡状态（带导出人和时间水印）")
+def get_day_csv(request: Request, date: DateParam = None) -> Response:
     with work(request) as w:
         require_reader(w)
-        day = day_status(w)
+        day = day_status(w, day=parse_day(w, date))
         out = io.StringIO()
         sheet = csv.writer(out)
-        sheet.writerow([watermark(w)])
+        sheet.writerow([f"{watermark(w)} 打卡日期：{day['day']}"])
         sheet.writerow(["案件编号", "矫正对象", "司法所", "状态", "最近打卡时间"])
         for s in day["subjects"]:
             sheet.writerow(

@@ -1,9 +1,10 @@
-"""社区矫正 in the console: the officer's day view (`/correction`: today's status of every
-subject of the office, a map of the last positions within the permitted areas, the anomaly
-queue) and a subject's file (`/correction/subjects/{id}`, each opening recorded) with its
-check-in photos (`/correction/subjects/{id}/photos/{sha256}`, each view recorded). Every
-action — reporting, visits, an anomaly's contact, handling and closing — is taken on the
-engine's case page. Refused (403) to every role but the judicial bureau's and offices'."""
+"""社区矫正 in the console: the officer's day view (`/correction?date=`: a day's status — today
+unless another past date is chosen — of every subject of the office, a map of the last
+positions within the permitted areas, the anomaly queue) and a subject's file
+(`/correction/subjects/{id}`, each opening recorded) with its check-in photos
+(`/correction/subjects/{id}/photos/{sha256}`, each view recorded). Every action — reporting,
+visits, an anomaly's contact, handling and closing — is taken on the engine's case page.
+Refused (403) to every role but the judicial bureau's and offices'."""
 
 from __future__ import annotations
 
@@ -16,11 +17,15 @@ from fazhi.correction.api import photo_response
 from fazhi.correction.geofence import AreaError, parse_area
 from fazhi.correction.read import (
     anomaly_queue,
+    day_anomalies,
     day_status,
     is_reader,
+    parse_day,
     subject_history,
     subject_photo,
 )
+from fazhi.domain.durations import local_date
+from fazhi.domain.errors import DomainError
 from fazhi.web.console import forbidden, page_work, render
 
 router = APIRouter(include_in_schema=False)
@@ -59,13 +64,20 @@ def position_map(subjects: list[dict[str, Any]], areas: list[str]) -> dict[str, 
 
 
 @router.get("/correction")
-def day_view(request: Request) -> Response:
+def day_view(request: Request, date: str | None = None) -> Response:
     with page_work(request) as w:
         if not is_reader(w):
             return forbidden(request, w, "社区矫正")
-        day = day_status(w, with_areas=True)
+        today = local_date(w.ctx.now).isoformat()
+        try:
+            chosen = parse_day(w, date)
+        except DomainError as exc:  # the message beside the date field, nothing else shown
+            context = {"date_error": exc.message, "asked": date, "max_day": today}
+            return render(request, "correction.html", context, w, status_code=exc.status)
+        day = day_status(w, with_areas=True, day=chosen)
         drawing = position_map(day["subjects"], day.pop("areas"))
-        context = {**day, "anomalies": anomaly_queue(w), "drawing": drawing}
+        anomalies = anomaly_queue(w) if day["today"] else day_anomalies(w, chosen)
+        context = {**day, "anomalies": anomalies, "drawing": drawing, "max_day": today}
         return render(request, "correction.html", context, w)
 
 
