@@ -39,10 +39,10 @@ from fazhi.correction.read import (
     subject_history,
     subject_photo,
 )
-from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.errors import DomainError
 from fazhi.domain.privacy import mask_value
 from fazhi.http.deps import Work, json_response, platform_of, work, write, write_session
+from fazhi.read.watermark import watermark_line
 
 router = APIRouter(prefix="/api/v1/correction", tags=["社区矫正"])
 
@@ -115,9 +115,9 @@ def get_day(request: Request, date: DateParam = None) -> Response:
 
 
 def watermark(w: Work) -> str:
-    """The line every export carries: who took it and when (the file leaves the platform)."""
-    when = w.ctx.now.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
-    return f"仅限社区矫正工作使用 导出人：{w.actor.name}（{w.actor.username}） 导出时间：{when}"
+    """The line every export carries: who took it and when (the file leaves the platform);
+    the engine's watermark, as on every export of these types (`export_watermark`)."""
+    return watermark_line(w.actor, w.ctx.now, "社区矫正工作")
 
 
 @router.get("/day.csv", summary="导出某日打卡状态（带导出人和时间水印）")
