@@ -107,6 +107,8 @@ def do_tick_clocks(session: Session, ctx: ActionContext, case: Case, tick: TickP
             "started": [_clock_brief(c) for c in tick.started],
         }
     }
+    if tick.skipped:  # windows past the rule's catch-up bound: closed, not owed — said so
+        payload["clocks"]["skipped"] = [s.brief() for s in tick.skipped]
     append_event(
         session,
         case.id,

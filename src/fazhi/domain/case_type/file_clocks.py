@@ -50,6 +50,7 @@ class RepeatModel(FileModel):
     close_on: Names = Field(default_factory=list)
     expire_action: str | None = None
     expire_input: str | None = None
+    catch_up: Annotated[int, Field(ge=1)] | None = None
 
 
 class ClockModel(FileModel):
@@ -155,7 +156,9 @@ class ClockModel(FileModel):
                 problems.add(where, f"action {expire!r} has no input {day_input!r}")
             elif field is not None and field.type != "date":
                 problems.add(where, f"{day_input!r} should be a date input")
-        return RepeatRule(self.repeat.every, tuple(self.repeat.close_on), expire, day_input)
+        return RepeatRule(
+            self.repeat.every, tuple(self.repeat.close_on), expire, day_input, self.repeat.catch_up
+        )
 
 
 def parse_clocks(

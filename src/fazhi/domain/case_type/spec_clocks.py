@@ -46,6 +46,8 @@ class RepeatRule:
     close_on: tuple[str, ...] = ()
     expire_action: str | None = None
     expire_input: str | None = None
+    # At most this many of the newest missed windows are owed at once (None: all).
+    catch_up: int | None = None
 
 
 @dataclass(frozen=True)
