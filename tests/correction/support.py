@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import itertools
 from datetime import datetime
 from typing import Any
@@ -78,10 +79,17 @@ def check_in(
     token: str,
     where: tuple[float, float] = INSIDE,
     accuracy: float = 15,
+    photo: bytes | str | None = None,
 ) -> httpx.Response:
+    """The terminal's check-in; `photo` as bytes is sent Base64-encoded, as text verbatim."""
+    body: dict[str, Any] = {"lon": where[0], "lat": where[1], "accuracy_m": accuracy}
+    if photo is not None:
+        body["photo_base64"] = (
+            base64.b64encode(photo).decode() if isinstance(photo, bytes) else photo
+        )
     return httpx.post(
         f"{server.url}/api/v1/correction/check-ins",
-        json={"lon": where[0], "lat": where[1], "accuracy_m": accuracy},
+        json=body,
         headers={"X-Device-Id": device, "X-Device-Token": token},
     )
 

@@ -190,3 +190,46 @@ def test_an_officer_handles_an_anomaly_to_closing(
     queue = officer.get("/api/v1/correction/day").json()["anomalies"]
     assert anomaly_id not in [a["id"] for a in queue]
     assert anomalies_of(officer, case_id)[0]["state_label"] == "已结案"
+
+
+def test_days_missed_before_a_late_check_in_are_each_raised_once_when_the_rule_runs_after(
+    login: Login, clock: FakeClock, server: ServerThread, platform: Platform, fresh_schedule: None
+) -> None:
+    officer = login(OFFICER)
+    case_id, device, token = supervised(officer, clock, "2023-10-09")
+    at(clock, "2023-10-09", 8, 30)
+    assert check_in(server, device, token).status_code == 201
+    # 10/10, 10/11 and 10/12 (working days) pass with no check-in and no scheduler run;
+    # on 10/13 the subject checks in late, before the scheduler has looked at the case.
+    at(clock, "2023-10-13", 11, 5)
+    late = check_in(server, device, token)
+    assert late.status_code == 201 and late.json()["late"] is True
+    fields = officer.case(case_id).json()["fields"]
+    assert fields["missed_days"] == 3  # the check-in closed the three windows as missed
+    schedule(platform, local("2023-10-13", 12, 0))
+    schedule(platform, local("2023-10-13", 13, 30))  # again: nothing owed twice
+    schedule(platform, local("2023-10-14", 0, 30))  # and the next night: 10/13 was met
+    found = [(a["kind_label"], a["day"]) for a in anomalies_of(officer, case_id)]
+    assert found == [
+        ("漏打卡", "2023-10-10"),
+        ("漏打卡", "2023-10-11"),
+        ("漏打卡", "2023-10-12"),
+        ("迟到打卡", "2023-10-13"),
+    ]
+    fields = officer.case(case_id).json()["fields"]
+    assert fields["missed_days"] == 3 and fields["anomalies"] == 4
+
+
+def test_missed_days_between_check_ins_the_rule_never_saw_are_raised_and_no_others(
+    login: Login, clock: FakeClock, server: ServerThread, platform: Platform, fresh_schedule: None
+) -> None:
+    officer = login(OFFICER)
+    case_id, device, token = supervised(officer, clock, "2023-11-06")
+    # Checked in on 11/06, 11/08 and 11/10 only; the scheduler down the whole week.
+    for day in ("2023-11-06", "2023-11-08", "2023-11-10"):
+        at(clock, day, 9, 0)
+        assert check_in(server, device, token).status_code == 201
+    schedule(platform, local("2023-11-10", 12, 0))
+    found = [(a["kind_label"], a["day"]) for a in anomalies_of(officer, case_id)]
+    assert found == [("漏打卡", "2023-11-07"), ("漏打卡", "2023-11-09")]
+    assert officer.case(case_id).json()["fields"]["missed_days"] == 2

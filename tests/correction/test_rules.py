@@ -1,15 +1,24 @@
-"""The pure rules behind the anomalies and the day view: which days are missing, what is wrong
-with a check-in, when it is late, and today's status — the daily obligation holding on
-holidays (National Day 2023) as on any day."""
+"""The pure rules behind the anomalies and the day view: which days the daily clock owes as
+missed, what is wrong with a check-in, when it is late, and a day's status — the daily
+obligation holding on holidays (National Day 2023) as on any day."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from fazhi.correction.hooks import check_in_anomaly, is_late, missed_days, report_due
+from fazhi.catalog.registry import default_case_types
+from fazhi.correction.hooks import (
+    check_in_anomaly,
+    correction_check_in_anomalies,
+    is_late,
+    report_due,
+)
 from fazhi.correction.read import subject_status
 from fazhi.domain.calendar import WorkCalendar
+from fazhi.domain.clocks import plan_clock_tick, start_clock
 from fazhi.domain.durations import LOCAL_TZ
+from fazhi.domain.hooks import RuleContext, ScheduledAction
+from fazhi.domain.records import CaseSnapshot
 
 
 def local(text: str) -> datetime:
@@ -19,26 +28,41 @@ def local(text: str) -> datetime:
 SUBJECT = {"reported_on": "2023-09-27", "check_in_by": "10:00"}
 
 
-def test_every_day_without_a_check_in_is_missing_holidays_included() -> None:
-    fields = {**SUBJECT, "last_check_in_at": local("2023-09-28T08:30").isoformat()}
-    # At 00:30 on 10/3: 9/29 (中秋), 9/30, 10/1 and 10/2 (国庆) are all owed and missing.
-    days = missed_days(fields, local("2023-10-03T00:30"))
-    assert days == [date(2023, 9, 29), date(2023, 9, 30), date(2023, 10, 1), date(2023, 10, 2)]
+def test_every_day_without_a_check_in_is_owed_by_the_daily_clock_holidays_included() -> None:
+    case_type = default_case_types().get("community_correction")
+    assert case_type is not None
+    spec = case_type.clock("daily_check_in")
+    assert spec is not None and spec.repeat is not None
+    reported = local("2023-09-28T09:00")
+    window = start_clock(spec, "report_in", {}, reported, WorkCalendar())
+    case = CaseSnapshot(state="supervising", fields=dict(SUBJECT), clocks=[window])
+    # At 00:30 on 10/3 with no check-in since the report: 9/28, 9/29 (中秋), 9/30, 10/1 and
+    # 10/2 (国庆) are all owed, each once and by its day.
+    tick = plan_clock_tick(case_type, case, local("2023-10-03T00:30"), WorkCalendar())
+    assert [(a.action, a.inputs["missed_on"]) for a in tick.actions] == [
+        ("miss_check_in", d)
+        for d in ("2023-09-28", "2023-09-29", "2023-09-30", "2023-10-01", "2023-10-02")
+    ]
 
 
-def test_days_already_raised_and_today_are_not_missing() -> None:
+def test_the_rule_raises_a_bad_latest_check_in_once_and_never_a_missed_day() -> None:
     fields = {
         **SUBJECT,
-        "last_check_in_at": local("2023-09-28T08:30").isoformat(),
-        "flagged_through": "2023-09-30",
+        "last_check_in_at": local("2023-10-01T11:20").isoformat(),
+        "check_in_result": "inside",
+        "check_in_late": True,
     }
-    assert missed_days(fields, local("2023-10-01T23:00")) == []  # today still open
-    assert missed_days(fields, local("2023-10-02T00:05")) == [date(2023, 10, 1)]
-
-
-def test_the_reporting_day_is_the_first_day_owed() -> None:
-    assert missed_days(SUBJECT, local("2023-09-28T01:00")) == [date(2023, 9, 27)]
-    assert missed_days({"check_in_by": "10:00"}, local("2023-09-28T01:00")) == []  # not reported
+    case = CaseSnapshot(state="supervising", fields=fields)
+    owed = correction_check_in_anomalies(
+        RuleContext(case, local("2023-10-05T01:00"), WorkCalendar())
+    )
+    assert owed == [ScheduledAction("flag_check_in", {"anomaly_kind": "late"})]
+    seen = {**fields, "flagged_check_in_at": fields["last_check_in_at"]}
+    case = CaseSnapshot(state="supervising", fields=seen)
+    assert (
+        correction_check_in_anomalies(RuleContext(case, local("2023-10-05T01:00"), WorkCalendar()))
+        == []
+    )
 
 
 def test_a_check_in_is_late_after_the_subjects_deadline_in_local_time() -> None:

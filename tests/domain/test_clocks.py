@@ -347,6 +347,76 @@ def test_a_check_in_before_the_tick_came_closes_the_missed_windows_itself() -> N
     assert plan.follow_up == [ScheduledAction("miss_check_in")] * 2
 
 
+DAILY_WITH_DAY = matter(
+    act("apply", create=True),
+    act("check_in"),
+    act("miss_check_in"),
+    clocks=(
+        clock(
+            "check",
+            "1cd",
+            suspend=(),
+            resume=(),
+            repeat=RepeatRule(Duration(1, "cd"), ("check_in",), "miss_check_in", "missed_on"),
+        ),
+    ),
+)
+
+
+def test_with_an_expire_input_each_owed_action_names_the_day_it_was_missed() -> None:
+    case = started(DAILY_WITH_DAY, at(THU, 10))
+    tick = plan_clock_tick(DAILY_WITH_DAY, case, at(D(2023, 6, 4), 12), CAL)
+    assert [a.inputs for a in tick.actions] == [
+        {"missed_on": "2023-06-01"},
+        {"missed_on": "2023-06-02"},
+        {"missed_on": "2023-06-03"},
+    ]
+    # A late check-in catching up owes the same, one per missed day, and not its own day.
+    plan = step(DAILY_WITH_DAY, case, "check_in", at(D(2023, 6, 3), 11))
+    assert [a.inputs["missed_on"] for a in plan.follow_up] == ["2023-06-01", "2023-06-02"]
+
+
+def test_past_the_catch_up_bound_only_the_newest_missed_windows_are_owed_and_the_rest_named() -> (
+    None
+):
+    bounded = matter(
+        act("apply", create=True),
+        act("check_in"),
+        act("miss_check_in"),
+        clocks=(
+            clock(
+                "check",
+                "1cd",
+                suspend=(),
+                resume=(),
+                repeat=RepeatRule(
+                    Duration(1, "cd"), ("check_in",), "miss_check_in", "missed_on", catch_up=3
+                ),
+            ),
+        ),
+    )
+    case = started(bounded, at(THU, 10))  # window 1 is 6/1; nobody checks in until 6/10
+    tick = plan_clock_tick(bounded, case, at(D(2023, 6, 10), 0, 30), CAL)
+    assert [a.inputs["missed_on"] for a in tick.actions] == [
+        "2023-06-07",
+        "2023-06-08",
+        "2023-06-09",
+    ]
+    assert [w.window for w in tick.stopped] == [1]  # the open window is closed all the same
+    assert [w.window for w in tick.recorded] == [7, 8, 9]  # no rows for the skipped ones
+    assert [w.window for w in tick.started] == [10]
+    (notice,) = tick.skipped
+    assert notice.brief() == {
+        "name": "check",
+        "windows": [1, 6],
+        "from": "2023-06-01",
+        "to": "2023-06-06",
+        "reason": "catch_up_bound",
+    }
+    # Within the bound nothing is skipped.
+    assert plan_clock_tick(bounded, case, at(D(2023, 6, 4), 0, 30), CAL).skipped == []
+
+
 def test_a_stop_action_ends_the_series() -> None:
     case = started(DAILY, at(THU, 10))
     plan = step(DAILY, case, "conclude", at(THU, 12))

@@ -26,6 +26,7 @@ from fazhi.actions.notify import EventFacts, enqueue_for_event
 from fazhi.actions.platform import Platform
 from fazhi.actions.repeat_calls import repeat_call
 from fazhi.actions.rollups import case_flags, do_count_event
+from fazhi.actions.system_account import system_actor_in
 from fazhi.actions.trail import append_event, event_payload, stopped_clocks
 from fazhi.actions.visibility import (  # noqa: F401  (importable from here, for now)
     load_visible_case,
@@ -34,6 +35,7 @@ from fazhi.actions.visibility import (  # noqa: F401  (importable from here, for
 )
 from fazhi.domain.case_type import ActionSpec, CaseType, NotifySpec
 from fazhi.domain.errors import DomainError
+from fazhi.domain.hooks import ScheduledAction
 from fazhi.domain.rollup import RollupFacts
 from fazhi.domain.workflow import CaseSnapshot, ClockRecord, Plan, plan_action
 from fazhi.org.directory import UnitDirectory
@@ -354,7 +356,23 @@ def check_perform_action(
     written = do_perform_action(session, ctx, case, case_type, plan)
     for after in after_for(written.type, action_name):
         after(session, ctx, written)
+    if plan.follow_up:
+        written = _take_follow_ups(session, ctx, written, plan.follow_up)
     return written
+
+
+def _take_follow_ups(
+    session: Session, ctx: ActionContext, case: Case, owed: list[ScheduledAction]
+) -> Case:
+    """Take the expire actions of the repeating windows the action found run out before the
+    scheduler came (a late check-in after days missed), at once, in the caller's
+    transaction, as the platform's account: each missed window is answered exactly once,
+    whether the scheduler's tick or an action closed it. Answers the case as left."""
+    system = ctx.actor if ctx.actor.has_role("system") else system_actor_in(session, ctx.platform)
+    follow = ActionContext(ctx.platform, system, ctx.now)
+    for item in owed:
+        case = check_perform_action(session, follow, case.id, item.action, dict(item.inputs))
+    return case
 
 
 # The one door's name for its many callers (the API, the console, imports, tests).

@@ -6,7 +6,9 @@ minutes; it is idempotent, so running it late or twice does no harm):
 1. For every open case of a type with a repeating clock (a daily check-in), the pure
    `plan_clock_tick` says which windows ran out; `do_tick_clocks` closes them as missed,
    records the windows nobody looked at, opens the current one and appends ONE event
-   (`clocks_ticked`) — then each owed `expire_action` is taken through the one door.
+   (`clocks_ticked`) — then each owed `expire_action` is taken through the one door, in
+   the same transaction (with the missed window's day when the clock names an
+   `expire_input`).
 2. For every schedule of a type whose period has come round, its rule hook looks at each
    open case and returns the system actions to take; each goes through `perform_action`.
 
@@ -105,6 +107,8 @@ def do_tick_clocks(session: Session, ctx: ActionContext, case: Case, tick: TickP
             "started": [_clock_brief(c) for c in tick.started],
         }
     }
+    if tick.skipped:  # windows past the rule's catch-up bound: closed, not owed — said so
+        payload["clocks"]["skipped"] = [s.brief() for s in tick.skipped]
     append_event(
         session,
         case.id,
@@ -161,7 +165,17 @@ def _tick_case(
             return
         do_tick_clocks(session, ctx, case, tick)
         report.ticked += 1
-    _take(platform, actor, now, case_id, tick.actions, report)
+        # The expire actions join the tick's transaction, each in a savepoint (a refusal is
+        # reported and undoes neither the tick nor the others): a window closed as missed
+        # always has its action taken, exactly once — a crash cannot keep one and lose the
+        # other, and the next run finds nothing to close again.
+        for item in tick.actions:
+            try:
+                with session.begin_nested():
+                    perform_action(session, ctx, case_id, item.action, dict(item.inputs))
+                report.actions += 1
+            except DomainError as exc:
+                report.refused.append((case_id, item.action, exc.message))
 
 
 def _run_rule(

@@ -153,6 +153,7 @@ def event_payload(plan: Plan) -> dict[str, Any]:
         "extended": [_clock_brief(c) for c in plan.clocks_extended],
         "suspended": [_clock_brief(c) for c in plan.clocks_suspended],
         "resumed": [_clock_brief(c) for c in plan.clocks_resumed],
+        "skipped": [c.brief() for c in plan.clocks_skipped],
     }
     if any(clocks.values()):
         payload["clocks"] = {k: v for k, v in clocks.items() if v}

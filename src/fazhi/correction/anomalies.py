@@ -1,7 +1,10 @@
-"""Anomalies become cases: when the scheduled rule flags a missed day or a bad check-in on a
-subject's case (`flag_missed`, `flag_check_in`, taken by the platform's account through the
-one door), a `correction_anomaly` case is opened in the same transaction, linked to the
-subject's case, led by the subject's judicial office, with its own clocks (contact, handle).
+"""Anomalies become cases: when a day's window of the daily check-in runs out unmet
+(`miss_check_in`, the clock's expire action with the day missed) or the scheduled rule flags
+a bad check-in (`flag_check_in`) — both taken by the platform's account through the one door —
+a `correction_anomaly` case is opened in the same transaction, linked to the subject's case,
+led by the subject's judicial office, with its own clocks (contact, handle). A window is
+closed as missed exactly once (by the scheduler's tick or by a late check-in's catch-up), so
+each missed day has exactly one anomaly, however late the scheduler runs.
 
 An after-action (`fazhi.actions.action_checks.register_after`) rather than a pure hook,
 because it writes a second case; named under `hooks:` by community_correction.yaml, so every
@@ -67,10 +70,10 @@ def do_raise_anomaly(
     return anomaly.id
 
 
-@register_after(TYPE, "flag_missed")
+@register_after(TYPE, "miss_check_in")
 def raise_missed(session: Session, ctx: ActionContext, case: Case) -> None:
     fields = case.fields or {}
-    day = str(fields["flagged_through"])
+    day = str(fields["last_missed_on"])
     detail = (
         f"{day}全天未打卡（每日截止时间{deadline_of(fields).strftime('%H:%M')}，节假日照常打卡）"
     )

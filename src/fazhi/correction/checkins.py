@@ -11,7 +11,9 @@ position against the area of the day (the leave's temporary area on an approved 
 the permitted area; `fazhi.correction.geofence`) and whether it is late by the subject's
 deadline, and takes the `check_in` system action as the platform's account — one event, which
 closes the day's window of the repeating `daily_check_in` clock. A second check-in the same
-day is refused by the clock (`window_already_met`, 409). The photo is kept as its digest.
+day is refused by the clock (`window_already_met`, 409). The photo (a JPEG or PNG by its
+magic number, at most 2 MB) is kept whole in the blob store the documents' files share
+(`fazhi.actions.document_files.store_blob`, one row per sha256) and its digest in the event.
 """
 
 from __future__ import annotations
@@ -28,11 +30,13 @@ from sqlalchemy.orm import Session
 
 from fazhi.actions.cases import perform_action
 from fazhi.actions.context import ActionContext
+from fazhi.actions.document_files import store_blob
 from fazhi.actions.platform import Platform
 from fazhi.actions.system_account import system_actor_in
 from fazhi.actions.visibility import load_visible_case
 from fazhi.correction import geofence
 from fazhi.correction.hooks import is_late
+from fazhi.correction.photos import check_photo
 from fazhi.correction.store import CorrectionDevice
 from fazhi.domain.durations import local_date
 from fazhi.domain.errors import DomainError, not_found
@@ -175,9 +179,12 @@ def do_check_in(
         "check_in_late": late,
         "device_id": device_id,
     }
-    if fix.photo:
-        inputs["photo_digest"] = hashlib.sha256(fix.photo).hexdigest()
+    photo = check_photo(fix.photo) if fix.photo else None
+    if photo is not None:
+        inputs["photo_digest"] = photo.sha256
     written = perform_action(session, system, case.id, "check_in", inputs)
+    if photo is not None:  # the bytes beside the documents' files, shared by hash
+        store_blob(session, photo)
     session.connection().execute(
         update(CorrectionDevice).where(CorrectionDevice.id == device.id).values(last_seen_at=now)
     )

@@ -1,15 +1,15 @@
 """What the community-correction file cannot say itself (`fazhi.domain.hooks`), pure: the
 statutory report-in date, the electronic-location period, the permitted areas (validated
-and normalised), and the scheduled rule that finds missing, late and out-of-area check-ins.
+and normalised), and the scheduled rule that finds late and out-of-area check-ins.
 
 The daily obligation holds every calendar day, holidays included: supervision does not
-stop for 国庆. So missing days are counted by date, never by the working calendar; only the
-report-in deadline rolls a last day off work forward (calendar days, deadlines.md).
+stop for 国庆: the repeating clock's windows are calendar days (1cd), never working days; only
+the report-in deadline rolls a last day off work forward (calendar days, deadlines.md).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from fazhi.correction.geofence import AreaError, area_text, parse_area
@@ -25,7 +25,6 @@ from fazhi.domain.hooks import (
 
 REPORT_IN = Duration.parse("10cd")  # 社区矫正法 art.21
 LOCATION_MONTHS = 3  # art.29: at most three months per approval
-MAX_FLAGS_PER_RUN = 31  # a subject gone for months is one month of anomalies per run, not all
 
 
 def _date(value: Any) -> date | None:
@@ -110,41 +109,18 @@ def check_in_anomaly(fields: dict[str, Any] | Any) -> str | None:
     return None
 
 
-def missed_days(fields: dict[str, Any] | Any, now: datetime) -> list[date]:
-    """The days before today with no check-in that have not been raised yet: after the later
-    of the last check-in's day and the last day raised, from the day of reporting on."""
-    reported = _date(fields.get("reported_on"))
-    if reported is None:
-        return []
-    after = reported - timedelta(days=1)
-    last = _instant(fields.get("last_check_in_at"))
-    flagged = _date(fields.get("flagged_through"))
-    for day in (local_date(last) if last else None, flagged):
-        if day is not None and day > after:
-            after = day
-    today = local_date(now)
-    out: list[date] = []
-    day = after + timedelta(days=1)
-    while day < today and len(out) < MAX_FLAGS_PER_RUN:
-        out.append(day)
-        day += timedelta(days=1)
-    return out
-
-
 @register_rule("correction_check_in_anomalies")
 def correction_check_in_anomalies(ctx: RuleContext) -> list[ScheduledAction]:
-    """Raise each missed day, and a latest check-in that was late or out of the area and has
-    not been looked at yet (each becomes a correction_anomaly case, fazhi.correction.anomalies)."""
+    """Raise a latest check-in that was late or out of the area and has not been looked at
+    yet (it becomes a correction_anomaly case, fazhi.correction.anomalies). Missed days are
+    not the rule's: each is the daily clock's `miss_check_in`, taken once per missed window
+    whoever closed it (the scheduler's tick, or a late check-in catching up), with its day."""
     if ctx.case.state != "supervising":
         return []
     fields = ctx.case.fields
-    owed = [
-        ScheduledAction("flag_missed", {"anomaly_day": d.isoformat()})
-        for d in missed_days(fields, ctx.now)
-    ]
     last = _instant(fields.get("last_check_in_at"))
     seen = _instant(fields.get("flagged_check_in_at"))
     kind = check_in_anomaly(fields)
     if last is not None and kind and (seen is None or last > seen):
-        owed.append(ScheduledAction("flag_check_in", {"anomaly_kind": kind}))
-    return owed
+        return [ScheduledAction("flag_check_in", {"anomaly_kind": kind})]
+    return []

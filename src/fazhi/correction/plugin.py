@@ -11,11 +11,17 @@ from pathlib import Path
 
 from fazhi.actions.platform import Platform
 from fazhi.correction import api
+from fazhi.correction.photos import MAX_PHOTO
 from fazhi.correction.web import pages
+from fazhi.http.body_limits import BodyLimit
 from fazhi.web.console import ConsoleExtension
 
 NAME = "correction"
 API_ROUTERS = (api.router,)
+# A check-in carries its photo (≤ 2 MB) Base64-encoded: a third more, and the position.
+BODY_LIMITS = (
+    BodyLimit("POST", r"/api/v1/correction/check-ins", fixed=MAX_PHOTO * 4 // 3 + 64 * 1024),
+)
 WEB = Path(__file__).parent / "web"
 READERS = frozenset({"correction_officer", "judicial_officer"})
 CONSOLE = ConsoleExtension(

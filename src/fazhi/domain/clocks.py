@@ -35,9 +35,11 @@ from 00:00 local of the day after the window's last day — not at once, so a se
 action in the same window finds only a window that has not begun and is refused
 (`window_already_met`). A window that ran out is closed as missed by `plan_clock_tick` (the
 scheduler), which also opens every window after it up to the one of `now` and owes the
-type's `expire_action` once per missed window; a `close_on` action that finds its window run
-out before the scheduler came does the same catch-up (listing the expire actions as
-`follow_up`) and then counts for the window of its own instant. Stop actions end the series.
+type's `expire_action` once per missed window (with the window's last day as the input the
+rule's `expire_input` names); a `close_on` action that finds its window run out before the
+scheduler came does the same catch-up (listing the expire actions as `follow_up`, which the
+action layer takes at once) and then counts for the window of its own instant. Stop actions
+end the series.
 """
 
 from __future__ import annotations
@@ -200,21 +202,67 @@ def next_window(window: ClockRecord, every: Duration, calendar: WorkCalendar) ->
     )
 
 
+@dataclass(frozen=True)
+class SkippedWindows:
+    """Windows that ran out beyond the repeat rule's `catch_up` bound: closed as missed
+    without their expire actions, and named in the event that closed them (a notice, never
+    silence). `first`/`last` are window numbers, `from_day`/`to_day` their local days."""
+
+    name: str
+    first: int
+    last: int
+    from_day: str
+    to_day: str
+
+    def brief(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "windows": [self.first, self.last],
+            "from": self.from_day,
+            "to": self.to_day,
+            "reason": "catch_up_bound",
+        }
+
+
 def _catch_up(
     window: ClockRecord, rule: RepeatRule, now: datetime, calendar: WorkCalendar
-) -> tuple[list[ClockRecord], ClockRecord, list[ScheduledAction]]:
+) -> tuple[list[ClockRecord], ClockRecord, list[ScheduledAction], SkippedWindows | None]:
     """After an open window that ran out by `now`: the windows that also ran out (new
-    records, closed at `now` as missed), the window of `now`, and the expire actions owed
-    (one for `window` and one for each missed window)."""
-    owed = [ScheduledAction(rule.expire_action)] if rule.expire_action else []
+    records, closed at `now` as missed), the window of `now`, the expire actions owed (one
+    for `window` and one for each missed window) and, past the rule's `catch_up` bound, the
+    older windows skipped: only the newest `catch_up` missed windows are owed and recorded
+    (a scheduler stopped for months, or a demo's year served at today's date, does not
+    flood the office with a year of misses; the notice says which were not)."""
     missed: list[ClockRecord] = []
     current = next_window(window, rule.every, calendar)
     while now > current.due_at:
         current.stopped_at = now
         missed.append(current)
-        owed.extend([ScheduledAction(rule.expire_action)] if rule.expire_action else [])
         current = next_window(current, rule.every, calendar)
-    return missed, current, owed
+    every = [window, *missed]
+    skipped = None
+    if rule.catch_up is not None and len(every) > rule.catch_up:
+        cut = len(every) - rule.catch_up
+        old = every[:cut]
+        skipped = SkippedWindows(
+            window.name,
+            old[0].window or 1,
+            old[-1].window or 1,
+            local_date(old[0].started_at).isoformat(),
+            local_date(old[-1].due_at).isoformat(),
+        )
+        every = every[cut:]
+        missed = [w for w in every if w is not window]
+    owed = [a for w in every for a in _expired(rule, w)]
+    return missed, current, owed, skipped
+
+
+def _expired(rule: RepeatRule, window: ClockRecord) -> list[ScheduledAction]:
+    """The expire action owed for a missed window (with its last day, when asked for)."""
+    if not rule.expire_action:
+        return []
+    inputs = {rule.expire_input: local_date(window.due_at).isoformat()} if rule.expire_input else {}
+    return [ScheduledAction(rule.expire_action, inputs)]
 
 
 @dataclass
@@ -233,6 +281,7 @@ class TickPlan:
     started: list[ClockRecord] = field(default_factory=list)
     actions: list[ScheduledAction] = field(default_factory=list)
     next_due: datetime | None = None
+    skipped: list[SkippedWindows] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -264,10 +313,11 @@ def plan_clock_tick(
                 continue
             closed.append(window)
             plan.stopped.append(replace(window, stopped_at=now))
-            missed, current, owed = _catch_up(window, rule, now, calendar)
+            missed, current, owed, skipped = _catch_up(window, rule, now, calendar)
             plan.recorded.extend(missed)
             plan.started.append(current)
             plan.actions.extend(owed)
+            plan.skipped.extend([skipped] if skipped else [])
     except CalendarYearUnknown as exc:
         raise DomainError("calendar_year_unknown", str(exc), 422) from exc
     still = [c for c in snapshot.clocks if c.running and all(c is not x for x in closed)]
@@ -290,6 +340,7 @@ class ClockPlan:
     resumed: list[ClockRecord] = field(default_factory=list)
     recorded: list[ClockRecord] = field(default_factory=list)
     follow_up: list[ScheduledAction] = field(default_factory=list)
+    skipped: list[SkippedWindows] = field(default_factory=list)
 
 
 def _stops(spec: ClockSpec, action: str) -> bool:
@@ -347,10 +398,11 @@ def _close_window(
     out.stopped.append(clock)
     current = clock
     if now > clock.due_at:  # ran out before the scheduler closed it: catch up first
-        missed, current, owed = _catch_up(clock, rule, now, calendar)
+        missed, current, owed, skipped = _catch_up(clock, rule, now, calendar)
         current.stopped_at = now
         out.recorded.extend([*missed, current])
         out.follow_up.extend(owed)
+        out.skipped.extend([skipped] if skipped else [])
     out.started.append(next_window(current, rule.every, calendar))
 
 

@@ -78,6 +78,7 @@ class Plan:
     clocks_resumed: list[ClockRecord] = field(default_factory=list)
     clocks_recorded: list[ClockRecord] = field(default_factory=list)
     follow_up: list[ScheduledAction] = field(default_factory=list)
+    clocks_skipped: list[Any] = field(default_factory=list)  # clocks.SkippedWindows
 
     @property
     def units_changed(self) -> bool:
@@ -372,4 +373,5 @@ def plan_action(
         clocks_resumed=clocks.resumed,
         clocks_recorded=clocks.recorded,
         follow_up=clocks.follow_up,
+        clocks_skipped=clocks.skipped,
     )

@@ -3,7 +3,8 @@
 An export is a read by a user: it holds the cases that user may see (the visibility
 clause), and each row of a restricted type is recorded as a read of that case. The file
 leaves the platform's control, so every personal field is masked whatever the user's
-roles see on screen."""
+roles see on screen, and a type that declares `export_watermark` has the file name the user
+and the time on its first line."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from fazhi.domain.privacy import mask_fields
 from fazhi.domain.units import Actor
 from fazhi.read.presenters import case_number, local_iso
 from fazhi.read.sheets import csv_row, xlsx_row
+from fazhi.read.watermark import mark_workbook, needs_watermark, watermark_line
 from fazhi.store.db import transaction
 from fazhi.store.models import Case
 
@@ -80,9 +82,13 @@ def export_cases(
         with platform.writing(), transaction(platform.sessions) as session:
             for case in read:
                 record_read(session, ctx, case, "export")
+    # A type that declares it: the file's first line names who took it and when.
+    mark = watermark_line(actor, platform.now()) if needs_watermark([case_type]) else None
     if suffix == ".csv":
         with path.open("w", newline="", encoding="utf-8-sig") as handle:
             writer = csv.writer(handle)
+            if mark:
+                writer.writerow([mark])
             writer.writerow(header)
             writer.writerows(csv_row(row) for row in rows)
     else:
@@ -90,6 +96,9 @@ def export_cases(
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(case_type.label[:30])
+        if mark:
+            mark_workbook(workbook, sheet, mark)
+            sheet.append([mark])
         sheet.append(header)
         for row in rows:
             sheet.append(xlsx_row(sheet, row))

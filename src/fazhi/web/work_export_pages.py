@@ -2,7 +2,8 @@
 (up to EXPORT_CAP), with the chosen type's summary fields and its personal fields masked as
 this user sees them on screen (read/presenters.present_fields). Text cells stay text
 (read/sheets.xlsx_row: no formula injection); a row of a restricted type is recorded as a
-read of that case, as on its page."""
+read of that case, as on its page; a file holding a case of a type that declares
+`export_watermark` names the user and the time (read/watermark)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from fazhi.http.deps import Work
 from fazhi.read.case_queries import SORTS, filtered
 from fazhi.read.presenters import present_fields
 from fazhi.read.sheets import xlsx_row
+from fazhi.read.watermark import mark_workbook, needs_watermark, watermark_line
 from fazhi.store.db import transaction
 from fazhi.store.models import Case
 from fazhi.web.console import page_work
@@ -105,6 +107,12 @@ def _export(request: Request, queue: bool) -> Response:
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("工作台" if queue else "案件查询")
+        # Rows of a type that declares it (or a list of that type): the file names who took
+        # it and when, on its first row, each printed page and in its properties.
+        if needs_watermark([*types, *(w.platform.types.get(t) for t in {c.type for c in cases})]):
+            mark = watermark_line(w.actor, w.ctx.now)
+            mark_workbook(workbook, sheet, mark)
+            sheet.append([mark])
         sheet.append([*BASE_HEADER, *(label for *_, label in columns)])
         for start in range(0, len(cases), CHUNK):
             chunk = cases[start : start + CHUNK]

@@ -23,6 +23,11 @@ actions:
     inputs: {days: {type: int, label: 天数, required: true}}
   check_in: {label: 报到, from: [open], roles: [unit_handler]}
   miss_check_in: {label: 未报到, from: [open], system: true}
+  miss_dated:
+    label: 未报到（注明日期）
+    from: [open]
+    system: true
+    inputs: {missed_on: {type: date, label: 日期, required: true}, days: {type: int, label: 天数}}
 """
 
 
@@ -85,6 +90,15 @@ def test_a_repeating_window() -> None:
     spec = parse(raw).clock("handle")
     assert spec is not None
     assert spec.repeat == RepeatRule(Duration(1, "cd"), ("check_in",), "miss_check_in")
+
+
+def test_a_repeating_windows_expire_action_may_take_the_missed_day_as_an_input() -> None:
+    raw = with_clock(
+        repeat={"every": "1cd", "expire_action": "miss_dated", "expire_input": "missed_on"}
+    )
+    spec = parse(raw).clock("handle")
+    assert spec is not None and spec.repeat is not None
+    assert spec.repeat.expire_input == "missed_on"
 
 
 @pytest.mark.parametrize(
@@ -153,6 +167,18 @@ def test_a_repeating_window() -> None:
             "clocks.handle.repeat.close_on[0]: unknown action 'ghost'",
         ),
         ({"repeat": {"every": "daily"}}, "clocks.handle.repeat.every: bad duration 'daily'"),
+        (
+            {"repeat": {"every": "1cd", "expire_input": "missed_on"}},
+            "clocks.handle.repeat.expire_input: expire_input needs expire_action",
+        ),
+        (
+            {"repeat": {"every": "1cd", "expire_action": "miss_dated", "expire_input": "when"}},
+            "clocks.handle.repeat.expire_input: action 'miss_dated' has no input 'when'",
+        ),
+        (
+            {"repeat": {"every": "1cd", "expire_action": "miss_dated", "expire_input": "days"}},
+            "clocks.handle.repeat.expire_input: 'days' should be a date input",
+        ),
         ({"pause": ["suspend"]}, "clocks.handle: unknown key 'pause'"),
     ],
 )

@@ -49,6 +49,8 @@ class RepeatModel(FileModel):
     every: DurationText
     close_on: Names = Field(default_factory=list)
     expire_action: str | None = None
+    expire_input: str | None = None
+    catch_up: Annotated[int, Field(ge=1)] | None = None
 
 
 class ClockModel(FileModel):
@@ -143,7 +145,20 @@ class ClockModel(FileModel):
                     join(path, "expire_action"),
                     f"{expire!r} should be a system action (system: true)",
                 )
-        return RepeatRule(self.repeat.every, tuple(self.repeat.close_on), expire)
+        day_input = self.repeat.expire_input
+        if day_input is not None:
+            where = join(path, "expire_input")
+            spec = scope.actions.get(expire) if expire else None
+            field = spec.input(day_input) if spec is not None else None
+            if expire is None:
+                problems.add(where, "expire_input needs expire_action")
+            elif spec is not None and field is None:
+                problems.add(where, f"action {expire!r} has no input {day_input!r}")
+            elif field is not None and field.type != "date":
+                problems.add(where, f"{day_input!r} should be a date input")
+        return RepeatRule(
+            self.repeat.every, tuple(self.repeat.close_on), expire, day_input, self.repeat.catch_up
+        )
 
 
 def parse_clocks(

@@ -48,10 +48,12 @@ class StateModel(FileModel):
 
 
 class VisibilityModel(FileModel):
-    """Which roles may see the type's cases at all; restricted: every read is an event."""
+    """Which roles may see the type's cases at all; restricted: every read is an event;
+    export_watermark: every file holding one of its cases names who took it and when."""
 
     roles: Annotated[Names, Field(min_length=1)]
     sensitivity: Literal["normal", "restricted"] = "normal"
+    export_watermark: bool = False
 
 
 class RepeatCallsModel(FileModel):
@@ -123,7 +125,8 @@ class TypeFileModel(FileModel):
                     problems.add(where, f"{target!r} is internal: a create form does not fill it")
 
     def visibility_spec(self) -> Visibility:
-        return Visibility(tuple(self.visibility.roles), self.visibility.sensitivity)
+        v = self.visibility
+        return Visibility(tuple(v.roles), v.sensitivity, v.export_watermark)
 
     def repeat_calls_spec(self) -> RepeatCallRule | None:
         rule = self.repeat_calls

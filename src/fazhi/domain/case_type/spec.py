@@ -390,6 +390,11 @@ class CaseType:
     def restricted(self) -> bool:
         return self.visibility is not None and self.visibility.sensitivity == "restricted"
 
+    @property
+    def watermarked(self) -> bool:
+        """Whether an export holding a case of this type must carry the export watermark."""
+        return self.visibility is not None and self.visibility.export_watermark
+
     def visible_to(self, roles: frozenset[str] | set[str] | tuple[str, ...]) -> bool:
         """Whether a holder of `roles` may see this type's cases at all."""
         if self.visibility is None:

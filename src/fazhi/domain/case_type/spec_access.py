@@ -77,10 +77,13 @@ class RepeatCallRule:
 
 @dataclass(frozen=True)
 class Visibility:
-    """Who may see the type's cases at all; restricted types record every read as an event."""
+    """Who may see the type's cases at all; restricted types record every read as an event;
+    with `export_watermark`, every export holding one of its cases carries a line naming the
+    user who took it and when (`fazhi.read.watermark`)."""
 
     roles: tuple[str, ...]
     sensitivity: Literal["normal", "restricted"] = "normal"
+    export_watermark: bool = False
 
 
 # ---------------------------------------------------------------------------------------------

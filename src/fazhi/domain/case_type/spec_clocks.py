@@ -37,12 +37,17 @@ class RepeatRule:
     day. An action in `close_on` closes the open window as met and opens the next one (from
     the following period); the scheduler closes a window that ran out as missed, takes
     `expire_action` (a `system` action of the type) and opens the next one. The series ends
-    at the clock's `stop` actions.
+    at the clock's `stop` actions. With `expire_input`, the expire action receives the
+    missed window's last local day (ISO date) as that input, so what it records names the
+    day it stands for, whenever it is taken.
     """
 
     every: Duration
     close_on: tuple[str, ...] = ()
     expire_action: str | None = None
+    expire_input: str | None = None
+    # At most this many of the newest missed windows are owed at once (None: all).
+    catch_up: int | None = None
 
 
 @dataclass(frozen=True)
