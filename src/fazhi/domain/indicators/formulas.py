@@ -82,12 +82,11 @@ def _against_target(
 ) -> tuple[Decimal | None, bool | None]:
     if value is None or target is None:
         return None, None
-    at_most = indicator.target is not None and indicator.target.direction == "at_most"
-    if at_most:
-        completion = target / value if value else Decimal(1)
-        return completion, rounded(indicator, value) <= target  # type: ignore[operator]
-    completion = value / target if target else None
-    return completion, rounded(indicator, value) >= target  # type: ignore[operator]
+    shown = rounded(indicator, value) or Decimal(0)
+    # Met is judged on the value as written (99.98% against 99.98%), not its raw digits.
+    if indicator.target is not None and indicator.target.direction == "at_most":
+        return (target / value if value else Decimal(1)), shown <= target
+    return (value / target if target else None), shown >= target
 
 
 def evaluate(

@@ -73,7 +73,9 @@ class _Faults:
         self.items.append(f"{where}: {message}")
 
 
-def _keys(raw: Any, allowed: Iterable[str], required: Iterable[str], where: str, f: _Faults) -> bool:
+def _keys(
+    raw: Any, allowed: Iterable[str], required: Iterable[str], where: str, f: _Faults
+) -> bool:
     if not isinstance(raw, Mapping):
         f.add(where, "expected a mapping")
         return False
@@ -133,7 +135,9 @@ def _formula(raw: Any, where: str, f: _Faults) -> Formula | None:
         f.add(where, f"unknown formula {kind!r} (one of {', '.join(FORMULA_KINDS)})")
         return None
     if kind == "ratio":
-        if not _keys(body, ("numerator", "denominator"), ("numerator", "denominator"), f"{where}.ratio", f):
+        if not _keys(
+            body, ("numerator", "denominator"), ("numerator", "denominator"), f"{where}.ratio", f
+        ):
             return None
         num = _refs(body.get("numerator"), f"{where}.ratio.numerator", f)
         den = _refs(body.get("denominator"), f"{where}.ratio.denominator", f)
@@ -175,7 +179,10 @@ def _target(raw: Any, percent: bool, where: str, f: _Faults) -> Target | None:
 
 def _indicator(ident: Any, raw: Any, area: str, where: str, f: _Faults) -> Indicator | None:
     if not isinstance(ident, str) or not ID.match(ident):
-        f.add(where, f"bad indicator id {ident!r} (area.name, lower-case, e.g. mediation.success_rate)")
+        f.add(
+            where,
+            f"bad indicator id {ident!r} (area.name, lower-case, e.g. mediation.success_rate)",
+        )
         return None
     if not _keys(raw, INDICATOR_KEYS, ("name", "definition", "formula", "unit", "owner"), where, f):
         return None
@@ -184,8 +191,12 @@ def _indicator(ident: Any, raw: Any, area: str, where: str, f: _Faults) -> Indic
     period = raw.get("period", "year")
     if period not in PERIODS:
         f.add(f"{where}.period", f"expected one of {', '.join(PERIODS)}")
-    if formula is not None and formula.kind in ("ratio", "completion", "change") and unit != PERCENT:
-        f.add(f"{where}.unit", f"a {formula.kind} is a percentage: write unit: \"%\"")
+    if (
+        formula is not None
+        and formula.kind in ("ratio", "completion", "change")
+        and unit != PERCENT
+    ):
+        f.add(f"{where}.unit", f'a {formula.kind} is a percentage: write unit: "%"')
     precision = raw.get("precision", 2 if unit == PERCENT else 0)
     if not isinstance(precision, int) or isinstance(precision, bool) or not 0 <= precision <= 6:
         f.add(f"{where}.precision", "expected 0 to 6 places")
@@ -229,9 +240,19 @@ def _sources(raw: Any, where: str, f: _Faults) -> list[Source]:
     for name, spec in body.items():
         at = f"{where}: sources.{name}"
         if not isinstance(name, str) or not NAME.match(name) or name == TARGETS:
-            f.add(at, f"bad source name {name!r}" + (" (targets is the platform's own)" if name == TARGETS else ""))
+            f.add(
+                at,
+                f"bad source name {name!r}"
+                + (" (targets is the platform's own)" if name == TARGETS else ""),
+            )
             continue
-        if not _keys(spec, ("label", "owner", "system", "figures"), ("label", "owner", "system", "figures"), at, f):
+        if not _keys(
+            spec,
+            ("label", "owner", "system", "figures"),
+            ("label", "owner", "system", "figures"),
+            at,
+            f,
+        ):
             continue
         figures = []
         raw_figures = spec["figures"] if isinstance(spec["figures"], Mapping) else {}
@@ -247,16 +268,29 @@ def _sources(raw: Any, where: str, f: _Faults) -> list[Source]:
             if fig["kind"] not in FIGURE_KINDS:
                 f.add(f"{fat}.kind", f"expected one of {', '.join(FIGURE_KINDS)}")
             figures.append(
-                FigureSpec(f"{name}.{code}", _text(fig, "name", fat, f), str(fig["kind"]), _text(fig, "unit", fat, f))
+                FigureSpec(
+                    f"{name}.{code}",
+                    _text(fig, "name", fat, f),
+                    str(fig["kind"]),
+                    _text(fig, "unit", fat, f),
+                )
             )
         out.append(
-            Source(name, _text(spec, "label", at, f), _text(spec, "owner", at, f), _text(spec, "system", at, f), tuple(figures))
+            Source(
+                name,
+                _text(spec, "label", at, f),
+                _text(spec, "owner", at, f),
+                _text(spec, "system", at, f),
+                tuple(figures),
+            )
         )
     return out
 
 
 def _scheme(raw: Any, where: str, f: _Faults, known: frozenset[str]) -> Scheme | None:
-    if not _keys(raw, ("scheme", "name", "basis", "note", "areas"), ("scheme", "name", "areas"), where, f):
+    if not _keys(
+        raw, ("scheme", "name", "basis", "note", "areas"), ("scheme", "name", "areas"), where, f
+    ):
         return None
     ident = raw["scheme"]
     if not isinstance(ident, str) or not NAME.match(ident):
@@ -274,7 +308,13 @@ def _scheme(raw: Any, where: str, f: _Faults, known: frozenset[str]) -> Scheme |
         items: list[SchemeItem] = []
         for i, item in enumerate(area["items"] if isinstance(area["items"], list) else []):
             it = f"{at}.items[{i}]"
-            if not _keys(item, ("code", "name", "score", "indicators", "evidence", "requirement"), ("code", "name", "score", "evidence"), it, f):
+            if not _keys(
+                item,
+                ("code", "name", "score", "indicators", "evidence", "requirement"),
+                ("code", "name", "score", "evidence"),
+                it,
+                f,
+            ):
                 continue
             code = str(item["code"])
             if code in codes:
@@ -295,9 +335,20 @@ def _scheme(raw: Any, where: str, f: _Faults, known: frozenset[str]) -> Scheme |
                 if name not in known:
                     f.add(f"{it}.indicators", f"unknown indicator {name!r}")
             if evidence in ("platform", "both") and not indicators:
-                f.add(f"{it}.indicators", f"evidence {evidence} needs the indicators that evidence it")
+                f.add(
+                    f"{it}.indicators", f"evidence {evidence} needs the indicators that evidence it"
+                )
             requirement = _text(item, "requirement", it, f, required=evidence != "platform")
-            items.append(SchemeItem(code, _text(item, "name", it, f), score, tuple(map(str, indicators)), str(evidence), requirement))
+            items.append(
+                SchemeItem(
+                    code,
+                    _text(item, "name", it, f),
+                    score,
+                    tuple(map(str, indicators)),
+                    str(evidence),
+                    requirement,
+                )
+            )
         areas.append(SchemeArea(str(area["code"]), _text(area, "name", at, f), tuple(items)))
     return Scheme(
         ident,
@@ -322,7 +373,11 @@ def _check_refs(
         for ref in ind.formula.refs + ind.ledger:
             if ref.kind == "indicator" and ref.name not in ids:
                 f.add(at, f"unknown indicator {ref.name!r}")
-            elif ref.kind == "figure" and ref.name not in figures and not ref.name.startswith(f"{TARGETS}."):
+            elif (
+                ref.kind == "figure"
+                and ref.name not in figures
+                and not ref.name.startswith(f"{TARGETS}.")
+            ):
                 f.add(at, f"unknown figure {ref.name!r} (declare it in the sources file)")
             elif ref.kind == "metric" and metrics is not None:
                 declared = metrics.get(ref.case_type)
@@ -341,12 +396,15 @@ def _check_refs(
         if state.get(ident) == 2 or ident not in by_id:
             return
         if state.get(ident) == 1:
-            f.add(f"{where[ident]}: indicators.{ident}", "reads itself: " + " → ".join(trail + [ident]))
+            f.add(
+                f"{where[ident]}: indicators.{ident}",
+                "reads itself: " + " → ".join([*trail, ident]),
+            )
             return
         state[ident] = 1
         for ref in by_id[ident].formula.refs:
             if ref.kind == "indicator":
-                visit(ref.name, trail + [ident])
+                visit(ref.name, [*trail, ident])
         state[ident] = 2
 
     for ident in by_id:
@@ -360,7 +418,12 @@ def _targets_source(indicators: Sequence[Indicator]) -> Source:
         "SF-YFZQB",
         "各单位年度目标任务（依法治区办汇总）",
         tuple(
-            FigureSpec(f"{TARGETS}.{i.id}", f"{i.name}（目标）", "percent" if i.percent else "decimal", i.unit)
+            FigureSpec(
+                f"{TARGETS}.{i.id}",
+                f"{i.name}（目标）",
+                "percent" if i.percent else "decimal",
+                i.unit,
+            )
             for i in indicators
         ),
     )
@@ -397,7 +460,7 @@ def parse_catalog(
     sources = _sources(sources_file[1], sources_file[0], f) if sources_file else []
     _check_refs(indicators, sources, metrics, where, f)
     known = frozenset(where)
-    schemes = []
+    schemes: list[Scheme] = []
     for name, raw in scheme_files:
         scheme = _scheme(raw, name, f, known)
         if scheme is not None:
