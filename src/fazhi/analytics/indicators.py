@@ -74,7 +74,7 @@ class Scope:
         return {
             "from": self.period.start.isoformat(),
             "to": self.period.end.isoformat(),
-            "unit": self.unit.brief() if self.unit else None,
+            "org_unit": self.unit.brief() if self.unit else None,
         }
 
 

@@ -23,7 +23,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fazhi.actions.context import Work
@@ -72,7 +72,8 @@ def _counted_events(
     to the ref's counter, oldest case first."""
     period = scope.period
     touched = (
-        select(distinct(Event.case_id))
+        select(Event.case_id)
+        .distinct()
         .join(Case, Case.id == Event.case_id)
         .where(
             Case.region_code == scope.region_code,
