@@ -144,9 +144,7 @@ def clocks_by_name(client: ApiClient, case_id: int) -> dict[str, dict[str, Any]]
 
 def file_paper(client: ApiClient, case_id: int, kind: str, **data: Any) -> dict[str, Any]:
     """File a paper of `kind` with its data over the API; assert it was taken."""
-    response = client.post(
-        f"/api/v1/cases/{case_id}/documents", json={"kind": kind, "data": data}
-    )
+    response = client.post(f"/api/v1/cases/{case_id}/documents", json={"kind": kind, "data": data})
     assert response.status_code == 201, response.text
     return dict(response.json())
 

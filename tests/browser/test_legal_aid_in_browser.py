@@ -29,7 +29,9 @@ def _take(page: Page, action: str) -> None:
 
 
 def test_a_court_notice_walks_to_its_evaluation(
-    page: Page, clock: FakeClock, lawyer_register: list[dict[str, str]]  # noqa: F811
+    page: Page,
+    clock: FakeClock,
+    lawyer_register: list[dict[str, str]],  # noqa: F811
 ) -> None:
     clock.set("2023-06-15T09:00:00+08:00")
     console_login(page, "sfj_aid")

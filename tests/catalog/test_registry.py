@@ -100,8 +100,7 @@ def test_links_are_checked_once_every_type_is_loaded(tmp_path: Path) -> None:
 
 def test_suggested_categories_must_be_categories_of_the_linked_type(tmp_path: Path) -> None:
     link = (
-        "  source: {type: case_link, label: 来源, link_types: [hotline],"
-        " suggested_for: [WAGES]}\n"
+        "  source: {type: case_link, label: 来源, link_types: [hotline], suggested_for: [WAGES]}\n"
     )
     (tmp_path / "permit.yaml").write_text(
         PERMIT.replace("states:\n", link + "states:\n"), encoding="utf-8"

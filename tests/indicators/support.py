@@ -19,7 +19,11 @@ PARTIES = [
 
 def mediation(mediator: ApiClient, day: str, succeed: bool) -> int:
     """A mediation of the 田心 committee opened and concluded on `day`."""
-    body = {"dispute_kind": "neighbourhood", "summary": "邻里纠纷（指标测试合成）", "parties": PARTIES}
+    body = {
+        "dispute_kind": "neighbourhood",
+        "summary": "邻里纠纷（指标测试合成）",
+        "parties": PARTIES,
+    }
     created = mediator.post(CASES, json={"type": "mediation", "fields": body})
     assert created.status_code == 201, created.text
     case_id = int(created.json()["id"])
@@ -27,10 +31,20 @@ def mediation(mediator: ApiClient, day: str, succeed: bool) -> int:
     if not succeed:
         mediator.act(case_id, "record_failure", failure_reason="双方分歧过大（测试）")
         return case_id
-    mediator.act(case_id, "record_session", held_on=day, place="调解室", attendees="双方", result="达成一致")
+    mediator.act(
+        case_id, "record_session", held_on=day, place="调解室", attendees="双方", result="达成一致"
+    )
     generated = mediator.post(
         f"{CASES}/{case_id}/documents/generate",
-        json={"kind": "agreement", "data": {"number": f"测协{case_id}号", "signed_on": day, "terms": "赔偿500元（测试）", "performance": "当场履行"}},
+        json={
+            "kind": "agreement",
+            "data": {
+                "number": f"测协{case_id}号",
+                "signed_on": day,
+                "terms": "赔偿500元（测试）",
+                "performance": "当场履行",
+            },
+        },
     )
     assert generated.status_code == 201, generated.text
     mediator.act(case_id, "reach_agreement")

@@ -26,7 +26,9 @@ SAMPLE = (
 )
 
 
-def test_mediations_move_their_indicators_as_the_actions_counted_them(login: Login, clock: FakeClock) -> None:
+def test_mediations_move_their_indicators_as_the_actions_counted_them(
+    login: Login, clock: FakeClock
+) -> None:
     office = login(OFFICE)
     before = {i: value(office, i, **YEAR) for i in ("mediation.concluded", "mediation.succeeded")}
     at(clock, "2023-08-14")
@@ -49,7 +51,9 @@ def test_mediations_move_their_indicators_as_the_actions_counted_them(login: Log
     assert day["value"] == 3
 
 
-def test_every_ledger_of_a_sample_has_as_many_rows_as_its_figure(login: Login, clock: FakeClock) -> None:
+def test_every_ledger_of_a_sample_has_as_many_rows_as_its_figure(
+    login: Login, clock: FakeClock
+) -> None:
     at(clock, "2023-08-15")
     mediation(login("tx_mediator"), "2023-08-15", succeed=False)
     office = login(OFFICE)
@@ -72,7 +76,9 @@ def test_every_ledger_of_a_sample_has_as_many_rows_as_its_figure(login: Login, c
     assert 1 <= narrowed["matching"] <= narrowed["count"]
 
 
-def test_the_excel_ledger_has_the_definition_first_and_every_record(login: Login, clock: FakeClock) -> None:
+def test_the_excel_ledger_has_the_definition_first_and_every_record(
+    login: Login, clock: FakeClock
+) -> None:
     office = login(OFFICE)
     figure = value(office, "mediation.concluded", **YEAR)
     response = office.get(

@@ -289,6 +289,18 @@ def targets(
             else None
         )
         out[ident] = imported.get(ident, declared)
+    # A completion rate is measured against the target of what it completes (the 260 件 of
+    # legal_aid.accepted) unless it has one of its own.
+    for ident in chosen:
+        indicator = catalog.indicator(ident)
+        if indicator is not None and indicator.formula.kind == "completion" and out[ident] is None:
+            inner = next((r.name for r in indicator.formula.inputs if r.kind == "indicator"), None)
+            if inner is not None:
+                out[ident] = (
+                    out.get(inner)
+                    if inner in out
+                    else targets(session, directory, catalog, scope, [inner]).get(inner)
+                )
     return out
 
 
