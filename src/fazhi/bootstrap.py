@@ -29,6 +29,7 @@ from fazhi.api import (
     case_routes,
     document_routes,
     errors,
+    indicator_routes,
     link_routes,
     message_routes,
     meta_routes,
@@ -61,6 +62,7 @@ ENGINE_ROUTERS = (
     document_routes.router,
     link_routes.router,
     message_routes.router,
+    indicator_routes.router,
 )
 
 

@@ -91,6 +91,7 @@ MENUS = {
         "/catalogue",
         "/analytics/metrics",
         "/repeats",
+        "/indicators",  # 法治指标 (issue 14)
         "/cases",
         "/case-file-reviews",
         "/legality",
@@ -105,6 +106,7 @@ MENUS = {
         "/catalogue",
         "/analytics/metrics",
         "/repeats",
+        "/indicators",  # 法治指标 (issue 14)
         "/cases",
         "/case-file-reviews",
         "/legality",

@@ -129,7 +129,7 @@ def do_count_event(
 # Rebuild from the events
 
 
-class _Replay:
+class CaseReplay:
     """One case as its events replay: what the live count saw at each event."""
 
     def __init__(self, case_type: CaseType, region: str, grid: int, flags: dict[str, bool]):
@@ -218,7 +218,7 @@ def do_rebuild_rollups(session: Session, platform: Platform, flush_every: int = 
         .order_by(Event.case_id, Event.seq)
         .limit(5000)
     )
-    current: _Replay | None = None
+    current: CaseReplay | None = None
     current_id = -1
     read = 0
     # Keyset pages of (case_id, seq): the session's connection both reads and writes.
@@ -240,7 +240,7 @@ def do_rebuild_rollups(session: Session, platform: Platform, flush_every: int = 
                 current_id = event.case_id
                 case_type = platform.types.get(event.type)
                 current = (
-                    _Replay(case_type, event.region_code, event.grid_id or 0, case_flags(event))
+                    CaseReplay(case_type, event.region_code, event.grid_id or 0, case_flags(event))
                     if case_type is not None
                     else None
                 )

@@ -40,6 +40,7 @@ NAV_IDS: tuple[str, ...] = (
     "stats",
     "map",
     "analytics",
+    "indicators",
     "repeats",
     "cases",
     "admin",

@@ -7,7 +7,17 @@ The engine's commands live by area in this package; each type package adds its o
 from __future__ import annotations
 
 from fazhi.bootstrap import TYPE_PACKAGES
-from fazhi.cli import analytics, backup, calendar, records, retention, schedule, setup, trail
+from fazhi.cli import (
+    analytics,
+    backup,
+    calendar,
+    indicators,
+    records,
+    retention,
+    schedule,
+    setup,
+    trail,
+)
 from fazhi.cli.app import app
 
 __all__ = [
@@ -15,6 +25,7 @@ __all__ = [
     "app",
     "backup",
     "calendar",
+    "indicators",
     "records",
     "retention",
     "schedule",

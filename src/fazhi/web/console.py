@@ -52,6 +52,7 @@ NAVIGATION: list[NavEntry] = [
         "分析",
         frozenset({"district_leader", "supervisor", "dispatcher", "admin", "unit_leader"}),
     ),
+    ("/indicators", "法治指标", frozenset({"district_leader", "rule_of_law_office", "admin"})),
     (
         "/cases",
         "案件查询",
@@ -84,6 +85,7 @@ NAV_PATHS: dict[str, str] = {
     "stats": "/stats",
     "map": "/map",
     "analytics": "/analytics/metrics",
+    "indicators": "/indicators",
     "repeats": "/repeats",
     "cases": "/cases",
     "admin": "/admin",

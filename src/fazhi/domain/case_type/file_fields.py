@@ -98,9 +98,7 @@ class FieldModel(FileModel):
                     problems.add(join(item_path, "type"), "a list's items cannot be lists")
                 for key in ("prefill", "suggested_for"):
                     if getattr(item, key):
-                        problems.add(
-                            join(item_path, key), f"only a type's own fields have {key}"
-                        )
+                        problems.add(join(item_path, key), f"only a type's own fields have {key}")
                 items.append(item.to_spec(item_name, item_path, scope, problems))
             check_required_if(self.items, items, join(path, "items"), {}, problems)
         spec = FieldSpec(

@@ -168,9 +168,7 @@ def link_faults(types: Mapping[str, CaseType]) -> dict[str, list[str]]:
         problems = Problems()
         for path, spec in _case_links(case_type):
             categories = {
-                code
-                for linked in spec.link_types
-                for code in _category_codes(types.get(linked))
+                code for linked in spec.link_types for code in _category_codes(types.get(linked))
             }
             for i, code in enumerate(spec.suggested_for):
                 if code not in categories:

@@ -14,6 +14,7 @@ from fazhi.store.models.cases import (
     DocumentBlob,
     Event,
 )
+from fazhi.store.models.indicators import FigureImport, ImportedFigure, IndicatorEvidence
 from fazhi.store.models.org import (
     ApiKey,
     ApiToken,
@@ -57,7 +58,10 @@ __all__ = [
     "DocumentBlob",
     "DutyRule",
     "Event",
+    "FigureImport",
     "GazetteerEntry",
+    "ImportedFigure",
+    "IndicatorEvidence",
     "LoginFailure",
     "LoginLock",
     "OutboxMessage",

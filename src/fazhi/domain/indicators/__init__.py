@@ -1,0 +1,1 @@
+"""Indicators, imported figures and evaluation schemes as data (pure: no I/O)."""
