@@ -82,7 +82,8 @@ def test_leaflet_draws_the_named_units_and_the_last_positions(
 
     # A position opens the subject's file (its opening recorded by the page).
     page.locator("#position-leaflet .leaflet-control-zoom-in").click()
+    # Leaflet takes a marker's click from its element wherever the zoom has put it.
     with page.expect_navigation():
-        markers.first.click(force=True)
+        red.first.dispatch_event("click")
     assert "/correction/subjects/" in page.url
     assert page.evaluate("window.__violations") == []
