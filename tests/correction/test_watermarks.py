@@ -1,7 +1,9 @@
 """Every export that can hold a community-correction, anomaly or resettlement record names the
 user who took it and the time — the console's list exports, `fazhi export` (CSV and Excel),
-the day's CSV — because the three types declare `export_watermark` in their files (the engine
-reads the flag, never a type's name); an export of another type carries none."""
+the day's CSV — and every page that prints them — a case's 处理单, its case page, the
+officer's day view and a subject's file, printed from the browser — because the three types
+declare `export_watermark` in their files (the engine reads the flag, never a type's name);
+an export or a printed page of another type carries none."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from tests.correction.test_resettlement import open_file
 from tests.support import FakeClock
 from tests.visibility_support import actor_of
 from tests.web.conftest import Console
+from tests.web.html import by_id, page, text_of
 
 WATERMARKED = ("community_correction", "correction_anomaly", "resettlement")
 MARK = "导出人：陆建华（tx_sfs） 导出时间：2023-11-20 10:15"
@@ -101,3 +104,44 @@ def test_fazhi_export_of_another_type_is_not(platform: Platform, tmp_path: Path)
     path = tmp_path / "hotline.csv"
     export_cases(platform, path, "hotline", None, None, actor_of(platform, "admin"))
     assert path.read_text(encoding="utf-8-sig").splitlines()[0].startswith("编号")
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["community_correction", "resettlement"])
+def test_the_printed_sheet_of_one_carries_the_watermark_under_its_title_and_on_every_page(
+    console: Console, records: tuple[int, int], which: int
+) -> None:
+    response = console(OFFICER).get(f"/cases/{records[which]}/print")
+    assert response.status_code == 200
+    doc = page(response.text)
+    assert text_of(doc, "sheet-watermark") == "仅限工作使用 " + MARK
+    # Across the paper: the overlay is repeated on each printed page (print-only CSS).
+    overlay = by_id(doc, "print-watermark")
+    assert overlay is not None and MARK in text_of(doc, "print-watermark")
+    css = console(OFFICER).get("/static/console.css").text
+    assert ".print-watermark { display: none; }" in css
+    assert "@media print" in css.split(".print-watermark { display: none; }")[1]
+
+
+def test_its_pages_printed_from_the_browser_carry_it_too(
+    console: Console, records: tuple[int, int]
+) -> None:
+    subject, released = records
+    http = console(OFFICER)
+    for path in (f"/cases/{subject}", f"/cases/{released}"):
+        assert MARK in text_of(page(http.get(path).text), "print-watermark"), path
+    for path in ("/correction", f"/correction/subjects/{subject}"):
+        mark = text_of(page(http.get(path).text), "print-watermark")
+        assert "仅限社区矫正工作使用 " + MARK in mark, path
+
+
+def test_the_printed_sheet_of_another_type_carries_none(
+    console: Console, login: Login, clock: FakeClock
+) -> None:
+    at(clock, "2023-11-20", 10, 15)
+    order = login("operator1").register()
+    for path in (f"/cases/{order['id']}/print", f"/cases/{order['id']}"):
+        response = console("operator1").get(path)
+        assert response.status_code == 200
+        doc = page(response.text)
+        assert by_id(doc, "print-watermark") is None and by_id(doc, "sheet-watermark") is None
+        assert "导出人" not in response.text

@@ -29,6 +29,8 @@ CONSOLE = ConsoleExtension(
     nav=((("/correction", "社区矫正", READERS), "/cases"),),
     landing={"correction_officer": "/correction"},
     templates=WEB / "templates",
+    static_prefix="correction",
+    static=WEB / "static",
 )
 
 

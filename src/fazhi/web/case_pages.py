@@ -29,6 +29,7 @@ from fazhi.http.params import CaseId
 from fazhi.http.reveal import reveal_fields, revealable_fields
 from fazhi.read.cases import full_case
 from fazhi.read.presenters import case_number, mark_labels, present_event, sees_whole
+from fazhi.read.watermark import watermark_line
 from fazhi.store.models import Case, Clock, Event
 from fazhi.web.console import (
     CasePageExtension,
@@ -260,6 +261,8 @@ def _render_case(
             "flash": flash,
             "mark_labels": mark_labels(case_type),
             "extension": extension,
+            # Printed from the browser, a case of such a type names who printed it and when.
+            "watermark": watermark_line(w.actor, w.ctx.now) if case_type.watermarked else None,
             "sees_whole": reveal or sees_whole(case_type, w.actor),
         },
         w,

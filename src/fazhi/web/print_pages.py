@@ -1,6 +1,8 @@
 """The printable 处理单 of a case (for the hotline: 12345热线工单处理单): the order as this user
 sees it (personal data masked unless the role sees it whole), its deadlines, the whole
-timeline and a signatures area, laid out for A4 by static/print.css."""
+timeline and a signatures area, laid out for A4 by static/print.css. A case of a type that
+declares `visibility.export_watermark` carries the exports' watermark (who printed it and
+when) under the heading and across every printed page."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from fazhi.actions.visibility import load_visible_case, record_read
 from fazhi.domain.errors import DomainError
 from fazhi.http.params import CaseId
 from fazhi.read.cases import full_case
+from fazhi.read.watermark import needs_watermark, watermark_line
 
 # The case page's timeline, shared so that the paper says what the screen says.
 from fazhi.web.case_pages import _timeline as case_timeline
@@ -60,6 +63,10 @@ def case_print(request: Request, case_id: CaseId) -> Response:
                 "record_tables": tables,
                 "timeline": case_timeline(w, case, console_of(request).case_page(case.type)),
                 "signatures": SIGNATURES,
+                # The paper leaves the platform as an export does: the same watermark.
+                "watermark": (
+                    watermark_line(w.actor, w.ctx.now) if needs_watermark([case_type]) else None
+                ),
             },
             w,
         )

@@ -1,20 +1,19 @@
 """社区矫正 in the console: the officer's day view (`/correction?date=`: a day's status — today
 unless another past date is chosen — of every subject of the office, a map of the last
-positions within the permitted areas, the anomaly queue) and a subject's file
+positions within the permitted areas over the district's grids and streets — Leaflet over
+`/correction/map.geojson?date=`, an SVG without it —, the anomaly queue) and a subject's file
 (`/correction/subjects/{id}`, each opening recorded) with its check-in photos
 (`/correction/subjects/{id}/photos/{sha256}`, each view recorded). Every action — reporting,
 visits, an anomaly's contact, handling and closing — is taken on the engine's case page.
-Refused (403) to every role but the judicial bureau's and offices'."""
+Refused (403) to every role but the judicial bureau's and offices'. Printed from the browser,
+the day view and the file carry the exports' watermark (who printed them and when)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from fazhi.correction.api import photo_response
-from fazhi.correction.geofence import AreaError, parse_area
+from fazhi.correction.api import photo_response, watermark
 from fazhi.correction.read import (
     anomaly_queue,
     day_anomalies,
@@ -24,43 +23,13 @@ from fazhi.correction.read import (
     subject_history,
     subject_photo,
 )
+from fazhi.correction.web.map import day_features, position_map
 from fazhi.domain.durations import local_date
 from fazhi.domain.errors import DomainError
 from fazhi.web.console import forbidden, page_work, render
+from fazhi.web.unit_map import geojson_response, grid_shapes
 
 router = APIRouter(include_in_schema=False)
-_W, _H, _PAD = 640.0, 420.0, 12.0
-
-
-def position_map(subjects: list[dict[str, Any]], areas: list[str]) -> dict[str, Any] | None:
-    """An SVG drawing of the areas and the last positions (no tiles: the network is closed)."""
-    polygons = []
-    for text in areas:
-        try:
-            polygons.append(parse_area(text).vertices)
-        except AreaError:
-            continue
-    points = [
-        (s["last_position"]["lon"], s["last_position"]["lat"], s)
-        for s in subjects
-        if s.get("last_position") and s["last_position"]["lon"] is not None
-    ]
-    xs = [v[0] for p in polygons for v in p] + [p[0] for p in points]
-    ys = [v[1] for p in polygons for v in p] + [p[1] for p in points]
-    if not xs:
-        return None
-    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    scale = min((_W - 2 * _PAD) / max(x1 - x0, 1e-6), (_H - 2 * _PAD) / max(y1 - y0, 1e-6))
-
-    def at(lon: float, lat: float) -> tuple[float, float]:
-        return round(_PAD + (lon - x0) * scale, 1), round(_H - _PAD - (lat - y0) * scale, 1)
-
-    return {
-        "width": _W,
-        "height": _H,
-        "areas": [" ".join(f"{x},{y}" for x, y in (at(*v) for v in p)) for p in polygons],
-        "dots": [{"xy": at(lon, lat), "s": s} for lon, lat, s in points],
-    }
 
 
 @router.get("/correction")
@@ -75,17 +44,37 @@ def day_view(request: Request, date: str | None = None) -> Response:
             context = {"date_error": exc.message, "asked": date, "max_day": today}
             return render(request, "correction.html", context, w, status_code=exc.status)
         day = day_status(w, with_areas=True, day=chosen)
-        drawing = position_map(day["subjects"], day.pop("areas"))
+        drawing = position_map(day["subjects"], day.pop("areas"), grid_shapes(w.ctx.directory))
         anomalies = anomaly_queue(w) if day["today"] else day_anomalies(w, chosen)
-        context = {**day, "anomalies": anomalies, "drawing": drawing, "max_day": today}
+        context = {
+            **day,
+            "anomalies": anomalies,
+            "drawing": drawing,
+            "max_day": today,
+            "geojson": "/correction/map.geojson" + ("" if day["today"] else f"?date={day['day']}"),
+            "tiles": w.platform.settings.map_tiles,
+            "watermark": watermark(w),  # on paper, as on the day's CSV
+        }
         return render(request, "correction.html", context, w)
+
+
+@router.get("/correction/map.geojson")
+def day_map(request: Request, date: str | None = None) -> Response:
+    """The day view's map for Leaflet: the units, the permitted areas, the last positions."""
+    with page_work(request) as w:
+        if not is_reader(w):
+            return forbidden(request, w, "社区矫正")
+        # A malformed or future date: the engine's JSON error (422, `invalid_date`, …).
+        day = day_status(w, with_areas=True, day=parse_day(w, date))
+        return geojson_response(day_features(w.ctx.directory, day["subjects"], day["areas"]))
 
 
 @router.get("/correction/subjects/{case_id}")
 def subject_page(request: Request, case_id: int) -> Response:
     with page_work(request) as w:  # a subject the user may not see: 404, as every case page
         history = subject_history(w, case_id)
-        return render(request, "correction_subject.html", history, w)
+        context = {**history, "watermark": watermark(w)}  # printed, it names who and when
+        return render(request, "correction_subject.html", context, w)
 
 
 @router.get("/correction/subjects/{case_id}/photos/{digest}")

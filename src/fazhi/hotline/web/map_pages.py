@@ -14,7 +14,7 @@ from fazhi.catalog.categories import load_categories
 from fazhi.domain.durations import local_date
 from fazhi.hotline.read import stats as hs
 from fazhi.hotline.web.stats_pages import PeriodForm
-from fazhi.http.deps import Work, json_response
+from fazhi.http.deps import Work
 from fazhi.http.params import PathId
 from fazhi.org.directory import UnitDirectory
 from fazhi.read.presenters import case_number
@@ -28,6 +28,7 @@ from fazhi.web.svg_charts import (
     map_outline,
     shade,
 )
+from fazhi.web.unit_map import feature_collection, geojson_response, grid_feature, grid_shapes
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,52 +38,22 @@ GRID_LIST_LIMIT = 200
 _OUTLINES: weakref.WeakKeyDictionary[UnitDirectory, MapDrawing] = weakref.WeakKeyDictionary()
 
 
-def grid_shapes(directory: UnitDirectory) -> list[GridShape]:
-    shapes = []
-    for unit_id, row in directory.rows.items():
-        if row.kind != "grid" or not row.polygon or unit_id not in directory.by_id:
-            continue
-        ref = directory.by_id[unit_id]
-        community = directory.by_id.get(row.parent_id) if row.parent_id else None
-        street = directory.street_of(ref)
-        shapes.append(
-            GridShape(
-                unit_id,
-                ref.name,
-                community.name if community else "",
-                street.name if street else "",
-                [[float(p[0]), float(p[1])] for p in row.polygon],
-            )
-        )
-    return sorted(shapes, key=lambda g: directory.by_id[g.unit_id].path)
-
-
 def grid_features(shapes: list[GridShape], counts: dict[int, int], query: str) -> dict[str, Any]:
-    """The grids as a GeoJSON FeatureCollection (WGS84 lon/lat, rings closed), each with its
-    count, fill colour (the same bins as the SVG map) and the address of its order list."""
+    """The grids as a GeoJSON FeatureCollection (the engine's features, `fazhi.web.unit_map`),
+    each with its count, fill colour (the same bins as the SVG map) and the address of its
+    order list."""
     bins = colour_bins(max(counts.values(), default=0))
     features = []
     for shape in shapes:
-        ring = [list(p) for p in shape.polygon]
-        if ring and ring[0] != ring[-1]:
-            ring.append(list(ring[0]))
+        feature = grid_feature(shape)
         n = counts.get(shape.unit_id, 0)
-        features.append(
-            {
-                "type": "Feature",
-                "id": shape.unit_id,
-                "geometry": {"type": "Polygon", "coordinates": [ring]},
-                "properties": {
-                    "name": shape.name,
-                    "community": shape.community,
-                    "street": shape.street,
-                    "count": n,
-                    "colour": colour_for(n, bins) if n else EMPTY,
-                    "orders": f"/map/grid/{shape.unit_id}?{query}",
-                },
-            }
+        feature["properties"].update(
+            count=n,
+            colour=colour_for(n, bins) if n else EMPTY,
+            orders=f"/map/grid/{shape.unit_id}?{query}",
         )
-    return {"type": "FeatureCollection", "features": features}
+        features.append(feature)
+    return feature_collection(features)
 
 
 def outline_of(directory: UnitDirectory) -> MapDrawing:
@@ -202,10 +173,7 @@ def map_geojson(request: Request) -> Response:
         form, category, counts = _period_counts(w, params)
         placed = {k: v for k, v in counts.items() if k is not None}
         body = grid_features(grid_shapes(w.ctx.directory), placed, _query(form, category))
-        response = json_response(body)
-        response.media_type = "application/geo+json"
-        response.headers["content-type"] = "application/geo+json"
-        return response
+        return geojson_response(body)
 
 
 @router.get("/map/grid/{grid_id}")

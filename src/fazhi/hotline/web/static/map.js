@@ -1,6 +1,6 @@
-// 地图: the grids drawn with Leaflet (from the npm registry, served by the platform) over the
-// platform's own GeoJSON, on an intranet tile layer when the deployment configures one
-// (FAZHI_MAP_TILES). Without JavaScript or Leaflet the server's SVG map stays.
+// 地图: the grids shaded by their orders, drawn with the console's shared map (static/unit-map.js:
+// Leaflet served by the platform, intranet tiles only when configured) over /map/grids.geojson.
+// Without JavaScript or Leaflet the server's SVG map stays.
 (function () {
   "use strict";
 
@@ -9,10 +9,7 @@
   }
 
   function draw(box, data) {
-    var map = L.map(box, { zoomSnap: 0.25, attributionControl: Boolean(box.dataset.tiles) });
-    if (box.dataset.tiles) {
-      L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: "内网底图" }).addTo(map);
-    }
+    var map = window.FazhiMap.base(box);
     var layer = L.geoJSON(data, {
       style: function (feature) {
         return { color: "#51606f", weight: 1, fillColor: feature.properties.colour, fillOpacity: 0.85 };
@@ -33,37 +30,11 @@
       map.setView([27.9, 113.1], 11);
     }
     box.dataset.features = String(data.features.length);
-    box.classList.add("ready");
   }
 
-  function start() {
-    var box = document.getElementById("grid-leaflet");
-    if (!box || !window.L) {
-      return;
-    }
-    fetch(box.dataset.geojson, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
-      .then(function (r) {
-        if (!r.ok) {
-          throw new Error(String(r.status));
-        }
-        return r.json();
-      })
-      .then(function (data) {
-        box.hidden = false;
-        var svg = document.getElementById("grid-map");
-        if (svg) {
-          svg.style.display = "none"; // the hidden attribute does not apply to <svg>
-        }
-        draw(box, data);
-      })
-      .catch(function () {
-        box.remove(); // the SVG map stays
-      });
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
+  if (window.FazhiMap) {
+    window.FazhiMap.whenReady(function () {
+      window.FazhiMap.mount("grid-leaflet", "grid-map", draw);
+    });
   }
 })();
