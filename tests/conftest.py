@@ -8,6 +8,11 @@ Run the whole suite on PostgreSQL with
 from __future__ import annotations
 
 import os
+
+# Cheap password hashes for the whole session, set before fazhi is imported (its hasher
+# reads it once) and inherited by the CLI subprocesses and xdist workers: thousands of
+# sign-ins at argon2's production cost would be minutes of CPU (fazhi.actions.passwords).
+os.environ.setdefault("FAZHI_PASSWORD_PROFILE", "test")
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
