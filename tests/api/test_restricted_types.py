@@ -26,7 +26,7 @@ from fazhi.actions.platform import Platform
 from fazhi.bootstrap import create_app
 from fazhi.store.db import transaction
 from fazhi.store.models import Document, DocumentBlob, Event
-from tests.support import ServerThread, browser_client
+from tests.support import TLS, ServerThread, browser_client
 from tests.visibility_support import (
     NAMED_ELSEWHERE,
     PASSWORD,
@@ -67,7 +67,9 @@ def client(vserver: ServerThread, clients: dict[str, httpx.Client], username: st
     """A client signed in as `username` for both the API (bearer) and the pages (cookie)."""
     if username not in clients:
         response = httpx.post(
-            f"{vserver.url}/api/v1/auth/token", json={"username": username, "password": PASSWORD}
+            f"{vserver.url}/api/v1/auth/token",
+            json={"username": username, "password": PASSWORD},
+            verify=TLS,
         )
         assert response.status_code == 200, response.text
         token = response.json()["access_token"]
