@@ -41,7 +41,13 @@ SUBJECT = "测试矫正对象"
 SUMMARY = "接收社区矫正对象（受限类型测试）"
 # Path parameters that name a case, and what the others are filled with.
 CASE_PARAMS = {"case_id", "lead_id", "request_id"}
-OTHER_PARAMS = {"action": "visit", "fmt": "json", "type_name": "hotline", "decision": "approve"}
+OTHER_PARAMS = {
+    "action": "visit",
+    "fmt": "json",
+    "type_name": "hotline",
+    "decision": "approve",
+    "digest": "0" * 64,  # a check-in photo's SHA-256
+}
 # Routes that serve one type only: they answer 404 for this type to everyone (Open311 the
 # hotline's orders; a correction subject's file and terminal, community_correction's cases).
 ONE_TYPE_ONLY = re.compile(r"^/open311/|^(/api/v1)?/correction/subjects/")
