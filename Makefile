@@ -66,14 +66,14 @@ test-sqlite: install-test
 # with FAZHI_STRICT=1 (CI) that is a failure.
 test-postgres: install-test
 	@if [ -n "$$FAZHI_TEST_PG_URL" ]; then \
-	  FAZHI_TEST_DATABASE_URL="$$FAZHI_TEST_PG_URL" $(PYTEST) -m "not sqlite_only and not browser"; \
+	  FAZHI_TEST_DATABASE_URL="$$FAZHI_TEST_PG_URL" $(PYTEST) -m "not sqlite_only and not dialect_neutral and not browser"; \
 	else \
 	  url=$$(scripts/pg-test-cluster.sh start); rc=$$?; \
 	  if [ $$rc -ne 0 ]; then \
 	    if [ "$$FAZHI_STRICT" = "1" ]; then echo "PostgreSQL is required in strict mode" >&2; exit 1; fi; \
 	    echo "NOTICE: PostgreSQL not installed; the PostgreSQL run of the suite was skipped" >&2; exit 0; \
 	  fi; \
-	  FAZHI_TEST_DATABASE_URL="$$url" $(PYTEST) -m "not sqlite_only and not browser"; rc=$$?; \
+	  FAZHI_TEST_DATABASE_URL="$$url" $(PYTEST) -m "not sqlite_only and not dialect_neutral and not browser"; rc=$$?; \
 	  scripts/pg-test-cluster.sh stop; exit $$rc; \
 	fi
 

@@ -8,6 +8,11 @@ Run the whole suite on PostgreSQL with
 from __future__ import annotations
 
 import os
+
+# Cheap password hashes for the whole session, set before fazhi is imported (its hasher
+# reads it once) and inherited by the CLI subprocesses and xdist workers: thousands of
+# sign-ins at argon2's production cost would be minutes of CPU (fazhi.actions.passwords).
+os.environ.setdefault("FAZHI_PASSWORD_PROFILE", "test")
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -32,7 +37,7 @@ from fazhi.store.db import make_engine, normalise_url, session_factory, transact
 from fazhi.store.migrate import upgrade
 from fazhi.store.models import Base
 from tests.databases import organised  # noqa: F401  (a session fixture)
-from tests.support import ApiClient, FakeClock, ServerThread
+from tests.support import TLS, ApiClient, FakeClock, ServerThread
 from tests.visibility_support import vplatform  # noqa: F401  (a session fixture)
 
 PASSWORD = "fazhi2023"
@@ -155,14 +160,19 @@ def login(
     def make(username: str) -> ApiClient:
         if username not in _tokens:
             response = httpx.post(
-                f"{server.url}/api/v1/auth/token", json={"username": username, "password": PASSWORD}
+                f"{server.url}/api/v1/auth/token",
+                json={"username": username, "password": PASSWORD},
+                verify=TLS,
             )
             assert response.status_code == 200, response.text
             body = response.json()
             _tokens[username] = (body["access_token"], body["user"])
         token, user = _tokens[username]
         http = httpx.Client(
-            base_url=server.url, headers={"authorization": f"Bearer {token}"}, timeout=30
+            base_url=server.url,
+            headers={"authorization": f"Bearer {token}"},
+            timeout=30,
+            verify=TLS,
         )
         clients.append(http)
         return ApiClient(http, username, dict(user))
@@ -174,7 +184,7 @@ def login(
 
 @pytest.fixture
 def anonymous(server: ServerThread) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=30) as http:
+    with httpx.Client(base_url=server.url, timeout=30, verify=TLS) as http:
         yield http
 
 

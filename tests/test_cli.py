@@ -18,6 +18,9 @@ from fazhi.domain.calendar import CalendarYearUnknown
 from fazhi.domain.holiday_notice import NoticeParseError, parse_notice
 from fazhi.store.models import Case
 
+# The CLI works on a SQLite file of its own here: the PostgreSQL run would only repeat it.
+pytestmark = pytest.mark.sqlite_only
+
 NOTICES = Path(__file__).resolve().parent / "fixtures" / "notices"
 FICTIONAL_2027 = NOTICES / "2027-fictional.txt"
 # A whole mainland mobile number, not part of a longer run of digits.

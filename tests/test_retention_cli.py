@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
@@ -34,6 +35,7 @@ def _db(env: dict[str, str]) -> tuple[list[str], int, str]:
         engine.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_retention_run_anonymises_old_closed_orders_and_the_trail_verifies(
     tmp_path: Path,
 ) -> None:

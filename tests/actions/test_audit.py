@@ -124,6 +124,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
     yield env
 
 
+@pytest.mark.sqlite_only
 def test_cli_audit_verify_passes_on_an_untouched_database(demo_db: dict[str, str]) -> None:
     result = CliRunner().invoke(app, ["audit", "verify"], env=demo_db)
     assert result.exit_code == 0, result.output
@@ -133,6 +134,7 @@ def test_cli_audit_verify_passes_on_an_untouched_database(demo_db: dict[str, str
     assert f"校验通过：{20 + 19 + 41 + 103 + 466 + 932 + 218 + 43} 个案件" in result.output
 
 
+@pytest.mark.sqlite_only
 def test_cli_audit_verify_exits_1_naming_the_changed_event(demo_db: dict[str, str]) -> None:
     engine = create_engine(demo_db["FAZHI_DATABASE_URL"])
     try:

@@ -19,7 +19,7 @@ import httpx
 
 from fazhi.domain.durations import LOCAL_TZ
 from tests.api.flows import Desk
-from tests.support import ApiClient, FakeClock, ServerThread, browser_client
+from tests.support import TLS, ApiClient, FakeClock, ServerThread, browser_client
 
 PASSWORD = "fazhi2023"
 TOKEN_MINT_TIME = datetime(2099, 1, 1, 9, 0, tzinfo=LOCAL_TZ)
@@ -48,6 +48,7 @@ def api_client(server: ServerThread, clock: FakeClock, username: str) -> ApiClie
             lambda: httpx.post(
                 f"{server.url}/api/v1/auth/token",
                 json={"username": username, "password": PASSWORD},
+                verify=TLS,
             ),
         )
         assert response.status_code == 200, response.text
@@ -56,6 +57,7 @@ def api_client(server: ServerThread, clock: FakeClock, username: str) -> ApiClie
             base_url=server.url,
             timeout=30,
             headers={"authorization": f"Bearer {body['access_token']}"},
+            verify=TLS,
         )
         _api[key] = ApiClient(http, username, dict(body["user"]))
     return _api[key]

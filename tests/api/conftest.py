@@ -18,7 +18,7 @@ import pytest
 
 from fazhi.domain.durations import LOCAL_TZ
 from tests.api.flows import Desk
-from tests.support import ApiClient, FakeClock, ServerThread
+from tests.support import TLS, ApiClient, FakeClock, ServerThread
 
 PASSWORD = "fazhi2023"
 TOKEN_MINT_TIME = datetime(2099, 1, 1, 9, 0, tzinfo=LOCAL_TZ)
@@ -47,6 +47,7 @@ def login(server: ServerThread, clock: FakeClock, _api_clients: dict[str, ApiCli
                 response = httpx.post(
                     f"{server.url}/api/v1/auth/token",
                     json={"username": username, "password": PASSWORD},
+                    verify=TLS,
                 )
             finally:
                 clock.moment = saved
@@ -56,6 +57,7 @@ def login(server: ServerThread, clock: FakeClock, _api_clients: dict[str, ApiCli
                 base_url=server.url,
                 timeout=30,
                 headers={"authorization": f"Bearer {body['access_token']}"},
+                verify=TLS,
             )
             _api_clients[username] = ApiClient(http, username, dict(body["user"]))
         return _api_clients[username]

@@ -10,7 +10,7 @@ import re
 import httpx
 
 from tests.api.flows import CASES, assert_error
-from tests.support import FakeClock
+from tests.support import TLS, FakeClock
 
 PASSWORD = "fazhi2023"
 
@@ -88,7 +88,9 @@ def test_a_token_expires_12_hours_after_login(anonymous: httpx.Client, clock: Fa
 
 def test_the_token_cookie_works_like_the_bearer_header(anonymous: httpx.Client) -> None:
     token = str(fresh_token(anonymous)["access_token"])
-    with httpx.Client(base_url=anonymous.base_url, cookies={"fazhi_token": token}) as browser:
+    with httpx.Client(
+        base_url=anonymous.base_url, cookies={"fazhi_token": token}, verify=TLS
+    ) as browser:
         response = browser.get("/api/v1/me")
     assert response.status_code == 200, response.text
 

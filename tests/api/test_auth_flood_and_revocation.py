@@ -24,7 +24,7 @@ from fazhi.domain.errors import DomainError
 from fazhi.store.db import make_engine, session_factory, transaction
 from fazhi.store.models import Base, User
 from tests.actions.test_admin import ctx_for
-from tests.support import FakeClock, ServerThread
+from tests.support import TLS, FakeClock, ServerThread
 
 GOOD = "Correct-horse-9"
 TOKEN = "/api/v1/auth/token"
@@ -54,16 +54,16 @@ def new_user(platform: Platform, clock: FakeClock) -> str:
 
 def test_a_login_flood_leaves_healthz_and_other_requests_fast(server: ServerThread) -> None:
     signed_in = httpx.post(
-        f"{server.url}{TOKEN}", json={"username": "operator1", "password": "fazhi2023"}
+        f"{server.url}{TOKEN}", json={"username": "operator1", "password": "fazhi2023"}, verify=TLS
     )
     headers = {"authorization": f"Bearer {signed_in.json()['access_token']}"}
-    me = httpx.Client(base_url=server.url, headers=headers, timeout=30)
+    me = httpx.Client(base_url=server.url, headers=headers, timeout=30, verify=TLS)
     stop = threading.Event()
     probes: list[float] = []
     pages: list[float] = []
 
     def probe() -> None:
-        with httpx.Client(base_url=server.url, timeout=30) as http:
+        with httpx.Client(base_url=server.url, timeout=30, verify=TLS) as http:
             while not stop.is_set():
                 start = time.perf_counter()
                 assert http.get("/healthz").status_code == 200
@@ -74,7 +74,7 @@ def test_a_login_flood_leaves_healthz_and_other_requests_fast(server: ServerThre
                 time.sleep(0.01)
 
     def guess(i: int) -> None:
-        with httpx.Client(base_url=server.url, timeout=60) as http:
+        with httpx.Client(base_url=server.url, timeout=60, verify=TLS) as http:
             body = {"username": f"t_flood_{i}", "password": "wrong-1"}
             assert http.post(TOKEN, json=body).status_code in (401, 429, 503)
 
@@ -112,7 +112,7 @@ def test_logout_and_deactivation_count_at_once_in_another_process(
         clock=clock,
     )
     name = new_user(platform, clock)
-    anonymous = httpx.Client(base_url=server.url, timeout=30)
+    anonymous = httpx.Client(base_url=server.url, timeout=30, verify=TLS)
 
     def token() -> str:
         body = {"username": name, "password": GOOD}

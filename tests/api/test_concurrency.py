@@ -23,7 +23,7 @@ from fazhi.store.models import Case, Event
 from tests.api.conftest import Login
 from tests.api.flows import Desk, has_chinese
 from tests.hotline.api.test_transfer_api import complaint, new_key
-from tests.support import ServerThread
+from tests.support import TLS, ServerThread
 
 CLIENTS = 32
 ORDER = {
@@ -38,7 +38,7 @@ def all_at_once(
 ) -> list[httpx.Response]:
     """`call(client, i)` from `n` clients, each with its own connection, released together."""
     start = threading.Barrier(n)
-    clients = [httpx.Client(timeout=60) for _ in range(n)]
+    clients = [httpx.Client(timeout=60, verify=TLS) for _ in range(n)]
 
     def one(i: int) -> httpx.Response:
         start.wait()

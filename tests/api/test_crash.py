@@ -27,7 +27,7 @@ from fazhi.actions.platform import Platform
 from fazhi.actions.rollups import do_rebuild_rollups
 from fazhi.store.audit import verify_all
 from fazhi.store.models import Case, Event, RollupDaily
-from tests.support import free_port
+from tests.support import TLS, free_port
 
 KILLS = 4
 CLIENTS = 4
@@ -78,7 +78,7 @@ class Server:
         deadline = time.monotonic() + 90  # the first start imports the platform
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                if httpx.get(f"{self.url}/healthz", timeout=1, verify=TLS).status_code == 200:
                     return
             except httpx.TransportError:
                 pass
@@ -111,6 +111,7 @@ def test_every_acknowledged_order_survives_repeated_sigkills(
         f"{server.url}/api/v1/auth/token",
         json={"username": "operator1", "password": "fazhi2023"},
         timeout=30,
+        verify=TLS,
     ).json()["access_token"]
 
     acknowledged: list[int] = []
@@ -126,6 +127,7 @@ def test_every_acknowledged_order_survives_repeated_sigkills(
                     json={"type": "hotline", "fields": ORDER},
                     headers=headers,
                     timeout=10,
+                    verify=TLS,
                 )
             except httpx.TransportError:  # the server is down: try again shortly
                 time.sleep(0.02)

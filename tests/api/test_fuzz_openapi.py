@@ -37,7 +37,7 @@ from fazhi.store.db import make_engine, session_factory, transaction
 from fazhi.store.migrate import upgrade
 from tests.api.flows import has_chinese
 from tests.conftest import DEFAULT_NOW, PASSWORD
-from tests.support import FakeClock, ServerThread
+from tests.support import TLS, FakeClock, ServerThread
 
 # Examples per operation, user and generation mode: 48 operations × 2 users × (6 + 4)
 # ≈ 1,000 requests plus the Open311 parameters below; about a minute on 2 cores.
@@ -73,7 +73,9 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerThre
 
 def _token(server: ServerThread, username: str) -> str:
     response = httpx.post(
-        f"{server.url}/api/v1/auth/token", json={"username": username, "password": PASSWORD}
+        f"{server.url}/api/v1/auth/token",
+        json={"username": username, "password": PASSWORD},
+        verify=TLS,
     )
     assert response.status_code == 200, response.text
     return str(response.json()["access_token"])
@@ -199,7 +201,7 @@ def test_open311_parameters_fuzzed_answer_only_in_open311_shape(
     fuzz_server: ServerThread,
 ) -> None:
     count = 0
-    with httpx.Client(base_url=fuzz_server.url, timeout=30) as http:
+    with httpx.Client(base_url=fuzz_server.url, timeout=30, verify=TLS) as http:
 
         @settings(
             max_examples=150,

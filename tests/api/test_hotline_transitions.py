@@ -33,6 +33,9 @@ from fazhi.catalog.roles import default_roles
 from fazhi.domain.case_type import ActionSpec, FieldSpec, Guard
 from tests.api.flows import CASES, Desk, assert_error
 
+# A permission matrix: who may take which action is decided before any SQL is written.
+pytestmark = pytest.mark.dialect_neutral
+
 HOTLINE = default_case_types().get("hotline")
 assert HOTLINE is not None
 

@@ -26,7 +26,7 @@ from fazhi.actions.platform import Platform
 from fazhi.bootstrap import create_app
 from fazhi.store.db import transaction
 from fazhi.store.models import Document, DocumentBlob, Event
-from tests.support import ServerThread, browser_client
+from tests.support import TLS, ServerThread, browser_client
 from tests.visibility_support import (
     NAMED_ELSEWHERE,
     PASSWORD,
@@ -41,7 +41,13 @@ SUBJECT = "测试矫正对象"
 SUMMARY = "接收社区矫正对象（受限类型测试）"
 # Path parameters that name a case, and what the others are filled with.
 CASE_PARAMS = {"case_id", "lead_id", "request_id"}
-OTHER_PARAMS = {"action": "visit", "fmt": "json", "type_name": "hotline", "decision": "approve"}
+OTHER_PARAMS = {
+    "action": "visit",
+    "fmt": "json",
+    "type_name": "hotline",
+    "decision": "approve",
+    "digest": "0" * 64,  # a check-in photo's SHA-256
+}
 # Routes that serve one type only: they answer 404 for this type to everyone (Open311 the
 # hotline's orders; a correction subject's file and terminal, community_correction's cases).
 ONE_TYPE_ONLY = re.compile(r"^/open311/|^(/api/v1)?/correction/subjects/")
@@ -67,7 +73,9 @@ def client(vserver: ServerThread, clients: dict[str, httpx.Client], username: st
     """A client signed in as `username` for both the API (bearer) and the pages (cookie)."""
     if username not in clients:
         response = httpx.post(
-            f"{vserver.url}/api/v1/auth/token", json={"username": username, "password": PASSWORD}
+            f"{vserver.url}/api/v1/auth/token",
+            json={"username": username, "password": PASSWORD},
+            verify=TLS,
         )
         assert response.status_code == 200, response.text
         token = response.json()["access_token"]

@@ -115,6 +115,7 @@ def page(browser: Browser, server: ServerThread, watch: Watch) -> Iterator[Page]
         timezone_id="Asia/Shanghai",
     )
     context.set_default_timeout(15_000)
+    context.fazhi_server = server.url  # type: ignore[attr-defined]  # console_login's key
 
     def guard(route: Route) -> None:
         url = route.request.url

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the playwright package may be missing: the suite then skips (or fails)
     from playwright.sync_api import Page, Response
@@ -33,13 +33,32 @@ class Watch:
     dialogs: list[str] = field(default_factory=list)
 
 
-def console_login(page: Page, username: str, password: str = PASSWORD) -> Response | None:
-    """Sign in through the login form as a demo user; returns the landing page's response.
+# Session cookies of the sign-ins made so far, by (server, username): a later test signing
+# in as the same user on the same server gets the cookie back instead of the form, which
+# saves the login page and a password check per test. A lapsed or revoked session (the
+# clock moved on, 退出, a disabled user) lands on /login and falls back to the form.
+_SESSIONS: dict[tuple[str, str], list[Any]] = {}
+
+
+def console_login(
+    page: Page, username: str, password: str = PASSWORD, *, form: bool = False
+) -> Response | None:
+    """Sign in as a demo user; returns the landing page's response. `form=True` always goes
+    through the login form (what the tests of signing in need); otherwise a session this
+    user already has on this server is reused.
 
     Cookies of the page's context are cleared first, so one page can act as several users
     in turn, as colleagues sharing a desk would.
     """
     page.context.clear_cookies()
+    server = _server_of(page)
+    cookies = _SESSIONS.get((server, username)) if server and not form else None
+    if cookies:
+        page.context.add_cookies(cookies)
+        response = page.goto("/")
+        if "/login" not in page.url:
+            return response
+        page.context.clear_cookies()
     page.goto("/login")
     page.fill("#username", username)
     page.fill("#password", password)
@@ -47,7 +66,15 @@ def console_login(page: Page, username: str, password: str = PASSWORD) -> Respon
         page.click('form[action="/login"] button[type="submit"]')
     response = navigation.value
     assert "/login" not in page.url, f"{username} could not sign in: {page.url}"
+    if password == PASSWORD:
+        origin = "/".join(page.url.split("/")[:3])
+        _SESSIONS[(origin, username)] = page.context.cookies(origin)
     return response
+
+
+def _server_of(page: Page) -> str | None:
+    """The origin of the server this page's context talks to (set by the page fixture)."""
+    return getattr(page.context, "fazhi_server", None)
 
 
 def console_logout(page: Page) -> None:

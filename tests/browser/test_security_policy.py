@@ -25,7 +25,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 def test_htmx_works_under_the_policy_with_no_violation(page: Page) -> None:
     page.add_init_script(COLLECT_VIOLATIONS)
-    console_login(page, "operator1")  # the login form posts its token
+    console_login(page, "operator1", form=True)  # the login form posts its token
     with page.expect_response(lambda r: "/intake/suggest" in r.url) as suggested:
         response = page.goto("/intake")
     assert response is not None

@@ -131,6 +131,7 @@ def test_anything_else_is_refused_in_chinese(text: str) -> None:
     assert any("\u4e00" <= ch <= "\u9fff" for ch in str(caught.value))
 
 
+@pytest.mark.sqlite_only
 def test_the_platform_applies_the_stored_settings_on_creation_and_on_reload(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'settings.db'}"
     # Before migration 0002 (e.g. during `fazhi init`) there is no table: the file's limits.

@@ -44,6 +44,9 @@ from tests.databases import organised_platform
 from tests.support import FakeClock
 from tests.web.conftest import Console
 
+# The synthetic demo year's content and pages: the same on either database.
+pytestmark = pytest.mark.dialect_neutral
+
 # A business of this test's own, so no other test's listing of the same one is in the way.
 GONE_CODE = credit_code(8889)
 

@@ -14,7 +14,7 @@ from fazhi.actions.schedule import ScheduleReport, run_schedules
 from fazhi.actions.system_account import system_actor
 from fazhi.correction.demo.people import STREET_CENTRES, box, id_number
 from fazhi.domain.durations import LOCAL_TZ
-from tests.support import ApiClient, FakeClock, ServerThread, at
+from tests.support import TLS, ApiClient, FakeClock, ServerThread, at
 
 CASES = "/api/v1/cases"
 OFFICER = "tx_sfs"  # 田心街道司法所: judicial and correction officer
@@ -91,6 +91,7 @@ def check_in(
         f"{server.url}/api/v1/correction/check-ins",
         json=body,
         headers={"X-Device-Id": device, "X-Device-Token": token},
+        verify=TLS,
     )
 
 

@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from fazhi.actions.platform import Platform
 from fazhi.correction import plugin
 from tests.api.conftest import Login
 from tests.correction.support import BUREAU, OFFICER, at
 from tests.support import FakeClock
 from tests.web.conftest import Console
+
+# The synthetic demo year's content and pages: the same on either database.
+pytestmark = pytest.mark.dialect_neutral
 
 
 def test_the_officer_sees_the_planted_anomalies_and_handles_one_to_closing(

@@ -19,6 +19,9 @@ from tests.correction.support import local, schedule
 from tests.databases import organised_platform
 from tests.support import FakeClock
 
+# The synthetic demo year's content and pages: the same on either database.
+pytestmark = pytest.mark.dialect_neutral
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:

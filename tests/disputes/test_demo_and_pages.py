@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from fazhi.actions.platform import Platform
 from fazhi.disputes import plugin
 from tests.api.conftest import Login
 from tests.support import FakeClock
 from tests.web.conftest import Console
 from tests.web.html import error_of, page
+
+# The synthetic demo year's content and pages: the same on either database.
+pytestmark = pytest.mark.dialect_neutral
 
 OFFICER = "sfj_fuyi"
 

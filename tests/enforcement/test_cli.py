@@ -92,6 +92,7 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+@pytest.mark.sqlite_only
 def test_certificates_are_imported_from_the_terminal(
     tmp_path: Path, cli_env: dict[str, str]
 ) -> None:

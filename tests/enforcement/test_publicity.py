@@ -8,13 +8,13 @@ import httpx
 
 from tests.api.conftest import Login
 from tests.api.test_penalty_case import COMPANY, act, refused, register
-from tests.support import ServerThread
+from tests.support import TLS, ServerThread
 
 DECISION = {"legal_basis": "《城市道路管理条例》第四十二条（测试）"}
 
 
 def _public(server: ServerThread) -> tuple[list[dict[str, object]], str]:
-    with httpx.Client(base_url=server.url) as anonymous:
+    with httpx.Client(base_url=server.url, verify=TLS) as anonymous:
         data = anonymous.get("/api/v1/public/penalty-decisions")
         page = anonymous.get("/public/penalty-decisions")
     assert data.status_code == 200 and page.status_code == 200

@@ -23,7 +23,7 @@ import pytest
 
 import fazhi
 from fazhi.actions.platform import Platform
-from tests.support import browser_client, free_port
+from tests.support import TLS, browser_client, free_port
 
 PASSWORD = "fazhi2023"
 MB = 1024 * 1024
@@ -69,7 +69,7 @@ def server(tmp_path: Path, platform: Platform) -> Iterator[tuple[str, subprocess
     deadline = time.monotonic() + 90  # a loaded machine imports slowly
     while True:
         try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+            if httpx.get(f"{base}/healthz", timeout=1, verify=TLS).status_code == 200:
                 break
         except httpx.HTTPError:
             pass
@@ -85,7 +85,7 @@ def server(tmp_path: Path, platform: Platform) -> Iterator[tuple[str, subprocess
 
 def _token(base: str, username: str) -> str:
     body = {"username": username, "password": PASSWORD}
-    response = httpx.post(f"{base}/api/v1/auth/token", json=body, timeout=10)
+    response = httpx.post(f"{base}/api/v1/auth/token", json=body, timeout=10, verify=TLS)
     assert response.status_code == 200, response.text
     return str(response.json()["access_token"])
 
@@ -99,7 +99,7 @@ def _console(base: str, username: str) -> httpx.Client:
 
 def _api(base: str, username: str) -> httpx.Client:
     headers = {"authorization": f"Bearer {_token(base, username)}"}
-    return httpx.Client(base_url=base, headers=headers, timeout=DEADLINE)
+    return httpx.Client(base_url=base, headers=headers, timeout=DEADLINE, verify=TLS)
 
 
 def _register(api: httpx.Client, n: int) -> int:
@@ -160,7 +160,7 @@ def test_uploads_under_write_load_never_stall_the_server(
             (done if response.status_code == 200 else failed).append(f"dispatch {response}")
 
     def probe() -> None:
-        with httpx.Client(base_url=base, timeout=10) as http:
+        with httpx.Client(base_url=base, timeout=10, verify=TLS) as http:
             while not stop.is_set():
                 start = time.perf_counter()
                 with contextlib.suppress(httpx.HTTPError):

@@ -19,7 +19,7 @@ import fazhi.hotline.web
 import fazhi.web
 from fazhi.http.transport import is_https
 from fazhi.settings import Settings
-from tests.support import ApiClient, ServerThread, browser_client
+from tests.support import TLS, ApiClient, ServerThread, browser_client
 
 PASSWORD = "fazhi2023"
 FIXED = {
@@ -50,7 +50,7 @@ def _secured(response: httpx.Response, cacheable: bool = False) -> dict[str, str
 def test_console_pages_api_answers_and_refusals_carry_the_headers(
     server: ServerThread, login: object
 ) -> None:
-    with httpx.Client(base_url=server.url) as http:
+    with httpx.Client(base_url=server.url, verify=TLS) as http:
         _secured(http.get("/login"))
         _secured(http.get("/healthz"))
         _secured(http.get("/api/v1/cases"))  # 401 JSON
@@ -60,7 +60,7 @@ def test_console_pages_api_answers_and_refusals_carry_the_headers(
 
 
 def test_static_assets_stay_cacheable(server: ServerThread) -> None:
-    with httpx.Client(base_url=server.url) as http:
+    with httpx.Client(base_url=server.url, verify=TLS) as http:
         css = http.get("/static/console.css")
     assert css.status_code == 200
     _secured(css, cacheable=True)
@@ -69,7 +69,7 @@ def test_static_assets_stay_cacheable(server: ServerThread) -> None:
 
 
 def test_the_api_docs_allow_their_own_inline_script_by_hash(server: ServerThread) -> None:
-    with httpx.Client(base_url=server.url) as http:
+    with httpx.Client(base_url=server.url, verify=TLS) as http:
         docs = http.get("/docs")
     policy = _secured(docs)
     scripts = re.findall(r"<script>(.*?)</script>", docs.text, re.DOTALL)
@@ -87,7 +87,7 @@ def test_cookies_are_secure_when_the_request_came_over_https(server: ServerThrea
     credentials = {"username": "operator1", "password": PASSWORD}
     # uvicorn applies X-Forwarded-Proto from a proxy on loopback, as behind nginx.
     https = {"X-Forwarded-Proto": "https"}
-    with httpx.Client(base_url=server.url, headers=https) as fresh:
+    with httpx.Client(base_url=server.url, headers=https, verify=TLS) as fresh:
         first = _cookie_lines(fresh.get("/login"))["fazhi_csrf"]
         assert "Secure" in first and "SameSite=Strict" in first and "HttpOnly" in first
     with browser_client(server.url) as http:

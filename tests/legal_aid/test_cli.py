@@ -33,6 +33,7 @@ def _rows(env: dict[str, str], model: type) -> list:
         engine.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_the_register_and_the_target_are_kept_from_the_terminal(
     tmp_path: Path, cli_env: dict[str, str]
 ) -> None:

@@ -45,6 +45,7 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     engine.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_the_demo_year_gives_the_seed_figures(fresh: Platform) -> None:
     message = plugin.generate_demo(fresh, 0, 0, 1, lambda n: None)
     assert "456件" in message and "175%" in message

@@ -7,6 +7,7 @@ import importlib
 import pkgutil
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -39,6 +40,7 @@ def _run(engine: Engine, verb: str, target: str) -> None:
         getattr(command, verb)(config, target)
 
 
+@pytest.mark.sqlite_only
 def test_case_links_are_indexed_both_ways_and_match_the_models(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'links.db'}")
     upgrade(engine)

@@ -25,7 +25,7 @@ from fazhi.actions.platform import Platform
 from fazhi.domain.durations import Duration
 from fazhi.store.db import transaction
 from fazhi.store.models import AdminLog, CalendarDay, CalendarYear, ClockSetting, Unit, User
-from tests.support import ApiClient, ServerThread, browser_client
+from tests.support import TLS, ApiClient, ServerThread, browser_client
 
 PASSWORD = "fazhi2023"
 NOTICE_2027 = (
@@ -128,7 +128,7 @@ def test_everyone_but_an_admin_gets_403(console: Console, username: str) -> None
 
 
 def test_without_a_session_the_console_asks_to_log_in(server: ServerThread) -> None:
-    with httpx.Client(base_url=server.url, follow_redirects=False) as http:
+    with httpx.Client(base_url=server.url, follow_redirects=False, verify=TLS) as http:
         response = http.get("/admin/users")
     assert response.status_code == 303
     assert response.headers["location"].startswith("/login?next=/admin/users")
@@ -222,9 +222,13 @@ def test_a_deactivated_accounts_existing_sessions_stop_working_at_once(
     page_session = console(name, "Secret-1234")
     assert page_session.get("/cases").status_code == 200  # the token is now remembered
     token = httpx.post(
-        f"{server.url}/api/v1/auth/token", json={"username": name, "password": "Secret-1234"}
+        f"{server.url}/api/v1/auth/token",
+        json={"username": name, "password": "Secret-1234"},
+        verify=TLS,
     ).json()["access_token"]
-    api = httpx.Client(base_url=server.url, headers={"authorization": f"Bearer {token}"})
+    api = httpx.Client(
+        base_url=server.url, headers={"authorization": f"Bearer {token}"}, verify=TLS
+    )
     assert api.get("/api/v1/cases").status_code == 200
 
     response = admin.post(f"/admin/users/{user.id}/active", data={"active": "0"})

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from tests.fixture_types import ID_NUMBERS, fixture_type_server
-from tests.support import FakeClock, ServerThread
+from tests.support import TLS, FakeClock, ServerThread
 from tests.web.html import by_id, error_of, names_in, page, text_of, value_of
 
 Console = Callable[[str], httpx.Client]
@@ -39,9 +39,13 @@ def api(server: ServerThread) -> Iterator[Callable[[str], httpx.Client]]:
         token = httpx.post(
             f"{server.url}/api/v1/auth/token",
             json={"username": username, "password": "fazhi2023"},
+            verify=TLS,
         ).json()["access_token"]
         http = httpx.Client(
-            base_url=server.url, headers={"authorization": f"Bearer {token}"}, timeout=30
+            base_url=server.url,
+            headers={"authorization": f"Bearer {token}"},
+            timeout=30,
+            verify=TLS,
         )
         clients.append(http)
         return http

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import httpx
 
-from tests.support import ApiClient, ServerThread
+from tests.support import TLS, ApiClient, ServerThread
 from tests.web.conftest import Console
 from tests.web.html import page
 
@@ -33,7 +33,7 @@ def test_kinds_narrow_the_search_and_each_unit_says_where_it_is(console: Console
 
 
 def test_the_search_is_for_signed_in_users(server: ServerThread) -> None:
-    response = httpx.get(f"{server.url}/units/search?q=cgj", follow_redirects=False)
+    response = httpx.get(f"{server.url}/units/search?q=cgj", follow_redirects=False, verify=TLS)
     assert response.status_code == 303
 
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from fazhi.actions import login_guard
+from fazhi.actions.passwords import hasher as _hasher
 from fazhi.actions.platform import Platform, on_event_loop
 from fazhi.actions.totp import totp_step
 from fazhi.actions.visibility import sight_for
@@ -28,7 +28,6 @@ from fazhi.domain.units import Actor
 from fazhi.store.db import transaction
 from fazhi.store.models import ApiToken, User, UserRole
 
-_hasher = PasswordHasher()
 # Verifying against a dummy hash when the user is unknown keeps the timing the same.
 _DUMMY_HASH = _hasher.hash("fazhi-dummy-password")
 # Built once: it runs on every request.

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fazhi.actions.passwords import hash_password
 from fazhi.catalog.org_file import OrgSpec
 from fazhi.store.models import Unit, User, UserRole
-
-_hasher = PasswordHasher()
 
 
 @dataclass
@@ -20,10 +18,6 @@ class OrgLoadResult:
     units_updated: int = 0
     users_created: int = 0
     users_updated: int = 0
-
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
 
 
 def load_org_into(session: Session, spec: OrgSpec) -> OrgLoadResult:

@@ -116,9 +116,13 @@ def serve(
     """启动控制台与接口服务。"""
     import uvicorn
 
+    from fazhi.actions.passwords import PROFILE, PROFILE_VARIABLE
     from fazhi.bootstrap import create_app
 
     p = ready_platform()
+    if PROFILE != "standard":
+        warning = f"警告：{PROFILE_VARIABLE}={PROFILE}，密码哈希强度仅供测试，切勿用于生产"
+        out.print(f"[bold red]{warning}[/]")
     if show_logins:
         print_logins()
     out.print(f"控制台与接口：http://{host}:{port}/   接口文档：http://{host}:{port}/docs")

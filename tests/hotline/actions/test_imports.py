@@ -341,6 +341,7 @@ def flat(text: str) -> str:
     return "".join(text.split())
 
 
+@pytest.mark.sqlite_only
 def test_cli_import_prints_the_counts(cli_env: dict[str, str], tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "orders.xlsx", [row(f"CLI-{i}") for i in range(3)])
     result = CliRunner().invoke(app, ["import", str(path), "--source", "cli-good"], env=cli_env)
@@ -351,6 +352,7 @@ def test_cli_import_prints_the_counts(cli_env: dict[str, str], tmp_path: Path) -
     assert "共3行：新建0，已存在跳过3" in flat(again.output)
 
 
+@pytest.mark.sqlite_only
 def test_cli_import_with_bad_rows_exits_2_listing_each_line(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -370,6 +372,7 @@ def test_cli_import_with_bad_rows_exits_2_listing_each_line(
     assert "新建2" in flat(ok.output)
 
 
+@pytest.mark.sqlite_only
 def test_cli_import_of_a_file_with_an_unknown_column_exits_2(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -379,6 +382,7 @@ def test_cli_import_of_a_file_with_an_unknown_column_exits_2(
     assert "不认识的列：priority" in flat(result.output)
 
 
+@pytest.mark.sqlite_only
 def test_cli_import_prints_the_files_own_text_literally(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:

@@ -371,6 +371,7 @@ def flat(text: str) -> str:
     return "".join(text.split())
 
 
+@pytest.mark.sqlite_only
 def test_cli_transfer_import_twice_prints_the_counts(cli_env: dict[str, str]) -> None:
     args = ["transfer", "import", str(SAMPLE_12315), "--source", "12315"]
     result = CliRunner().invoke(app, args, env=cli_env)
@@ -381,6 +382,7 @@ def test_cli_transfer_import_twice_prints_the_counts(cli_env: dict[str, str]) ->
     assert "共4行：新建0，更新0，未变4，拒绝0" in flat(again.output)
 
 
+@pytest.mark.sqlite_only
 def test_cli_transfer_import_with_bad_rows_exits_2_listing_each(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -399,6 +401,7 @@ def test_cli_transfer_import_with_bad_rows_exits_2_listing_each(
     assert "2处错误，本批3行均未导入" in out
 
 
+@pytest.mark.sqlite_only
 def test_cli_transfer_refuses_an_unknown_source(cli_env: dict[str, str]) -> None:
     args = ["transfer", "import", str(SAMPLE_12315), "--source", "12306"]
     result = CliRunner().invoke(app, args, env=cli_env)
@@ -406,6 +409,7 @@ def test_cli_transfer_refuses_an_unknown_source(cli_env: dict[str, str]) -> None
     assert "没有转办来源12306" in flat(result.output)
 
 
+@pytest.mark.sqlite_only
 def test_cli_transfer_template_writes_header_and_example(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:

@@ -14,7 +14,7 @@ from fazhi.actions.api_keys import issue_key
 from fazhi.actions.platform import Platform
 from fazhi.store.db import transaction
 from tests.api.conftest import Login
-from tests.support import FakeClock, ServerThread
+from tests.support import TLS, FakeClock, ServerThread
 
 
 @pytest.fixture
@@ -23,7 +23,9 @@ def telephony(platform: Platform, server: ServerThread) -> Any:
         key = issue_key(
             session, platform, f"t-{uuid.uuid4().hex[:8]}", "telephony", platform.now()
         ).key
-    with httpx.Client(base_url=server.url, headers={"X-Api-Key": key}, timeout=30) as http:
+    with httpx.Client(
+        base_url=server.url, headers={"X-Api-Key": key}, timeout=30, verify=TLS
+    ) as http:
         yield http
 
 
@@ -73,12 +75,13 @@ def test_a_batch_with_a_bad_call_is_refused_whole(
 
 
 def test_keys_and_bodies_are_checked(telephony: httpx.Client, server: ServerThread) -> None:
-    bare = httpx.post(f"{server.url}/api/v1/missed-calls", json={"calls": [call("x")]})
+    bare = httpx.post(f"{server.url}/api/v1/missed-calls", json={"calls": [call("x")]}, verify=TLS)
     assert bare.status_code == 401 and bare.json()["code"] == "missing_api_key"
     wrong = httpx.post(
         f"{server.url}/api/v1/missed-calls",
         json={"calls": [call("x")]},
         headers={"X-Api-Key": "fz_x"},
+        verify=TLS,
     )
     assert wrong.status_code == 403 and wrong.json()["message"]
     assert telephony.post("/api/v1/missed-calls", json={"calls": []}).status_code == 422

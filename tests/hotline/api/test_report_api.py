@@ -16,7 +16,7 @@ from fazhi.actions.platform import Platform
 from fazhi.store.db import transaction
 from fazhi.store.models import Case, Document, Event
 from tests.api.conftest import Login
-from tests.support import ServerThread
+from tests.support import TLS, ServerThread
 
 WORKER = "grid_tx_c01_g01"
 INSIDE_G01 = ("113.161500", "27.910000")
@@ -158,6 +158,6 @@ def test_who_may_report(login: Login, server: ServerThread, platform: Platform) 
     for username in ("operator1", "cgj_handler", "tx_leader"):
         response = login(username).post("/api/v1/reports", data=fields())
         error(response, 403, "forbidden_role", None)
-    anonymous = httpx.post(f"{server.url}/api/v1/reports", data=fields())
+    anonymous = httpx.post(f"{server.url}/api/v1/reports", data=fields(), verify=TLS)
     error(anonymous, 401, "unauthenticated", None)
     assert counts(platform) == before

@@ -15,7 +15,7 @@ from fazhi.actions.api_keys import issue_key
 from fazhi.actions.platform import Platform
 from fazhi.store.db import transaction
 from fazhi.store.models import Case, Event
-from tests.support import ServerThread
+from tests.support import TLS, ServerThread
 
 URL = "/api/v1/transfers"
 
@@ -28,7 +28,7 @@ def new_key(platform: Platform, purpose: str = "transfer") -> str:
 
 @pytest.fixture
 def http(server: ServerThread) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=30) as client:
+    with httpx.Client(base_url=server.url, timeout=30, verify=TLS) as client:
         yield client
 
 

@@ -62,6 +62,7 @@ def history(state_open: bool) -> object:
     )
 
 
+@pytest.mark.sqlite_only
 def test_every_order_of_the_2023_history_is_closed(demo: tuple[Platform, ServerThread]) -> None:
     platform, _ = demo
     with platform.sessions() as session:
@@ -69,6 +70,7 @@ def test_every_order_of_the_2023_history_is_closed(demo: tuple[Platform, ServerT
         assert session.scalar(history(state_open=False)) == ORDERS
 
 
+@pytest.mark.sqlite_only
 def test_dissatisfied_orders_of_the_history_were_reviewed_by_a_supervisor(
     demo: tuple[Platform, ServerThread],
 ) -> None:
@@ -101,6 +103,7 @@ def queue_rows(server: ServerThread, username: str) -> tuple[int, list[str]]:
     return int(total.group(1)), re.findall(r'href="/cases/\d+">(RX\d+)</a>', html)
 
 
+@pytest.mark.sqlite_only
 def test_the_operator_queue_holds_only_current_orders(demo: tuple[Platform, ServerThread]) -> None:
     _, server = demo
     total, numbers = queue_rows(server, "operator1")
@@ -109,6 +112,7 @@ def test_the_operator_queue_holds_only_current_orders(demo: tuple[Platform, Serv
     assert not [n for n in numbers if n.startswith("RX2023")]
 
 
+@pytest.mark.sqlite_only
 def test_the_queue_is_ordered_by_urgency(demo: tuple[Platform, ServerThread]) -> None:
     platform, server = demo
     _, numbers = queue_rows(server, "dispatcher1")
@@ -122,6 +126,7 @@ def test_the_queue_is_ordered_by_urgency(demo: tuple[Platform, ServerThread]) ->
     assert deadlines[: len(with_deadline)] == with_deadline
 
 
+@pytest.mark.sqlite_only
 def test_the_demo_centre_has_missed_calls_to_call_back_and_templates(
     demo: tuple[Platform, ServerThread],
 ) -> None:

@@ -21,7 +21,7 @@ from fazhi.domain.durations import LOCAL_TZ
 from fazhi.hotline.web.intake_pages import deadline_text
 from fazhi.store.db import transaction
 from fazhi.store.models import Case, DutyRule, GazetteerEntry
-from tests.support import FakeClock, ServerThread
+from tests.support import TLS, FakeClock, ServerThread
 
 PASSWORD = "fazhi2023"
 Console = Callable[[str], httpx.Client]
@@ -128,7 +128,7 @@ def test_a_unit_handler_is_refused(console: Console) -> None:
 
 
 def test_signed_out_users_are_sent_to_the_login_page(server: ServerThread) -> None:
-    response = httpx.get(f"{server.url}/intake", follow_redirects=False)
+    response = httpx.get(f"{server.url}/intake", follow_redirects=False, verify=TLS)
     assert response.status_code == 303
     assert response.headers["location"].startswith("/login?next=/intake")
 

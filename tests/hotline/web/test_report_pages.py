@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from fazhi.actions.platform import Platform
 from fazhi.store.db import transaction
 from fazhi.store.models import Case, Document, Event, User
-from tests.support import ServerThread, browser_client
+from tests.support import TLS, ServerThread, browser_client
 
 PASSWORD = "fazhi2023"
 WORKER = "grid_tx_c01_g01"  # 彭小军, 田心东社区第一网格
@@ -246,7 +246,7 @@ def test_others_get_a_friendly_403(console: Console, platform: Platform, usernam
 
 
 def test_signed_out_goes_to_login(server: ServerThread) -> None:
-    with httpx.Client(base_url=server.url, follow_redirects=False) as http:
+    with httpx.Client(base_url=server.url, follow_redirects=False, verify=TLS) as http:
         response = http.get("/report")
         assert response.status_code == 303 and "/login" in response.headers["location"]
 

@@ -24,7 +24,7 @@ from tests.analytics.scenario import (
     console_client,
     make_desk,
 )
-from tests.support import FakeClock, ServerThread
+from tests.support import TLS, FakeClock, ServerThread
 
 MONDAY = date(2024, 11, 4)
 
@@ -161,7 +161,7 @@ def test_roles_without_statistics_are_refused(server: ServerThread, clock: FakeC
 def test_signed_out_users_are_sent_to_login(server: ServerThread) -> None:
     import httpx
 
-    with httpx.Client(base_url=server.url, follow_redirects=False) as http:
+    with httpx.Client(base_url=server.url, follow_redirects=False, verify=TLS) as http:
         response = http.get("/stats?from=2024-11-04")
     assert response.status_code == 303
     assert response.headers["location"].startswith("/login?next=/stats")

@@ -13,13 +13,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from argon2 import PasswordHasher
 from shapely.geometry import Point, Polygon
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from fazhi.actions.cases import ActionContext, create_case, perform_action
 from fazhi.actions.messages import do_mark_history_read
+from fazhi.actions.passwords import hash_password
 from fazhi.actions.platform import Platform
 from fazhi.actions.visibility import sight_for
 from fazhi.catalog.categories import load_categories
@@ -84,8 +84,7 @@ def ensure_cast(session: Session, platform: Platform) -> Cast:
     for user in sorted(users, key=lambda u: not u.active):
         if user.role == "unit_handler" and user.unit_id not in handlers:
             handlers[user.unit_id] = _actor(platform, user, directory.by_id[user.unit_id])
-    hasher = PasswordHasher()
-    disabled = hasher.hash(random.SystemRandom().randbytes(16).hex())
+    disabled = hash_password(random.SystemRandom().randbytes(16).hex())
     for unit_id, row in directory.rows.items():
         if unit_id in handlers or row.kind not in {"department", "street", "company"}:
             continue

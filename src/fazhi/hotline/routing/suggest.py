@@ -27,17 +27,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jieba
-import joblib
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
 
 from fazhi.catalog.categories import category_codes
+
+# scikit-learn (with SciPy) and joblib take seconds to import: every `fazhi` command and
+# server start would pay for them, so they are imported where a model is built or loaded.
+if TYPE_CHECKING:
+    from sklearn.pipeline import FeatureUnion, Pipeline
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -150,8 +150,22 @@ _DOMAIN_WORDS = (
     "基站",
     "骚扰电话",
 )
-for _word in _DOMAIN_WORDS:
-    jieba.add_word(_word)
+_words_added = threading.Lock()
+_words_ready = False
+
+
+def _add_domain_words() -> None:
+    """Teach jieba the domain words on first use: adding one loads jieba's dictionary
+    (about a second), which importing this module must not cost."""
+    global _words_ready
+    if _words_ready:
+        return
+    with _words_added:
+        if not _words_ready:
+            for word in _DOMAIN_WORDS:
+                jieba.add_word(word)
+            _words_ready = True
+
 
 _PUNCT = re.compile(r"[\s，。！？、；：,.!?;:“”\"'（）()【】\[\]…—\-~～]+")
 
@@ -163,6 +177,7 @@ def normalise_text(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """jieba tokens of the text, punctuation and spaces dropped (a TF-IDF analyzer input)."""
+    _add_domain_words()
     out: list[str] = []
     for chunk in _PUNCT.split(normalise_text(text)):
         if chunk:
@@ -180,6 +195,10 @@ def _char_preprocess(text: str) -> str:
 
 
 def build_pipeline(params: dict[str, Any] | None = None) -> Pipeline:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
     p = params or PARAMS
     features = FeatureUnion(
         [
@@ -214,6 +233,8 @@ def train(
     """A fitted pipeline for these texts and their category codes."""
     if len(set(labels)) < 2:
         raise ValueError("训练数据至少需要两个分类")
+    from sklearn.exceptions import ConvergenceWarning
+
     pipeline = build_pipeline(params)
     with warnings.catch_warnings():
         # saga stops at max_iter on big sets; the held-out score is the measure that counts.
@@ -391,6 +412,8 @@ def save_version(
     } | (extra or {})
     model_path = folder / f"suggest-v{version}.joblib"
     tmp = model_path.with_suffix(".joblib.tmp")
+    import joblib
+
     joblib.dump(pipeline, tmp)
     tmp.replace(model_path)
     # The manifest last: a version exists only once both files are there.
@@ -439,6 +462,8 @@ def current_suggester(folder: Path | None = None) -> Suggester:
         cached = _loaded.get(key)
         if cached is not None and cached[0] == manifest["version"]:
             return cached[1]
+        import joblib
+
         pipeline = joblib.load(folder / f"suggest-v{manifest['version']}.joblib")
         suggester = Suggester(pipeline, manifest)
         _loaded[key] = (manifest["version"], suggester)

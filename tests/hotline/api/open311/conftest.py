@@ -12,7 +12,7 @@ from fazhi.actions.api_keys import issue_key
 from fazhi.actions.platform import Platform
 from fazhi.store.db import transaction
 from tests.api.conftest import _api_clients, desk, login  # noqa: F401  (fixtures)
-from tests.support import ServerThread
+from tests.support import TLS, ServerThread
 
 IssueKey = Callable[..., str]
 
@@ -42,5 +42,5 @@ def base(server: ServerThread) -> str:
 @pytest.fixture
 def http(base: str) -> Iterator[httpx.Client]:
     """An HTTP client on the Open311 base address."""
-    with httpx.Client(base_url=base, timeout=30) as client:
+    with httpx.Client(base_url=base, timeout=30, verify=TLS) as client:
         yield client

@@ -14,7 +14,7 @@ from georeport import GeoReport  # type: ignore[import-untyped]
 
 from fazhi.catalog.categories import load_categories
 from tests.api.flows import LEAD, Desk
-from tests.support import FakeClock
+from tests.support import TLS, FakeClock
 
 
 @pytest.fixture(params=["json", "xml"])
@@ -24,7 +24,7 @@ def client(request: pytest.FixtureRequest, base: str, api_key: str) -> GeoReport
 
 def _post_and_follow(client: GeoReport) -> str:
     """POST requests.json with the client's key (georeport has no POST): the request's id."""
-    with httpx.Client(base_url=client.root_address + "/", timeout=30) as http:
+    with httpx.Client(base_url=client.root_address + "/", timeout=30, verify=TLS) as http:
         posted = http.post(
             "requests.json",
             data={
