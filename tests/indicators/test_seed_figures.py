@@ -97,7 +97,7 @@ def test_the_reading_of_the_reports_words() -> None:
 
 
 def _is_target(entry: dict[str, Any]) -> bool:
-    """"任务数为260件" is a target; "完成全年目标任务的175%" the completion itself."""
+    """ "任务数为260件" is a target; "完成全年目标任务的175%" the completion itself."""
     words = str(entry["fragment"])
     return entry["unit"] != "%" and ("目标" in words or "任务数" in words)
 
