@@ -11,7 +11,8 @@ from sqlalchemy import create_engine, select
 from typer.testing import CliRunner
 
 from fazhi.cli import app
-from fazhi.legal_aid.store import AidTarget, Lawyer
+from fazhi.legal_aid.store import Lawyer
+from fazhi.store.models import ImportedFigure
 
 
 @pytest.fixture
@@ -51,4 +52,8 @@ def test_the_register_and_the_target_are_kept_from_the_terminal(
     assert zero.exit_code == 1 and "正整数" in zero.stderr
     set_ = CliRunner().invoke(app, ["legal-aid", "target", "2023", "260"], env=cli_env)
     assert set_.exit_code == 0, set_.output
-    assert [(r.year, r.target) for r in _rows(cli_env, AidTarget)] == [(2023, 260)]
+    # Kept as the target of the indicator legal_aid.accepted (the `targets` source).
+    assert [
+        (r.code, r.period_start.isoformat(), r.period_end.isoformat(), r.value)
+        for r in _rows(cli_env, ImportedFigure)
+    ] == [("targets.legal_aid.accepted", "2023-01-01", "2023-12-31", "260")]

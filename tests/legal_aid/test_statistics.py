@@ -63,6 +63,12 @@ def test_the_year_counts_by_kind_against_its_target(
         "non_litigation": 0,
     }
     assert body["target"] == 4 and body["completion_rate"] == 0.75
+    # One target: the indicators' completion rate reads the very number the centre set.
+    rate = login("yfzq_office").get(
+        "/api/v1/indicators/legal_aid.completion", params={"year": "2021"}
+    )
+    assert rate.status_code == 200, rate.text
+    assert (rate.json()["target"], rate.json()["completion"]) == (4, 0.75)
     assert body["review_on_time_rate"] == 1.0 and body["assign_on_time_rate"] == 0.0
     assert body["provincial_excellent"] == 1
     assert [c["aid_number"] for c in body["excellent_cases"]] == ["(2021)湘援0204刑1号"]

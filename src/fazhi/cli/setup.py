@@ -80,6 +80,12 @@ def demo(
             task = bar.add_task("生成合成数据", total=orders + current)
             message = generate(p, orders, current, seed, lambda n, t=task: bar.advance(t, n))
         out.print(message)
+    if not only.strip():
+        # The figures other systems report (service hall, 好差评, registrations …), imported
+        # through their templates: the whole demo only, as they stand beside every type's.
+        from fazhi.actions.demo_figures import seed_figures
+
+        out.print(seed_figures(p) or "其他系统报送的演示数据已存在，跳过。")
 
 
 def print_logins() -> None:

@@ -40,8 +40,10 @@ def statistics_route(request: Request, year: Year) -> dict[str, Any]:
 async def set_target(request: Request, year: int, body: TargetBody) -> Response:
     def run(w: Work) -> dict[str, Any]:
         checked_year, target = check_target(w.ctx, year, body.target)
-        row = do_set_target(w.session, w.ctx, checked_year, target)
-        return {"year": row.year, "target": row.target}
+        return {
+            "year": checked_year,
+            "target": do_set_target(w.session, w.ctx, checked_year, target),
+        }
 
     return json_response(await write(request, run))
 

@@ -81,8 +81,7 @@ def statistics(session: Session, ctx: ActionContext, year: int) -> dict[str, Any
     channels = dict(case_type.field("channel").choices)  # type: ignore[union-attr]
     grades = dict(case_type.field("grade").choices)  # type: ignore[union-attr]
     accepted = counts.get("accepted", 0)
-    row = target_of(session, ctx.actor.region_code, year)
-    target = row.target if row is not None else None
+    target = target_of(session, ctx, year)
     return {
         "year": year,
         "received": counts.get("received", 0),

@@ -49,17 +49,3 @@ class AidNumber(Base):
     number: Mapped[str] = mapped_column(String(40))
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class AidTarget(Base):
-    """The year's target of legal-aid cases (民生实事任务数) the completion rate is read against."""
-
-    __tablename__ = "legal_aid_targets"
-    __table_args__ = (UniqueConstraint("region_code", "year", name="uq_legal_aid_targets_year"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    region_code: Mapped[str] = mapped_column(String(12))
-    year: Mapped[int] = mapped_column(Integer)
-    target: Mapped[int] = mapped_column(Integer)
-    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from fazhi.actions.demo_desk import Desk, at_2023
 from fazhi.actions.platform import Platform
+from fazhi.disputes.demo.mediation import CONCLUDED, SUCCEEDED, seed_mediation
 from fazhi.store.db import transaction
 from fazhi.store.models import Case, Unit, User
 
@@ -237,7 +238,8 @@ def seed_disputes(platform: Platform) -> str:
             decided = n not in REJECTED and n < PENDING_FROM
             _reconsideration(desk, n, units, next(outcomes) if decided else None)
         _litigation(desk, units)
+        seed_mediation(desk)
     return (
         f"行政复议：收到申请{RECEIVED}件（合成）；行政应诉：收案{LAWSUITS}件、审结18件、胜诉17件，"
-        "负责人出庭通知书9份、出庭9次。"
+        f"负责人出庭通知书9份、出庭9次；人民调解：调结{CONCLUDED}件、调解成功{SUCCEEDED}件。"
     )

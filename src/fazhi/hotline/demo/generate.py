@@ -37,7 +37,7 @@ CATEGORY_WEIGHTS = {
     "ILLEGAL_BUILDING": 4,
     "SANITATION": 6,
     "MUNICIPAL": 9,
-    "PROPERTY_MGMT": 10,
+    "PROPERTY_MGMT": 13,  # 物业管理等民生安全问题 500余个 resolved (the seed): 507
     "ENVIRONMENT": 5,
     "PUBLIC_ORDER": 5,
     "TRAFFIC": 6,
@@ -55,7 +55,7 @@ CATEGORY_WEIGHTS = {
     "DISPUTE": 4,
     "LEGAL_AID": 2,
     "AGRICULTURE": 1,
-    "SAFETY": 2,
+    "SAFETY": 3,
     "TELECOM": 2,
 }
 

@@ -21,7 +21,7 @@ from fazhi.actions.demo_desk import Desk
 from fazhi.actions.platform import Platform
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.legal_aid import lawyers as register
-from fazhi.legal_aid.store import AidTarget
+from fazhi.legal_aid.store import Lawyer
 from fazhi.legal_aid.targets import do_set_target
 from fazhi.store.db import transaction
 from fazhi.store.models import Case, Unit, User
@@ -219,7 +219,8 @@ def _others(desk: Desk) -> None:
 def seed_legal_aid(platform: Platform) -> str:
     """Write the demo's legal-aid year once; '' when there already is one (or no officer)."""
     with transaction(platform.sessions) as session:
-        if session.scalar(select(AidTarget.id).where(AidTarget.year == YEAR).limit(1)):
+        # The demo's lawyer register marks the year as written (a target may be set alone).
+        if session.scalar(select(Lawyer.id).where(Lawyer.name.like("%（合成）")).limit(1)):
             return ""
         if not session.scalar(select(User.id).where(User.username == OFFICER)):
             return ""
