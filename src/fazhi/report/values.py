@@ -35,9 +35,14 @@ class Period:
 
     @property
     def label(self) -> str:
-        if (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31):
-            if self.start.year == self.end.year:
-                return f"{self.start.year}年"
+        whole_year = (self.start.month, self.start.day, self.end.month, self.end.day) == (
+            1,
+            1,
+            12,
+            31,
+        )
+        if whole_year and self.start.year == self.end.year:
+            return f"{self.start.year}年"
         return f"{self.start:%Y年%m月%d日}至{self.end:%Y年%m月%d日}"
 
 
