@@ -121,6 +121,8 @@ def test_the_docx_is_in_the_official_document_layout(draft: Draft, platform: Pla
         assert f'w:val="{align}"' in xml
         assert {(_east_asia(r._r), r.font.size) for r in p.runs} == {("宋体", Pt(14))}
 
+    # The monthly chart is a picture (Word takes no SVG), its points in a table below.
+    assert len(doc.inline_shapes) == 1
     # Each figure carries a comment naming its indicator and ledger; the appendix lists it.
     comments = [c.text for c in doc.comments]
     assert any("hotline.received" in c and "/cases?type=hotline" in c for c in comments)

@@ -9,7 +9,8 @@
 The fonts are named in the file; Word uses them where installed (they are on government
 machines) and substitutes otherwise. Every figure carries a Word comment naming its
 indicator, period and ledger, and the appendix table lists them all, so the figures stay
-traceable while the body reads as the paper will be printed."""
+traceable while the body reads as the paper will be printed. A chart is a picture (drawn
+with Pillow, Word takes no SVG) above the table of its points."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from fazhi.report.charts import bar_chart_png
 from fazhi.report.draft import Chart, Draft, Heading, Paragraph
 
 TITLE_FONT = "方正小标宋简体"
@@ -173,6 +175,12 @@ def docx_bytes(draft: Draft) -> bytes:
                         run, note + (f" 台账：{r.ledger}" if r.ledger else ""), AUTHOR, "FZ"
                     )
         elif isinstance(b, Chart):
+            png = bar_chart_png(b)
+            if png is not None:
+                picture = doc.add_paragraph(style="Report Table")
+                picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                picture.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+                picture.add_run().add_picture(BytesIO(png), width=Mm(150))
             p = doc.add_paragraph(f"{b.title}（合计", style=STYLE_BODY)
             run = p.add_run(b.figure.text)
             doc.add_comment(
