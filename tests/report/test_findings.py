@@ -42,7 +42,9 @@ def test_review_defects_are_counted_by_class_over_the_years_files(
     in_year = [f for f in files if f.created_at.year == 2023]
     service = next(f for f in found if f.subject == "无决定文书送达材料")
     expected = sum(
-        1 for f in in_year for d in f.machine.get("findings", [])
+        1
+        for f in in_year
+        for d in f.machine.get("findings", [])
         if d["defect"] == "service_proof_missing"
     )
     assert (service.value, service.unit, service.detail["files"]) == (expected, "处", len(in_year))
@@ -52,7 +54,9 @@ def test_review_defects_are_counted_by_class_over_the_years_files(
 
 
 def test_units_below_the_on_time_threshold_are_named_with_their_overdue_rate(
-    server: ServerThread, clock: FakeClock, platform: Platform,
+    server: ServerThread,
+    clock: FakeClock,
+    platform: Platform,
     acting: Callable[[str], ActionContext],
 ) -> None:
     build_week(make_desk(server, clock), clock, MONDAY, "年度报告超期测试")
@@ -65,7 +69,8 @@ def test_units_below_the_on_time_threshold_are_named_with_their_overdue_rate(
     with transaction(platform.sessions) as session:
         found = overdue_units(session, ctx, [rule], 2024)
         counts = ru.totals(
-            session, ru.Scope(platform.region_code, hotline, (lead.id,)),
+            session,
+            ru.Scope(platform.region_code, hotline, (lead.id,)),
             AnalyticsPeriod.year(2024),
         )
     mine = next(f for f in found if f.subject == LEAD_NAME)
@@ -93,13 +98,20 @@ def test_values_below_their_targets_become_findings() -> None:
             "mediation.cases", "调解案件", 1727, "件", p, "/l/m", target=1500
         ),
         "registration.net_new_completion": IndicatorValue(
-            "registration.net_new_completion", "企业净增完成率", Decimal("0.9975"), "ratio", p,
-            "/l/r", target=1, owner="区市场监管局",
+            "registration.net_new_completion",
+            "企业净增完成率",
+            Decimal("0.9975"),
+            "ratio",
+            p,
+            "/l/r",
+            target=1,
+            owner="区市场监管局",
         ),
     }
     found = below_target(values)
     assert [(f.subject, f.value) for f in found] == [
-        ("法律援助案件", 240), ("区市场监管局企业净增完成率", Decimal("0.9975"))
+        ("法律援助案件", 240),
+        ("区市场监管局企业净增完成率", Decimal("0.9975")),
     ]
     text = draft_report(annual_template(), 2023, "石峰区", {}, {}, found).text()
     assert (

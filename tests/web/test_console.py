@@ -96,6 +96,7 @@ MENUS = {
         "/case-file-reviews",
         "/legality",
         "/inspections",
+        "/annual-report",
         "/messages",
     ],
     "admin": [
@@ -115,6 +116,7 @@ MENUS = {
         "/admin",
         "/reply-templates",
         "/notifications",
+        "/annual-report",
         "/messages",
     ],
 }

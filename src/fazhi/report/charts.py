@@ -84,17 +84,20 @@ def bar_chart_png(chart: Chart, scale: int = 3) -> bytes | None:
     for i in range(5):
         y = top + inner_h - inner_h * i / 4
         draw.line([(left, y), (w - right, y)], fill="#cccccc", width=max(1, scale // 2))
-        draw.text((left - 4 * scale, y), f"{ceiling * i / 4:g}", font=font, fill="black",
-                  anchor="rm")
+        draw.text(
+            (left - 4 * scale, y), f"{ceiling * i / 4:g}", font=font, fill="black", anchor="rm"
+        )
     step = inner_w / max(len(values), 1)
     for i, ((label, _), value) in enumerate(zip(chart.points, values, strict=True)):
         bar = inner_h * value / ceiling if ceiling else 0
         x = left + i * step + step * 0.15
         if bar > 0:
-            draw.rectangle([(x, top + inner_h - bar), (x + step * 0.7, top + inner_h)],
-                           fill="#8c1c13")
-        draw.text((x + step * 0.35, h - bottom + 16 * scale), label, font=font, fill="black",
-                  anchor="ms")
+            draw.rectangle(
+                [(x, top + inner_h - bar), (x + step * 0.7, top + inner_h)], fill="#8c1c13"
+            )
+        draw.text(
+            (x + step * 0.35, h - bottom + 16 * scale), label, font=font, fill="black", anchor="ms"
+        )
     out = BytesIO()
     image.save(out, "PNG", optimize=True)
     return out.getvalue()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fazhi.actions.admin.common import record
+from fazhi.actions.admin.common import ACTION_LABELS, record
 from fazhi.domain.errors import DomainError, Problem
 from fazhi.report.store import ReportNarrative
 from fazhi.report.template import Template
@@ -30,6 +30,8 @@ DRAFT_ROLES = (*REPORT_ROLES, "system")
 MAX_LENGTH = 20000
 YEARS = range(2000, 2101)
 ACTION = "report_narrative_saved"
+# How the admin log page names the change (the engine's labels know no package's actions).
+ACTION_LABELS.setdefault(ACTION, "修改年度报告撰写内容")
 
 
 def require_reader(ctx: ActionContext) -> None:
