@@ -13,6 +13,7 @@ from urllib.parse import unquote
 import pytest
 from docx import Document
 from lxml.html import HtmlElement
+from pypdf import PdfReader
 
 from fazhi.actions.platform import Platform
 from fazhi.report.narratives import MAX_LENGTH
@@ -97,6 +98,15 @@ def test_the_office_drafts_writes_and_downloads_the_year_report(
     )
     assert "共审查规范性文件（网页测试）。" in files["md"].text
     assert re.search(r'data-indicator="hotline.received"', files["html"].text)
+    # Opened from disk, the downloaded page's and PDF's ledger links lead back to the console.
+    console_url = str(office.base_url).rstrip("/")
+    assert f'<base href="{console_url}/">' in files["html"].text
+    annotations = [
+        a.get_object()["/A"]["/URI"]
+        for p in PdfReader(io.BytesIO(files["pdf"].content)).pages
+        for a in p.get("/Annots") or []
+    ]
+    assert f"{console_url}{received.ledger}" in annotations
 
     # Emptied again, the section leaves the draft (nothing else is in it this year).
     emptied = office.post("/annual-report/narratives", data={**_form(after, KEY), "text": ""})

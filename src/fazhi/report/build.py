@@ -52,14 +52,15 @@ def gather(
     )
 
 
-def render(draft: Draft, fmt: str) -> bytes:
-    """One format's bytes (CPU work: off the event loop)."""
+def render(draft: Draft, fmt: str, base_url: str | None = None) -> bytes:
+    """One format's bytes (CPU work: off the event loop); `base_url`: the console's address,
+    which makes the HTML's and PDF's ledger links absolute."""
     if fmt == "docx":
         return docx_bytes(draft)
     if fmt == "pdf":
-        return pdf_bytes(draft)
+        return pdf_bytes(draft, base_url)
     if fmt == "html":
-        return html_document(draft).encode("utf-8")
+        return html_document(draft, base_url).encode("utf-8")
     if fmt == "md":
         return markdown(draft).encode("utf-8")
     raise ValueError(fmt)
@@ -69,11 +70,13 @@ def file_name(draft: Draft, fmt: str) -> str:
     return f"{draft.district}{draft.year}年法治政府建设年度报告.{fmt}"
 
 
-def write_all(draft: Draft, folder: Path, formats: Sequence[str] = FORMATS) -> list[Path]:
+def write_all(
+    draft: Draft, folder: Path, formats: Sequence[str] = FORMATS, base_url: str | None = None
+) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in formats:
         path = folder / file_name(draft, fmt)
-        path.write_bytes(render(draft, fmt))
+        path.write_bytes(render(draft, fmt, base_url))
         written.append(path)
     return written

@@ -1,7 +1,8 @@
-"""`fazhi report annual --year 2023 [--output DIR] [--format docx|pdf|html|md] [--values FILE]`:
-the year's draft as files (every format unless one is named), as the platform's own
-account drafts it: the registered indicator sources, the values file if given (its format
-in docs/data-formats.md), the narrative blocks and the findings."""
+"""`fazhi report annual --year 2023 [--output DIR] [--format docx|pdf|html|md] [--values FILE]
+[--base-url URL]`: the year's draft as files (every format unless one is named), as the
+platform's own account drafts it: the registered indicator sources, the values file if given
+(its format in docs/data-formats.md), the narrative blocks and the findings; with the
+console's address the HTML's and PDF's ledger links are absolute."""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ def annual(
     ] = None,
     values: Annotated[
         Path | None, typer.Option("--values", help="指标数值文件（JSON），见 data-formats")
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="控制台地址（如 http://fazhi.example/），台账链接据此写全"),
     ] = None,
 ) -> None:
     """起草法治政府建设年度报告（默认输出 docx、pdf、html、md 四种格式）。"""
@@ -48,7 +53,7 @@ def annual(
     except DomainError as exc:
         fail(exc.message)
     try:
-        written = write_all(draft, output, (fmt,) if fmt else FORMATS)
+        written = write_all(draft, output, (fmt,) if fmt else FORMATS, base_url)
     except OSError as exc:
         fail(f"无法写入 {output}：{exc}")
     for path in written:

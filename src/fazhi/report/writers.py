@@ -41,20 +41,28 @@ def html_body(draft: Draft) -> str:
     return _env().get_template("body.html").render(draft=draft)
 
 
-def html_document(draft: Draft) -> str:
-    """A whole page that opens offline: the paper's stylesheet is inside it."""
+def html_document(draft: Draft, base_url: str | None = None) -> str:
+    """A whole page that opens offline: the paper's stylesheet is inside it. With the
+    console's address (`base_url`, a download from the server) the ledger links lead back
+    to it from a file on disk; without (the command line) they stay routes."""
     return (
         _env()
         .get_template("document.html")
-        .render(draft=draft, body=html_body(draft), css=CSS.read_text(encoding="utf-8"))
+        .render(
+            draft=draft,
+            body=html_body(draft),
+            css=CSS.read_text(encoding="utf-8"),
+            base_url=base_url,
+        )
     )
 
 
-def pdf_bytes(draft: Draft) -> bytes:
-    # Imported here: WeasyPrint loads Pango through cffi, which only the PDF needs.
+def pdf_bytes(draft: Draft, base_url: str | None = None) -> bytes:
+    # Imported here: WeasyPrint loads Pango through cffi, which only the PDF needs. Every
+    # resource is inside the page, so `base_url` only makes the ledger links absolute.
     from weasyprint import HTML
 
-    return bytes(HTML(string=html_document(draft), base_url=str(HERE)).write_pdf())
+    return bytes(HTML(string=html_document(draft, base_url), base_url=base_url).write_pdf())
 
 
 def _md_escape(text: str) -> str:

@@ -139,7 +139,7 @@ async def download(request: Request, fmt: str, year: str = "") -> Response:
     draft = await run_in_threadpool(_draft_for, request, year)
     if isinstance(draft, Response):
         return draft
-    body = await run_in_threadpool(render, draft, fmt)
+    body = await run_in_threadpool(render, draft, fmt, str(request.base_url))
     name = quote(file_name(draft, fmt))
     return Response(
         body,
