@@ -55,6 +55,8 @@ def _context(
             "key": key,
             "label": _label(label, year),
             "text": (values or {}).get(key, stored.get(key, "")),
+            # Indented in the list as deep as its section sits in the report.
+            "depth": 1 if key == "preface" else key.count(".") + 1,
         }
         for key, label in template.narrative_keys()
     ]
