@@ -192,7 +192,7 @@ def docx_bytes(draft: Draft) -> bytes:
             p.add_run("）")
             _table(doc, [label for label, _ in b.points], [[str(v) for _, v in b.points]])
     if draft.figures:
-        doc.add_page_break()
+        doc.add_page_break()  # type: ignore[no-untyped-call]
         doc.add_paragraph("附件：数据来源", style=STYLE_H1)
         _table(
             doc,
