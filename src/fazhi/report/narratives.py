@@ -8,6 +8,7 @@ in place and audited through the append-only admin log, not a case trail."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -147,7 +148,7 @@ def do_save_narrative(
 
 @dataclass(frozen=True)
 class Revision:
-    at: object
+    at: datetime
     username: str
     key: str
     length_before: int
