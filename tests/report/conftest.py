@@ -25,7 +25,7 @@ from fazhi.store.models import Case, Unit, User
 from tests.api.conftest import Login, _api_clients, login  # noqa: F401  (fixtures)
 from tests.web.conftest import Console, console  # noqa: F401  (fixtures)
 
-OFFICE = "sfj_fzb"  # 依法治区办 (demo)
+OFFICE = "yfzq_office"  # 依法治区办 (demo)
 LEADER = "leader1"
 YEAR = 2023
 
@@ -96,7 +96,7 @@ def source(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture
 def acting(platform: Platform) -> Callable[[str], ActionContext]:
-    """acting("sfj_fzb") → that demo user's action context now."""
+    """acting("yfzq_office") → that demo user's action context now."""
 
     def make(username: str) -> ActionContext:
         with transaction(platform.sessions) as session:

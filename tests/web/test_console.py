@@ -92,11 +92,11 @@ MENUS = {
         "/analytics/metrics",
         "/repeats",
         "/indicators",  # 法治指标 (issue 14)
+        "/annual-report",  # 年度报告 (issue 14)
         "/cases",
         "/case-file-reviews",
         "/legality",
         "/inspections",
-        "/annual-report",
         "/messages",
     ],
     "admin": [
@@ -108,6 +108,7 @@ MENUS = {
         "/analytics/metrics",
         "/repeats",
         "/indicators",  # 法治指标 (issue 14)
+        "/annual-report",  # 年度报告 (issue 14)
         "/cases",
         "/case-file-reviews",
         "/legality",
@@ -116,7 +117,6 @@ MENUS = {
         "/admin",
         "/reply-templates",
         "/notifications",
-        "/annual-report",
         "/messages",
     ],
 }

@@ -1,7 +1,7 @@
 """annual report: the narrative blocks staff write per section and year
 
-Revision ID: 0029
-Revises: 0028
+Revision ID: 0030
+Revises: 0029
 Create Date: 2026-12-10 10:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from fazhi.store.models import UTCDateTime
 
-revision = "0029"
-down_revision = "0028"
+revision = "0030"
+down_revision = "0029"
 branch_labels = None
 depends_on = None
 
