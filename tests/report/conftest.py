@@ -72,11 +72,11 @@ def computed_values(session: Session, region_code: str, year: int) -> dict[str, 
             f"/cases?type=hotline&from={year}-01-01&to={year}-12-31",
             series=tuple((f"{m}月", months.get(m, 0)) for m in range(1, 13)),
         ),
-        "publicity.units_mobilised": IndicatorValue(
-            "publicity.units_mobilised",
-            "参加示范创建部署会的单位数",
+        "publicity.meeting_units": IndicatorValue(
+            "publicity.meeting_units",
+            "参加示范市创建部署会的单位",
             departments(session, region_code),
-            "个单位",
+            "个",
             period,
             "/admin/units",
         ),
@@ -91,6 +91,13 @@ def source(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         return computed_values(session, ctx.actor.region_code, year)
 
     monkeypatch.setattr(report_values, "_SOURCES", [compute])
+    yield
+
+
+@pytest.fixture
+def no_sources(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No registered source at all (not even the indicator catalogue): narrative alone."""
+    monkeypatch.setattr(report_values, "_SOURCES", [])
     yield
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,7 @@ def test_every_format_is_written_from_the_values_file_and_the_narrative(
     p = _platform(cli_env)
     with Session(p.engine) as session:
         values = computed_values(session, p.region_code, 2023)
-    units = values["publicity.units_mobilised"].value
+    units = values["publicity.meeting_units"].value
     path = tmp_path / "values.json"
     path.write_text(json.dumps([value_as_json(v) for v in values.values()]), "utf-8")
     ctx = ActionContext(p, system_actor(p, ("rule_of_law_office",)), p.now())
@@ -67,7 +68,8 @@ def test_every_format_is_written_from_the_values_file_and_the_narrative(
         f"{NAME}.{ext}" for ext in ("docx", "pdf", "html", "md")
     )
     md = (out / f"{NAME}.md").read_text("utf-8")
-    assert f"组织全区{units}个单位" in md and "开篇（测试）。" in md
+    # The figure "66个" is followed by its footnote, then the template's 单位.
+    assert re.search(rf"组织全区{units}个\[\^\d+\]单位召开", md) and "开篇（测试）。" in md
     doc = Document(io.BytesIO((out / f"{NAME}.docx").read_bytes()))
     assert doc.paragraphs[0].text == NAME and doc.paragraphs[1].text == "开篇（测试）。"
     assert (out / f"{NAME}.pdf").read_bytes().startswith(b"%PDF-")

@@ -6,6 +6,8 @@ the findings, numbered after the ones the narrative already numbers."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from fazhi.report.draft import Chart, Figure, Heading, Paragraph, draft_report
 from fazhi.report.template import annual_template, parse_template
 from fazhi.report.values import Finding, IndicatorValue, Period
@@ -19,21 +21,23 @@ def v(ident: str, value: object, unit: str = "件", **extra: object) -> Indicato
 
 def test_a_sentence_without_all_its_values_is_left_out_and_the_numbering_closes_up() -> None:
     values = {
-        "mediation.cases": v("mediation.cases", 1727),
-        "mediation.success": v("mediation.success", 1724),
+        "mediation.concluded": v("mediation.concluded", 1727),
+        "mediation.succeeded": v("mediation.succeeded", 1724),
         "mediation.success_rate": v("mediation.success_rate", 1724 / 1727, "ratio"),
         # Only one of the labour sentence's five indicators: that sentence is left out.
-        "labour.arbitration_received": v("labour.arbitration_received", 135),
+        "labour.arbitration_accepted": v("labour.arbitration_accepted", 135),
         "labour.arbitration_closed": v("labour.arbitration_closed", 130),
-        "labour.complaints": v("labour.complaints", 232),
+        "labour.arbitration_closure_rate": v("labour.arbitration_closure_rate", 130 / 135, "ratio"),
+        "labour.arbitration_mediation_rate": v("labour.arbitration_mediation_rate", 1, "ratio"),
+        "wages.complaints": v("wages.complaints", 232),
     }
     draft = draft_report(annual_template(), 2023, "石峰区", values, {})
     text = draft.text()
     assert draft.title == "石峰区2023年法治政府建设年度报告"
-    assert "2023年，全区共调解矛盾纠纷1727件，调解成功1724件，调解成功率99.83%。" in text
-    assert "劳动仲裁共受理案件135件，已办结130件。" in text
+    assert "2023年，全区共调解矛盾纠纷1727件，调解成功1724件，调解成功率高达99.83%。" in text
+    assert "劳动仲裁共受理案件135件，已办结130件，结案率96.3%，调解结案率100%。" in text
     assert "232件" not in text and "{" not in text and "None" not in text
-    assert "labour.rectification_notices" in draft.missing
+    assert "labour.special_notices" in draft.missing
     # Areas with no value and no narrative are left out; those left are numbered 一、（一）1.
     headings = [b.full for b in draft.blocks if isinstance(b, Heading)]
     assert headings == [
@@ -50,18 +54,30 @@ def test_a_sentence_without_all_its_values_is_left_out_and_the_numbering_closes_
 
 def test_every_figure_keeps_its_indicator_period_and_ledger() -> None:
     values = {
-        "investment.projects": v("investment.projects", 12, "个"),
-        "investment.reduction": v("investment.reduction", 2054000, "元"),
+        "investment.projects_reviewed": v("investment.projects_reviewed", 12, "个"),
+        "investment.amount_reduced": v("investment.amount_reduced", "205.4", "万元"),
         "investment.reduction_rate": v("investment.reduction_rate", "4.05", "%"),
     }
     draft = draft_report(annual_template(), 2023, "石峰区", values, {})
-    assert "送审12个项目累计核减205.4万元，核减比率4.05%。" in draft.text()
+    assert "今年送审12个项目累计核减205.4万元，核减比率4.05%，有效降低项目成本。" in draft.text()
     figures = [
         r for b in draft.blocks if isinstance(b, Paragraph) for r in b.runs if isinstance(r, Figure)
     ]
     assert [(f.key, f.text, f.ref, f.ledger, f.period) for f in figures] == [
-        ("investment.projects", "12个", 1, "/ledger/investment.projects", "2023年"),
-        ("investment.reduction", "205.4万元", 2, "/ledger/investment.reduction", "2023年"),
+        (
+            "investment.projects_reviewed",
+            "12个",
+            1,
+            "/ledger/investment.projects_reviewed",
+            "2023年",
+        ),
+        (
+            "investment.amount_reduced",
+            "205.4万元",
+            2,
+            "/ledger/investment.amount_reduced",
+            "2023年",
+        ),
         ("investment.reduction_rate", "4.05%", 3, "/ledger/investment.reduction_rate", "2023年"),
     ]
     assert [f.key for f in draft.figures] == [f.key for f in figures]  # the appendix
@@ -145,3 +161,14 @@ def test_context_placeholders_fill_headings_and_sentences() -> None:
     )
     draft = draft_report(t, 2030, "某区", {"x.n": v("x.n", 3, "人")}, {})
     assert draft.text().splitlines() == ["某区2030年报告", "一、2031年", "2030年共3人。"]
+
+
+def test_a_figure_is_written_to_its_indicators_own_precision() -> None:
+    # 高达99%: the indicator rounds 99.83% down to whole per cent and says so (decimals 0).
+    values = {
+        "mediation.concluded": v("mediation.concluded", 1727),
+        "mediation.succeeded": v("mediation.succeeded", 1724),
+        "mediation.success_rate": v("mediation.success_rate", Decimal("0.99"), "ratio", decimals=0),
+    }
+    text = draft_report(annual_template(), 2023, "石峰区", values, {}).text()
+    assert "调解成功率高达99%。" in text

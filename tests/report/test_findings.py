@@ -111,10 +111,36 @@ def test_values_below_their_targets_become_findings() -> None:
     found = below_target(values)
     assert [(f.subject, f.value) for f in found] == [
         ("法律援助案件", 240),
-        ("区市场监管局企业净增完成率", Decimal("0.9975")),
+        ("企业净增完成率（区市场监管局）", Decimal("0.9975")),
     ]
     text = draft_report(annual_template(), 2023, "石峰区", {}, {}, found).text()
     assert (
-        "一是部分指标尚未完成年度目标。法律援助案件为240件，低于年度目标260件、"
-        "区市场监管局企业净增完成率为99.75%，低于年度目标100%。"
+        "一是部分指标尚未完成年度目标。法律援助案件为240件，未达到年度目标260件；"
+        "企业净增完成率（区市场监管局）为99.75%，未达到年度目标100%。"
     ) in text
+
+
+def test_a_target_is_judged_as_the_indicator_judges_it() -> None:
+    p = Period.year(2023)
+    # A lower-is-better rate above its ceiling misses it; one the indicator calls met does not.
+    returns = IndicatorValue(
+        "hotline.return_rate",
+        "退单率",
+        Decimal("0.08"),
+        "ratio",
+        p,
+        "/l/x",
+        target=Decimal("0.05"),
+        met=False,
+    )
+    fine = IndicatorValue(
+        "hotline.repeat_rate",
+        "重复来电率",
+        Decimal("0.03"),
+        "ratio",
+        p,
+        "/l/y",
+        target=Decimal("0.05"),
+        met=True,
+    )
+    assert [f.subject for f in below_target({"a": returns, "b": fine})] == ["退单率"]

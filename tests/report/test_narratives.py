@@ -35,6 +35,7 @@ def _log(platform: Platform, key: str) -> list[AdminLog]:
         return list(rows)
 
 
+@pytest.mark.usefixtures("no_sources")  # the year's figures would open other sections
 def test_each_edit_is_recorded_with_who_and_when_and_appears_in_its_section(
     platform: Platform, acting: Callable[[str], ActionContext]
 ) -> None:

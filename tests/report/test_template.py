@@ -42,8 +42,8 @@ def test_the_shipped_template_has_the_seed_report_structure() -> None:
         "consumer",
     ]
     assert t.sections[1].findings and set(t.findings) >= {"review_defect", "overdue"}
-    mediation = disputes.children[0].sentences[0]
-    assert "{mediation.cases}" in mediation and "{mediation.success}" in mediation
+    mediation = disputes.children[0].sentences[1]
+    assert "{mediation.concluded}" in mediation and "{mediation.succeeded}" in mediation
     assert (
         "measures.disputes.mediation",
         "精准排查纠纷矛盾，提升人民调解质效",

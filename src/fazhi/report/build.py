@@ -13,10 +13,14 @@ from fazhi.actions.context import ActionContext
 from fazhi.report.docx_writer import docx_bytes
 from fazhi.report.draft import Draft, draft_report
 from fazhi.report.findings import findings_for
+from fazhi.report.indicator_source import indicator_values
 from fazhi.report.narratives import narratives, require_reader
 from fazhi.report.template import Template, annual_template
-from fazhi.report.values import Finding, IndicatorValue, sources
+from fazhi.report.values import Finding, IndicatorValue, register_source, sources
 from fazhi.report.writers import FORMATS, html_document, markdown, pdf_bytes
+
+# The indicator catalogue is the report's source of figures (fazhi.analytics.indicators).
+register_source(indicator_values)
 
 
 def district_name(ctx: ActionContext) -> str:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from fazhi.report.numbers import chinese_numeral, format_figure
+from fazhi.report.numbers import Spec, chinese_numeral, format_figure
 from fazhi.report.template import FindingPhrase, Node, Template, placeholders
 from fazhi.report.values import Finding, IndicatorValue, Number
 
@@ -124,7 +124,8 @@ def _sentence(
             runs.append(text[at : p.start])
         if p.is_indicator:
             v = values[p.name]
-            shown = format_figure(v.value, v.unit, p.spec)
+            spec = p.spec if p.spec.decimals is not None else replace(p.spec, decimals=v.decimals)
+            shown = format_figure(v.value, v.unit, spec)
             runs.append(refs.figure(v.id, shown, v.name, v.period.label, v.ledger))
         else:
             runs.append(context[p.name])
@@ -170,7 +171,7 @@ def finding_paragraphs(
         items: list[Run] = []
         for i, f in enumerate(shown):
             if i:
-                items.append("、")
+                items.append(phrase.separator)
             names = {k: _format_detail(v) for k, v in f.detail.items()}
             names["subject"] = f.subject
             names["value"] = "" if f.value is None else format_figure(f.value, f.unit)
@@ -249,9 +250,8 @@ def draft_report(
             if v is None:
                 missing[node.chart.indicator] = None
             elif v.series:
-                figure = refs.figure(
-                    v.id, format_figure(v.value, v.unit), v.name, v.period.label, v.ledger
-                )
+                text = format_figure(v.value, v.unit, Spec(decimals=v.decimals))
+                figure = refs.figure(v.id, text, v.name, v.period.label, v.ledger)
                 blocks.append(Chart(node.chart.title, v.unit, v.series, figure))
         return blocks
 

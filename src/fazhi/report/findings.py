@@ -86,12 +86,20 @@ def overdue_units(
 
 
 def below_target(values: Mapping[str, IndicatorValue]) -> list[Finding]:
-    """Indicator values with a target they fall short of (the indicator package's targets)."""
+    """Indicator values that miss their target: as the indicator judges it (`met`, which
+    knows a lower-is-better target), else below it."""
     out = []
     for v in values.values():
-        if v.target is None or Decimal(str(v.value)) >= Decimal(str(v.target)):
+        if v.target is None:
             continue
-        subject = f"{v.owner}{v.name}" if v.owner else v.name
+        missed = (
+            v.met is False
+            if v.met is not None
+            else (Decimal(str(v.value)) < Decimal(str(v.target)))
+        )
+        if not missed:
+            continue
+        subject = f"{v.name}（{v.owner}）" if v.owner else v.name
         out.append(
             Finding(
                 "below_target",

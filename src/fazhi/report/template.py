@@ -60,6 +60,7 @@ class FindingFile(_Strict):
     text: str
     item: str
     limit: int = Field(default=5, ge=1, le=20)
+    separator: str = Field(default="、", max_length=2)
 
 
 class OverdueFile(_Strict):
@@ -129,6 +130,7 @@ class FindingPhrase:
     text: str
     item: str
     limit: int
+    separator: str = "、"
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,7 @@ def parse_template(data: Any) -> Template:
                 # Anything else in `text`/`item` comes from the finding's detail at render.
                 if p.is_indicator:
                     raise TemplateError(f"findings.{kind}.{part}: no indicators here")
-        phrases[kind] = FindingPhrase(f.lead, f.text, f.item, f.limit)
+        phrases[kind] = FindingPhrase(f.lead, f.text, f.item, f.limit, f.separator)
     overdue = tuple(OverdueRule(o.type, o.rate, o.threshold, o.min_volume) for o in raw.overdue)
     return Template(raw.title, raw.preface, sections, phrases, overdue)
 

@@ -63,6 +63,12 @@ class IndicatorValue:
     target: Number | None = None
     series: tuple[tuple[str, Number], ...] = ()
     owner: str = ""  # the unit answerable for the figure, when the indicator names one
+    # The decimals the indicator is written to (None: the unit's default, numbers.DECIMALS);
+    # a placeholder's own `.N` still wins.
+    decimals: int | None = None
+    # Whether the target is met, when the indicator judges it (a lower-is-better target is
+    # met below it); None: compare value and target.
+    met: bool | None = None
 
 
 Values = Mapping[str, IndicatorValue]
@@ -136,6 +142,8 @@ def values_from_data(data: Any, year: int) -> dict[str, IndicatorValue]:
             problems.append(Problem("invalid_value", f"{at}应为对象", at))
             continue
         unknown = set(row) - {
+            "decimals",
+            "met",
             "id",
             "name",
             "value",
@@ -177,6 +185,16 @@ def values_from_data(data: Any, year: int) -> dict[str, IndicatorValue]:
             n = _number(point[1], f"{at}.series[{j}]", problems)
             if n is not None:
                 series.append((str(point[0]), n))
+        decimals = row.get("decimals")
+        if decimals is not None and (
+            isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 6
+        ):
+            problems.append(Problem("invalid_value", f"{at}.decimals应为0至6的整数", at))
+            decimals = None
+        met = row.get("met")
+        if met is not None and not isinstance(met, bool):
+            problems.append(Problem("invalid_value", f"{at}.met应为 true 或 false", at))
+            met = None
         ident = str(row["id"])
         if ident in out:
             problems.append(Problem("duplicate", f"指标 {ident} 重复", at))
@@ -191,6 +209,8 @@ def values_from_data(data: Any, year: int) -> dict[str, IndicatorValue]:
                 target,
                 tuple(series),
                 str(row.get("owner") or ""),
+                decimals,
+                met,
             )
     if problems:
         raise DomainError.from_problems(problems)
@@ -219,4 +239,6 @@ def value_as_json(v: IndicatorValue) -> dict[str, Any]:
         else (v.target if isinstance(v.target, int) else str(v.target)),
         "series": [[label, n if isinstance(n, int) else str(n)] for label, n in v.series],
         "owner": v.owner,
+        "decimals": v.decimals,
+        "met": v.met,
     }
