@@ -45,6 +45,7 @@ from fazhi.labour import plugin as labour
 from fazhi.legal_aid import plugin as legal_aid
 from fazhi.legality import plugin as legality
 from fazhi.petition import plugin as petition
+from fazhi.report import plugin as report
 from fazhi.web import console, error_page
 from fazhi.web.console import Console, ConsoleExtension
 
@@ -96,6 +97,8 @@ TYPE_PACKAGES: tuple[ModuleType, ...] = (
     petition,
     consumer,
     correction,
+    # Not a case type: the annual report reads the types' results, so it comes last.
+    report,
 )
 
 

@@ -31,6 +31,7 @@ def _every_model() -> None:
     importlib.import_module("fazhi.enforcement.inspections.store")
     importlib.import_module("fazhi.legal_aid.store")
     importlib.import_module("fazhi.correction.store")
+    importlib.import_module("fazhi.report.store")
 
 
 def _run(engine: Engine, verb: str, target: str) -> None:

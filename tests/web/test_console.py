@@ -92,6 +92,7 @@ MENUS = {
         "/analytics/metrics",
         "/repeats",
         "/indicators",  # 法治指标 (issue 14)
+        "/annual-report",  # 年度报告 (issue 14)
         "/cases",
         "/case-file-reviews",
         "/legality",
@@ -107,6 +108,7 @@ MENUS = {
         "/analytics/metrics",
         "/repeats",
         "/indicators",  # 法治指标 (issue 14)
+        "/annual-report",  # 年度报告 (issue 14)
         "/cases",
         "/case-file-reviews",
         "/legality",

@@ -63,6 +63,7 @@ NAV_IDS: tuple[str, ...] = (
     "petitions",
     "consumer",
     "correction",
+    "annual_report",
 )
 # Who sees a type whose file declares no `visibility` (types built in tests; every shipped
 # type file declares one): the seven roles of the first wave, which saw every type.

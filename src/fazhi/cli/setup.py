@@ -63,7 +63,12 @@ def demo(
     from fazhi.catalog.org_file import load_demo_org
     from fazhi.store.db import transaction
 
-    names = [getattr(package, "NAME", "") for package in TYPE_PACKAGES]
+    # The packages with demo data (the annual report has none of its own).
+    names = [
+        getattr(package, "NAME", "")
+        for package in TYPE_PACKAGES
+        if getattr(package, "generate_demo", None) is not None
+    ]
     wanted = {n.strip() for n in only.split(",") if n.strip()} or set(names)
     unknown = sorted(wanted - set(names))
     if unknown:

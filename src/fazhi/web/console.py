@@ -108,6 +108,7 @@ NAV_PATHS: dict[str, str] = {
     "petitions": "/petitions",
     "consumer": "/consumer",
     "correction": "/correction",
+    "annual_report": "/annual-report",
 }
 
 
