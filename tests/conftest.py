@@ -24,7 +24,6 @@ from sqlalchemy import make_url, text
 
 from fazhi.actions.org import load_org_into
 from fazhi.actions.platform import Platform
-from fazhi.bootstrap import create_app
 from fazhi.catalog.org_file import load_demo_org
 from fazhi.catalog.registry import default_case_types
 from fazhi.domain.durations import LOCAL_TZ
@@ -37,7 +36,7 @@ from fazhi.store.db import make_engine, normalise_url, session_factory, transact
 from fazhi.store.migrate import upgrade
 from fazhi.store.models import Base
 from tests.databases import organised  # noqa: F401  (a session fixture)
-from tests.support import TLS, ApiClient, FakeClock, ServerThread
+from tests.support import TLS, ApiClient, FakeClock, ServerThread, serving
 from tests.visibility_support import vplatform  # noqa: F401  (a session fixture)
 
 PASSWORD = "fazhi2023"
@@ -139,10 +138,8 @@ def platform(database_url: str, clock: FakeClock) -> Iterator[Platform]:
 
 @pytest.fixture(scope="session")
 def server(platform: Platform) -> Iterator[ServerThread]:
-    thread = ServerThread(create_app(platform))
-    thread.start()
-    yield thread
-    thread.stop()
+    with serving(platform) as thread:
+        yield thread
 
 
 @pytest.fixture(scope="session")

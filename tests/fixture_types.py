@@ -10,13 +10,12 @@ from pathlib import Path
 
 from fazhi.actions.org import load_org_into
 from fazhi.actions.platform import Platform
-from fazhi.bootstrap import create_app
 from fazhi.catalog.org_file import load_demo_org
 from fazhi.catalog.registry import load_case_types
 from fazhi.settings import Settings
 from fazhi.store.db import make_engine, session_factory, transaction
 from fazhi.store.migrate import upgrade
-from tests.support import FakeClock, ServerThread
+from tests.support import FakeClock, ServerThread, serving
 
 FIXTURE_TYPES = Path(__file__).resolve().parent / "fixtures" / "case_types"
 # GB 11643's own example number (check digit X) and one more with a valid check digit.
@@ -37,10 +36,8 @@ def fixture_type_server(folder: Path, clock: FakeClock) -> Iterator[ServerThread
     )
     with transaction(platform.sessions) as session:
         load_org_into(session, load_demo_org())
-    thread = ServerThread(create_app(platform))
-    thread.start()
     try:
-        yield thread
+        with serving(platform) as thread:
+            yield thread
     finally:
-        thread.stop()
         engine.dispose()

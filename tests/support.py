@@ -8,6 +8,8 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,6 +18,8 @@ import docx
 import httpx
 import uvicorn
 
+from fazhi.actions.platform import Platform
+from fazhi.bootstrap import create_app
 from fazhi.domain.durations import LOCAL_TZ
 
 # One TLS context for every test client: httpx otherwise builds one per client, loading the
@@ -76,6 +80,17 @@ class ServerThread:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+@contextmanager
+def serving(platform: Platform) -> Iterator[ServerThread]:
+    """The platform's app served on loopback for the length of the block."""
+    thread = ServerThread(create_app(platform))
+    thread.start()
+    try:
+        yield thread
+    finally:
+        thread.stop()
 
 
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')

@@ -19,7 +19,6 @@ import pytest
 from fastapi.routing import iter_route_contexts
 
 from fazhi.actions.platform import Platform
-from fazhi.bootstrap import create_app
 from tests.api.test_restricted_types import (
     SUBJECT,
     SUMMARY,
@@ -29,7 +28,7 @@ from tests.api.test_restricted_types import (
     request_for,
     restricted,  # noqa: F401  (a module fixture)
 )
-from tests.support import ServerThread
+from tests.support import ServerThread, serving
 
 CALLER = "测试矩阵人"
 PHONE = "17000007788"
@@ -57,10 +56,8 @@ PUBLIC = re.compile(r"^/open311/")
 
 @pytest.fixture(scope="module")
 def vserver(vplatform: Platform) -> Iterator[ServerThread]:
-    thread = ServerThread(create_app(vplatform))
-    thread.start()
-    yield thread
-    thread.stop()
+    with serving(vplatform) as thread:
+        yield thread
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,6 @@ from schemathesis import GenerationMode
 
 from fazhi.actions.org import load_org_into
 from fazhi.actions.platform import Platform
-from fazhi.bootstrap import create_app
 from fazhi.catalog.org_file import load_demo_org
 from fazhi.catalog.registry import default_case_types
 from fazhi.settings import Settings
@@ -37,7 +36,7 @@ from fazhi.store.db import make_engine, session_factory, transaction
 from fazhi.store.migrate import upgrade
 from tests.api.flows import has_chinese
 from tests.conftest import DEFAULT_NOW, PASSWORD
-from tests.support import TLS, FakeClock, ServerThread
+from tests.support import TLS, FakeClock, ServerThread, serving
 
 # Examples per operation, user and generation mode: 48 operations × 2 users × (6 + 4)
 # ≈ 1,000 requests plus the Open311 parameters below; about a minute on 2 cores.
@@ -64,10 +63,8 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerThre
     )
     with transaction(platform.sessions) as session:
         load_org_into(session, load_demo_org())
-    thread = ServerThread(create_app(platform))
-    thread.start()
-    yield thread
-    thread.stop()
+    with serving(platform) as thread:
+        yield thread
     engine.dispose()
 
 

@@ -23,10 +23,9 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from fazhi.actions.platform import Platform
-from fazhi.bootstrap import create_app
 from fazhi.store.db import transaction
 from fazhi.store.models import Document, DocumentBlob, Event
-from tests.support import TLS, ServerThread, browser_client
+from tests.support import TLS, ServerThread, browser_client, serving
 from tests.visibility_support import (
     NAMED_ELSEWHERE,
     PASSWORD,
@@ -55,10 +54,8 @@ ONE_TYPE_ONLY = re.compile(r"^/open311/|^(/api/v1)?/correction/subjects/")
 
 @pytest.fixture(scope="module")
 def vserver(vplatform: Platform) -> Iterator[ServerThread]:
-    thread = ServerThread(create_app(vplatform))
-    thread.start()
-    yield thread
-    thread.stop()
+    with serving(vplatform) as thread:
+        yield thread
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,11 @@ import pytest
 from sqlalchemy import delete
 
 from fazhi.actions.platform import Platform
-from fazhi.bootstrap import create_app
 from fazhi.store.db import transaction
 from fazhi.store.models import ScheduleRun
 from tests.api.conftest import Login, login  # noqa: F401  (fixtures)
 from tests.databases import organised_platform
-from tests.support import ApiClient, FakeClock, ServerThread
+from tests.support import ApiClient, FakeClock, ServerThread, serving
 from tests.web.conftest import Console, console  # noqa: F401  (fixtures)
 
 
@@ -29,10 +28,8 @@ def platform(tmp_path_factory: pytest.TempPathFactory, clock: FakeClock) -> Iter
 
 @pytest.fixture(scope="module")
 def server(platform: Platform) -> Iterator[ServerThread]:
-    thread = ServerThread(create_app(platform))
-    thread.start()
-    yield thread
-    thread.stop()
+    with serving(platform) as thread:
+        yield thread
 
 
 @pytest.fixture(scope="module")

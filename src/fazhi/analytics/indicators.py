@@ -27,7 +27,7 @@ from fazhi.actions.platform import Platform
 from fazhi.analytics.period import Period
 from fazhi.catalog.indicator_catalog import load_indicator_catalog
 from fazhi.domain.errors import DomainError
-from fazhi.domain.indicators.formulas import Value, evaluate_all, needs_previous
+from fazhi.domain.indicators.formulas import Value, closure, evaluate_all, needs_previous
 from fazhi.domain.indicators.parse import TARGETS
 from fazhi.domain.indicators.spec import Catalog, Indicator, Ref
 from fazhi.domain.units import UnitRef
@@ -308,23 +308,9 @@ def _refs_of(catalog: Catalog, ids: set[str] | None) -> list[Ref]:
     chosen = (
         catalog.indicators
         if ids is None
-        else [i for i in (catalog.indicator(x) for x in _closure(catalog, ids)) if i is not None]
+        else [i for i in (catalog.indicator(x) for x in closure(catalog, ids)) if i is not None]
     )
     return [ref for indicator in chosen for ref in indicator.formula.refs]
-
-
-def _closure(catalog: Catalog, ids: set[str]) -> set[str]:
-    found: set[str] = set()
-    stack = list(ids)
-    while stack:
-        ident = stack.pop()
-        if ident in found:
-            continue
-        found.add(ident)
-        indicator = catalog.indicator(ident)
-        if indicator is not None:
-            stack.extend(r.name for r in indicator.formula.refs if r.kind == "indicator")
-    return found
 
 
 def values(
@@ -346,10 +332,10 @@ def values(
     current = readings(session, platform, directory, catalog, scope, refs)
     previous = (
         readings(session, platform, directory, catalog, scope.year_before(), refs)
-        if needs_previous(catalog, _closure(catalog, wanted) if wanted else None)
+        if needs_previous(catalog, closure(catalog, wanted) if wanted else None)
         else None
     )
-    chosen = _closure(catalog, wanted) if wanted is not None else {i.id for i in catalog.indicators}
+    chosen = closure(catalog, wanted) if wanted is not None else {i.id for i in catalog.indicators}
     goal = targets(session, directory, catalog, scope, chosen)
     result = evaluate_all(catalog, current, previous, goal, wanted)
     return {k: v for k, v in result.items() if wanted is None or k in wanted}

@@ -144,7 +144,7 @@ def evaluate_all(
     current: dict[str, Decimal | None] = dict(readings)
     before: dict[str, Decimal | None] = dict(previous or {})
     out: dict[str, Value] = {}
-    wanted = _closure(catalog, only) if only is not None else None
+    wanted = closure(catalog, only) if only is not None else None
     for indicator in catalog.order():
         if wanted is not None and indicator.id not in wanted:
             continue
@@ -157,7 +157,8 @@ def evaluate_all(
     return out
 
 
-def _closure(catalog: Catalog, only: set[str]) -> set[str]:
+def closure(catalog: Catalog, only: set[str]) -> set[str]:
+    """The indicators named and every indicator their formulas read, transitively."""
     wanted: set[str] = set()
     stack = list(only)
     while stack:
