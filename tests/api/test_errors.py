@@ -115,7 +115,12 @@ def test_every_missing_required_field_is_listed_in_problems(desk: Desk) -> None:
     problems = body["problems"]
     assert {p["field"] for p in problems} == {"request_kind", "category", "content"}
     assert all(p["code"] == "required" for p in problems)
-    assert all("请填写" in p["message"] for p in problems)
+    messages = {p["field"]: p["message"] for p in problems}
+    assert messages == {
+        "request_kind": "请选择诉求类型",
+        "category": "请选择诉求分类",
+        "content": "请填写诉求内容",
+    }
 
 
 def test_a_value_outside_an_enum_is_422_listing_the_choices(desk: Desk) -> None:

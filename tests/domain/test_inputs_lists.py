@@ -300,3 +300,21 @@ def test_a_link_inside_a_record_carries_its_path() -> None:
             "links[1].source_case",
         )
     ]
+
+
+def test_a_missing_choice_asks_to_choose_and_a_missing_text_asks_to_fill_in() -> None:
+    specs = (
+        FieldSpec("kind", "enum", "类别", required=True, choices=(("a", "甲"), ("b", "乙"))),
+        FieldSpec("street", "unit", "所在街道", required=True),
+        FieldSpec("streets", "unit_list", "协办街道", required=True),
+        FieldSpec("summary", "text", "概要", required=True),
+        FieldSpec("on", "date", "日期", required=True),
+    )
+    _, problems = validate_inputs(specs, {}, {}, resolve_unit)
+    assert {p.field: p.message for p in problems} == {
+        "kind": "请选择类别",
+        "street": "请选择所在街道",
+        "streets": "请选择协办街道",
+        "summary": "请填写概要",
+        "on": "请填写日期",
+    }

@@ -154,7 +154,7 @@ def test_a_disclosure_request_waits_for_the_third_party_and_is_replied_in_part(
     groundless = office.refused(
         case_id, "reply", reply_kind="partly_disclosed", refusal_ground="", reply_text="部分公开"
     )
-    assert error_of(groundless, "reply-refusal_ground") == "请填写不予公开依据"
+    assert error_of(groundless, "reply-refusal_ground") == "请选择不予公开依据"
     office.act(
         case_id,
         "reply",

@@ -92,7 +92,7 @@ def test_errors_are_shown_in_chinese_next_to_each_field_and_nothing_is_created(
     doc = page(response.text)
     assert error_of(doc, "applicant_name") == "请填写申请人"
     assert "联系电话格式不正确" in error_of(doc, "applicant_phone")
-    assert error_of(doc, "applicant_kind") == "请填写申请人类型"
+    assert error_of(doc, "applicant_kind") == "请选择申请人类型"
     # What was typed stays in the form.
     assert value_of(doc, "applicant_phone") == "12345"
     after = (

@@ -35,6 +35,10 @@ LinkResolver = Callable[[int], tuple[int, str] | None]
 # A list without `max_items` still has a bound: a request cannot grow a case without limit.
 DEFAULT_MAX_ITEMS = 200
 
+# Fields the console offers as a list to pick from: a missing one asks to choose (请选择),
+# every other kind asks to fill in (请填写).
+CHOSEN = frozenset({"enum", "unit", "unit_list"})
+
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
@@ -200,7 +204,8 @@ def _check_set(
         if _needed(spec, merged):
             least = spec.min_items if spec.type == "list" else None
             extra = f"（至少{least}项）" if least else ""
-            problems.append(where.problem("required", f"请填写{spec.label}{extra}", spec.name))
+            ask = "请选择" if spec.type in CHOSEN else "请填写"
+            problems.append(where.problem("required", f"{ask}{spec.label}{extra}", spec.name))
     return clean, problems
 
 

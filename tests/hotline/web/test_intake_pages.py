@@ -164,8 +164,8 @@ def test_several_errors_each_go_next_to_their_own_field(console: Console) -> Non
         "/intake", data=order(request_kind="", category="", caller_phone="12")
     )
     assert response.status_code == 422
-    assert error_of(response.text, "request_kind") == "请填写诉求类型"
-    assert error_of(response.text, "category") == "请填写诉求分类"
+    assert error_of(response.text, "request_kind") == "请选择诉求类型"
+    assert error_of(response.text, "category") == "请选择诉求分类"
     assert "格式不正确" in error_of(response.text, "caller_phone")
 
 
@@ -436,7 +436,7 @@ def test_dispatching_through_the_form_still_works(console: Console, platform: Pl
     }
     refused = http.post(f"/cases/{case_id}/do/dispatch", data=data)
     assert refused.status_code == 422
-    assert error_of(refused.text, "dispatch-lead_unit") == "请填写主办单位"
+    assert error_of(refused.text, "dispatch-lead_unit") == "请选择主办单位"
     assert selected_lead(refused.text) == ""  # what was posted, not the default
     assert '<option value="urgent" selected>' in refused.text
     assert "2023-06-02 09:00（24小时）" in refused.text  # the preview follows the posted urgency
