@@ -1,6 +1,7 @@
 """Indicator values for a period and unit (never writes): the readings of every input the
 asked indicators need — rollup totals of the types' metrics in one grouped query, the
-imported figures in one query, unit and scheme counts from memory — evaluated by the pure
+imported figures in one query, the records of the type packages' record sources
+(analytics/record_sources.py), unit and scheme counts from memory — evaluated by the pure
 formulas (fazhi.domain.indicators.formulas). The cost grows with the period's rollup cells,
 not with the number of cases, so the dashboard of every indicator for a district-year is
 two or three indexed queries (bench/indicators.py).
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 from fazhi.actions.context import Work
 from fazhi.actions.platform import Platform
 from fazhi.analytics.period import Period
+from fazhi.analytics.record_sources import record_source_names, records
 from fazhi.catalog.indicator_catalog import load_indicator_catalog
 from fazhi.domain.errors import DomainError
 from fazhi.domain.indicators.formulas import Value, closure, evaluate_all, needs_previous
@@ -41,12 +43,14 @@ _CATALOGS: dict[int, tuple[object, Catalog]] = {}
 
 
 def catalog_of(platform: Platform) -> Catalog:
-    """The indicator catalogue checked against the platform's loaded types (once per set of
-    types: a reload of the types reloads it)."""
+    """The indicator catalogue checked against the platform's loaded types and the record
+    sources their hook modules registered (once per set of types: a reload of the types
+    reloads it)."""
     key = id(platform)
     cached = _CATALOGS.get(key)
     if cached is None or cached[0] is not platform.types:
-        cached = (platform.types, load_indicator_catalog(platform.types))
+        found = load_indicator_catalog(platform.types, records=record_source_names())
+        cached = (platform.types, found)
         _CATALOGS[key] = cached
     return cached[1]
 
@@ -235,7 +239,7 @@ def readings(
     refs: Iterable[Ref],
 ) -> dict[str, Decimal | None]:
     """Every input's reading for the scope: metrics (0 when nothing was counted), figures
-    (None when none was imported), unit kinds, scheme sizes."""
+    (None when none was imported), records of a record source, unit kinds, scheme sizes."""
     chosen = {r.text: r for r in refs if r.kind != "indicator"}
     out = _metric_readings(
         session, platform, scope, [r for r in chosen.values() if r.kind == "metric"]
@@ -245,7 +249,12 @@ def readings(
     for code in codes:
         out[f"figure:{code}"] = _figure_value(catalog, code, rows, scope.period)
     for ref in chosen.values():
-        if ref.kind == "units":
+        if ref.kind == "records":
+            found = records(
+                session, directory, scope.region_code, scope.period, scope.unit_ids, ref.name
+            )
+            out[ref.text] = Decimal(len(found))
+        elif ref.kind == "units":
             root = scope.unit or root_unit(directory)
             out[ref.text] = Decimal(
                 sum(

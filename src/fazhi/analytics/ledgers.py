@@ -6,7 +6,8 @@ inputs): for a metric, every event that added to that counter — found by repla
 chains of the type's cases with events in the period through the same mapping the actions
 count with (`domain.rollup.metric_deltas`), so the sheet has exactly as many rows as the
 counter (a `sum` metric: rows whose amounts add up to it); for an imported figure, the rows
-of the import with their batch, file and importer; for `units:`, the units; for another
+of the import with their batch, file and importer; for `records:`, the records the type
+package's source lists (the same list the value counts); for `units:`, the units; for another
 indicator, its own sheets. A ledger is read for a scope's period like the value; it costs a
 replay of the cases touched in the period, not of history.
 
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session
 from fazhi.actions.context import Work
 from fazhi.actions.rollups import CaseReplay, case_flags
 from fazhi.analytics import indicators as ix
+from fazhi.analytics.record_sources import record_source, records
 from fazhi.domain.case_type import CASE_FLAGS, CaseType
 from fazhi.domain.durations import LOCAL_TZ, local_date
 from fazhi.domain.errors import DomainError
@@ -217,6 +219,22 @@ def figure_sheet(w: Work, catalog: Catalog, scope: ix.Scope, ref: Ref) -> Sheet:
     return sheet
 
 
+def records_sheet(w: Work, scope: ix.Scope, ref: Ref) -> Sheet:
+    """The records a package's source lists for the scope: one row each, as the value
+    counts them."""
+    source = record_source(ref.name)
+    found = records(
+        w.session, w.ctx.directory, scope.region_code, scope.period, scope.unit_ids, ref.name
+    )
+    sheet = Sheet(source.label, ref.text, ["序号", *source.columns])
+    for record in found:
+        sheet.rows.append([len(sheet.rows) + 1, *record.cells])
+    sheet.total = Decimal(len(sheet.rows))
+    if not found:
+        sheet.note = "本期没有记录。"
+    return sheet
+
+
 def _user_names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
@@ -264,6 +282,8 @@ def sheets_for(
             out.append(metric_sheet(w, scope, ref))
         elif ref.kind == "figure":
             out.append(figure_sheet(w, catalog, scope, ref))
+        elif ref.kind == "records":
+            out.append(records_sheet(w, scope, ref))
         elif ref.kind == "units":
             out.append(units_sheet(w, scope, ref))
         elif ref.kind == "scheme":

@@ -49,10 +49,13 @@ def _read(path: Path) -> Any:
 
 
 def load_indicator_catalog(
-    types: Iterable[CaseType] | None = None, extra: str | Path | None = None
+    types: Iterable[CaseType] | None = None,
+    extra: str | Path | None = None,
+    records: Iterable[str] | None = None,
 ) -> Catalog:
     """The shipped catalogue plus FAZHI_INDICATORS_DIR (or `extra`); with `types`, every
-    metric input is checked against them. Raises IndicatorCatalogError listing every fault."""
+    metric input is checked against them, with `records` (the names of the registered record
+    sources) every records input. Raises IndicatorCatalogError listing every fault."""
     folders = [HERE]
     chosen = extra if extra is not None else os.environ.get("FAZHI_INDICATORS_DIR")
     if chosen:
@@ -66,4 +69,5 @@ def load_indicator_catalog(
         sources,
         _files(folders, "schemes"),
         type_metrics(types) if types is not None else None,
+        frozenset(records) if records is not None else None,
     )

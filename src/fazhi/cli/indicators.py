@@ -19,6 +19,7 @@ from fazhi.actions.figure_imports import (
     template_workbook,
 )
 from fazhi.analytics import indicators as ix
+from fazhi.analytics.record_sources import record_source_names
 from fazhi.catalog.indicator_catalog import IndicatorCatalogError, load_indicator_catalog
 from fazhi.catalog.registry import default_case_types
 from fazhi.cli.app import app
@@ -36,7 +37,9 @@ app.add_typer(indicators_app, name="indicators")
 def check() -> None:
     """校验指标目录（含 FAZHI_INDICATORS_DIR）与各案件类型声明的统计项是否一致。"""
     try:
-        catalog = load_indicator_catalog(default_case_types())
+        # Loading the types imports their hook modules, which register the record sources.
+        types = default_case_types()
+        catalog = load_indicator_catalog(types, records=record_source_names())
     except IndicatorCatalogError as exc:
         for problem in exc.problems:
             err.print(f"[red]{escape(problem)}[/red]")

@@ -89,3 +89,19 @@ def test_the_traffic_police_files_come_in_as_review_tasks(year: tuple[Platform, 
     assert {t.case_number for t in imported if t.machine["findings"]} == {
         demo_files()[name][0]["case_number"] for name in planted_in
     }
+
+
+def test_the_reviewer_judges_the_sixteen_files_in_september(year: tuple[Platform, str]) -> None:
+    """The organised review the report counts (16本): the reviewer's verdict on each imported
+    file, the machine's score confirmed and the planted defects named; the platform's own
+    cases keep only the machine's review."""
+    platform, _ = year
+    with platform.sessions() as session:
+        tasks = session.scalars(select(CaseFileReview)).all()
+    judged = [t for t in tasks if t.status == "done"]
+    assert len(judged) == 16 and {t.source for t in judged} == {"import"}
+    for task in judged:
+        assert task.reviewed_at is not None and task.reviewer_score == round(task.machine_score)
+        day = task.reviewed_at.astimezone(LOCAL_TZ).date()
+        assert day.month == 9 and 13 <= day.day <= 18 and day.weekday() < 5
+        assert ("责令整改" in (task.reviewer_note or "")) == bool(task.machine["findings"])

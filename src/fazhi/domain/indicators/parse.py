@@ -115,7 +115,10 @@ def number(value: Any) -> Decimal | None:
 def _refs(raw: Any, where: str, f: _Faults) -> tuple[Ref, ...]:
     items = [raw] if isinstance(raw, str) else raw
     if not isinstance(items, list) or not items:
-        f.add(where, "expected an input (metric:…, figure:…, indicator:…, units:…) or a list")
+        f.add(
+            where,
+            "expected an input (metric:…, figure:…, records:…, indicator:…, units:…) or a list",
+        )
         return ()
     out = []
     for i, item in enumerate(items):
@@ -365,6 +368,7 @@ def _check_refs(
     metrics: TypeMetrics | None,
     where: Mapping[str, str],
     f: _Faults,
+    records: frozenset[str] | None = None,
 ) -> None:
     ids = {i.id for i in indicators}
     figures = {fig.code for s in sources for fig in s.figures}
@@ -379,6 +383,8 @@ def _check_refs(
                 and not ref.name.startswith(f"{TARGETS}.")
             ):
                 f.add(at, f"unknown figure {ref.name!r} (declare it in the sources file)")
+            elif ref.kind == "records" and records is not None and ref.name not in records:
+                f.add(at, f"no type package registers the record source {ref.name!r}")
             elif ref.kind == "metric" and metrics is not None:
                 declared = metrics.get(ref.case_type)
                 if declared is None:
@@ -434,9 +440,11 @@ def parse_catalog(
     sources_file: tuple[str, Any] | None,
     scheme_files: Sequence[tuple[str, Any]],
     metrics: TypeMetrics | None = None,
+    records: frozenset[str] | None = None,
 ) -> Catalog:
     """Each argument pairs a file's name with its parsed YAML. `metrics` (the loaded types'
-    metrics) checks every metric input when given. Raises IndicatorCatalogError."""
+    metrics) checks every metric input when given, `records` (the registered record sources)
+    every records input. Raises IndicatorCatalogError."""
     f = _Faults()
     indicators: list[Indicator] = []
     where: dict[str, str] = {}
@@ -458,7 +466,7 @@ def parse_catalog(
                 indicators.append(found)
                 where[ident] = name
     sources = _sources(sources_file[1], sources_file[0], f) if sources_file else []
-    _check_refs(indicators, sources, metrics, where, f)
+    _check_refs(indicators, sources, metrics, where, f, records)
     known = frozenset(where)
     schemes: list[Scheme] = []
     for name, raw in scheme_files:

@@ -8,6 +8,10 @@ An indicator's formula reads *inputs*, each written as a reference string in the
   ``metric:TYPE.METRIC@CAT1,CAT2`` only the rollup cells of those categories (the type's
   `category_field`). A money metric reads in yuan, any other as a whole number.
 - ``figure:SOURCE.CODE`` — a figure imported from another system (`sources:`).
+- ``records:OWNER.NAME`` — how many records a type package's record source lists for the
+  period and unit (a package table the rollups do not hold, such as the case-file reviews);
+  the package registers the source by name (fazhi.analytics.record_sources) and the ledger
+  lists the same records.
 - ``indicator:ID`` — another indicator's value (no cycles).
 - ``units:KIND`` — how many units of that kind the organisation has (68 社区).
 - ``scheme:ID.areas`` / ``scheme:ID.items`` — how many areas or items a scheme has (the
@@ -19,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-REF_KINDS = ("metric", "figure", "indicator", "units", "scheme")
+REF_KINDS = ("metric", "figure", "records", "indicator", "units", "scheme")
 FORMULA_KINDS = ("count", "sum", "value", "ratio", "completion", "change")
 PERIODS = ("year", "half", "quarter", "month", "any")
 FIGURE_KINDS = ("integer", "decimal", "percent", "money")
@@ -33,7 +37,9 @@ class Ref:
     """One input of a formula, as written (`text`) and parsed."""
 
     kind: str
-    name: str  # metric: TYPE.METRIC[:VALUE]; figure: SOURCE.CODE; indicator: ID; units: KIND
+    # metric: TYPE.METRIC[:VALUE]; figure: SOURCE.CODE; records: OWNER.NAME; indicator: ID;
+    # units: KIND
+    name: str
     categories: tuple[str, ...] = ()
 
     @property
@@ -67,7 +73,7 @@ def parse_ref(text: str) -> Ref:
     kind, sep, rest = text.partition(":")
     if not sep or kind not in REF_KINDS or not rest:
         raise ValueError(
-            f"bad input {text!r}: write metric:, figure:, indicator:, units: or scheme:"
+            f"bad input {text!r}: write metric:, figure:, records:, indicator:, units: or scheme:"
         )
     name, _, cats = rest.partition("@")
     categories = tuple(c for c in cats.split(",") if c) if cats else ()
@@ -77,7 +83,7 @@ def parse_ref(text: str) -> Ref:
         raise ValueError(f"bad input {text!r}: only a metric takes @categories")
     if kind == "scheme" and name.rpartition(".")[2] not in ("areas", "items"):
         raise ValueError(f"bad input {text!r}: write scheme:ID.areas or scheme:ID.items")
-    if kind in ("metric", "figure") and (
+    if kind in ("metric", "figure", "records") and (
         "." not in name or not all(name.split(":", 1)[0].split(".", 1))
     ):
         raise ValueError(f"bad input {text!r}: write {kind}:OWNER.NAME")

@@ -3,9 +3,10 @@
 (the major ones through legal review and collective discussion), on-the-spot (summary)
 decisions of 城管, a few cases still open at the year's end, and — as the seed's September
 review read them — the 16 files of 区交警大队 imported from the police's own system as review
-tasks. Defects like the seed's are planted in some platform cases (no copy of the ID card, a
-fine outside the discretion benchmark with its reason, a decision served after the 7 working
-days), so that the machine review at closing has something to find.
+tasks and given the reviewer's verdicts. Defects like the seed's are planted in some platform
+cases (no copy of the ID card, a fine outside the discretion benchmark with its reason, a
+decision served after the 7 working days), so that the machine review at closing has
+something to find.
 
 SYNTHETIC: every name, ID number, credit code and document number is made up; ID numbers and
 credit codes carry valid check digits so that only the planted defects are defects. Every
@@ -27,7 +28,9 @@ from fazhi.actions.documents import add_document
 from fazhi.actions.platform import Platform
 from fazhi.domain.identity import organisation_check
 from fazhi.enforcement.demo.case_files import demo_files, person_id
-from fazhi.enforcement.reviews import do_import_file
+from fazhi.enforcement.review.registry import DEFECT_LABELS
+from fazhi.enforcement.reviews import check_verdict, do_import_file, do_record_verdict
+from fazhi.enforcement.store import CaseFileReview
 from fazhi.store.db import transaction
 from fazhi.store.models import Case, User
 
@@ -403,7 +406,8 @@ def seed_penalty_cases(platform: Platform, seed: int = 2023) -> str:
 
 def _import_traffic_files(desk: Desk) -> int:
     """The 16 files of 区交警大队 as the September 2023 review read them, from the police's
-    own system: imported by the reviewer as review tasks."""
+    own system: imported by the reviewer as review tasks, and each given the reviewer's
+    verdict over the following days (the organised review the report counts: 16本)."""
     reviewer = desk.session.scalars(
         select(User.username).where(User.username == "case_reviewer")
     ).first()
@@ -411,6 +415,21 @@ def _import_traffic_files(desk: Desk) -> int:
         return 0
     ctx = desk.ctx(reviewer, at_2023(9, 12, 9))
     files = demo_files()
-    for name, (manifest, _planted) in files.items():
-        do_import_file(desk.session, ctx, manifest, name)
+    tasks = [
+        (do_import_file(desk.session, ctx, manifest, name), planted)
+        for name, (manifest, planted) in files.items()
+    ]
+    for n, (task, planted) in enumerate(tasks):
+        # Four files a working day, from Wednesday 13 September.
+        when = at_2023(9, 13 + n // 4 + (2 if n >= 12 else 0), 9) + timedelta(hours=n % 4)
+        verdict = check_verdict(desk.ctx(reviewer, when), _verdict(task, planted))
+        do_record_verdict(desk.session, desk.ctx(reviewer, when), task, verdict)
     return len(files)
+
+
+def _verdict(task: CaseFileReview, planted: list[str]) -> dict[str, Any]:
+    """The reviewer's verdict (synthetic): the machine's score confirmed, with the defects
+    the reviewer names in the note."""
+    found = "、".join(DEFECT_LABELS.get(d, d) for d in planted)
+    note = f"（合成）经评查，{found}，责令整改。" if found else "（合成）经评查，案卷规范。"
+    return {"score": round(task.machine_score), "vetoed": task.machine_vetoed, "note": note}
