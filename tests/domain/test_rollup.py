@@ -4,6 +4,7 @@ constructed declarations for `sum` and `by`."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -13,6 +14,8 @@ from fazhi.domain.case_type import CaseType, MetricSpec
 from fazhi.domain.rollup import (
     MAX_METRIC_NAME,
     RollupFacts,
+    counting_day,
+    dated_deltas,
     fen,
     late_clocks_needed,
     metric_deltas,
@@ -130,21 +133,20 @@ def test_a_disclosure_request_is_on_time_by_its_own_reply_clock() -> None:
         "fields": {"reply_kind": "disclosed"},
         "late": {"reply": True},
     }
-    assert metrics(DISCLOSURE, **late_reply) == ["replied", "concluded", "outcome:disclosed"]
+    late = ["replied", "concluded", "received_concluded", "outcome:disclosed"]
+    assert metrics(DISCLOSURE, **late_reply) == late
     on_time = {**late_reply, "stopped": (("reply", True),), "late": {"reply": False}}
     assert metrics(DISCLOSURE, **on_time) == [
         "replied",
         "replied_on_time",
         "concluded",
         "concluded_on_time",
+        "received_concluded",
+        "received_concluded_on_time",
         "outcome:disclosed",
     ]
     # The hotline's clock name means nothing to it.
-    assert metrics(DISCLOSURE, **{**late_reply, "stopped": (("handle", True),)}) == [
-        "replied",
-        "concluded",
-        "outcome:disclosed",
-    ]
+    assert metrics(DISCLOSURE, **{**late_reply, "stopped": (("handle", True),)}) == late
 
 
 def _constructed(*specs: MetricSpec) -> CaseType:
@@ -180,6 +182,37 @@ def test_by_splits_a_counter_per_value() -> None:
     got = metric_deltas(case_type.metrics, facts(action="close", fields={"outcome": "success"}))
     assert got == [("outcome:success", 1)]
     assert metric_deltas(case_type.metrics, facts(action="close")) == []
+
+
+def test_a_cohort_counter_is_filed_under_the_day_the_case_was_created() -> None:
+    """`day: created`: a request received on 20 December and replied on 10 January counts
+    its conclusion in January and, as received-and-concluded, on 20 December."""
+    received, replied = date(2022, 12, 20), date(2023, 1, 10)
+    reply = facts(
+        action="reply",
+        stopped=(("reply", True),),
+        to_terminal=True,
+        fields={"reply_kind": "disclosed"},
+        late={"reply": False},
+    )
+    got = dated_deltas(DISCLOSURE.metrics, reply, DISCLOSURE, replied, received)
+    assert {(day, name) for day, name, _ in got} == {
+        (replied, "replied"),
+        (replied, "replied_on_time"),
+        (replied, "concluded"),
+        (replied, "concluded_on_time"),
+        (received, "received_concluded"),
+        (received, "received_concluded_on_time"),
+        (replied, "outcome:disclosed"),
+    }
+    # The same counters and amounts as the undated mapping: only the day differs.
+    undated = metric_deltas(DISCLOSURE.metrics, reply, DISCLOSURE)
+    assert sorted((name, n) for _, name, n in got) == sorted(undated)
+    cohort = next(m for m in DISCLOSURE.metrics if m.name == "received_concluded")
+    assert counting_day(cohort, replied, received) == received
+    # A cohort metric is never the volume hotspots and trends count, even with `create`.
+    only = _constructed(MetricSpec("in", "收到", create=True, day="created"))
+    assert volume_metric(only, unit_scope=False) is None
 
 
 @pytest.mark.parametrize(

@@ -296,6 +296,7 @@ def do_create_case(
         ctx.now,
         case_type,
         case_id,
+        values["created_at"],
         (
             case_type.name,
             values["lead_unit_id"] or 0,
@@ -431,6 +432,7 @@ def do_perform_action(
         ctx.now,
         case_type,
         case.id,
+        case.created_at,
         (case.type, values["lead_unit_id"] or 0, str(values["category"] or ""), case.grid_id or 0),
         RollupFacts(
             action_name,

@@ -9,7 +9,7 @@ needs and writes the cells.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, exists, or_, select
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from fazhi.actions.platform import Platform
 from fazhi.domain.case_type import CASE_FLAGS, CaseType
 from fazhi.domain.durations import local_date
-from fazhi.domain.rollup import RollupFacts, late_clocks_needed, metric_deltas
+from fazhi.domain.rollup import RollupFacts, dated_deltas, late_clocks_needed
 from fazhi.store.models import Case, Clock, Event, RollupDaily
 
 ROLLUP_KEY = ("region_code", "day", "case_type", "lead_unit_id", "category", "grid_id", "metric")
@@ -71,10 +71,12 @@ def do_count_event(
     at: datetime,
     case_type: CaseType,
     case_id: int,
+    created_at: datetime,
     dims: Dims,
     facts: RollupFacts,
 ) -> None:
-    """Add the counters of the event just appended to its cells.
+    """Add the counters of the event just appended (at `at`) to its cells: the event's day,
+    or for a `day: created` metric the day of the case's `created_at`.
 
     Preconditions: called in the event's transaction, after its clock rows were written (a
     `never_late` metric reads the clocks this very action stopped), with `facts` and `dims`
@@ -102,11 +104,12 @@ def do_count_event(
             facts.flags,
             late,
         )
-    deltas = metric_deltas(case_type.metrics, facts, case_type)
+    deltas = dated_deltas(
+        case_type.metrics, facts, case_type, local_date(at), local_date(created_at)
+    )
     if not deltas:
         return
     type_name, lead, category, grid = dims
-    day = local_date(at)
     upsert_rollups(
         session,
         [
@@ -120,7 +123,7 @@ def do_count_event(
                 "metric": metric,
                 "value": n,
             }
-            for metric, n in deltas
+            for day, metric, n in deltas
         ],
     )
 
@@ -130,13 +133,22 @@ def do_count_event(
 
 
 class CaseReplay:
-    """One case as its events replay: what the live count saw at each event."""
+    """One case as its events replay: what the live count saw at each event. `created` is
+    the local day the case was created (the cell of its `day: created` metrics)."""
 
-    def __init__(self, case_type: CaseType, region: str, grid: int, flags: dict[str, bool]):
+    def __init__(
+        self,
+        case_type: CaseType,
+        region: str,
+        grid: int,
+        flags: dict[str, bool],
+        created: date,
+    ):
         self.case_type = case_type
         self.region = region
         self.grid = grid
         self.flags = flags
+        self.created = created
         self.lead = 0
         self.terminal = False
         self.fields: dict[str, Any] = {}
@@ -212,6 +224,7 @@ def do_rebuild_rollups(session: Session, platform: Platform, flush_every: int = 
             Case.type,
             Case.region_code,
             Case.grid_id,
+            Case.created_at,
             *(getattr(Case, name) for name in sorted(CASE_FLAGS)),
         )
         .join(Case, Case.id == Event.case_id)
@@ -240,15 +253,26 @@ def do_rebuild_rollups(session: Session, platform: Platform, flush_every: int = 
                 current_id = event.case_id
                 case_type = platform.types.get(event.type)
                 current = (
-                    CaseReplay(case_type, event.region_code, event.grid_id or 0, case_flags(event))
+                    CaseReplay(
+                        case_type,
+                        event.region_code,
+                        event.grid_id or 0,
+                        case_flags(event),
+                        local_date(event.created_at),
+                    )
                     if case_type is not None
                     else None
                 )
             if current is None:
                 continue
             facts, (type_name, lead, category, grid) = current.facts(event)
-            day = local_date(event.at)
-            for metric, n in metric_deltas(current.case_type.metrics, facts, current.case_type):
+            for day, metric, n in dated_deltas(
+                current.case_type.metrics,
+                facts,
+                current.case_type,
+                local_date(event.at),
+                current.created,
+            ):
                 cells[(current.region, day, type_name, lead, category, grid, metric)] += n
             if len(cells) >= flush_every:
                 flush()

@@ -4,12 +4,14 @@ unit (never writes).
 A ledger has one sheet per input the indicator declares (`ledger:`, by default its formula's
 inputs): for a metric, every event that added to that counter — found by replaying the
 chains of the type's cases with events in the period through the same mapping the actions
-count with (`domain.rollup.metric_deltas`), so the sheet has exactly as many rows as the
-counter (a `sum` metric: rows whose amounts add up to it); for an imported figure, the rows
-of the import with their batch, file and importer; for `records:`, the records the type
-package's source lists (the same list the value counts); for `units:`, the units; for another
-indicator, its own sheets. A ledger is read for a scope's period like the value; it costs a
-replay of the cases touched in the period, not of history.
+count with (`domain.rollup.dated_deltas`), so the sheet has exactly as many rows as the
+counter (a `sum` metric: rows whose amounts add up to it; a `day: created` metric: the
+counted events of the cases created in the period, whenever they happened); for an imported
+figure, the rows of the import with their batch, file and importer; for `records:`, the
+records the type package's source lists (the same list the value counts); for `units:`, the
+units; for another indicator, its own sheets. A ledger is read for a scope's period like the
+value; it costs a replay of the cases touched (or, cohort, created) in the period, not of
+history.
 
 Sheets of a type the reader may not see case by case list no titles (the number, the event,
 the unit and the amount stay: they carry no personal data); a restricted type's sheet is
@@ -36,7 +38,7 @@ from fazhi.domain.durations import LOCAL_TZ, local_date
 from fazhi.domain.errors import DomainError
 from fazhi.domain.indicators.spec import Catalog, Indicator, Ref
 from fazhi.domain.numbers import case_number
-from fazhi.domain.rollup import metric_deltas
+from fazhi.domain.rollup import dated_deltas
 from fazhi.store.models import Case, Event, User
 
 CHUNK = 400  # cases replayed per query
@@ -73,6 +75,10 @@ def _counted_events(
     """(event row, amount, lead unit id, category) of every event in the scope that added
     to the ref's counter, oldest case first."""
     period = scope.period
+    metric = case_type.metric(ref.metric)
+    # A `day: created` counter of the period is every counted event of the cases created in
+    # it, whenever the event happened; any other, the counted events that happened in it.
+    cohort = metric is not None and metric.day == "created"
     touched = (
         select(Event.case_id)
         .distinct()
@@ -80,10 +86,9 @@ def _counted_events(
         .where(
             Case.region_code == scope.region_code,
             Case.type == case_type.name,
-            period.contains(Event.at),
+            period.contains(Case.created_at if cohort else Event.at),
         )
     )
-    metric = case_type.metric(ref.metric)
     if metric is not None and metric.on and not (metric.create or metric.terminal):
         touched = touched.where(Event.action.in_(metric.on))
     ids = sorted(int(i) for i in session.scalars(touched))
@@ -114,18 +119,23 @@ def _counted_events(
             if event.case_id != current:
                 current = event.case_id
                 replay = CaseReplay(
-                    case_type, scope.region_code, event.grid_id or 0, case_flags(event)
+                    case_type,
+                    scope.region_code,
+                    event.grid_id or 0,
+                    case_flags(event),
+                    local_date(event.created_at),
                 )
             assert replay is not None
             facts, (_, lead, category, _) = replay.facts(event)
-            if not period.start <= local_date(event.at) <= period.end:
-                continue
             if scope.unit_ids is not None and lead not in scope.unit_ids:
                 continue
             if ref.categories and category not in ref.categories:
                 continue
-            for counter, amount in metric_deltas(case_type.metrics, facts, case_type):
-                if counter == ref.counter:
+            deltas = dated_deltas(
+                case_type.metrics, facts, case_type, local_date(event.at), replay.created
+            )
+            for day, counter, amount in deltas:
+                if counter == ref.counter and period.start <= day <= period.end:
                     yield event, amount, lead, category
 
 

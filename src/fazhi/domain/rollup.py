@@ -19,12 +19,18 @@ condition its declaration states holds (see `MetricSpec`):
 
 It adds 1, or with `sum` the field's value (money in fen, other numbers as integers); with
 `by` the counter is `name:value`, one per value of that field.
+
+`day` says which day's cell receives the count (`counting_day`): the event's local day, or
+with `day: created` the local day the case was created. Such a cohort counter summed over a
+period counts what happened to the cases *received* in the period ("received in 2023 and
+concluded"), where the day-of-event counters count what happened in the period to any case.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -125,12 +131,10 @@ def counter_name(metric: MetricSpec, facts: RollupFacts) -> str | None:
     return f"{metric.name}:{value}"[:MAX_METRIC_NAME]
 
 
-def metric_deltas(
-    metrics: Sequence[MetricSpec], facts: RollupFacts, case_type: CaseType | None = None
-) -> list[tuple[str, int]]:
-    """The counters this event adds to with their amounts, in declaration order, no
-    duplicates and no zeros. `case_type` tells money fields (summed in fen) from numbers."""
-    out: dict[str, int] = {}
+def _counts(
+    metrics: Sequence[MetricSpec], facts: RollupFacts, case_type: CaseType | None
+) -> Iterator[tuple[MetricSpec, str, int]]:
+    """(metric, counter, amount) of every metric the event counts for, in declaration order."""
     for metric in metrics:
         if not _holds_without_lateness(metric, facts):
             continue
@@ -139,8 +143,40 @@ def metric_deltas(
         name = counter_name(metric, facts)
         if name is None:
             continue
-        out[name] = out.get(name, 0) + _amount(metric, case_type, facts)
+        yield metric, name, _amount(metric, case_type, facts)
+
+
+def metric_deltas(
+    metrics: Sequence[MetricSpec], facts: RollupFacts, case_type: CaseType | None = None
+) -> list[tuple[str, int]]:
+    """The counters this event adds to with their amounts, in declaration order, no
+    duplicates and no zeros. `case_type` tells money fields (summed in fen) from numbers."""
+    out: dict[str, int] = {}
+    for _, name, n in _counts(metrics, facts, case_type):
+        out[name] = out.get(name, 0) + n
     return [(name, n) for name, n in out.items() if n]
+
+
+def counting_day(metric: MetricSpec, event_day: date, created_day: date) -> date:
+    """The day whose cell receives the metric's count of an event (`MetricSpec.day`)."""
+    return created_day if metric.day == "created" else event_day
+
+
+def dated_deltas(
+    metrics: Sequence[MetricSpec],
+    facts: RollupFacts,
+    case_type: CaseType | None,
+    event_day: date,
+    created_day: date,
+) -> list[tuple[date, str, int]]:
+    """`metric_deltas` with the day each counter is filed under: the event's local day, or
+    the case's creation day for a `day: created` metric. What the live count, the rebuild and
+    the ledgers all use, so the three agree."""
+    out: dict[tuple[date, str], int] = {}
+    for metric, name, n in _counts(metrics, facts, case_type):
+        key = (counting_day(metric, event_day, created_day), name)
+        out[key] = out.get(key, 0) + n
+    return [(day, name, n) for (day, name), n in out.items() if n]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,7 +189,8 @@ def _assigns_lead(actions: Iterable[ActionSpec]) -> bool:
 
 
 def _plain(metric: MetricSpec) -> bool:
-    """Counts events of its actions, whatever they hold (no clock, field, flag, sum …)."""
+    """Counts events of its actions on their own day, whatever they hold (no clock, field,
+    flag, sum, cohort day …)."""
     return not (
         metric.terminal
         or metric.clock
@@ -162,6 +199,7 @@ def _plain(metric: MetricSpec) -> bool:
         or metric.sum
         or metric.by
         or metric.never_late
+        or metric.day != "event"
     )
 
 

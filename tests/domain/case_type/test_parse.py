@@ -124,3 +124,18 @@ def test_the_example_of_the_format_reference_parses() -> None:
     spec = parse(yaml.safe_load(example))
     assert spec.name == "noise_permit"
     assert [a.name for a in spec.create_actions] == ["apply"]
+
+
+def test_a_metrics_day_is_the_events_or_the_cases_creation() -> None:
+    doc = (Path(__file__).parents[3] / "docs" / "case-type-format.md").read_text(encoding="utf-8")
+    example = doc.split("## A complete example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    data = yaml.safe_load(example)
+    data["metrics"]["decided_of_received"] = {"label": "收到并办结", "terminal": True}
+    assert parse(data).metric("decided_of_received").day == "event"  # type: ignore[union-attr]
+    data["metrics"]["decided_of_received"]["day"] = "created"
+    assert parse(data).metric("decided_of_received").day == "created"  # type: ignore[union-attr]
+    # Any other day is refused, never taken as the event's.
+    data["metrics"]["decided_of_received"]["day"] = "closed"
+    assert [p for p in faults(data) if p.startswith("metrics.decided_of_received.day")], faults(
+        data
+    )

@@ -21,6 +21,7 @@ from fazhi.domain.case_type.file_fields import NUMBER_TYPES, comparable_value
 from fazhi.domain.case_type.spec import (
     CASE_FLAGS,
     MAX_METRIC_NAME,
+    MetricDay,
     MetricSpec,
     RateSpec,
     ScheduleSpec,
@@ -40,6 +41,7 @@ class MetricModel(FileModel):
     sum: str | None = None
     by: str | None = None
     never_late: str | None = None
+    day: MetricDay = "event"
 
     def to_spec(self, name: str, path: str, scope: Scope, problems: Problems) -> MetricSpec:
         if len(name) > MAX_METRIC_NAME:
@@ -74,6 +76,7 @@ class MetricModel(FileModel):
             sum=self.sum,
             by=self.by,
             never_late=self.never_late,
+            day=self.day,
         )
 
     def _check_fields(self, name: str, path: str, scope: Scope, problems: Problems) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from fazhi.domain.case_type.spec_access import (
+    MetricDay,
     MetricSpec,
     RateSpec,
     RepeatCallRule,
@@ -432,6 +433,7 @@ __all__ = [
     "FieldSpec",
     "Guard",
     "Limit",
+    "MetricDay",
     "MetricSpec",
     "NotifySpec",
     "RateSpec",

@@ -8,6 +8,9 @@ from typing import Any, Literal
 
 from fazhi.domain.durations import Duration
 
+# The day a metric's count is filed under (`MetricSpec.day`).
+MetricDay = Literal["event", "created"]
+
 
 @dataclass(frozen=True)
 class MetricSpec:
@@ -21,6 +24,11 @@ class MetricSpec:
     `sum` (money in fen). `by` splits it into one counter per value of that field
     (`name:value`). `never_late` asks that no clock of that name ever stopped late (read
     from the case's clocks when the case closes).
+
+    `day` says which day's cell the count goes to: `event` (the default) the local day of the
+    event, `created` the local day the case was created — a cohort counter, so summing it over
+    a period counts the events of the cases received in that period, whenever they happen
+    (e.g. "received in the year and concluded").
     """
 
     name: str
@@ -36,6 +44,7 @@ class MetricSpec:
     sum: str | None = None
     by: str | None = None
     never_late: str | None = None
+    day: MetricDay = "event"
 
 
 @dataclass(frozen=True)
