@@ -6,7 +6,8 @@ A real `fazhi serve` (one process) runs on a fresh SQLite file, or on the Postgr
 given; one keep-alive client sends N sequential requests per endpoint and the server's
 utime + stime (/proc/<pid>/stat, all its threads) is read before and after. On PostgreSQL the
 database server's CPU is added: the postmaster found by the URL's port, its live backends and
-the children it has reaped. Rounds interleave the endpoints; the median round is printed.
+the children it has reaped. Rounds interleave the endpoints; the median round is printed, and
+the median of the rounds' ratios to the bare endpoint of the same round.
 
     python bench/cost.py [--requests 500] [--rounds 3] [--database-url URL]
                          [--profile create,list,... --profile-dir DIR]
@@ -333,8 +334,6 @@ def report(
         rows = sorted(samples[name], key=lambda s: s.server_ms + s.db_ms)
         return rows[len(rows) // 2]
 
-    bare = med("bare")
-    bare_total = bare.server_ms + bare.db_ms
     print(
         f"Cost benchmark — {db}, 1 server process, {os.cpu_count()} cores, "
         f"{args.requests} sequential keep-alive requests × {args.rounds} rounds (median round)"
@@ -348,7 +347,14 @@ def report(
         total = s.server_ms + s.db_ms
         target = TARGETS.get(endpoint.target or "")
         target_text = f"{target:>8.1f}{total / target:>10.2f}" if target else f"{'':>8}{'':>10}"
-        ratio = total / bare_total if bare_total else float("nan")
+        # Each round against the bare endpoint of the same round, then the median: the
+        # machine's speed drifts between rounds (neighbours), less so within one.
+        ratios = sorted(
+            (x.server_ms + x.db_ms) / (b.server_ms + b.db_ms)
+            for x, b in zip(samples[endpoint.name], samples["bare"], strict=True)
+            if b.server_ms + b.db_ms
+        )
+        ratio = ratios[len(ratios) // 2] if ratios else float("nan")
         print(
             f"{endpoint.label:<34}{s.server_ms:>10.2f}{s.db_ms:>8.2f}{total:>10.2f}"
             f"{s.wall_ms:>9.2f}{ratio:>8.1f}{target_text}"
