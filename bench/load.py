@@ -35,7 +35,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from serving import free_port, wait_for
+from serving import cpu_seconds, free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "fazhi2023"
@@ -53,13 +53,6 @@ FIELDS = {
 }
 
 Sample = tuple[str, float, int]  # kind, seconds, HTTP status (0: connection error)
-
-
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process (fields 14 and 15 of /proc/<pid>/stat)."""
-    text = Path(f"/proc/{pid}/stat").read_text()
-    fields = text[text.rindex(")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Client:
