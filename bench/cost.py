@@ -35,20 +35,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from serving import cpu_seconds, free_port, wait_for
+from serving import ORDER_FIELDS, cpu_seconds, free_port, server_env, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "fazhi2023"
-FIELDS = {
-    "request_kind": "complaint",
-    "category": "CITY_APPEARANCE",
-    "channel": "phone",
-    "caller_name": "测试甲",
-    "caller_phone": "17000001234",
-    "address": "田心街道某社区（合成）",
-    "longitude": 113.13,
-    "latitude": 27.93,
-}
 # Issue 15, item 0: server plus database CPU per request, a tenth of the peer's.
 TARGETS = {"create": 1.5, "list": 2.5, "one": 0.7}
 SEED_ORDERS = 120  # so that every list has its 50 rows before the first round
@@ -87,7 +77,7 @@ def token_for(port: int, username: str) -> str:
 
 
 def order_body(i: int) -> bytes:
-    fields = dict(FIELDS, content=f"小区门口流动摊贩占道经营，第{i}号合成测试诉求")
+    fields = dict(ORDER_FIELDS, content=f"小区门口流动摊贩占道经营，第{i}号合成测试诉求")
     return json.dumps({"type": "hotline", "fields": fields}, ensure_ascii=False).encode()
 
 
@@ -264,13 +254,7 @@ def main() -> None:
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="fazhi-cost-")
     url = args.database_url or f"sqlite:///{tmp}/cost.db"
-    env = dict(
-        os.environ,
-        PYTHONPATH=str(ROOT / "src"),
-        FAZHI_DATABASE_URL=url,
-        FAZHI_SECRET_FILE=f"{tmp}/secret.key",
-        FAZHI_MODELS_DIR=f"{tmp}/models",
-    )
+    env = server_env(url, tmp)
     prepare(env)
     postmaster = None if url.startswith("sqlite") else postmaster_pid(url)
     port = free_port()

@@ -28,19 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
-from serving import wait_for
+from serving import ORDER_FIELDS, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
-BODY_FIELDS = {
-    "request_kind": "complaint",
-    "category": "CITY_APPEARANCE",
-    "channel": "phone",
-    "caller_name": "测试甲",
-    "caller_phone": "17000001234",
-    "address": "田心街道某社区（合成）",
-    "longitude": 113.13,
-    "latitude": 27.93,
-}
 
 
 class BareBody(BaseModel):
@@ -78,7 +68,7 @@ def _client(args: tuple[int, str, str, int, int]) -> list[float]:
     latencies = []
     for i in range(count):
         fields = dict(
-            BODY_FIELDS, content=f"小区门口流动摊贩占道经营，第{offset + i}号合成测试诉求"
+            ORDER_FIELDS, content=f"小区门口流动摊贩占道经营，第{offset + i}号合成测试诉求"
         )
         body = json.dumps({"type": "hotline", "fields": fields}, ensure_ascii=False).encode()
         start = time.perf_counter()
@@ -123,7 +113,7 @@ def raw_inserts(database_url: str, total: int) -> dict[str, float]:
     start = time.perf_counter()
     with engine.connect() as conn:
         for i in range(total):
-            fields = dict(BODY_FIELDS, content=f"原始插入对照第{i}号", urgency="normal")
+            fields = dict(ORDER_FIELDS, content=f"原始插入对照第{i}号", urgency="normal")
             t0 = time.perf_counter()
             with conn.begin():
                 conn.execute(

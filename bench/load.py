@@ -35,7 +35,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from serving import cpu_seconds, free_port, wait_for
+from serving import cpu_seconds, free_port, server_env, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "fazhi2023"
@@ -244,13 +244,7 @@ def main() -> None:
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="fazhi-load-")
     url = args.database_url or f"sqlite:///{tmp}/load.db"
-    env = dict(
-        os.environ,
-        PYTHONPATH=str(ROOT / "src"),
-        FAZHI_DATABASE_URL=url,
-        FAZHI_SECRET_FILE=f"{tmp}/secret.key",
-        FAZHI_MODELS_DIR=f"{tmp}/models",
-    )
+    env = server_env(url, tmp)
     fazhi = [sys.executable, "-c", "from fazhi.cli import app; app()"]
     started = time.perf_counter()
     subprocess.run(

@@ -12,6 +12,8 @@ from pathlib import Path
 # Importing the platform (scikit-learn, jieba) takes a while on a loaded machine.
 START_SECONDS = 180
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -44,3 +46,29 @@ def cpu_seconds(pid: int, children: bool = False) -> float:
     if children:
         ticks += int(fields[13]) + int(fields[14])
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+# A hotline order's fields as a caller's phone call gives them (synthetic), for the benches
+# that register orders; each adds its own `content`.
+ORDER_FIELDS = {
+    "request_kind": "complaint",
+    "category": "CITY_APPEARANCE",
+    "channel": "phone",
+    "caller_name": "测试甲",
+    "caller_phone": "17000001234",
+    "address": "田心街道某社区（合成）",
+    "longitude": 113.13,
+    "latitude": 27.93,
+}
+
+
+def server_env(url: str, folder: str) -> dict[str, str]:
+    """The environment of a `fazhi` subprocess on this database, with its secret and models
+    in `folder` (never the working copy's var/)."""
+    return dict(
+        os.environ,
+        PYTHONPATH=str(ROOT / "src"),
+        FAZHI_DATABASE_URL=url,
+        FAZHI_SECRET_FILE=f"{folder}/secret.key",
+        FAZHI_MODELS_DIR=f"{folder}/models",
+    )
