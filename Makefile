@@ -79,6 +79,7 @@ test-postgres: install-test
 
 bench: install-test
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/cost.py
 
 clean:
 	rm -rf $(VENV) var node_modules src/fazhi/web/static/vendor .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
