@@ -26,16 +26,19 @@ def scheme_of(w: Work, scheme_id: str) -> Scheme:
     return scheme
 
 
+def _standing(w: Work, scheme: Scheme, year: int) -> tuple[Any, ...]:
+    """The scheme's evidence of the year in the reader's region, withdrawn files left out."""
+    return (
+        E.region_code == w.actor.region_code,
+        E.scheme == scheme.id,
+        E.year == year,
+        E.withdrawn_at.is_(None),
+    )
+
+
 def upload_counts(w: Work, scheme: Scheme, year: int) -> dict[str, int]:
     rows = w.session.execute(
-        select(E.item, func.count())
-        .where(
-            E.region_code == w.actor.region_code,
-            E.scheme == scheme.id,
-            E.year == year,
-            E.withdrawn_at.is_(None),
-        )
-        .group_by(E.item)
+        select(E.item, func.count()).where(*_standing(w, scheme, year)).group_by(E.item)
     ).all()
     return {str(item): int(n) for item, n in rows}
 
@@ -44,12 +47,7 @@ def evidence_files(w: Work, scheme: Scheme, year: int) -> dict[str, list[dict[st
     rows = w.session.execute(
         select(E, User.display_name)
         .join(User, User.id == E.uploaded_by)
-        .where(
-            E.region_code == w.actor.region_code,
-            E.scheme == scheme.id,
-            E.year == year,
-            E.withdrawn_at.is_(None),
-        )
+        .where(*_standing(w, scheme, year))
         .order_by(E.id)
     ).all()
     out: dict[str, list[dict[str, Any]]] = {}
