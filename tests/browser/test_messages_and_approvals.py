@@ -67,6 +67,7 @@ def test_approving_more_days_than_asked_warns_and_waits_for_confirmation(
     assert not warning.is_visible()
 
     days.fill("5")
+    warning.wait_for(state="visible")  # the page's input handler runs after the keystrokes
     assert warning.is_visible()
     assert "多于申请的3个工作日" in warning.inner_text()
     screenshot(page, "dispatcher-extension-excess-warning")
@@ -78,6 +79,7 @@ def test_approving_more_days_than_asked_warns_and_waits_for_confirmation(
 
     # Back to the days asked: the warning goes.
     days.fill("3")
+    warning.wait_for(state="hidden")
     assert not warning.is_visible()
     days.fill("5")
     page.check("#confirm-more")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -184,3 +185,15 @@ def test_the_markdown_footnotes_each_figure_with_its_indicator_and_ledger(draft:
     assert re.search(
         rf"^\[\^{ref.group(1)}\]: .*`hotline.received`.*台账：</cases\?type=hotline", md, re.M
     )
+
+
+def test_without_pango_the_pdf_is_refused_with_a_chinese_message(
+    draft: Draft, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fazhi.domain.errors import DomainError
+    from fazhi.report.writers import pdf_bytes
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # the import fails as without Pango
+    with pytest.raises(DomainError) as refused:
+        pdf_bytes(draft)
+    assert refused.value.code == "pdf_unavailable" and "Pango" in refused.value.message

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from fazhi.domain.errors import DomainError
 from fazhi.report.charts import bar_chart_svg
 from fazhi.report.draft import Chart, Draft, Figure, Heading, Paragraph
 
@@ -60,7 +61,12 @@ def html_document(draft: Draft, base_url: str | None = None) -> str:
 def pdf_bytes(draft: Draft, base_url: str | None = None) -> bytes:
     # Imported here: WeasyPrint loads Pango through cffi, which only the PDF needs. Every
     # resource is inside the page, so `base_url` only makes the ledger links absolute.
-    from weasyprint import HTML
+    try:
+        from weasyprint import HTML
+    except (OSError, ImportError) as exc:  # Pango missing (no `make system-deps`)
+        raise DomainError(
+            "pdf_unavailable", "本机缺少 Pango 库，无法生成PDF：请以root运行 make system-deps", 503
+        ) from exc
 
     return bytes(HTML(string=html_document(draft, base_url), base_url=base_url).write_pdf())
 
