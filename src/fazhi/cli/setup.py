@@ -134,17 +134,6 @@ def serve(
     from fazhi.cli.serving import serve_processes
 
     p = ready_platform()
-    if (
-        workers > 1
-        and p.engine.dialect.name == "sqlite"
-        and p.engine.url.database
-        in (
-            None,
-            "",
-            ":memory:",
-        )
-    ):
-        fail("内存中的 SQLite 数据库无法由多个服务进程共用，请使用数据库文件或 PostgreSQL")
     if PROFILE != "standard":
         warning = f"警告：{PROFILE_VARIABLE}={PROFILE}，密码哈希强度仅供测试，切勿用于生产"
         out.print(f"[bold red]{warning}[/]")

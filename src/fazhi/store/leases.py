@@ -26,10 +26,14 @@ def take_lease(session: Session, name: str, holder: str, now: datetime, until: d
     if taken.rowcount:  # type: ignore[attr-defined]
         return True
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # RETURNING, not rowcount: psycopg reports no count for a conflict that did nothing.
     created = session.execute(
-        insert(Lease).values(name=name, holder=holder, expires_at=until).on_conflict_do_nothing()
+        insert(Lease)
+        .values(name=name, holder=holder, expires_at=until)
+        .on_conflict_do_nothing()
+        .returning(Lease.name)
     )
-    return bool(created.rowcount)  # type: ignore[attr-defined]
+    return created.scalar() is not None
 
 
 def give_up_lease(session: Session, name: str, holder: str, now: datetime) -> None:
