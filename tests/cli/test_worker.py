@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select
@@ -20,6 +21,8 @@ from fazhi.store.db import make_engine, session_factory, transaction
 from fazhi.store.models import Lease, OutboxMessage
 from tests.actions.test_notify import Recorder, make_messages, senders, state
 from tests.support import FakeClock
+from tests.test_cli import env_for, flat, run
+from tests.test_notify_cli import statuses
 
 
 @pytest.fixture
@@ -64,13 +67,13 @@ def test_two_workers_running_at_once_send_every_message_exactly_once(
     gateway = SlowRecorder(ids)
     by_worker: dict[str, int] = {}
 
-    def run(p: Platform, name: str) -> None:
+    def dispatch(p: Platform, name: str) -> None:
         worker = BackgroundWorker(p, senders(gateway), timedelta(minutes=5), batch=8, name=name)
         by_worker[name] = worker.deliver().sent  # batch after batch until none is left
 
     threads = [
-        threading.Thread(target=run, args=(platform, "worker-a")),
-        threading.Thread(target=run, args=(other, "worker-b")),
+        threading.Thread(target=dispatch, args=(platform, "worker-a")),
+        threading.Thread(target=dispatch, args=(other, "worker-b")),
     ]
     for t in threads:
         t.start()
@@ -136,3 +139,25 @@ def test_the_periodic_pass_runs_in_one_worker_at_a_time(
     assert a.periodic() is False
     clock.advance(minutes=6)  # b died: its lease lapsed, a takes over
     assert a.periodic() is True
+
+
+def test_the_command_sends_the_outbox_and_runs_the_periodic_pass_once(tmp_path: Path) -> None:
+    env = {**env_for(tmp_path / "fazhi.db"), "FAZHI_NOW": "2023-12-20T10:00:00+08:00"}
+    made = run(env, "demo", "--orders", "30", "--current", "40", "--only", "hotline")
+    assert made.exit_code == 0, made.output
+    queued = statuses(env)
+    assert queued.get("pending", 0) > 0
+    log = tmp_path / "notifications.jsonl"
+    env = {**env, "FAZHI_NOTIFY_LOG": str(log), "FAZHI_SENDER_SMS": "log"}
+
+    result = run(env, "worker", "--once", "--batch", "7")
+    assert result.exit_code == 0, result.output
+    assert f"已发送{queued['pending']}条" in flat(result.output)
+    assert "已完成提醒扫描与定时调度" in flat(result.output)
+    assert len(log.read_text(encoding="utf-8").splitlines()) == queued["pending"]
+    # The worker stopped cleanly: its lease lapsed, the next worker runs the pass at once.
+    again = run(env, "worker", "--once")
+    assert again.exit_code == 0, again.output
+    assert "已完成提醒扫描与定时调度" in flat(again.output)
+    assert "已发送" not in flat(again.output)
+    assert len(log.read_text(encoding="utf-8").splitlines()) == queued["pending"]

@@ -17,6 +17,7 @@ or SIGINT finish the step under way, then stop.
 
 from __future__ import annotations
 
+import logging
 import signal
 import time
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from types import FrameType
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from fazhi.actions.platform import Platform
 from fazhi.cli.app import app
@@ -35,6 +37,7 @@ from fazhi.store.leases import give_up_lease, take_lease
 from fazhi.terminal import fail, out, ready_platform
 
 PERIODIC = "periodic"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -109,13 +112,22 @@ def worker(
     out.print(f"后台任务已启动（{background.name}）")
     try:
         while not stopping:
-            result = background.deliver()
-            if result.handled:
-                out.print(
-                    f"已发送 {result.sent} 条，失败待重试 {result.failed} 条，放弃 {result.dead} 条"
-                )
-            if background.periodic():
-                out.print("已完成提醒扫描与定时调度")
+            # One failing step (the database restarting, a refusal) is reported and tried
+            # again next round: the worker keeps running.
+            try:
+                result = background.deliver()
+                if result.handled:
+                    out.print(
+                        f"已发送 {result.sent} 条，失败待重试 {result.failed} 条，"
+                        f"放弃 {result.dead} 条"
+                    )
+                if background.periodic():
+                    out.print("已完成提醒扫描与定时调度")
+            except Exception as exc:
+                log.exception("background step failed")
+                out.print(f"[red]后台任务出错，稍后重试：{escape(str(exc))}[/red]")
+                if once:
+                    raise typer.Exit(1) from None
             if once:
                 break
             deadline = time.monotonic() + interval
