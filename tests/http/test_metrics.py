@@ -58,7 +58,7 @@ def test_requests_are_counted_under_their_route_template_not_their_path(
     assert sample(text, "fazhi_http_request_duration_seconds_count", route=one) >= 3
     assert found["process_cpu_seconds"].type == "counter"
     assert sample(text, "fazhi_process_cpu_seconds") > 0
-    assert sample(text, "fazhi_db_pool_size") > 0
+    assert sample(text, "fazhi_db_pool_connections_open") > 0
     assert {"pending", "sending", "failed", "dead"} <= {
         s.labels["status"] for s in found["fazhi_outbox_messages"].samples
     }

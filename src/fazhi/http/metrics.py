@@ -121,9 +121,9 @@ class Metrics:
             registry=registry,
             multiprocess_mode="livesum",
         )
-        self.pool_size = Gauge(
-            "fazhi_db_pool_size",
-            "Database connections the pool keeps open, summed over live workers",
+        self.pool_open = Gauge(
+            "fazhi_db_pool_connections_open",
+            "Database connections open (idle or in use), summed over live workers",
             registry=registry,
             multiprocess_mode="livesum",
         )
@@ -137,8 +137,9 @@ class Metrics:
         self.cpu.set(time.process_time())
         pool = self.platform.engine.pool
         if isinstance(pool, QueuePool):
-            self.pool_in_use.set(pool.checkedout())
-            self.pool_size.set(pool.size())
+            in_use = pool.checkedout()
+            self.pool_in_use.set(in_use)
+            self.pool_open.set(in_use + pool.checkedin())
 
     def render(self) -> bytes:
         """The text exposition (blocking: it reads files and the database)."""
