@@ -1,6 +1,7 @@
 """`fazhi serve` as real processes on the test database: a setting changed through one
 server process counts in another at its next request, and `--workers 2` answers keep-alive
-requests without the delayed-ACK stall, sums /metrics over its workers and stops cleanly."""
+requests without the delayed-ACK stall, sums /metrics over its workers, replaces a worker that
+dies and stops cleanly."""
 
 from __future__ import annotations
 
@@ -126,7 +127,7 @@ def _children(pid: int) -> list[int]:
     return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
-def test_two_workers_answer_keep_alive_requests_at_once_and_stop_on_sigterm(
+def test_two_workers_answer_keep_alive_requests_at_once_are_restarted_and_stop_on_sigterm(
     platform: Platform, database_url: str
 ) -> None:
     port = free_port()
@@ -154,6 +155,20 @@ def test_two_workers_answer_keep_alive_requests_at_once_and_stop_on_sigterm(
         # Summed over both workers, whichever answers the scrape (and the start-up probe).
         assert sum(float(line.split()[-1]) for line in counted) >= 6 * 15
         assert "fazhi_outbox_messages" in metrics and "fazhi_process_cpu_seconds" in metrics
+
+        # A worker that dies is replaced, and the port keeps answering meanwhile.
+        os.kill(workers[0], signal.SIGKILL)
+        deadline = time.monotonic() + START_SECONDS
+        while time.monotonic() < deadline:
+            now = _children(supervisor)
+            if len(now) == 2 and workers[0] not in now:
+                break
+            time.sleep(0.2)
+        replaced = _children(supervisor)
+        assert len(replaced) == 2 and workers[0] not in replaced and workers[1] in replaced
+        for _ in range(10):
+            assert Client(port, None).send("GET", "/healthz")[0] == 200
+        workers = replaced
 
         os.kill(supervisor, signal.SIGTERM)
         deadline = time.monotonic() + 60
