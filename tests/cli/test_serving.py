@@ -12,6 +12,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -177,3 +178,44 @@ def test_two_workers_answer_keep_alive_requests_at_once_are_restarted_and_stop_o
         alive = [w for w in workers if Path(f"/proc/{w}/stat").exists()]
         # A zombie waiting for its parent's wait() has exited: state Z.
         assert all(Path(f"/proc/{w}/stat").read_text().split()[2] == "Z" for w in alive)
+
+
+def test_two_server_processes_writing_at_once_lose_and_refuse_nothing(
+    platform: Platform, database_url: str
+) -> None:
+    """On SQLite the processes share one file: each writer's BEGIN IMMEDIATE waits for the
+    other's lock instead of failing (`database is locked`) on a stale snapshot."""
+    ports = free_port(), free_port()
+    each = 25
+    with served(database_url, (ports[0], 1), (ports[1], 1)):
+        clients = [Client(port, "operator1") for port in ports for _ in range(2)]
+        statuses: list[int] = []
+        ids: list[int] = []
+        lock = threading.Lock()
+
+        def register(client: Client, offset: int) -> None:
+            for i in range(each):
+                fields = {
+                    "request_kind": "complaint",
+                    "category": "CITY_APPEARANCE",
+                    "channel": "phone",
+                    "caller_name": "测试甲",
+                    "caller_phone": "17000001234",
+                    "content": f"两个服务进程同时登记（合成测试）第{offset + i}号",
+                }
+                body = {"type": "hotline", "fields": fields}
+                status, answer = client.send("POST", "/api/v1/cases", body)
+                with lock:
+                    statuses.append(status)
+                    if status == 201:
+                        ids.append(int(answer["id"]))  # type: ignore[call-overload]
+
+        threads = [
+            threading.Thread(target=register, args=(c, n * each)) for n, c in enumerate(clients)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=300)
+    assert statuses == [201] * (len(clients) * each)
+    assert len(set(ids)) == len(clients) * each
