@@ -17,6 +17,7 @@ from fazhi.cli import (
     schedule,
     setup,
     trail,
+    worker,
 )
 from fazhi.cli.app import app
 
@@ -31,6 +32,7 @@ __all__ = [
     "schedule",
     "setup",
     "trail",
+    "worker",
 ]
 
 for _package in TYPE_PACKAGES:
