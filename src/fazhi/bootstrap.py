@@ -178,8 +178,9 @@ def create_app(
             swagger_favicon_url="/static/swagger/favicon-32x32.png",
         )
 
+    # async: it does no blocking work, so it skips the thread-pool hop of a `def` route.
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, Any]:
+    async def healthz() -> dict[str, Any]:
         return {"ok": True, "version": __version__}
 
     extensions = console_extensions(packages)

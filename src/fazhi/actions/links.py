@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import case as sql_case
+from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from fazhi.domain.case_links import case_id_from_reference, format_case_number, link_targets
@@ -92,26 +93,33 @@ class LinkedCase:
 
 
 def linked_cases(session: Session, actor: Actor, case_id: int) -> list[LinkedCase]:
-    """Both directions, only cases `actor` may see (the caller has checked `case_id`)."""
+    """Both directions, only cases `actor` may see (the caller has checked `case_id`), at
+    most LINKS_SHOWN of each, by case id.
+
+    One statement for both (this runs on every case request, and most cases have no
+    links): a link row is outgoing when it starts at `case_id`, and its other end is the
+    case shown. A case has at most one outgoing link per link field of its type, far fewer
+    than LINKS_SHOWN, so with the outgoing rows first a limit of twice LINKS_SHOWN keeps
+    every outgoing row and the first LINKS_SHOWN incoming ones."""
     # Imported here: actions.cases calls sync_links, so a module-level import would be
     # circular.
     from fazhi.actions.cases import visible_clause
 
-    out: list[LinkedCase] = []
-    directions: tuple[tuple[Literal["outgoing", "incoming"], Any, Any], ...] = (
-        ("outgoing", CaseLink.from_case_id, CaseLink.to_case_id),
-        ("incoming", CaseLink.to_case_id, CaseLink.from_case_id),
-    )
-    for direction, mine, theirs in directions:
-        rows = session.execute(
-            select(CaseLink.field, Case)
-            .join(Case, Case.id == theirs)
-            .where(mine == case_id, visible_clause(actor))
-            .order_by(Case.id)
-            .limit(LINKS_SHOWN)
-        ).all()
-        out += [LinkedCase(direction, field, case) for field, case in rows]
-    return out
+    outgoing = CaseLink.from_case_id == case_id
+    other = sql_case((outgoing, CaseLink.to_case_id), else_=CaseLink.from_case_id)
+    rows = session.execute(
+        select(outgoing.label("outgoing"), CaseLink.field, Case)
+        .join(Case, Case.id == other)
+        .where(or_(outgoing, CaseLink.to_case_id == case_id), visible_clause(actor))
+        .order_by(sql_case((outgoing, 0), else_=1), Case.id)
+        .limit(2 * LINKS_SHOWN)
+    ).all()
+    found: dict[str, list[LinkedCase]] = {"outgoing": [], "incoming": []}
+    for is_outgoing, field, linked in rows:
+        direction: Literal["outgoing", "incoming"] = "outgoing" if is_outgoing else "incoming"
+        if len(found[direction]) < LINKS_SHOWN:
+            found[direction].append(LinkedCase(direction, field, linked))
+    return found["outgoing"] + found["incoming"]
 
 
 @dataclass(frozen=True)

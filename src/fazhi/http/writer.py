@@ -39,11 +39,27 @@ class GroupCommitter:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fazhi-writer")
 
     async def submit(self, job: Job) -> Any:
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        if not self.draining and not self.pending:
+            # Alone: a batch of one goes to the writer thread at once, without the drainer's
+            # task, turns of the loop and future hand-offs. Requests arriving meanwhile queue
+            # (`draining`) and the drainer takes them once this one is written.
+            self.draining = True
+            try:
+                result, error = await loop.run_in_executor(self._thread, self._write_one, job)
+            finally:
+                if self.pending:
+                    self._task = loop.create_task(self._drainer())
+                else:
+                    self.draining = False
+            if error is not None:
+                raise error
+            return result
+        future: asyncio.Future[Any] = loop.create_future()
         self.pending.append((job, future))
         if not self.draining:
             self.draining = True
-            self._task = asyncio.get_running_loop().create_task(self._drainer())
+            self._task = loop.create_task(self._drainer())
         return await future
 
     async def _drainer(self) -> None:
@@ -86,6 +102,15 @@ class GroupCommitter:
         except Exception as exc:  # the commit itself failed: nobody's write stands
             return [(None, exc)] * len(jobs)
         return outcomes
+
+    def _write_one(self, job: Job) -> Outcome:
+        """On the writer thread: one job in a transaction of its own. No savepoint: if the
+        job fails, rolling the transaction back undoes exactly what it wrote."""
+        try:
+            with self.platform.writing(), transaction(self.platform.sessions) as session:
+                return job(session), None
+        except Exception as exc:  # the job's error or the commit's, answered to its request
+            return None, exc
 
     def close(self) -> None:
         self._thread.shutdown(wait=True)
