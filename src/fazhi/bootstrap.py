@@ -158,6 +158,13 @@ def create_app(
     app.add_middleware(
         security_headers.SecurityHeadersMiddleware, img_sources=(tiles,) if tiles else ()
     )
+
+    # First in the route table (routes are matched in order; a probe calls it often), and
+    # async: it does no blocking work, so it skips the thread-pool hop of a `def` route.
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, Any]:
+        return {"ok": True, "version": __version__}
+
     for router in ENGINE_ROUTERS:
         app.include_router(router)
     for package in packages:
@@ -177,11 +184,6 @@ def create_app(
             swagger_css_url="/static/swagger/swagger-ui.css",
             swagger_favicon_url="/static/swagger/favicon-32x32.png",
         )
-
-    # async: it does no blocking work, so it skips the thread-pool hop of a `def` route.
-    @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, Any]:
-        return {"ok": True, "version": __version__}
 
     extensions = console_extensions(packages)
     app.state.console = console.install(extensions)
