@@ -3,8 +3,9 @@
 SQLite takes one writer at a time, and a commit is the largest single cost of a small write.
 Requests that arrive while a batch is being written wait in a queue; the next batch runs
 each of them in its own savepoint (a refused action rolls back only itself) and commits
-them together, and only then are their responses released. Alone, a request is a batch of
-one and waits for nothing. PostgreSQL, which has real concurrent writers, does not use this.
+them together, and only then are their responses released. Alone, a request goes straight
+to the writer thread in a transaction of its own (no queue, no savepoint) and waits for
+nothing. PostgreSQL, which has real concurrent writers, does not use this.
 
 The batches run on one dedicated writer thread, never on the event loop: the writer's
 turn (`Platform.writing`) may be held by a worker thread doing a long write (a 20 MB
