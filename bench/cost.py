@@ -11,6 +11,13 @@ the median of the rounds' ratios to the bare endpoint of the same round.
 
     python bench/cost.py [--requests 500] [--rounds 3] [--database-url URL]
                          [--profile create,list,... --profile-dir DIR]
+                         [--baseline CHECKOUT [--baseline-block httptools,...]]
+
+--baseline runs a second server from another checkout's `src` (say the main branch, for a
+before/after table) on a database of its own, and alternates the two servers' rounds, so
+both see the same neighbours; `--baseline-block` makes the named modules unimportable in
+that server (e.g. httptools, so its uvicorn falls back to h11 as before it was a
+dependency). The ratio after/before of each endpoint is the median of the rounds' ratios.
 
 --profile runs py-spy (if installed: `pip install py-spy`, not a project dependency) against
 the server for each named endpoint after the measured rounds and writes DIR/<name>.txt in
@@ -58,6 +65,12 @@ class Client:
 
     def __init__(self, port: int) -> None:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def reconnect(self) -> None:
+        """A fresh connection: the server closes one left idle past its keep-alive timeout
+        (5 s), as while the other server of a baseline run is measured."""
+        self.conn.close()
+        self.conn.connect()
 
     def send(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> bytes:
         self.conn.request(method, path, body, headers)
@@ -239,6 +252,62 @@ def prepare(env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
 
 
+@dataclass
+class Server:
+    """One `fazhi serve` under measurement, with its endpoints and samples."""
+
+    name: str
+    url: str
+    proc: subprocess.Popen[bytes]
+    port: int
+    postmaster: int | None
+    table: list[Endpoint] | None = None
+    client: Client | None = None
+    samples: dict[str, list[Sample]] | None = None
+
+
+def start_server(
+    name: str, url: str, folder: str, src: Path, block: str, seed: bool = True
+) -> Server:
+    env = server_env(url, folder)
+    env["PYTHONPATH"] = str(src)
+    if seed:
+        prepare(env)
+    blocked = [m for m in block.split(",") if m]
+    # A module set to None in sys.modules cannot be imported: uvicorn's "auto" then picks
+    # its pure-Python fallback (h11 for httptools, asyncio for uvloop).
+    code = "".join(f"import sys; sys.modules[{m!r}] = None\n" for m in blocked)
+    code += "from fazhi.cli import app; app()"
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    postmaster = None if url.startswith("sqlite") else postmaster_pid(url)
+    return Server(name, url, proc, port, postmaster)
+
+
+def ready(server: Server, requests: int) -> int:
+    """Seed the orders, check the lists, warm up; the offset of the next request number."""
+    wait_for(server.port, server.proc)
+    client = Client(server.port)
+    create_token = token_for(server.port, "operator1")
+    headers = {"authorization": f"Bearer {create_token}", "content-type": "application/json"}
+    for i in range(SEED_ORDERS):
+        data = client.send("POST", "/api/v1/cases", order_body(10_000_000 + i), headers)
+    case_id = int(json.loads(data)["id"])
+    server.table = endpoints(server.port, case_id)
+    server.client = client
+    server.samples = {}
+    check_rows(client, server.table)
+    offset = 0
+    for endpoint in server.table:  # warm-up: caches, first-use imports, templates
+        measure(client, endpoint, max(20, requests // 10), server.proc.pid, None, offset)
+        offset += requests
+    return offset
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -251,55 +320,90 @@ def main() -> None:
     parser.add_argument("--profile", default="", help="endpoint names, comma-separated")
     parser.add_argument("--profile-dir", default="bench-profiles")
     parser.add_argument("--profile-seconds", type=float, default=20)
+    parser.add_argument("--baseline", default=None, help="another checkout: its src, measured too")
+    parser.add_argument("--baseline-block", default="", help="modules the baseline cannot import")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="fazhi-cost-")
     url = args.database_url or f"sqlite:///{tmp}/cost.db"
-    env = server_env(url, tmp)
-    prepare(env)
-    postmaster = None if url.startswith("sqlite") else postmaster_pid(url)
-    port = free_port()
-    fazhi = [sys.executable, "-c", "from fazhi.cli import app; app()"]
-    proc = subprocess.Popen(
-        [*fazhi, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL
-    )
-    samples: dict[str, list[Sample]] = {}
+    servers = [start_server("this", url, tmp, ROOT / "src", "")]
     try:
-        wait_for(port, proc)
-        client = Client(port)
-        create_token = token_for(port, "operator1")
-        headers = {"authorization": f"Bearer {create_token}", "content-type": "application/json"}
-        for i in range(SEED_ORDERS):
-            data = client.send("POST", "/api/v1/cases", order_body(10_000_000 + i), headers)
-        case_id = int(json.loads(data)["id"])
-        table = endpoints(port, case_id)
-        check_rows(client, table)
+        if args.baseline:
+            # On PostgreSQL both share the database (the organisation is loaded once; each
+            # server seeds its own orders); on SQLite each has its file.
+            base_url = url if args.database_url else f"sqlite:///{tmp}/baseline.db"
+            base_src = Path(args.baseline).resolve() / "src"
+            servers.append(
+                start_server(
+                    "baseline",
+                    base_url,
+                    tmp,
+                    base_src,
+                    args.baseline_block,
+                    seed=not args.database_url,
+                )
+            )
         offset = 0
-        for endpoint in table:  # warm-up: caches, first-use imports, the JIT of templates
-            measure(client, endpoint, max(20, args.requests // 10), proc.pid, postmaster, offset)
-            offset += args.requests
+        for server in servers:
+            offset = max(offset, ready(server, args.requests))
         for _ in range(args.rounds):
-            for endpoint in table:
-                sample = measure(client, endpoint, args.requests, proc.pid, postmaster, offset)
-                samples.setdefault(endpoint.name, []).append(sample)
-                offset += args.requests
-        chosen = [e for e in table if e.name in args.profile.split(",")]
+            for server in servers:  # alternating: both servers see the same neighbours
+                assert server.table and server.client and server.samples is not None
+                server.client.reconnect()
+                for endpoint in server.table:
+                    sample = measure(
+                        server.client,
+                        endpoint,
+                        args.requests,
+                        server.proc.pid,
+                        server.postmaster,
+                        offset,
+                    )
+                    server.samples.setdefault(endpoint.name, []).append(sample)
+                    offset += args.requests
+        main_server = servers[0]
+        assert main_server.table and main_server.client
+        chosen = [e for e in main_server.table if e.name in args.profile.split(",")]
         if chosen:
+            main_server.client.reconnect()
             out_dir = Path(args.profile_dir)
             out_dir.mkdir(parents=True, exist_ok=True)
             for endpoint in chosen:
                 profile(
-                    client,
+                    main_server.client,
                     endpoint,
-                    proc.pid,
+                    main_server.proc.pid,
                     out_dir / f"{endpoint.name}.txt",
                     args.profile_seconds,
                     offset,
                 )
                 offset += 100_000
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-    report(url, args, table, samples, postmaster)
+        for server in servers:
+            server.proc.terminate()
+            server.proc.wait(timeout=20)
+    for server in servers:
+        assert server.table and server.samples is not None
+        if len(servers) > 1:
+            print(f"\n[{server.name}: {server.url.split('?')[0]}]")
+        report(server.url, args, server.table, server.samples, server.postmaster)
+    if len(servers) > 1:
+        compare(servers[0], servers[1])
+
+
+def compare(after: Server, before: Server) -> None:
+    """Each endpoint's total CPU here against the baseline's, the median of the rounds'
+    ratios (round i of one server ran next to round i of the other)."""
+    assert after.table and after.samples and before.samples
+    print("\nthis / baseline (median of the rounds' ratios; < 1 is cheaper)")
+    for endpoint in after.table:
+        pairs = zip(after.samples[endpoint.name], before.samples[endpoint.name], strict=True)
+        ratios = sorted(
+            (a.server_ms + a.db_ms) / (b.server_ms + b.db_ms)
+            for a, b in pairs
+            if b.server_ms + b.db_ms
+        )
+        ratio = ratios[len(ratios) // 2] if ratios else float("nan")
+        print(f"{endpoint.label:<34}{ratio:>8.2f}")
 
 
 def report(

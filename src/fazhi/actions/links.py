@@ -8,11 +8,12 @@ field (the event's `changes` already record the field's old and new value).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, or_, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from fazhi.domain.case_links import case_id_from_reference, format_case_number, link_targets
@@ -84,34 +85,60 @@ class LinkedCase:
     """Another case linked to the one asked about.
 
     `outgoing`: this case's field `field` points to `case`; `incoming`: `case`'s field
-    `field` points to this case (a case opened from it)."""
+    `field` points to this case (a case opened from it). `case` is a row of the columns the
+    caller asked for, named like the case's attributes."""
 
     direction: Literal["outgoing", "incoming"]
     field: str
-    case: Case
+    case: Any
 
 
-def linked_cases(session: Session, actor: Actor, case_id: int) -> list[LinkedCase]:
-    """Both directions, only cases `actor` may see (the caller has checked `case_id`)."""
-    # Imported here: actions.cases calls sync_links, so a module-level import would be
-    # circular.
-    from fazhi.actions.cases import visible_clause
+_LINKED: dict[Any, Any] = {}
+_LINKED_MAX = 512
 
-    out: list[LinkedCase] = []
-    directions: tuple[tuple[Literal["outgoing", "incoming"], Any, Any], ...] = (
-        ("outgoing", CaseLink.from_case_id, CaseLink.to_case_id),
-        ("incoming", CaseLink.to_case_id, CaseLink.from_case_id),
-    )
-    for direction, mine, theirs in directions:
-        rows = session.execute(
-            select(CaseLink.field, Case)
-            .join(Case, Case.id == theirs)
-            .where(mine == case_id, visible_clause(actor))
-            .order_by(Case.id)
-            .limit(LINKS_SHOWN)
-        ).all()
-        out += [LinkedCase(direction, field, case) for field, case in rows]
-    return out
+
+def _linked_statement(actor: Actor, columns: Sequence[Any]) -> Any:
+    """Both directions in one statement, built once per viewer's visibility and columns
+    (the case id is a parameter): this runs on every case request."""
+    from fazhi.actions.cases import visible_clause  # circular at module level
+
+    # Columns by identity: comparing SQL expressions with == builds a clause, not a bool.
+    key = (actor.sight.groups, actor.unit.id, actor.region_code, tuple(map(id, columns)))
+    statement = _LINKED.get(key)
+    if statement is None:
+        case_id = bindparam("case_id")
+        outgoing = CaseLink.from_case_id == case_id
+        other = sql_case((outgoing, CaseLink.to_case_id), else_=CaseLink.from_case_id)
+        statement = (
+            select(outgoing.label("link_outgoing"), CaseLink.field.label("link_field"), *columns)
+            .join(Case, Case.id == other)
+            .where(or_(outgoing, CaseLink.to_case_id == case_id), visible_clause(actor))
+            .order_by(sql_case((outgoing, 0), else_=1), Case.id)
+            .limit(2 * LINKS_SHOWN)
+        )
+        if len(_LINKED) >= _LINKED_MAX:
+            _LINKED.clear()
+        _LINKED[key] = statement
+    return statement
+
+
+def linked_cases(
+    session: Session, actor: Actor, case_id: int, columns: Sequence[Any]
+) -> list[LinkedCase]:
+    """Both directions, only cases `actor` may see (the caller has checked `case_id`), at
+    most LINKS_SHOWN of each, by case id; each linked case as a row of `columns` (of Case).
+
+    One statement for both: a link row is outgoing when it starts at `case_id`, and its
+    other end is the case shown. A case has at most one outgoing link per link field of its
+    type, far fewer than LINKS_SHOWN, so with the outgoing rows first a limit of twice
+    LINKS_SHOWN keeps every outgoing row and the first LINKS_SHOWN incoming ones."""
+    rows = session.execute(_linked_statement(actor, columns), {"case_id": case_id}).all()
+    found: dict[str, list[LinkedCase]] = {"outgoing": [], "incoming": []}
+    for row in rows:
+        direction: Literal["outgoing", "incoming"] = "outgoing" if row.link_outgoing else "incoming"
+        if len(found[direction]) < LINKS_SHOWN:
+            found[direction].append(LinkedCase(direction, row.link_field, row))
+    return found["outgoing"] + found["incoming"]
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from fazhi.http.case_links import present_links
 from fazhi.http.deps import Work, json_response, work, write
 from fazhi.http.params import CaseId, Page, PageSize, SaneDateTime
 from fazhi.http.reveal import reveal_fields
-from fazhi.read.case_queries import CaseFilter, list_cases
+from fazhi.read.case_queries import CaseFilter, list_case_briefs
 from fazhi.read.cases import full_case
 from fazhi.read.deadlines import deadline_clocks
 from fazhi.read.field_filters import api_field_values, field_filter_clauses
@@ -103,7 +103,7 @@ def _create(w: Work, body: CaseCreate) -> Response:
     return json_response(body_out, status_code=201)
 
 
-@router.get("/cases", summary="案件列表（按权限过滤，分页）")
+@router.get("/cases", summary="案件列表（按权限过滤，分页）", response_model=dict[str, Any])
 def list_(
     request: Request,
     type: str | None = None,
@@ -119,7 +119,7 @@ def list_(
     sort: str = "-created_at",
     page: Page = 1,
     page_size: PageSize = 20,
-) -> dict[str, Any]:
+) -> Response:
     for value, name in (
         (due_before, "due_before"),
         (created_from, "created_from"),
@@ -147,7 +147,7 @@ def list_(
         clauses, problems = field_filter_clauses(case_type, by_field, w.actor, w.ctx.directory)
         if problems:
             raise DomainError.from_problems(problems, 422)
-        rows, total, capped = list_cases(
+        rows, total, capped = list_case_briefs(
             w.session,
             w.actor,
             f,
@@ -171,20 +171,24 @@ def list_(
             )
             for c in rows
         ]
-        return {
-            "items": items,
-            "page": page,
-            "page_size": page_size,
-            "total": total,
-            "total_capped": capped,
-        }
+        # Encoded here (orjson): a dict answered to FastAPI is validated against the return
+        # type and serialised again, after a second thread-pool hop.
+        return json_response(
+            {
+                "items": items,
+                "page": page,
+                "page_size": page_size,
+                "total": total,
+                "total_capped": capped,
+            }
+        )
 
 
-@router.get("/cases/{case_id}", summary="案件详情")
-def get(request: Request, case_id: CaseId) -> dict[str, Any]:
+@router.get("/cases/{case_id}", summary="案件详情", response_model=dict[str, Any])
+def get(request: Request, case_id: CaseId) -> Response:
     with work(request) as w:
         case = read_visible_case(w.session, w.ctx, case_id, "case")
-        return {**full_case(w, case), "links": present_links(w, case)}
+        return json_response({**full_case(w, case), "links": present_links(w, case)})
 
 
 @router.post("/cases/{case_id}/actions/{action}", summary="执行动作（派单、签收、答复……）")

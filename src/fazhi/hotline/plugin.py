@@ -25,7 +25,7 @@ from fazhi.hotline.api import (
     routing,
     transfers,
 )
-from fazhi.hotline.read.approvals import APPROVER_ROLES, pending_count
+from fazhi.hotline.read.approvals import APPROVER_ROLES, pending_count_query
 from fazhi.hotline.read.caller_history import HISTORY_ROLES
 from fazhi.hotline.web import (
     analytics_pages,
@@ -173,7 +173,7 @@ CONSOLE = ConsoleExtension(
     list_flags={"hotline": list_flags.order_flags},
     batch_actions={"hotline": ("acknowledge", "dispatch")},
     analytics_views=(("hard-cases", "难点", "hotspots"),),
-    nav_counts={"/approvals": lambda w: pending_count(w.session, w.actor)},
+    nav_counts={"/approvals": lambda w: pending_count_query(w.actor)},
     templates=WEB / "templates",
     static_prefix="hotline",
     static=WEB / "static",

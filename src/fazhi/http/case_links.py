@@ -12,6 +12,7 @@ from fazhi.domain.case_type import CaseType, FieldSpec
 from fazhi.domain.errors import DomainError
 from fazhi.domain.type_access import creatable_actions
 from fazhi.http.deps import Work
+from fazhi.read.case_queries import BRIEF_COLUMNS
 from fazhi.read.presenters import case_number, present_case_brief, shown_personal_kinds
 from fazhi.store.models import Case
 
@@ -34,7 +35,7 @@ def present_links(w: Work, case: Case) -> dict[str, Any]:
     calendar = w.platform.calendar()
     own_type = w.platform.types.get(case.type)
     out: dict[str, Any] = {"outgoing": [], "incoming": [], "open": []}
-    for link in linked_cases(w.session, w.actor, case.id):
+    for link in linked_cases(w.session, w.actor, case.id, BRIEF_COLUMNS):
         other_type = w.platform.types.get(link.case.type)
         brief = present_case_brief(
             link.case, other_type, w.actor, w.ctx.directory, calendar, w.ctx.now

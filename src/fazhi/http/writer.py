@@ -3,8 +3,9 @@
 SQLite takes one writer at a time, and a commit is the largest single cost of a small write.
 Requests that arrive while a batch is being written wait in a queue; the next batch runs
 each of them in its own savepoint (a refused action rolls back only itself) and commits
-them together, and only then are their responses released. Alone, a request is a batch of
-one and waits for nothing. PostgreSQL, which has real concurrent writers, does not use this.
+them together, and only then are their responses released. Alone, a request goes straight
+to the writer thread in a transaction of its own (no queue, no savepoint) and waits for
+nothing. PostgreSQL, which has real concurrent writers, does not use this.
 
 The batches run on one dedicated writer thread, never on the event loop: the writer's
 turn (`Platform.writing`) may be held by a worker thread doing a long write (a 20 MB
@@ -39,11 +40,27 @@ class GroupCommitter:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fazhi-writer")
 
     async def submit(self, job: Job) -> Any:
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        if not self.draining and not self.pending:
+            # Alone: a batch of one goes to the writer thread at once, without the drainer's
+            # task, turns of the loop and future hand-offs. Requests arriving meanwhile queue
+            # (`draining`) and the drainer takes them once this one is written.
+            self.draining = True
+            try:
+                result, error = await loop.run_in_executor(self._thread, self._write_one, job)
+            finally:
+                if self.pending:
+                    self._task = loop.create_task(self._drainer())
+                else:
+                    self.draining = False
+            if error is not None:
+                raise error
+            return result
+        future: asyncio.Future[Any] = loop.create_future()
         self.pending.append((job, future))
         if not self.draining:
             self.draining = True
-            self._task = asyncio.get_running_loop().create_task(self._drainer())
+            self._task = loop.create_task(self._drainer())
         return await future
 
     async def _drainer(self) -> None:
@@ -86,6 +103,15 @@ class GroupCommitter:
         except Exception as exc:  # the commit itself failed: nobody's write stands
             return [(None, exc)] * len(jobs)
         return outcomes
+
+    def _write_one(self, job: Job) -> Outcome:
+        """On the writer thread: one job in a transaction of its own. No savepoint: if the
+        job fails, rolling the transaction back undoes exactly what it wrote."""
+        try:
+            with self.platform.writing(), transaction(self.platform.sessions) as session:
+                return job(session), None
+        except Exception as exc:  # the job's error or the commit's, answered to its request
+            return None, exc
 
     def close(self) -> None:
         self._thread.shutdown(wait=True)

@@ -100,16 +100,70 @@ def list_cases(
     stmt = filtered(actor, f, directory, now)
     if shape is not None:
         stmt = shape(stmt)
-    rows = list(
-        session.scalars(
-            stmt.order_by(*SORTS[f.sort]).offset((page - 1) * page_size).limit(page_size)
-        )
+    page_stmt = stmt.order_by(*SORTS[f.sort]).offset((page - 1) * page_size).limit(page_size)
+    rows = list(session.scalars(page_stmt))
+    total = page_total(session, stmt, page, page_size, len(rows))
+    return rows, min(total, COUNT_CAP), total > COUNT_CAP
+
+
+# What a case's brief (read.presenters.present_case_brief) and its deadline clock
+# (read.deadlines.deadline_clocks) read: a list selects these as plain rows, without the
+# `fields` document or ORM objects.
+BRIEF_COLUMNS = (
+    Case.id,
+    Case.type,
+    Case.state,
+    Case.terminal,
+    Case.version,
+    Case.title,
+    Case.category,
+    Case.lead_unit_id,
+    Case.marks,
+    Case.due_at,
+    Case.created_at,
+    Case.updated_at,
+    Case.closed_at,
+)
+
+
+def list_case_briefs(
+    session: Session,
+    actor: Actor,
+    f: CaseFilter,
+    directory: UnitDirectory,
+    now: datetime,
+    page: int,
+    page_size: int,
+    shape: Callable[[Select[tuple[Case]]], Select[tuple[Case]]] | None = None,
+) -> tuple[list[Any], int, bool]:
+    """`list_cases` answering rows of BRIEF_COLUMNS (attributes named like the case's)."""
+    if f.sort not in SORTS:
+        raise DomainError("invalid_sort", "排序只能是：" + "、".join(SORTS), 422, "sort")
+    stmt = filtered(actor, f, directory, now)
+    if shape is not None:
+        stmt = shape(stmt)
+    page_stmt = (
+        stmt.with_only_columns(*BRIEF_COLUMNS)
+        .order_by(*SORTS[f.sort])
+        .offset((page - 1) * page_size)
+        .limit(page_size)
     )
+    rows = list(session.execute(page_stmt).all())
+    total = page_total(session, stmt, page, page_size, len(rows))
+    return rows, min(total, COUNT_CAP), total > COUNT_CAP
+
+
+def page_total(
+    session: Session, stmt: Select[tuple[Case]], page: int, page_size: int, shown: int
+) -> int:
+    """How many cases `stmt` finds, counted up to COUNT_CAP + 1. A page that is not full
+    (and not past the end) already says it: everything before it plus what it shows."""
+    if shown < page_size and (shown or page == 1):
+        return (page - 1) * page_size + shown
     capped = select(func.count()).select_from(
         stmt.with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery()
     )
-    total = int(session.scalar(capped) or 0)
-    return rows, min(total, COUNT_CAP), total > COUNT_CAP
+    return int(session.scalar(capped) or 0)
 
 
 def summary_counts(session: Session, actor: Actor) -> dict[str, Any]:

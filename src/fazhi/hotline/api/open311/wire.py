@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -74,23 +73,51 @@ def xml_text(value: Any) -> str:
     return str(value)
 
 
-def fill(element: ET.Element, value: Any) -> None:
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            fill(ET.SubElement(element, key), item)
-    elif isinstance(value, list):
-        tag = ITEM_TAGS.get(element.tag, "item")
-        for item in value:
-            fill(ET.SubElement(element, tag), item)
-    else:
-        element.text = xml_text(value)
-
-
 def render_xml(root: str, body: Any) -> bytes:
-    element = ET.Element(root)
-    fill(element, body)
-    body_text = ET.tostring(element, encoding="unicode")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body_text).encode("utf-8")
+    """The document ElementTree would write for `body` as a tree (a mapping's keys as child
+    elements, a list's items as ITEM_TAGS children, anything else as text), written directly:
+    building the tree and serialising it cost twice the JSON answer's time for a 50-row
+    list. The same text: `<tag />` for an empty value, &, < and > escaped in text."""
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n']
+    _write(parts, root, body)
+    return "".join(parts).encode("utf-8")
+
+
+def _escape(text: str) -> str:
+    """Text content as ElementTree escapes it."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _write(parts: list[str], tag: str, value: Any) -> None:
+    if isinstance(value, Mapping):
+        if not value:
+            parts.append(f"<{tag} />")
+            return
+        parts.append(f"<{tag}>")
+        for key, item in value.items():
+            _write(parts, key, item)
+        parts.append(f"</{tag}>")
+    elif isinstance(value, list):
+        if not value:
+            parts.append(f"<{tag} />")
+            return
+        parts.append(f"<{tag}>")
+        item_tag = ITEM_TAGS.get(tag, "item")
+        for item in value:
+            _write(parts, item_tag, item)
+        parts.append(f"</{tag}>")
+    else:
+        text = xml_text(value)
+        if text:
+            parts.append(f"<{tag}>{_escape(text)}</{tag}>")
+        else:
+            parts.append(f"<{tag} />")
 
 
 def render(fmt: str, root: str, body: Any, status: int = 200) -> Response:
