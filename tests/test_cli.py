@@ -189,13 +189,12 @@ def test_demo_only_names_known_modules(fresh: dict[str, str]) -> None:
 
 def test_init_on_a_loaded_database_keeps_its_data(demo: dict[str, str]) -> None:
     before = case_count(demo)
-    # The demo's 30 orders of 2023 and 6 of 2022 (a fifth), and the other types' demo years: legality 19 (reviews, decisions,
-    # visits), enforcement 41 penalty cases, disputes 1,838 (83 reconsiderations, 20
-    # lawsuits, 1,735 mediations: 1,727 concluded, 8 still being mediated),
+    # The demo's 30 orders of 2023 and 6 of 2022 (a fifth), and the other types' demo years:
+    # legality 19 (reviews, decisions, visits), enforcement 41 penalty cases, disputes 1,838 (83
+    # reconsiderations, 20 lawsuits, 1,735 mediations: 1,727 concluded, 8 still being mediated),
     # legal aid 466 applications, labour 932 (arbitration, wage arrears, inspection visits),
-    # petitions 218 (200 petitions, 18 disclosure requests), consumer 6,394 (6,369
-    # complaints, 24 reports, 1 campaign), correction 43 (8 subjects, their 29 anomalies,
-    # 6 resettlement files).
+    # petitions 218 (200 petitions, 18 disclosure requests), consumer 6,394 (6,369 complaints, 24
+    # reports, 1 campaign), correction 43 (8 subjects, their 29 anomalies, 6 resettlement files).
     assert before == 30 + 6 + 19 + 41 + 1838 + 466 + 932 + 218 + 6394 + 43
     result = run(demo, "init")
     assert result.exit_code == 0, result.output
