@@ -268,6 +268,7 @@ def do_add_document(
         store_blob(session, file)
     document = Document(
         case_id=case.id,
+        region_code=case.region_code,
         kind=checked.kind.name,
         filename=file.filename if file else None,
         content_type=file.content_type if file else None,

@@ -97,7 +97,13 @@ def do_tick_clocks(session: Session, ctx: ActionContext, case: Case, tick: TickP
     )
     if result.rowcount != 1:
         raise DomainError("version_conflict", "案件已被他人同时更新，请稍后重试", 409)
-    write_clock_changes(session, case.id, stopped=tick.stopped, new=(*tick.recorded, *tick.started))
+    write_clock_changes(
+        session,
+        case.id,
+        case.region_code,
+        stopped=tick.stopped,
+        new=(*tick.recorded, *tick.started),
+    )
     payload = {
         "clocks": {
             "stopped": [

@@ -16,6 +16,7 @@ from fazhi.cli import (
     retention,
     schedule,
     setup,
+    shards,
     trail,
 )
 from fazhi.cli.app import app
@@ -30,6 +31,7 @@ __all__ = [
     "retention",
     "schedule",
     "setup",
+    "shards",
     "trail",
 ]
 

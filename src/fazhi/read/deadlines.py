@@ -36,12 +36,16 @@ def clock_record(row: Any) -> ClockRecord:
 
 def deadline_clocks(session: Session, cases: Iterable[Case]) -> dict[int, ClockRecord]:
     """Case id → the running clock its `due_at` comes from (open cases with a deadline)."""
-    due = {c.id: c.due_at for c in cases if c.due_at is not None and not c.terminal}
+    open_cases = [c for c in cases if c.due_at is not None and not c.terminal]
+    due = {c.id: c.due_at for c in open_cases}
     if not due:
         return {}
     found: dict[int, ClockRecord] = {}
+    regions = sorted({c.region_code for c in open_cases})
     rows = session.scalars(
-        select(Clock).where(Clock.case_id.in_(list(due)), Clock.stopped_at.is_(None))
+        select(Clock).where(
+            Clock.region_code.in_(regions), Clock.case_id.in_(list(due)), Clock.stopped_at.is_(None)
+        )
     )
     for row in rows:
         # Several clocks may end at the same moment (签收 and 退单时限): any of them will do.
