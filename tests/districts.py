@@ -38,6 +38,29 @@ def second_district() -> OrgSpec:
     return replace(demo, region_code=DISTRICT_B, users=users)
 
 
+# The hotline loop's cast (tests.api.flows.Desk) and the administrator.
+CAST = ("admin", "operator1", "dispatcher1", "cgj_handler", "supervisor1")
+
+
+def small_district(region: str, prefix: str = "") -> OrgSpec:
+    """The demo organisation cut down to the hotline loop's cast and the units above them
+    (a district that loads in a second, for tests that need several)."""
+    demo = load_demo_org()
+    users = [u for u in demo.users if u.username in CAST]
+    keep: set[str] = set()
+    for user in users:
+        code: str | None = user.unit_code
+        while code:
+            keep.add(code)
+            code = demo.unit(code).parent_code
+    return replace(
+        demo,
+        region_code=region,
+        units=tuple(u for u in demo.units if u.code in keep),
+        users=tuple(replace(u, username=prefix + u.username) for u in users),
+    )
+
+
 def district_platform(url: str, region: str, clock: FakeClock, migrate: bool = True) -> Platform:
     """A platform serving `region` on the database at `url` (migrated first when asked)."""
     engine = make_engine(url)

@@ -23,9 +23,9 @@ import pytest
 from sqlalchemy import make_url, text
 from typer.testing import CliRunner
 
+from fazhi.actions.org import load_org_into
 from fazhi.cli import app
-from fazhi.hotline.demo.catalogue import seed_catalogue
-from fazhi.store.db import normalise_url
+from fazhi.store.db import normalise_url, transaction
 from fazhi.store.shards import CASE_TABLES, placements
 from tests.api.flows import Desk
 from tests.conftest import DEFAULT_NOW
@@ -37,7 +37,7 @@ from tests.districts import (
     api_login,
     district_platform,
     hotline_loop,
-    load_both,
+    small_district,
 )
 from tests.support import FakeClock, free_port, serving
 
@@ -115,22 +115,9 @@ def _cli(url: str, *args: str) -> str:
     return result.output
 
 
-def test_two_districts_on_two_shards(coordinator: str, shards: tuple[Cluster, Cluster]) -> None:
-    first, second = shards
-    clock = FakeClock(DEFAULT_NOW)
-    platform_a = district_platform(coordinator, DISTRICT_A, clock)
-    platform_b = district_platform(coordinator, DISTRICT_B, clock, migrate=False)
-    load_both(platform_a)
-    seed_catalogue(platform_a)
-    seed_catalogue(platform_b)
-
-    # A's first order, taken before the district had a shard: its rows move with it.
-    with serving(platform_a) as server_a:
-        before = hotline_loop(Desk(api_login(server_a.url)), content="分片前受理（测试合成数据）")
-    platform_a.engine.dispose()
-    platform_b.engine.dispose()
-
-    for region, shard in ((DISTRICT_A, first), (DISTRICT_B, second)):
+def _attach(coordinator: str, shards: tuple[Cluster, Cluster]) -> None:
+    """`fazhi shards attach` for A on the first shard and B on the second."""
+    for region, shard in zip((DISTRICT_A, DISTRICT_B), shards, strict=True):
         target = make_url(normalise_url(shard.url))
         moved = _cli(
             coordinator,
@@ -148,26 +135,44 @@ def test_two_districts_on_two_shards(coordinator: str, shards: tuple[Cluster, Cl
             str(target.username),
         )
         assert f"地区 {region} 已放到" in moved
-    assert first.scalar(f"SELECT count(*) FROM cases WHERE id = {before}") == 1
-    assert first.scalar("SELECT count(*) FROM events") == 6  # register … close
-    where = {(p.table, p.region): p.server for p in placements(platform_a.engine)}
-    for table in CASE_TABLES:
-        assert where[(table, DISTRICT_A)] == "shard_430204"
-        assert where[(table, DISTRICT_B)] == "shard_430211"
-        assert where[(table, None)] is None  # the default partition stays here
-    listed = _cli(coordinator, "shards", "list")
-    assert "cases_430211" in listed and "shard_430211" in listed
 
-    # Each district's loop through its own platform's API, writing through the coordinator.
-    with serving(platform_a) as server_a, serving(platform_b) as server_b:
-        desk_a, desk_b = Desk(api_login(server_a.url)), Desk(api_login(server_b.url, B_PREFIX))
-        loop_a = hotline_loop(desk_a, content="甲区分片后受理（测试合成数据）")
-        loop_b = hotline_loop(desk_b, content="乙区分片后受理（测试合成数据）")
-        open_a = desk_a.dispatched(content="甲区在办（测试合成数据）")
-        open_b = desk_b.handling(content="乙区在办（测试合成数据）")
-        # A district still sees only its own cases, wherever they live.
-        assert desk_a.operator.case(loop_b).status_code == 404
-        assert desk_b.operator.case(loop_a).status_code == 404
+
+def test_two_districts_on_two_shards(coordinator: str, shards: tuple[Cluster, Cluster]) -> None:
+    first, second = shards
+    clock = FakeClock(DEFAULT_NOW)
+    platform_a = district_platform(coordinator, DISTRICT_A, clock)
+    platform_b = district_platform(coordinator, DISTRICT_B, clock, migrate=False)
+    with transaction(platform_a.sessions) as session:
+        load_org_into(session, small_district(DISTRICT_A))
+        load_org_into(session, small_district(DISTRICT_B, B_PREFIX))
+    with serving(platform_a) as server_a:
+        # A's first order, taken before the district had a shard: its rows move with it.
+        before = hotline_loop(Desk(api_login(server_a.url)), content="分片前受理（测试合成数据）")
+        # The shards are placed with the platform idle and its connections closed.
+        platform_a.engine.dispose()
+        _attach(coordinator, shards)
+        assert first.scalar(f"SELECT count(*) FROM cases WHERE id = {before}") == 1
+        assert first.scalar("SELECT count(*) FROM events") == 6  # register … close
+        where = {(p.table, p.region): p.server for p in placements(platform_a.engine)}
+        for table in CASE_TABLES:
+            assert where[(table, DISTRICT_A)] == "shard_430204"
+            assert where[(table, DISTRICT_B)] == "shard_430211"
+            assert where[(table, None)] is None  # the default partition stays here
+        listed = _cli(coordinator, "shards", "list")
+        assert "cases_430211" in listed and "shard_430211" in listed
+
+        # Each district's loop through its own platform's API, written through the
+        # coordinator to the district's shard.
+        with serving(platform_b) as server_b:
+            desk_a = Desk(api_login(server_a.url))
+            desk_b = Desk(api_login(server_b.url, B_PREFIX))
+            loop_a = hotline_loop(desk_a, content="甲区分片后受理（测试合成数据）")
+            loop_b = hotline_loop(desk_b, content="乙区分片后受理（测试合成数据）")
+            open_a = desk_a.dispatched(content="甲区在办（测试合成数据）")
+            open_b = desk_b.handling(content="乙区在办（测试合成数据）")
+            # A district still sees only its own cases, wherever they live.
+            assert desk_a.operator.case(loop_b).status_code == 404
+            assert desk_b.operator.case(loop_a).status_code == 404
 
     # The rows are on their district's shard, and only there.
     for shard, region, mine in (
@@ -175,11 +180,10 @@ def test_two_districts_on_two_shards(coordinator: str, shards: tuple[Cluster, Cl
         (second, DISTRICT_B, {loop_b, open_b}),
     ):
         ids = shard.scalar("SELECT array_agg(id ORDER BY id) FROM cases")
-        assert set(ids) == mine  # type: ignore[arg-type]
+        assert set(ids) == mine  # type: ignore[call-overload]
         for table in CASE_TABLES:
-            assert (
-                shard.scalar(f"SELECT count(*) FROM {table} WHERE region_code <> '{region}'") == 0
-            ), table
+            wrong = shard.scalar(f"SELECT count(*) FROM {table} WHERE region_code <> '{region}'")
+            assert wrong == 0, table
     with platform_a.engine.connect() as conn:
         for table in CASE_TABLES:
             assert conn.scalar(text(f"SELECT count(*) FROM {table}_default")) == 0, table
