@@ -154,6 +154,7 @@ def tour(deployment: Deployment) -> Tour:
             desk.handling(content="甲区：噪音扰民（测试合成数据）"),
             desk.registered(content="甲区：路灯不亮（测试合成数据）"),
         ]
+        _papers_and_reveal(desk, deployment.cases_a[1], captured)
         routes = _get_routes(server.server.config.app)
         anonymous = httpx.Client(base_url=server.url, timeout=30)
         for username in TOURISTS:
@@ -179,6 +180,43 @@ def tour(deployment: Deployment) -> Tour:
             console.close()
         anonymous.close()
     return Tour(captured, seen, failures)
+
+
+# A small synthetic PNG (a 1×1 image), as a handler would photograph the scene.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def _papers_and_reveal(desk: Desk, case_id: int, captured: Captured) -> None:
+    """A paper added, replaced and withdrawn on an order being handled, and a reveal of the
+    caller's number: the writes beside the actions."""
+    handler = desk.handler
+    docs = f"/api/v1/cases/{case_id}/documents"
+    captured.step = "document added"
+    added = handler.post(
+        docs, data={"kind": "photo"}, files={"file": ("现场.png", PNG, "image/png")}
+    )
+    assert added.status_code == 201, added.text
+    document_id = added.json()["id"]
+    captured.step = "document replaced"
+    replaced = handler.post(
+        f"{docs}/{document_id}/replace",
+        data={"version": str(desk.case(case_id)["version"])},
+        files={"file": ("现场二.png", PNG + b"2", "image/png")},
+    )
+    assert replaced.status_code in (200, 201), replaced.text
+    captured.step = "document withdrawn"
+    new_id = replaced.json()["id"]
+    withdrawn = handler.post(
+        f"{docs}/{new_id}/withdraw",
+        json={"reason": "拍错了（测试）", "version": desk.case(case_id)["version"]},
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    captured.step = "reveal"
+    revealed = handler.post(f"/api/v1/cases/{case_id}/reveal")
+    assert revealed.status_code in (200, 403), revealed.text
 
 
 def test_the_rule_reads_sql_as_stated() -> None:
