@@ -92,7 +92,11 @@ def do_tick_clocks(session: Session, ctx: ActionContext, case: Case, tick: TickP
     conn = session.connection()
     result = conn.execute(
         update(Case)
-        .where(Case.id == case.id, Case.version == case.version)
+        .where(
+            Case.region_code == case.region_code,
+            Case.id == case.id,
+            Case.version == case.version,
+        )
         .values(version=case.version + 1, due_at=tick.next_due, updated_at=ctx.now)
     )
     if result.rowcount != 1:
