@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -254,8 +255,8 @@ def attach_shard(engine: Engine, region: str, shard: ShardServer) -> dict[str, i
 
 
 def _move_region(
-    conn: Connection, cursor: psycopg.Cursor, table: str, region: str, server: str
-) -> int:  # type: ignore[type-arg]
+    conn: Connection, cursor: psycopg.Cursor[Any], table: str, region: str, server: str
+) -> int:
     """Create the region's foreign partition of `table`, copy the region's rows into it
     from the default partition, delete them there, and attach the foreign table."""
     local = default_partition(table)
