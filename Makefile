@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKERS ?= 1
 # Test workers (pytest-xdist): one per core, at most 4; a file's tests stay on one worker so
 # its module fixtures (servers, databases of its own) are built once.
 JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
@@ -43,7 +44,7 @@ install-test: $(VENV)/.test-installed $(ASSETS)
 ## run: create var/fazhi.db with the 石峰区 demo data and serve on 127.0.0.1:8000
 run: install
 	$(BIN)/fazhi demo
-	$(BIN)/fazhi serve --host $(HOST) --port $(PORT) --show-logins
+	$(BIN)/fazhi serve --host $(HOST) --port $(PORT) --workers $(WORKERS) --show-logins
 
 ## system-deps: Chromium, a CJK font and PostgreSQL from Debian's packages when missing (as root)
 system-deps:

@@ -189,14 +189,14 @@ def test_demo_only_names_known_modules(fresh: dict[str, str]) -> None:
 
 def test_init_on_a_loaded_database_keeps_its_data(demo: dict[str, str]) -> None:
     before = case_count(demo)
-    # The demo's 30 orders and the other types' demo years: legality 19 (reviews, decisions,
+    # The demo's 30 orders of 2023 and 6 of 2022 (a fifth), and the other types' demo years: legality 19 (reviews, decisions,
     # visits), enforcement 41 penalty cases, disputes 1,838 (83 reconsiderations, 20
     # lawsuits, 1,735 mediations: 1,727 concluded, 8 still being mediated),
     # legal aid 466 applications, labour 932 (arbitration, wage arrears, inspection visits),
     # petitions 218 (200 petitions, 18 disclosure requests), consumer 6,394 (6,369
     # complaints, 24 reports, 1 campaign), correction 43 (8 subjects, their 29 anomalies,
     # 6 resettlement files).
-    assert before == 30 + 19 + 41 + 1838 + 466 + 932 + 218 + 6394 + 43
+    assert before == 30 + 6 + 19 + 41 + 1838 + 466 + 932 + 218 + 6394 + 43
     result = run(demo, "init")
     assert result.exit_code == 0, result.output
     assert case_count(demo) == before
@@ -245,7 +245,7 @@ def test_export_csv_masks_phone_numbers(demo: dict[str, str], tmp_path: Path) ->
     path = tmp_path / "out.csv"
     result = run(demo, "export", str(path))
     assert result.exit_code == 0, result.output
-    assert "已导出30件" in flat(result.output)
+    assert "已导出36件" in flat(result.output)  # 30 orders of 2023, 6 of 2022
     text = path.read_text(encoding="utf-8-sig")
     assert not FULL_MOBILE.search(text), FULL_MOBILE.search(text)
     phones = _full_phones(demo)
@@ -253,7 +253,7 @@ def test_export_csv_masks_phone_numbers(demo: dict[str, str], tmp_path: Path) ->
     assert not any(p in text for p in phones)
     table = list(csv.reader(text.splitlines()))
     header, rows = table[0], table[1:]
-    assert len(rows) == 30
+    assert len(rows) == 36
     column = header.index("联系电话")
     shown = [r[column] for r in rows if r[column]]
     assert shown and all(MASKED_MOBILE.match(v) for v in shown), shown
@@ -269,7 +269,7 @@ def test_export_xlsx_masks_phone_numbers(demo: dict[str, str], tmp_path: Path) -
     cells = [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
     workbook.close()
     header, rows = cells[0], cells[1:]
-    assert len(rows) == 30
+    assert len(rows) == 36
     everything = " ".join(str(c) for r in cells for c in r if c is not None)
     assert not FULL_MOBILE.search(everything)
     assert not any(p in everything for p in _full_phones(demo))

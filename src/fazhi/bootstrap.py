@@ -37,10 +37,12 @@ from fazhi.api import (
 from fazhi.consumer import plugin as consumer
 from fazhi.correction import plugin as correction
 from fazhi.disputes import plugin as disputes
+from fazhi.domain.errors import DomainError
 from fazhi.enforcement import plugin as enforcement
 from fazhi.hotline import plugin as hotline
 from fazhi.http import csrf, security_headers
 from fazhi.http.body_limits import BodyLimits
+from fazhi.http.metrics import Metrics, MetricsMiddleware, allowed, content_type
 from fazhi.labour import plugin as labour
 from fazhi.legal_aid import plugin as legal_aid
 from fazhi.legality import plugin as legality
@@ -158,6 +160,10 @@ def create_app(
     app.add_middleware(
         security_headers.SecurityHeadersMiddleware, img_sources=(tiles,) if tiles else ()
     )
+    # Outermost: a refusal by any middleware is counted and timed too.
+    metrics = Metrics(platform)
+    app.state.metrics = metrics
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
     for router in ENGINE_ROUTERS:
         app.include_router(router)
     for package in packages:
@@ -181,6 +187,15 @@ def create_app(
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:
         return {"ok": True, "version": __version__}
+
+    @app.get("/metrics", include_in_schema=False)
+    def prometheus_metrics(request: Request) -> Response:
+        # Blocking (files, one query): a `def` route runs in the thread pool.
+        if not allowed(request.scope):
+            raise DomainError(
+                "metrics_forbidden", "运行指标仅限本机直接访问或持有监控令牌的请求读取", 403
+            )
+        return Response(metrics.render(), media_type=content_type())
 
     extensions = console_extensions(packages)
     app.state.console = console.install(extensions)

@@ -128,11 +128,11 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
 def test_cli_audit_verify_passes_on_an_untouched_database(demo_db: dict[str, str]) -> None:
     result = CliRunner().invoke(app, ["audit", "verify"], env=demo_db)
     assert result.exit_code == 0, result.output
-    # 20 orders and the other types' demo years: legality 19, enforcement 41, disputes 1,838
+    # 20 orders of 2023 and 4 of 2022 (a fifth), and the other types' demo years: legality 19, enforcement 41, disputes 1,838
     # (83 reconsiderations, 20 lawsuits, 1,735 mediations), legal aid 466, labour 932,
     # petitions 200 and disclosure requests 18, correction 43
     # (8 subjects, 29 anomalies, 6 resettlement files).
-    assert f"校验通过：{20 + 19 + 41 + 1838 + 466 + 932 + 218 + 43} 个案件" in result.output
+    assert f"校验通过：{20 + 4 + 19 + 41 + 1838 + 466 + 932 + 218 + 43} 个案件" in result.output
 
 
 @pytest.mark.sqlite_only

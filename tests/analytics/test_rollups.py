@@ -26,7 +26,7 @@ FAKE_REGION = "990001"  # constructed rollup rows live in a region nobody else u
 # The lead unit's events in the week (see the table in scenario.py): D dispatched twice,
 # C replied and rated twice (dissatisfied, reopened, then satisfied); B's urgent handling
 # was late, so its reply and its closing are not on time; G (registered the week before)
-# is rated and closed on Monday.
+# is rated and closed on Monday. The six closings took 7 working days in all.
 EXPECTED_LEAD = {
     "dispatched": 8,
     "acknowledged": 7,
@@ -41,6 +41,9 @@ EXPECTED_LEAD = {
     "reopened": 1,
     "closed": 6,
     "closed_on_time": 5,
+    # Working days from registration to close: G Fri→Mon 1, A 0, D Mon→Tue 1, B Mon→Wed 2,
+    # C Tue→Wed 1, I Tue→Thu 2.
+    "handling_days": 7,
 }
 
 

@@ -10,16 +10,19 @@ from typing import Any
 import pytest
 
 from fazhi.catalog.registry import load_case_types
+from fazhi.domain.calendar import WorkCalendar
 from fazhi.domain.case_type import CaseType, MetricSpec
 from fazhi.domain.rollup import (
     MAX_METRIC_NAME,
     RollupFacts,
     counting_day,
     dated_deltas,
+    elapsed_workdays,
     fen,
     late_clocks_needed,
     metric_deltas,
     volume_metric,
+    weekdays_between,
 )
 
 TYPES = load_case_types()
@@ -213,6 +216,34 @@ def test_a_cohort_counter_is_filed_under_the_day_the_case_was_created() -> None:
     # A cohort metric is never the volume hotspots and trends count, even with `create`.
     only = _constructed(MetricSpec("in", "收到", create=True, day="created"))
     assert volume_metric(only, unit_scope=False) is None
+
+
+def test_an_elapsed_metric_adds_the_working_days_from_creation_to_close() -> None:
+    """办理时长: an order received on Friday 29 September 2023 and closed on Monday 9 October
+    took 3 working days: 29 Sep–6 Oct were the Mid-Autumn and National Day holiday, and
+    Saturday 7 and Sunday 8 October make-up working days (调休上班)."""
+    calendar = WorkCalendar()
+    received, closed = date(2023, 9, 29), date(2023, 10, 9)
+    close = facts(action="close", to_terminal=True, late={"handle": False})
+    workdays = elapsed_workdays(calendar)
+    got = dated_deltas(HOTLINE.metrics, close, HOTLINE, closed, received, workdays)
+    assert (closed, "handling_days", 3) in got  # 7, 8 and 9 October
+    # Closed the day it came in: nothing to add (and no zero counter is written).
+    same_day = dated_deltas(
+        HOTLINE.metrics, close, HOTLINE, received, received, elapsed_workdays(calendar)
+    )
+    assert "handling_days" not in {name for _, name, _ in same_day}
+    # Without a calendar the time cannot be counted: the metric is left out, the rest stay.
+    assert "handling_days" not in dict(metric_deltas(HOTLINE.metrics, close, HOTLINE))
+    assert "closed" in dict(metric_deltas(HOTLINE.metrics, close, HOTLINE))
+
+
+def test_a_year_the_calendar_does_not_know_counts_mondays_to_fridays() -> None:
+    calendar = WorkCalendar()
+    # 2031 has no holiday notice: Friday 3 January to Monday 13 January is six weekdays.
+    assert elapsed_workdays(calendar)(date(2031, 1, 3), date(2031, 1, 13)) == 6
+    assert weekdays_between(date(2031, 1, 3), date(2031, 1, 13)) == 6
+    assert weekdays_between(date(2031, 1, 3), date(2031, 1, 4)) == 0  # to Saturday
 
 
 @pytest.mark.parametrize(

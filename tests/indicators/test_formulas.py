@@ -77,6 +77,45 @@ def test_completion_is_the_value_over_the_target_and_change_compares_with_the_ye
     )
 
 
+def test_an_average_is_a_ratio_in_its_own_unit_and_decrease_subtracts_this_year_from_the_last() -> (
+    None
+):
+    """热线办理时限平均减少2个工作日: the average handling time (working days ÷ orders closed)
+    of the year before minus this year's, in working days."""
+    mean = indicator(
+        "ratio",
+        ["metric:hotline.handling_days"],
+        ["metric:hotline.closed"],
+        id="hotline.mean_handling_days",
+        unit="个工作日",
+        precision=1,
+    )
+    reduced = indicator(
+        "decrease",
+        ["indicator:hotline.mean_handling_days"],
+        id="hotline.handling_days_reduced",
+        unit="个工作日",
+    )
+    catalog_of = load_indicator_catalog(default_case_types())
+    assert catalog_of.indicator("hotline.handling_days_reduced") is not None
+    this_year = {"metric:hotline.handling_days": D(3420), "metric:hotline.closed": D(900)}
+    last_year = {"metric:hotline.handling_days": D(4500), "metric:hotline.closed": D(800)}
+    assert evaluate(mean, this_year).display == "3.8个工作日"
+    before = evaluate(mean, last_year).value
+    now = evaluate(mean, this_year).value
+    assert before is not None and now is not None
+    value = evaluate(
+        reduced,
+        {"indicator:hotline.mean_handling_days": now},
+        {"indicator:hotline.mean_handling_days": before},
+    )
+    assert value.value == D("5.625") - D("3.8") and value.display == "2个工作日"
+    assert value.numerator == now and value.denominator == before
+    assert evaluate(reduced, {"indicator:hotline.mean_handling_days": now}, {}).reason == (
+        "缺少上年同期数据"
+    )
+
+
 def test_a_missing_imported_figure_leaves_the_value_unknown_and_names_the_input() -> None:
     total = indicator("sum", ["figure:service_hall.free_seals", "metric:hotline.received"])
     value = evaluate(
@@ -153,6 +192,13 @@ def test_a_catalogue_with_faults_is_refused_naming_each_fault() -> None:
                 "owner": "SF",
                 "colour": "red",
             },
+            "x.growth": {
+                "name": "庚",
+                "definition": "庚",
+                "formula": {"change": "metric:mediation.concluded"},
+                "unit": "件",
+                "owner": "SF",
+            },
             "x.by": {
                 "name": "丁",
                 "definition": "丁",
@@ -182,7 +228,7 @@ def test_a_catalogue_with_faults_is_refused_naming_each_fault() -> None:
     assert "unknown key 'colour'" in text
     assert "mediation declares no metric 'nothing'" in text
     assert "unknown case type 'nowhere'" in text
-    assert "a ratio is a percentage" in text
+    assert "a change is a percentage" in text
     assert "a by metric is read per value" in text
     assert "unknown figure 'nobody.nothing'" in text
     assert "bad indicator id 'X bad'" in text

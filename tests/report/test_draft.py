@@ -1,5 +1,6 @@
 """Drafting: every sentence is filled from the values given; a sentence any of whose
-indicators has no value is left out whole (never printed with a blank), a section left
+indicators has no value is left out whole (never printed with a blank), and so is one whose
+figures are all 0 (nothing happened to report), a section left
 with nothing is left out and the numbering closes up; every figure keeps its indicator id,
 period and ledger; narrative blocks stand in their sections; the problems section phrases
 the findings, numbered after the ones the narrative already numbers."""
@@ -50,6 +51,35 @@ def test_a_sentence_without_all_its_values_is_left_out_and_the_numbering_closes_
         "2.劳动仲裁高质高效，清欠维稳工作处置迅速有力。",
     ]
     assert "measures.functions" in draft.empty and "plans" in draft.empty
+
+
+def test_a_sentence_whose_figures_are_all_zero_is_not_written() -> None:
+    """A district without the mediation module's records that year: "共调解矛盾纠纷0件" says
+    nothing, so the sentence goes; one with a single zero among real figures stays."""
+    values = {
+        "mediation.concluded": v("mediation.concluded", 0),
+        "mediation.succeeded": v("mediation.succeeded", 0),
+        "mediation.success_rate": v("mediation.success_rate", 0, "ratio"),
+        "labour.arbitration_accepted": v("labour.arbitration_accepted", 135),
+        "labour.arbitration_closed": v("labour.arbitration_closed", 0),
+        "labour.arbitration_closure_rate": v("labour.arbitration_closure_rate", 0, "ratio"),
+        "labour.arbitration_mediation_rate": v("labour.arbitration_mediation_rate", 0, "ratio"),
+    }
+    draft = draft_report(annual_template(), 2023, "石峰区", values, {})
+    text = draft.text()
+    assert "调解矛盾纠纷" not in text
+    assert "劳动仲裁共受理案件135件，已办结0件" in text
+    assert "mediation.concluded" not in draft.missing  # not missing: nothing to say
+
+
+def test_a_round_figure_is_written_as_about_so_many() -> None:
+    values = {
+        "hotline.handling_days_reduced": v("hotline.handling_days_reduced", 2, "个工作日"),
+        "hotline.livelihood_safety_resolved": v("hotline.livelihood_safety_resolved", 507, "个"),
+        "hotline.enterprise_problems_solved": v("hotline.enterprise_problems_solved", 283, "个"),
+    }
+    text = draft_report(annual_template(), 2023, "石峰区", values, {}).text()
+    assert "热线办理时限平均减少2个工作日，500余个民生安全问题得到有效解决" in text
 
 
 def test_every_figure_keeps_its_indicator_period_and_ledger() -> None:

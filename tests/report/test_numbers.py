@@ -1,6 +1,7 @@
 """Figures are written as the seed writes them: whole counts bare, 万元 to one decimal,
 per cent to two, trailing zeros dropped, half-up rounding; a placeholder may ask for other
-decimals or convert 元 to 万元; section numbers in Chinese numerals."""
+decimals, convert 元 to 万元 or write a round figure (500余个); section numbers in Chinese
+numerals."""
 
 from __future__ import annotations
 
@@ -26,6 +27,12 @@ from fazhi.report.numbers import Spec, chinese_numeral, format_figure, parse_spe
         (17 / 18, "ratio", ".1", "94.4%"),
         (456 / 260, "ratio", ".0", "175%"),
         (0, "件", "", "0件"),
+        # 余: about so many, as the seed writes a figure it rounds (500余个民生安全问题)
+        (507, "个", "余", "500余个"),
+        (1727, "件", "余", "1700余件"),
+        (73707, "件", "余", "73000余件"),
+        (500, "个", "余", "500个"),  # already round: no 余
+        (87, "个", "余", "87个"),  # too small to round
     ],
 )
 def test_a_figure_is_written_as_the_seed_writes_it(

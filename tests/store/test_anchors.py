@@ -18,9 +18,10 @@ from fazhi.cli import app
 # The CLI works on a SQLite file of its own here: the PostgreSQL run would only repeat it.
 pytestmark = pytest.mark.sqlite_only
 
-# The demo database's cases: the hotline demo's 6 orders only (`--only hotline`; the other
-# types' demo years are anchored the same way and would only make the test slower).
-CASES = 6
+# The demo database's cases: the hotline demo's 6 orders of 2023 and 1 of 2022 only (`--only
+# hotline`; the other types' demo years are anchored the same way and would only make the
+# test slower).
+CASES = 7
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from fazhi.domain.holiday_notice import NoticeArrangement
+from fazhi.store.cache_versions import bump
 from fazhi.store.models import CalendarDay, CalendarYear
 
 
@@ -15,6 +16,7 @@ def save_arrangement(
     session: Session, arrangement: NoticeArrangement, source: str, now: datetime
 ) -> int:
     """Replace the year's overrides with the notice's; the year becomes known."""
+    bump(session, "calendar")
     year = arrangement.year
     session.execute(
         delete(CalendarDay).where(
@@ -41,6 +43,7 @@ def save_arrangement(
 
 
 def set_override(session: Session, day: date, kind: str, name: str, source: str) -> None:
+    bump(session, "calendar")
     existing = session.get(CalendarDay, day)
     if existing is None:
         session.add(CalendarDay(day=day, kind=kind, name=name, source=source))
@@ -49,6 +52,7 @@ def set_override(session: Session, day: date, kind: str, name: str, source: str)
 
 
 def remove_override(session: Session, day: date) -> bool:
+    bump(session, "calendar")
     return session.execute(delete(CalendarDay).where(CalendarDay.day == day)).rowcount > 0  # type: ignore[attr-defined]
 
 

@@ -25,7 +25,7 @@ from fazhi.actions.links import sync_links, visible_link_resolver
 from fazhi.actions.notify import EventFacts, enqueue_for_event
 from fazhi.actions.platform import Platform
 from fazhi.actions.repeat_calls import repeat_call
-from fazhi.actions.rollups import case_flags, do_count_event
+from fazhi.actions.rollups import case_flags, counting_workdays, do_count_event
 from fazhi.actions.system_account import system_actor_in
 from fazhi.actions.trail import append_event, event_payload, stopped_clocks
 from fazhi.actions.visibility import (  # noqa: F401  (importable from here, for now)
@@ -316,6 +316,7 @@ def do_create_case(
             fields=plan.fields,
             flags=case_flags(values),
         ),
+        counting_workdays(ctx.platform, case_type),
     )
     specs = case_type.notifications(action.name)
     if specs:
@@ -449,6 +450,7 @@ def do_perform_action(
             plan.fields,
             case_flags(case),
         ),
+        counting_workdays(ctx.platform, case_type),
     )
     specs = case_type.notifications(action_name)
     if specs:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from fazhi.actions.passwords import hash_password
 from fazhi.catalog.org_file import OrgSpec
+from fazhi.store.cache_versions import bump
 from fazhi.store.models import Unit, User, UserRole
 
 
@@ -22,6 +23,7 @@ class OrgLoadResult:
 
 def load_org_into(session: Session, spec: OrgSpec) -> OrgLoadResult:
     result = OrgLoadResult()
+    bump(session, "units")
     existing = {
         u.code: u for u in session.scalars(select(Unit).where(Unit.region_code == spec.region_code))
     }

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection, Engine, event, select
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from fazhi.catalog.registry import CaseTypes, default_case_types
 from fazhi.catalog.roles import RoleCatalog, default_roles
@@ -20,8 +20,9 @@ from fazhi.domain.calendar import DayOverride, WorkCalendar
 from fazhi.domain.units import Actor
 from fazhi.org.directory import UnitDirectory
 from fazhi.settings import Settings
+from fazhi.store.cache_versions import read_versions
 from fazhi.store.clock_settings import load_clock_overrides
-from fazhi.store.db import make_engine, session_factory
+from fazhi.store.db import begin_immediately, disarm_immediate, make_engine, session_factory
 from fazhi.store.models import CalendarDay, CalendarYear
 from fazhi.store.secret import load_or_create_secret
 
@@ -64,6 +65,9 @@ class Platform:
     # settings applied (see reload_types).
     base_types: CaseTypes | None = None
     _secret: bytes | None = None
+    # The cache versions (store.cache_versions) this process's caches were built at; None
+    # until watch_caches() is called.
+    _seen_versions: dict[str, int] | None = None
 
     def __post_init__(self) -> None:
         if self.base_types is None:
@@ -126,10 +130,14 @@ class Platform:
             return
         with self._write_lock:
             self._writer.held = True
+            # Other processes may write to the same file (`fazhi serve --workers`, the
+            # background worker): take SQLite's lock at BEGIN, waiting for theirs.
+            begin_immediately()
             try:
                 yield
             finally:
                 self._writer.held = False
+                disarm_immediate()
 
     def holds_writer(self) -> bool:
         """Whether this thread is inside writing() (on SQLite: may write in its session)."""
@@ -166,6 +174,34 @@ class Platform:
             overrides = load_clock_overrides(session)
         self.types = apply_clock_settings(self.base_types, overrides)
         return self.types
+
+    def watch_caches(self) -> None:
+        """Compare the cache versions at the start of every transaction of this platform's
+        sessions and reload what another process changed (several `fazhi serve` workers,
+        the background worker, a CLI command). Called once the schema is current (the table
+        must exist); a process that never calls it trusts its own caches."""
+        if self._seen_versions is not None:
+            return
+        with self.engine.connect() as connection:
+            self._seen_versions = read_versions(connection)
+        event.listen(self.sessions, "after_begin", self._check_versions)
+
+    def _check_versions(
+        self, _session: Session, _transaction: SessionTransaction, connection: Connection
+    ) -> None:
+        current = read_versions(connection)
+        seen = self._seen_versions
+        if seen is None or current == seen:
+            return
+        changed = {k for k in current.keys() | seen.keys() if current.get(k) != seen.get(k)}
+        # Recorded first: the reloads below open sessions of their own, which check again.
+        self._seen_versions = current
+        if "units" in changed:
+            self.forget_units()
+        if "calendar" in changed:
+            self.forget_calendar()
+        if "clocks" in changed:
+            self.reload_types()
 
     def forget_units(self) -> None:
         self._directory = None

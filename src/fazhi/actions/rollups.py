@@ -20,7 +20,13 @@ from sqlalchemy.orm import Session
 from fazhi.actions.platform import Platform
 from fazhi.domain.case_type import CASE_FLAGS, CaseType
 from fazhi.domain.durations import local_date
-from fazhi.domain.rollup import RollupFacts, dated_deltas, late_clocks_needed
+from fazhi.domain.rollup import (
+    RollupFacts,
+    Workdays,
+    dated_deltas,
+    elapsed_workdays,
+    late_clocks_needed,
+)
 from fazhi.store.models import Case, Clock, Event, RollupDaily
 
 ROLLUP_KEY = ("region_code", "day", "case_type", "lead_unit_id", "category", "grid_id", "metric")
@@ -66,6 +72,14 @@ def case_flags(source: Any) -> dict[str, bool]:
     return {name: bool(get(name)) for name in CASE_FLAGS}
 
 
+def counting_workdays(platform: Platform, case_type: CaseType) -> Workdays | None:
+    """The working-day count an `elapsed` metric of the type needs (None when it has none, so
+    the common event does not touch the calendar)."""
+    if not any(m.elapsed for m in case_type.metrics):
+        return None
+    return elapsed_workdays(platform.calendar())
+
+
 def do_count_event(
     session: Session,
     region_code: str,
@@ -75,6 +89,7 @@ def do_count_event(
     created_at: datetime,
     dims: Dims,
     facts: RollupFacts,
+    workdays: Workdays | None = None,
 ) -> None:
     """Add the counters of the event just appended (at `at`) to its cells: the event's day,
     or for a `day: created` metric the day of the case's `created_at`.
@@ -106,7 +121,7 @@ def do_count_event(
             late,
         )
     deltas = dated_deltas(
-        case_type.metrics, facts, case_type, local_date(at), local_date(created_at)
+        case_type.metrics, facts, case_type, local_date(at), local_date(created_at), workdays
     )
     if not deltas:
         return
@@ -235,6 +250,7 @@ def do_rebuild_rollups(session: Session, platform: Platform, flush_every: int = 
     current: CaseReplay | None = None
     current_id = -1
     read = 0
+    workdays = elapsed_workdays(platform.calendar())
     # Keyset pages of (case_id, seq): the session's connection both reads and writes.
     last_case, last_seq = 0, 0
     while True:
@@ -273,6 +289,7 @@ def do_rebuild_rollups(session: Session, platform: Platform, flush_every: int = 
                 current.case_type,
                 local_date(event.at),
                 current.created,
+                workdays,
             ):
                 cells[(current.region, day, type_name, lead, category, grid, metric)] += n
             if len(cells) >= flush_every:

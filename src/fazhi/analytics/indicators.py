@@ -454,6 +454,7 @@ FORMULA_WORDS = {
     "ratio": "比率",
     "completion": "完成率（实际 ÷ 目标）",
     "change": "同比（本期 − 上年同期）÷ 上年同期",
+    "decrease": "较上年同期减少（上年同期 − 本期）",
 }
 
 

@@ -36,9 +36,9 @@ from fazhi.analytics.record_sources import record_source, records
 from fazhi.domain.case_type import CASE_FLAGS, CaseType
 from fazhi.domain.durations import LOCAL_TZ, local_date
 from fazhi.domain.errors import DomainError
-from fazhi.domain.indicators.spec import Catalog, Indicator, Ref
+from fazhi.domain.indicators.spec import YEAR_ON_YEAR, Catalog, Indicator, Ref
 from fazhi.domain.numbers import case_number
-from fazhi.domain.rollup import dated_deltas
+from fazhi.domain.rollup import Workdays, dated_deltas, elapsed_workdays
 from fazhi.store.models import Case, Event, User
 
 CHUNK = 400  # cases replayed per query
@@ -70,7 +70,7 @@ def _local(moment: datetime) -> str:
 
 
 def _counted_events(
-    session: Session, case_type: CaseType, scope: ix.Scope, ref: Ref
+    session: Session, case_type: CaseType, scope: ix.Scope, ref: Ref, workdays: Workdays
 ) -> Iterator[tuple[Any, int, int, str]]:
     """(event row, amount, lead unit id, category) of every event in the scope that added
     to the ref's counter, oldest case first."""
@@ -132,7 +132,12 @@ def _counted_events(
             if ref.categories and category not in ref.categories:
                 continue
             deltas = dated_deltas(
-                case_type.metrics, facts, case_type, local_date(event.at), replay.created
+                case_type.metrics,
+                facts,
+                case_type,
+                local_date(event.at),
+                replay.created,
+                workdays,
             )
             for day, counter, amount in deltas:
                 if counter == ref.counter and period.start <= day <= period.end:
@@ -160,7 +165,9 @@ def metric_sheet(w: Work, scope: ix.Scope, ref: Ref) -> Sheet:
     if view is None:
         sheet.note = "当前角色不查看该类型案件，标题不列示。"
     directory = w.ctx.directory
-    for event, amount, lead, category in _counted_events(w.session, case_type, scope, ref):
+    for event, amount, lead, category in _counted_events(
+        w.session, case_type, scope, ref, elapsed_workdays(w.platform.calendar())
+    ):
         action = case_type.action(event.action)
         unit = directory.by_id.get(lead)
         row: list[Any] = [
@@ -282,8 +289,15 @@ def scheme_sheet(catalog: Catalog, ref: Ref) -> Sheet:
 
 
 def sheets_for(
-    w: Work, catalog: Catalog, scope: ix.Scope, indicator: Indicator, seen: set[str] | None = None
+    w: Work,
+    catalog: Catalog,
+    scope: ix.Scope,
+    indicator: Indicator,
+    seen: set[str] | None = None,
+    previous: bool = False,
 ) -> list[Sheet]:
+    """The sheets behind the indicator for the scope; a year-on-year indicator (`change`,
+    `decrease`) also has those of the same period a year before (`previous`: they are)."""
     seen = seen if seen is not None else set()
     seen.add(indicator.id)
     out: list[Sheet] = []
@@ -302,6 +316,11 @@ def sheets_for(
             inner = catalog.indicator(ref.name)
             if inner is not None:
                 out.extend(sheets_for(w, catalog, scope, inner, seen))
+    if indicator.formula.kind in YEAR_ON_YEAR and not previous:
+        # Compared with the year before: its records stand beside this year's.
+        for sheet in sheets_for(w, catalog, scope.year_before(), indicator, set(), previous=True):
+            sheet.title = f"上年同期·{sheet.title}"
+            out.append(sheet)
     return out
 
 

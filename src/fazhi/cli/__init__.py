@@ -18,6 +18,7 @@ from fazhi.cli import (
     setup,
     shards,
     trail,
+    worker,
 )
 from fazhi.cli.app import app
 
@@ -33,6 +34,7 @@ __all__ = [
     "setup",
     "shards",
     "trail",
+    "worker",
 ]
 
 for _package in TYPE_PACKAGES:

@@ -122,13 +122,16 @@ def logins() -> None:
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="服务进程数（共用一个端口；一般取 CPU 核数）")
+    ] = 1,
     show_logins: Annotated[bool, typer.Option(help="启动前列出演示账号")] = False,
 ) -> None:
     """启动控制台与接口服务。"""
-    import uvicorn
-
     from fazhi.actions.passwords import PROFILE, PROFILE_VARIABLE
+    from fazhi.actions.platform import Platform
     from fazhi.bootstrap import create_app
+    from fazhi.cli.serving import serve_processes
 
     p = ready_platform()
     if PROFILE != "standard":
@@ -136,5 +139,15 @@ def serve(
         out.print(f"[bold red]{warning}[/]")
     if show_logins:
         print_logins()
+    # Each worker opens its own connections (after the fork, for several).
+    p.engine.dispose()
+
+    def make_app() -> object:
+        platform = Platform.create()
+        platform.watch_caches()
+        return create_app(platform)
+
     out.print(f"控制台与接口：http://{host}:{port}/   接口文档：http://{host}:{port}/docs")
-    uvicorn.run(create_app(p), host=host, port=port, log_level="warning")
+    if workers > 1:
+        out.print(f"服务进程：{workers} 个")
+    serve_processes(host, port, workers, make_app)

@@ -17,8 +17,10 @@ condition its declaration states holds (see `MetricSpec`):
 - `never_late`: no clock of that name of the case ever stopped after its due time — the one
   fact that needs a lookup, asked for only when the rest of the metric already holds.
 
-It adds 1, or with `sum` the field's value (money in fen, other numbers as integers); with
-`by` the counter is `name:value`, one per value of that field.
+It adds 1, or with `sum` the field's value (money in fen, other numbers as integers), or with
+`elapsed: working_days` the working days from the case's creation day to the event's day
+(the calendar is the caller's: `dated_deltas(..., workdays=...)`); with `by` the counter is
+`name:value`, one per value of that field.
 
 `day` says which day's cell receives the count (`counting_day`): the event's local day, or
 with `day: created` the local day the case was created. Such a cohort counter summed over a
@@ -28,13 +30,17 @@ concluded"), where the day-of-event counters count what happened in the period t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from fazhi.domain.calendar import CalendarYearUnknown, WorkCalendar
 from fazhi.domain.case_type.spec import MAX_METRIC_NAME, ActionSpec, CaseType, MetricSpec
+
+# Working days d with a < d <= b (WorkCalendar.workdays_between).
+Workdays = Callable[[date, date], int]
 
 
 @dataclass(frozen=True)
@@ -106,7 +112,38 @@ def fen(value: Any) -> int | None:
     return int((amount * 100).to_integral_value())
 
 
-def _amount(metric: MetricSpec, case_type: CaseType | None, facts: RollupFacts) -> int:
+def weekdays_between(a: date, b: date) -> int:
+    """Mondays to Fridays d with a < d <= b (b >= a): the working days of a year whose holiday
+    notice is not known, so a duration is still counted, if without the holidays."""
+    days = (b - a).days
+    whole, rest = divmod(days, 7)
+    return whole * 5 + sum(1 for i in range(1, rest + 1) if (a + timedelta(days=i)).weekday() < 5)
+
+
+def elapsed_workdays(calendar: WorkCalendar) -> Workdays:
+    """The calendar's working days between two days, Mon–Fri for a year it does not know."""
+
+    def count(a: date, b: date) -> int:
+        if b <= a:
+            return 0
+        try:
+            return calendar.workdays_between(a, b)
+        except CalendarYearUnknown:
+            return weekdays_between(a, b)
+
+    return count
+
+
+def _amount(
+    metric: MetricSpec,
+    case_type: CaseType | None,
+    facts: RollupFacts,
+    elapsed: Callable[[], int] | None,
+) -> int | None:
+    """What the event adds to the metric; None when it cannot say (an `elapsed` metric
+    without the days and calendar to count them)."""
+    if metric.elapsed is not None:
+        return elapsed() if elapsed is not None else None
     if metric.sum is None:
         return 1
     value = facts.fields.get(metric.sum)
@@ -132,9 +169,13 @@ def counter_name(metric: MetricSpec, facts: RollupFacts) -> str | None:
 
 
 def _counts(
-    metrics: Sequence[MetricSpec], facts: RollupFacts, case_type: CaseType | None
+    metrics: Sequence[MetricSpec],
+    facts: RollupFacts,
+    case_type: CaseType | None,
+    elapsed: Callable[[], int] | None = None,
 ) -> Iterator[tuple[MetricSpec, str, int]]:
-    """(metric, counter, amount) of every metric the event counts for, in declaration order."""
+    """(metric, counter, amount) of every metric the event counts for, in declaration order;
+    `elapsed` gives the working days since the case was created (for `elapsed` metrics)."""
     for metric in metrics:
         if not _holds_without_lateness(metric, facts):
             continue
@@ -143,14 +184,17 @@ def _counts(
         name = counter_name(metric, facts)
         if name is None:
             continue
-        yield metric, name, _amount(metric, case_type, facts)
+        amount = _amount(metric, case_type, facts, elapsed)
+        if amount is not None:
+            yield metric, name, amount
 
 
 def metric_deltas(
     metrics: Sequence[MetricSpec], facts: RollupFacts, case_type: CaseType | None = None
 ) -> list[tuple[str, int]]:
     """The counters this event adds to with their amounts, in declaration order, no
-    duplicates and no zeros. `case_type` tells money fields (summed in fen) from numbers."""
+    duplicates and no zeros. `case_type` tells money fields (summed in fen) from numbers.
+    Without the event's days, `elapsed` metrics are left out (`dated_deltas` counts them)."""
     out: dict[str, int] = {}
     for _, name, n in _counts(metrics, facts, case_type):
         out[name] = out.get(name, 0) + n
@@ -168,12 +212,15 @@ def dated_deltas(
     case_type: CaseType | None,
     event_day: date,
     created_day: date,
+    workdays: Workdays | None = None,
 ) -> list[tuple[date, str, int]]:
     """`metric_deltas` with the day each counter is filed under: the event's local day, or
     the case's creation day for a `day: created` metric. What the live count, the rebuild and
-    the ledgers all use, so the three agree."""
+    the ledgers all use, so the three agree. `workdays` counts an `elapsed` metric's working
+    days (without it such metrics are left out)."""
     out: dict[tuple[date, str], int] = {}
-    for metric, name, n in _counts(metrics, facts, case_type):
+    elapsed = (lambda: workdays(created_day, event_day)) if workdays is not None else None
+    for metric, name, n in _counts(metrics, facts, case_type, elapsed):
         key = (counting_day(metric, event_day, created_day), name)
         out[key] = out.get(key, 0) + n
     return [(day, name, n) for (day, name), n in out.items() if n]
@@ -199,6 +246,7 @@ def _plain(metric: MetricSpec) -> bool:
         or metric.sum
         or metric.by
         or metric.never_late
+        or metric.elapsed
         or metric.day != "event"
     )
 

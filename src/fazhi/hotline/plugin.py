@@ -187,9 +187,10 @@ def register_cli(app: typer.Typer) -> None:
 def generate_demo(
     platform: Platform, orders: int, current: int, seed: int, progress: Callable[[int], None]
 ) -> str:
-    """Synthetic 12345 orders of 2023 and some in handling now, unless already loaded."""
+    """Synthetic 12345 orders of 2023 (and of 2022, to compare with) and some in handling
+    now, unless already loaded."""
     from fazhi.hotline.demo.catalogue import seed_catalogue
-    from fazhi.hotline.demo.generate import demo_loaded, generate
+    from fazhi.hotline.demo.generate import demo_loaded, generate, generate_previous_year
     from fazhi.hotline.demo.knowledge_articles import seed_knowledge
 
     articles = seed_knowledge(platform)
@@ -203,9 +204,11 @@ def generate_demo(
     from fazhi.store.db import transaction
 
     made, recent = generate(platform.sessions, platform, orders, seed, current, progress)
+    # The year before, a fifth as many: what the 2023 handling time is compared with.
+    before = generate_previous_year(platform.sessions, platform, orders // 5, seed, progress)
     with transaction(platform.sessions) as session:
         calls, templates = generate_extras(session, platform, seed)
     return (
-        f"{kb}已生成 2023 年合成工单 {made} 件、近期在办 {recent} 件，"
+        f"{kb}已生成 2023 年合成工单 {made} 件、2022 年 {before} 件、近期在办 {recent} 件，"
         f"未接来电 {calls} 个、答复模板 {templates} 条（均为合成数据）。"
     )

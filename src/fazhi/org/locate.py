@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 import shapely
 from shapely import STRtree
 from shapely.geometry import Point, Polygon
@@ -29,21 +31,23 @@ class GridIndex:
         return None
 
 
-_cache: dict[int, GridIndex] = {}
+# Keyed by the directory object itself, weakly: an id() could be reused by the next
+# directory loaded (after a change in any process) and hand it the old grids.
+_cache: weakref.WeakKeyDictionary[UnitDirectory, GridIndex] = weakref.WeakKeyDictionary()
 
 
 def grid_index(directory: UnitDirectory) -> GridIndex:
     """The index of the directory's grids, built once per loaded directory."""
-    key = id(directory)
-    if key not in _cache:
-        _cache.clear()
+    found = _cache.get(directory)
+    if found is None:
         grids = [
             (directory.by_id[uid], row.polygon)
             for uid, row in directory.rows.items()
             if row.kind == "grid" and row.polygon
         ]
-        _cache[key] = GridIndex(grids)
-    return _cache[key]
+        found = GridIndex(grids)
+        _cache[directory] = found
+    return found
 
 
 def locate_grid(directory: UnitDirectory, point: tuple[float, float]) -> UnitRef | None:

@@ -3,7 +3,8 @@ as a list of blocks every writer walks (pure: no I/O, no clock).
 
 Each figure stays a `Figure` run carrying its indicator id, name, period and ledger route,
 so every writer can make it traceable (a link, a comment, a footnote, the appendix table).
-A sentence any of whose indicators has no value is left out; a section left with nothing
+A sentence any of whose indicators has no value is left out, and so is one whose figures are
+all 0 (the module had no records that year: nothing to report); a section left with nothing
 is left out and the numbering closes up; what was left out is listed (`missing`, `empty`)
 for the page that previews the draft."""
 
@@ -112,11 +113,14 @@ def _fill_context(text: str, context: Mapping[str, str]) -> str:
 def _sentence(
     text: str, values: Mapping[str, IndicatorValue], context: Mapping[str, str], refs: _Refs
 ) -> tuple[list[Run] | None, list[str]]:
-    """The sentence's runs, or None with the indicators that have no value."""
+    """The sentence's runs, or None with the indicators that have no value (none when its
+    figures are all 0: there is nothing to say, but nothing is missing either)."""
     found = placeholders(text)
     missing = [p.name for p in found if p.is_indicator and p.name not in values]
     if missing:
         return None, missing
+    if all(values[p.name].value == 0 for p in found if p.is_indicator):
+        return None, []
     runs: list[Run] = []
     at = 0
     for p in found:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,8 +50,32 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
 
 
+# Per thread: should its next transaction take SQLite's write lock at BEGIN?
+_immediate = threading.local()
+
+
+def begin_immediately() -> None:
+    """Make this thread's next SQLite transaction BEGIN IMMEDIATE (Platform.writing).
+
+    A deferred transaction that reads first and writes later cannot wait for another
+    process's writer: SQLite refuses its upgrade at once (SQLITE_BUSY, its snapshot is
+    stale) instead of calling the busy handler. Taking the write lock at BEGIN waits for it
+    (busy_timeout), which is what lets several server processes share one database file.
+    Only the next transaction: a read the writer opens meanwhile in a session of its own
+    (the unit directory loading) must not wait for the writer's own lock."""
+    _immediate.armed = True
+
+
+def disarm_immediate() -> None:
+    _immediate.armed = False
+
+
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    if getattr(_immediate, "armed", False):
+        _immediate.armed = False
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str | None = None) -> Engine:

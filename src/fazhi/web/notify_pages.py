@@ -22,7 +22,13 @@ from fazhi.web.console import forbidden, page_work, render
 router = APIRouter(include_in_schema=False)
 
 NOTIFY_ROLES = frozenset({"admin", "dispatcher"})
-STATUSES = (("pending", "待发送"), ("failed", "失败待重试"), ("dead", "已放弃"), ("sent", "已发送"))
+STATUSES = (
+    ("pending", "待发送"),
+    ("sending", "发送中"),
+    ("failed", "失败待重试"),
+    ("dead", "已放弃"),
+    ("sent", "已发送"),
+)
 CHANNEL_LABELS = {"sms": "短信", "email": "邮件", "internal": "内部消息"}
 LIST_LIMIT = 200
 

@@ -1,6 +1,7 @@
 """The demo year as the console shows it: the 2023 history is finished, so the operator's
 工作台 holds only what is to be done now (issue 10: 152 rows, 144 of them finished 2023 orders
-with no deadline), most urgent first."""
+with no deadline), most urgent first; the year before is finished within its year and was
+handled more slowly, so the average handling time fell."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from sqlalchemy import func, select
 
 from fazhi.actions.org import load_org_into
 from fazhi.actions.platform import Platform
+from fazhi.analytics import indicators as ix
+from fazhi.analytics.period import Period
 from fazhi.bootstrap import create_app
 from fazhi.catalog.org_file import load_demo_org
 from fazhi.catalog.registry import default_case_types
 from fazhi.domain.durations import LOCAL_TZ
-from fazhi.hotline.demo.generate import generate
+from fazhi.hotline.demo.generate import generate, generate_previous_year
 from fazhi.settings import Settings
 from fazhi.store.db import make_engine, session_factory, transaction
 from fazhi.store.migrate import upgrade
@@ -27,6 +30,7 @@ from tests.support import FakeClock, ServerThread, browser_client
 
 ORDERS = 300
 CURRENT = 40
+PREVIOUS = 80
 # A Tuesday after the demo year, as the timing suite uses.
 NOW = datetime(2024, 3, 5, 10, 0, tzinfo=LOCAL_TZ)
 
@@ -47,6 +51,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Platform, S
     with transaction(platform.sessions) as session:
         load_org_into(session, load_demo_org())
     assert generate(platform.sessions, platform, ORDERS, current=CURRENT) == (ORDERS, CURRENT)
+    assert generate_previous_year(platform.sessions, platform, PREVIOUS) == PREVIOUS
     server = ServerThread(create_app(platform))
     server.start()
     yield platform, server
@@ -68,6 +73,33 @@ def test_every_order_of_the_2023_history_is_closed(demo: tuple[Platform, ServerT
     with platform.sessions() as session:
         assert session.scalar(history(state_open=True)) == 0
         assert session.scalar(history(state_open=False)) == ORDERS
+
+
+@pytest.mark.sqlite_only
+def test_the_year_before_is_closed_within_it_and_was_handled_more_slowly(
+    demo: tuple[Platform, ServerThread],
+) -> None:
+    platform, _ = demo
+    orders = Case.external_id.like("DEMO-2022-%")
+    with platform.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Case).where(orders)) == PREVIOUS
+        assert (
+            session.scalar(select(func.count()).select_from(Case).where(orders, ~Case.terminal))
+            == 0
+        )
+        last = session.scalar(
+            select(func.max(Event.at)).join(Case, Case.id == Event.case_id).where(orders)
+        )
+        assert last is not None and last.astimezone(LOCAL_TZ).year == 2022
+        means = {}
+        for year in (2022, 2023):
+            scope = ix.Scope(platform.region_code, Period.year(year), None, None)
+            found = ix.values(
+                session, platform, platform.directory(), scope, {"hotline.mean_handling_days"}
+            )
+            means[year] = found["hotline.mean_handling_days"].value
+    assert means[2022] is not None and means[2023] is not None
+    assert means[2022] - means[2023] > 1  # working days
 
 
 @pytest.mark.sqlite_only

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from fazhi.actions.context import ActionContext
 from fazhi.actions.platform import Platform
 from fazhi.domain.errors import DomainError, Problem
+from fazhi.store.cache_versions import bump
 from fazhi.store.models import AdminLog, User, UserRole
 
 KIND_LABELS: dict[str, str] = {
@@ -70,7 +71,9 @@ def after_commit(session: Session, fn: Callable[[], object]) -> None:
 
 
 def forget_units(session: Session, platform: Platform) -> None:
-    """Drop the unit directory now and again once the transaction commits."""
+    """Drop the unit directory now and again once the transaction commits; other
+    processes drop theirs at their next transaction (store.cache_versions)."""
+    bump(session, "units")
     platform.forget_units()
     after_commit(session, platform.forget_units)
 

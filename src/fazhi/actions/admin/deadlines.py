@@ -24,6 +24,7 @@ from fazhi.catalog.settings import parse_limit
 from fazhi.domain.case_type import CaseType, ClockSpec
 from fazhi.domain.durations import Duration
 from fazhi.domain.errors import Problem, not_found
+from fazhi.store.cache_versions import bump
 from fazhi.store.models import ClockSetting
 
 
@@ -82,6 +83,7 @@ def _limit_summary(spec: ClockSpec) -> dict[str, Any]:
 
 
 def _reload_types(session: Session, platform: Platform) -> None:
+    bump(session, "clocks")
     after_commit(session, platform.reload_types)
 
 

@@ -22,6 +22,7 @@ from fazhi.domain.case_type.spec import (
     CASE_FLAGS,
     MAX_METRIC_NAME,
     MetricDay,
+    MetricElapsed,
     MetricSpec,
     RateSpec,
     ScheduleSpec,
@@ -42,6 +43,7 @@ class MetricModel(FileModel):
     by: str | None = None
     never_late: str | None = None
     day: MetricDay = "event"
+    elapsed: MetricElapsed | None = None
 
     def to_spec(self, name: str, path: str, scope: Scope, problems: Problems) -> MetricSpec:
         if len(name) > MAX_METRIC_NAME:
@@ -77,6 +79,7 @@ class MetricModel(FileModel):
             by=self.by,
             never_late=self.never_late,
             day=self.day,
+            elapsed=self.elapsed,
         )
 
     def _check_fields(self, name: str, path: str, scope: Scope, problems: Problems) -> None:
@@ -89,6 +92,8 @@ class MetricModel(FileModel):
                     comparable_value(spec, value, join(join(path, "values"), i), problems)
         elif self.values:
             problems.add(join(path, "values"), "values need field")
+        if self.sum is not None and self.elapsed is not None:
+            problems.add(path, "a metric adds either a field (sum) or the time elapsed, not both")
         if self.sum is not None:
             spec = scope.check_field(self.sum, join(path, "sum"), problems)
             if spec is not None and spec.type not in NUMBER_TYPES:

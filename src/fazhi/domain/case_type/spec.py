@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from fazhi.domain.case_type.spec_access import (
     MetricDay,
+    MetricElapsed,
     MetricSpec,
     RateSpec,
     RepeatCallRule,
@@ -434,6 +435,7 @@ __all__ = [
     "Guard",
     "Limit",
     "MetricDay",
+    "MetricElapsed",
     "MetricSpec",
     "NotifySpec",
     "RateSpec",

@@ -10,6 +10,8 @@ from fazhi.domain.durations import Duration
 
 # The day a metric's count is filed under (`MetricSpec.day`).
 MetricDay = Literal["event", "created"]
+# What an `elapsed` metric adds: the time from the case's creation to the event.
+MetricElapsed = Literal["working_days"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,11 @@ class MetricSpec:
     event, `created` the local day the case was created — a cohort counter, so summing it over
     a period counts the events of the cases received in that period, whenever they happen
     (e.g. "received in the year and concluded").
+
+    `elapsed: working_days` adds, instead of 1, the working days from the local day the case
+    was created to the local day of the event (Mon–Fri where the holiday calendar does not
+    know the year): a terminal one sums the handling time (办理时长) of the cases closed, so
+    divided by their count it is the average handling time in working days.
     """
 
     name: str
@@ -45,6 +52,7 @@ class MetricSpec:
     by: str | None = None
     never_late: str | None = None
     day: MetricDay = "event"
+    elapsed: MetricElapsed | None = None
 
 
 @dataclass(frozen=True)

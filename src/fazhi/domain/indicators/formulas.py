@@ -3,7 +3,8 @@ and unit, its target and completion, and how the value is written.
 
 The read side gathers the readings — rollup totals of the metrics (0 when nothing was
 counted), imported figures (absent when none was imported), unit counts — for the period
-and, for `change` formulas, the same period a year before; this module only computes.
+and, for `change` and `decrease` formulas, the same period a year before; this module only
+computes.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from fazhi.domain.indicators.spec import Catalog, Indicator, Ref
+from fazhi.domain.indicators.spec import YEAR_ON_YEAR, Catalog, Indicator, Ref
 
 Readings = Mapping[str, Decimal | None]  # Ref.text → value (None: not available)
 HUNDRED = Decimal(100)
@@ -24,8 +25,8 @@ class Value:
 
     indicator: Indicator
     value: Decimal | None
-    numerator: Decimal | None = None  # ratio: the inputs; change: this period
-    denominator: Decimal | None = None  # ratio: the denominator; change: the year before
+    numerator: Decimal | None = None  # ratio: the inputs; change, decrease: this period
+    denominator: Decimal | None = None  # ratio: the denominator; change, decrease: year before
     target: Decimal | None = None
     completion: Decimal | None = None  # value ÷ target (at_most: target ÷ value)
     met: bool | None = None
@@ -120,10 +121,14 @@ def evaluate(
             return Value(indicator, None, total, target=target, reason="未设定目标")
         value = total * indicator.scale / target
         return Value(indicator, value, total, target, target, value, value >= 1)
-    # change: against the same period a year before
+    # change, decrease: against the same period a year before
     before, missing = _total(formula.inputs, previous or {})
     if missing or before is None:
         return Value(indicator, None, total, missing=missing, reason="缺少上年同期数据")
+    if formula.kind == "decrease":
+        value = (before - total) * indicator.scale
+        completion, met = _against_target(indicator, value, target)
+        return Value(indicator, value, total, before, target, completion, met)
     if not before:
         return Value(indicator, None, total, before, reason="上年同期为0")
     value = (total - before) / before
@@ -139,8 +144,8 @@ def evaluate_all(
     only: set[str] | None = None,
 ) -> dict[str, Value]:
     """Every indicator (or those in `only` and what they read), in dependency order: an
-    `indicator:` input reads the value computed before it (for `change`, its previous value
-    is computed from `previous` the same way)."""
+    `indicator:` input reads the value computed before it (for `change` and `decrease`, its
+    previous value is computed from `previous` the same way)."""
     current: dict[str, Decimal | None] = dict(readings)
     before: dict[str, Decimal | None] = dict(previous or {})
     out: dict[str, Value] = {}
@@ -175,4 +180,4 @@ def closure(catalog: Catalog, only: set[str]) -> set[str]:
 def needs_previous(catalog: Catalog, ids: set[str] | None = None) -> bool:
     """Whether any of the indicators (all by default) compares with the year before."""
     chosen = catalog.indicators if ids is None else [catalog.indicator(i) for i in ids]
-    return any(i is not None and i.formula.kind == "change" for i in chosen)
+    return any(i is not None and i.formula.kind in YEAR_ON_YEAR for i in chosen)

@@ -146,7 +146,7 @@ def _formula(raw: Any, where: str, f: _Faults) -> Formula | None:
         den = _refs(body.get("denominator"), f"{where}.ratio.denominator", f)
         return Formula(kind, num, den)
     refs = _refs(body, f"{where}.{kind}", f)
-    if kind in ("count", "value") and len(refs) > 1:
+    if kind in ("count", "value", "decrease") and len(refs) > 1:
         f.add(f"{where}.{kind}", f"{kind} reads one input (add several with sum)")
     return Formula(kind, refs)
 
@@ -194,11 +194,9 @@ def _indicator(ident: Any, raw: Any, area: str, where: str, f: _Faults) -> Indic
     period = raw.get("period", "year")
     if period not in PERIODS:
         f.add(f"{where}.period", f"expected one of {', '.join(PERIODS)}")
-    if (
-        formula is not None
-        and formula.kind in ("ratio", "completion", "change")
-        and unit != PERCENT
-    ):
+    # A ratio is a percentage, or with a unit of its own an average (12345热线工单平均办理时长:
+    # working days ÷ orders closed, in 个工作日).
+    if formula is not None and formula.kind in ("completion", "change") and unit != PERCENT:
         f.add(f"{where}.unit", f'a {formula.kind} is a percentage: write unit: "%"')
     precision = raw.get("precision", 2 if unit == PERCENT else 0)
     if not isinstance(precision, int) or isinstance(precision, bool) or not 0 <= precision <= 6:

@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 REF_KINDS = ("metric", "figure", "records", "indicator", "units", "scheme")
-FORMULA_KINDS = ("count", "sum", "value", "ratio", "completion", "change")
+FORMULA_KINDS = ("count", "sum", "value", "ratio", "completion", "change", "decrease")
+# The kinds that read the same period a year before as well.
+YEAR_ON_YEAR = frozenset({"change", "decrease"})
 PERIODS = ("year", "half", "quarter", "month", "any")
 FIGURE_KINDS = ("integer", "decimal", "percent", "money")
 EVIDENCE_KINDS = ("platform", "upload", "both")
@@ -97,7 +99,8 @@ class Formula:
     count / sum / value — the inputs' total (count: events counted; sum: amounts; value: an
     imported or derived figure as it is); ratio — inputs ÷ denominator; completion — inputs ÷
     the indicator's target; change — (this period − the same period a year before) ÷ the
-    year before."""
+    year before; decrease — the year before − this period, in the indicator's own unit
+    (热线办理时限平均减少2个工作日)."""
 
     kind: str
     inputs: tuple[Ref, ...]

@@ -99,13 +99,38 @@ class OutboxMessage(Base):
     recipient_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(12))  # pending | sent | failed | dead
+    status: Mapped[str] = mapped_column(String(12))  # pending | sending | sent | failed | dead
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Reminders are enqueued once per clock and kind: a repeated scan adds nothing.
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # The dispatcher that claimed the message ("sending"; notifications.dispatch): only it
+    # may record the outcome, and another takes it over only once its lease ran out.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class CacheVersion(Base):
+    """A counter per kind of setting that server processes keep in memory (units, calendar,
+    clock settings): a change bumps it in its own transaction, and every process compares it
+    at the start of each transaction and reloads what changed (actions.platform)."""
+
+    __tablename__ = "cache_versions"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class Lease(Base):
+    """A named task that one background worker at a time may run (the scheduler): held by
+    `holder` until `expires_at`, renewed while it runs, taken over once it lapses."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class RollupDaily(Base):
