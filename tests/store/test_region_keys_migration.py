@@ -1,4 +1,4 @@
-"""Migration 0032 gives every row that hangs on a case its case's region_code: rows written
+"""Migration 0033 gives every row that hangs on a case its case's region_code: rows written
 before it take the region of their case, the column is required afterwards, and the
 migration can be taken back down and up again."""
 
@@ -56,11 +56,11 @@ def test_rows_of_a_case_take_its_region(tmp_path: Path) -> None:
     url = fresh_url(tmp_path, "region_keys")
     engine = make_engine(url)
     try:
-        _run(engine, "upgrade", "0031")
+        _run(engine, "upgrade", "0032")  # the migration before this one
         with engine.begin() as conn:
             _case(conn, 1, "430204")
             _case(conn, 2, "430211")
-        _run(engine, "upgrade", "0032")
+        _run(engine, "upgrade", "0033")
         for table in CASE_TABLES:
             column = {c["name"]: c for c in inspect(engine).get_columns(table)}["region_code"]
             assert column["nullable"] is False, table
@@ -68,7 +68,7 @@ def test_rows_of_a_case_take_its_region(tmp_path: Path) -> None:
             for table in ("events", "clocks"):
                 rows = conn.execute(text(f"SELECT case_id, region_code FROM {table} ORDER BY 1"))
                 assert [tuple(r) for r in rows] == [(1, "430204"), (2, "430211")], table
-        _run(engine, "downgrade", "0031")
+        _run(engine, "downgrade", "0032")
         assert "region_code" not in {c["name"] for c in inspect(engine).get_columns("events")}
         _run(engine, "upgrade", "head")
         with engine.connect() as conn:

@@ -2,7 +2,7 @@
 partitions placed on another PostgreSQL server through postgres_fdw (docs/scaling.md).
 
 `partition_case_tables` turns each case table (`cases` and the rows that hang on a case,
-all of which carry `region_code` since migration 0032) into a table partitioned by
+all of which carry `region_code` since migration 0033) into a table partitioned by
 LIST (region_code) whose DEFAULT partition is the old table, rows and indexes kept.
 `attach_shard` then creates a region's tables on a shard server, copies the region's rows
 there, and attaches them as foreign-table partitions: the platform keeps reading and writing
