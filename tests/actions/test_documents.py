@@ -214,7 +214,9 @@ def test_a_file_only_kind_requires_its_file_and_is_open_to_every_role_of_the_typ
 
 def document_records_of(platform: Platform, case_id: int) -> tuple[Any, ...]:
     with platform.sessions() as session:
-        return document_records(session, case_id)
+        case = session.get(Case, case_id)
+        assert case is not None
+        return document_records(session, case)
 
 
 def test_data_is_checked_against_the_kind_fields_with_paths(
@@ -332,12 +334,14 @@ def test_replacing_makes_a_new_version_and_keeps_the_old_as_history(
     second = run(platform, clock, replace).document
     assert second.replaces_id == first.id
     with platform.sessions() as session:
-        rows = case_documents(session, case_id, include_inactive=True)
+        case = session.get(Case, case_id)
+        assert case is not None
+        rows = case_documents(session, case, include_inactive=True)
         assert [(d.id, d.active) for d in rows] == [(first.id, False), (second.id, True)]
         # The file was not given again: the new version keeps it.
         assert rows[1].sha256 == rows[0].sha256 == hashlib.sha256(PDF).hexdigest()
         assert rows[1].data["terms"].startswith("乙方于七月底前")
-        assert [d.id for d in case_documents(session, case_id)] == [second.id]
+        assert [d.id for d in case_documents(session, case)] == [second.id]
     last = events(platform, case_id)[-1]
     assert last.action == "document_replaced"
     assert last.payload["document"]["id"] == second.id

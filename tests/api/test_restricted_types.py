@@ -102,6 +102,7 @@ def restricted(
             session.add(DocumentBlob(sha256=digest, data=data))
         document = Document(
             case_id=case["id"],
+            region_code=vplatform.region_code,
             kind="report",
             filename="report.txt",
             content_type="text/plain",

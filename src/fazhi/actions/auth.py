@@ -47,7 +47,8 @@ _TOKEN_LOOKUP = (
     .join(User, User.id == ApiToken.user_id)
     # One row per role held: the roles come with the token in the same query.
     .outerjoin(UserRole, UserRole.user_id == User.id)
-    .where(ApiToken.token_hash == bindparam("digest"))
+    # A token works only on its user's district's platform (one region per process).
+    .where(ApiToken.token_hash == bindparam("digest"), User.region_code == bindparam("region"))
 )
 _LOGIN_USER = select(
     User.id,
@@ -56,7 +57,7 @@ _LOGIN_USER = select(
     User.totp_active,
     User.totp_secret,
     User.totp_last_step,
-).where(User.username == bindparam("username"))
+).where(User.region_code == bindparam("region"), User.username == bindparam("username"))
 _ROLES_OF = select(UserRole.role).where(UserRole.user_id == bindparam("user_id"))
 
 
@@ -168,7 +169,9 @@ def login(
     now = platform.now()
     with platform.sessions() as session:
         login_guard.check_open(session, username, address, now)
-        user = session.execute(_LOGIN_USER, {"username": username[:64]}).first()
+        user = session.execute(
+            _LOGIN_USER, {"region": platform.region_code, "username": username[:64]}
+        ).first()
     ok = hashing(lambda: _verify(user.password_hash if user else _DUMMY_HASH, password))
     refusal: DomainError | None = None
     step: int | None = None
@@ -192,7 +195,9 @@ def login(
         # Again inside the writer's turn: a lock set by a parallel attempt counts, and a
         # code used meanwhile by a parallel sign-in is not accepted twice.
         login_guard.check_open(session, username, address, now)
-        row = session.get(User, user.id)
+        row = session.scalar(
+            select(User).where(User.region_code == platform.region_code, User.id == user.id)
+        )
         assert row is not None
         actor = actor_for(platform, row, roles_of(session, row.id))
         if not signs_in(platform, actor):
@@ -218,7 +223,11 @@ TOKEN_CACHE_MAX = 10_000
 
 
 def authenticate(session: Session, platform: Platform, token: str, now: datetime) -> Actor:
-    rows = session.connection().execute(_TOKEN_LOOKUP, {"digest": _digest(token)}).all()
+    rows = (
+        session.connection()
+        .execute(_TOKEN_LOOKUP, {"digest": _digest(token), "region": platform.region_code})
+        .all()
+    )
     row = rows[0] if rows else None
     if row is None:
         raise DomainError("unauthenticated", "请先登录", 401)

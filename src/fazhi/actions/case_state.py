@@ -17,28 +17,41 @@ from fazhi.domain.workflow import Plan
 from fazhi.org.directory import UnitDirectory
 from fazhi.store.models import CaseAccess, CaseUnit, Clock
 
+# Every statement names the case's region as well as its id: the rule of a multi-district
+# deployment (tests/store/test_region_scope.py), and what lets PostgreSQL prune partitions.
 _CASE_UNITS = select(CaseUnit.unit_id, CaseUnit.role).where(
-    CaseUnit.case_id == bindparam("case_id")
+    CaseUnit.region_code == bindparam("region"), CaseUnit.case_id == bindparam("case_id")
 )
-_ACCESS_UNITS = select(CaseAccess.unit_id).where(CaseAccess.case_id == bindparam("case_id"))
+_ACCESS_UNITS = select(CaseAccess.unit_id).where(
+    CaseAccess.region_code == bindparam("region"), CaseAccess.case_id == bindparam("case_id")
+)
 _INSERT_ACCESS = insert(CaseAccess)
 _INSERT_CASE_UNIT = insert(CaseUnit)
 _INSERT_CLOCK = insert(Clock)
 _SET_UNIT_ROLE = update(CaseUnit).where(
-    CaseUnit.case_id == bindparam("b_case_id"), CaseUnit.unit_id == bindparam("b_unit_id")
+    CaseUnit.region_code == bindparam("b_region"),
+    CaseUnit.case_id == bindparam("b_case_id"),
+    CaseUnit.unit_id == bindparam("b_unit_id"),
 )
-_STOP_CLOCK = update(Clock).where(Clock.id == bindparam("b_id"))
+_STOP_CLOCK = update(Clock).where(
+    Clock.region_code == bindparam("b_region"), Clock.id == bindparam("b_id")
+)
 
 
 def _grant_access(
-    session: Session, case_id: int, units: list[UnitRef], directory: UnitDirectory, known: set[int]
+    session: Session,
+    case_id: int,
+    region: str,
+    units: list[UnitRef],
+    directory: UnitDirectory,
+    known: set[int],
 ) -> None:
     rows = []
     for unit in units:
         for ancestor in directory.ancestors(unit):
             if ancestor.id not in known:
                 known.add(ancestor.id)
-                rows.append({"case_id": case_id, "unit_id": ancestor.id})
+                rows.append({"case_id": case_id, "region_code": region, "unit_id": ancestor.id})
     if rows:
         session.connection().execute(_INSERT_ACCESS, rows)
 
@@ -53,21 +66,28 @@ def sync_units(
     if plan.lead_unit:
         wanted[plan.lead_unit.id] = "lead"
     conn = session.connection()
-    current: dict[int, str] = (
-        {} if new_case else dict(conn.execute(_CASE_UNITS, {"case_id": case_id}).all())
-    )
+    region = ctx.actor.region_code  # the one door shows an actor only cases of its region
+    keys = {"region": region, "case_id": case_id}
+    current: dict[int, str] = {} if new_case else dict(conn.execute(_CASE_UNITS, keys).all())
     for unit_id, role in current.items():
         target = wanted.get(unit_id, "former")
         if target != role:
             conn.execute(
-                _SET_UNIT_ROLE, {"b_case_id": case_id, "b_unit_id": unit_id, "role": target}
+                _SET_UNIT_ROLE,
+                {"b_region": region, "b_case_id": case_id, "b_unit_id": unit_id, "role": target},
             )
     added = [unit_id for unit_id in wanted if unit_id not in current]
     if added:
         conn.execute(
             _INSERT_CASE_UNIT,
             [
-                {"case_id": case_id, "unit_id": u, "role": wanted[u], "since": ctx.now}
+                {
+                    "case_id": case_id,
+                    "region_code": region,
+                    "unit_id": u,
+                    "role": wanted[u],
+                    "since": ctx.now,
+                }
                 for u in added
             ],
         )
@@ -76,15 +96,14 @@ def sync_units(
     if new_case:
         grant.append(ctx.actor.unit)
     if grant:
-        known: set[int] = (
-            set() if new_case else set(conn.execute(_ACCESS_UNITS, {"case_id": case_id}).scalars())
-        )
-        _grant_access(session, case_id, grant, ctx.directory, known)
+        known: set[int] = set() if new_case else set(conn.execute(_ACCESS_UNITS, keys).scalars())
+        _grant_access(session, case_id, region, grant, ctx.directory, known)
 
 
-def _clock_row(case_id: int, c: ClockRecord) -> dict[str, Any]:
+def _clock_row(case_id: int, region: str, c: ClockRecord) -> dict[str, Any]:
     return {
         "case_id": case_id,
+        "region_code": region,
         "name": c.name,
         "label": c.label,
         "basis": c.basis,
@@ -101,11 +120,12 @@ def _clock_row(case_id: int, c: ClockRecord) -> dict[str, Any]:
     }
 
 
-def write_clocks(session: Session, case_id: int, plan: Plan) -> None:
+def write_clocks(session: Session, case_id: int, region: str, plan: Plan) -> None:
     """Write an action plan's clock operations (see `write_clock_changes`)."""
     write_clock_changes(
         session,
         case_id,
+        region,
         stopped=plan.clocks_stopped,
         changed=(*plan.clocks_extended, *plan.clocks_suspended, *plan.clocks_resumed),
         new=(*plan.clocks_started, *plan.clocks_recorded),
@@ -115,6 +135,7 @@ def write_clocks(session: Session, case_id: int, plan: Plan) -> None:
 def write_clock_changes(
     session: Session,
     case_id: int,
+    region: str,
     *,
     stopped: Sequence[ClockRecord] = (),
     changed: Sequence[ClockRecord] = (),
@@ -127,11 +148,14 @@ def write_clock_changes(
     writes only the columns its operation owns, so the order does not matter."""
     conn = session.connection()
     for clock in stopped:
-        conn.execute(_STOP_CLOCK, {"b_id": clock.id, "stopped_at": clock.stopped_at})
+        conn.execute(
+            _STOP_CLOCK, {"b_region": region, "b_id": clock.id, "stopped_at": clock.stopped_at}
+        )
     for clock in changed:
         conn.execute(
             _STOP_CLOCK,
             {
+                "b_region": region,
                 "b_id": clock.id,
                 "due_at": clock.due_at,
                 "extended": clock.extended,
@@ -141,4 +165,4 @@ def write_clock_changes(
             },
         )
     if new:
-        conn.execute(_INSERT_CLOCK, [_clock_row(case_id, c) for c in new])
+        conn.execute(_INSERT_CLOCK, [_clock_row(case_id, region, c) for c in new])

@@ -53,14 +53,19 @@ def case_type_or_error(platform: Platform, name: str) -> CaseType:
     return case_type
 
 
+# Each names the case's region besides its id (tests/test_region_scope.py).
 _UNITS_OF_CASE = select(CaseUnit.unit_id, CaseUnit.role).where(
-    CaseUnit.case_id == bindparam("case_id")
+    CaseUnit.region_code == bindparam("region"), CaseUnit.case_id == bindparam("case_id")
 )
 _RUNNING_CLOCKS = select(Clock.__table__).where(
-    Clock.case_id == bindparam("case_id"), Clock.stopped_at.is_(None)
+    Clock.region_code == bindparam("region"),
+    Clock.case_id == bindparam("case_id"),
+    Clock.stopped_at.is_(None),
 )
 _UPDATE_CASE = update(Case).where(
-    Case.id == bindparam("b_id"), Case.version == bindparam("b_version")
+    Case.region_code == bindparam("b_region"),
+    Case.id == bindparam("b_id"),
+    Case.version == bindparam("b_version"),
 )
 
 
@@ -70,7 +75,7 @@ _UPDATE_CASE = update(Case).where(
 
 def snapshot(session: Session, case: Case, directory: UnitDirectory) -> CaseSnapshot:
     conn = session.connection()
-    key = {"case_id": case.id}
+    key = {"region": case.region_code, "case_id": case.id}
     unit_rows = conn.execute(_UNITS_OF_CASE, key).all()
     assisting = tuple(
         directory.by_id[u] for u, role in unit_rows if role == "assisting" and u in directory.by_id
@@ -95,7 +100,7 @@ def snapshot(session: Session, case: Case, directory: UnitDirectory) -> CaseSnap
         )
         for c in conn.execute(_RUNNING_CLOCKS, key)
     ]
-    documents = document_records(session, case.id)
+    documents = document_records(session, case)
     lead = directory.by_id.get(case.lead_unit_id) if case.lead_unit_id else None
     return CaseSnapshot(
         state=case.state,
@@ -274,8 +279,8 @@ def do_create_case(
     values["contact_key"], values["repeat_call"] = repeat_call(session, ctx, case_type, plan)
     case_id = session.connection().execute(_INSERT_CASE, values).scalar_one()
     sync_units(session, case_id, plan, ctx, new_case=True)
-    write_clocks(session, case_id, plan)
-    sync_links(session, case_id, case_type, {}, plan.fields, ctx.actor)
+    write_clocks(session, case_id, ctx.actor.region_code, plan)
+    sync_links(session, case_id, ctx.actor.region_code, case_type, {}, plan.fields, ctx.actor)
     payload = event_payload(plan)
     if external_id:
         payload["external"] = {"source": external_source, "id": external_id}
@@ -410,13 +415,14 @@ def do_perform_action(
         "closed_at": (case.closed_at or ctx.now) if terminal else None,
     }
     result = session.connection().execute(
-        _UPDATE_CASE, {**values, "b_id": case.id, "b_version": case.version}
+        _UPDATE_CASE,
+        {**values, "b_region": case.region_code, "b_id": case.id, "b_version": case.version},
     )
     if result.rowcount != 1:
         raise DomainError("version_conflict", "案件已被他人同时更新，请刷新后重试", 409)
     sync_units(session, case.id, plan, ctx)
-    write_clocks(session, case.id, plan)
-    sync_links(session, case.id, case_type, case.fields, plan.fields, ctx.actor)
+    write_clocks(session, case.id, case.region_code, plan)
+    sync_links(session, case.id, case.region_code, case_type, case.fields, plan.fields, ctx.actor)
     seq = append_event(
         session,
         case.id,

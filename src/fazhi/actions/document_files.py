@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from fazhi.actions.document_render import DOCX
 from fazhi.domain.errors import DomainError, not_found
 from fazhi.domain.records import DocumentRecord
-from fazhi.store.models import Document, DocumentBlob
+from fazhi.store.models import Case, Document, DocumentBlob
 
 if TYPE_CHECKING:
     from fazhi.actions.cases import ActionContext
@@ -40,7 +40,7 @@ ALLOWED_UPLOADS = frozenset(
 )
 _RECORDS = (
     select(Document.id, Document.kind, Document.data, Document.active, Document.uploaded_at)
-    .where(Document.case_id == bindparam("case_id"))
+    .where(Document.region_code == bindparam("region"), Document.case_id == bindparam("case_id"))
     .order_by(Document.uploaded_at, Document.id)
 )
 # Blobs are shared by hash: two cases storing the same bytes at once must not collide.
@@ -97,9 +97,9 @@ def store_blob(session: Session, file: FileUpload) -> None:
 # Reads
 
 
-def document_records(session: Session, case_id: int) -> tuple[DocumentRecord, ...]:
+def document_records(session: Session, case: Case) -> tuple[DocumentRecord, ...]:
     """Every document of the case, oldest first, as the workflow's guards read them."""
-    rows = session.connection().execute(_RECORDS, {"case_id": case_id})
+    rows = session.connection().execute(_RECORDS, {"region": case.region_code, "case_id": case.id})
     return tuple(
         DocumentRecord(
             id=r.id, kind=r.kind, data=r.data or {}, active=r.active, added_at=r.uploaded_at
@@ -108,10 +108,10 @@ def document_records(session: Session, case_id: int) -> tuple[DocumentRecord, ..
     )
 
 
-def case_documents(
-    session: Session, case_id: int, include_inactive: bool = False
-) -> list[Document]:
-    statement = select(Document).where(Document.case_id == case_id)
+def case_documents(session: Session, case: Case, include_inactive: bool = False) -> list[Document]:
+    statement = select(Document).where(
+        Document.region_code == case.region_code, Document.case_id == case.id
+    )
     if not include_inactive:
         statement = statement.where(Document.active.is_(True))
     return list(session.scalars(statement.order_by(Document.id)))

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from fazhi.actions.cases import (
     ActionContext,
@@ -46,13 +47,21 @@ from fazhi.domain.units import Actor, UnitRef
 from fazhi.store.models import Case, Document
 
 REASON_MAX = 500
+# Each names the case's region besides the ids (tests/test_region_scope.py).
 _BUMP_CASE = update(Case).where(
-    Case.id == bindparam("b_id"), Case.version == bindparam("b_version")
+    Case.region_code == bindparam("b_region"),
+    Case.id == bindparam("b_id"),
+    Case.version == bindparam("b_version"),
 )
-_RETIRE = update(Document).where(Document.id == bindparam("b_id"), Document.active.is_(True))
+_RETIRE = update(Document).where(
+    Document.region_code == bindparam("b_region"),
+    Document.id == bindparam("b_id"),
+    Document.active.is_(True),
+)
 _ACTIVE_OF_KIND = (
     select(Document.id)
     .where(
+        Document.region_code == bindparam("region"),
         Document.case_id == bindparam("case_id"),
         Document.kind == bindparam("kind"),
         Document.active.is_(True),
@@ -91,7 +100,9 @@ def load_case_for_change(
 
 def document_of(session: Session, case: Case, document_id: int) -> Document:
     """A document of this (visible) case, or 404."""
-    document = session.get(Document, document_id)
+    document = session.scalar(
+        select(Document).where(Document.region_code == case.region_code, Document.id == document_id)
+    )
     if document is None or document.case_id != case.id:
         raise not_found("材料")
     return document
@@ -146,7 +157,7 @@ def check_add_document(
     check_file(kind, file is not None, bool(clean))
     if replaces is None and not kind.multiple:
         found = session.connection().execute(
-            _ACTIVE_OF_KIND, {"case_id": case.id, "kind": kind.name}
+            _ACTIVE_OF_KIND, {"region": case.region_code, "case_id": case.id, "kind": kind.name}
         )
         if found.first() is not None:
             raise DomainError(
@@ -208,6 +219,7 @@ def _bump(session: Session, ctx: ActionContext, case: Case) -> None:
     result = session.connection().execute(
         _BUMP_CASE,
         {
+            "b_region": case.region_code,
             "b_id": case.id,
             "b_version": case.version,
             "version": case.version + 1,
@@ -268,6 +280,7 @@ def do_add_document(
         store_blob(session, file)
     document = Document(
         case_id=case.id,
+        region_code=case.region_code,
         kind=checked.kind.name,
         filename=file.filename if file else None,
         content_type=file.content_type if file else None,
@@ -290,7 +303,12 @@ def do_add_document(
             "sha256": old.sha256,
             "data_sha256": _data_digest(ctx, case, old),
         }
-        if conn.execute(_RETIRE, {"b_id": old.id, "active": False}).rowcount != 1:
+        if (
+            conn.execute(
+                _RETIRE, {"b_region": case.region_code, "b_id": old.id, "active": False}
+            ).rowcount
+            != 1
+        ):
             raise DomainError("document_inactive", "该材料已被撤回或更换", 409)
         session.expire(old)
     append_event(
@@ -317,11 +335,14 @@ def do_withdraw_document(
     _bump(session, ctx, case)
     values = {"active": False, "withdrawn_at": ctx.now, "withdrawn_by": ctx.actor.user_id}
     result = session.connection().execute(
-        _RETIRE, {"b_id": document.id, **values, "withdraw_reason": reason}
+        _RETIRE,
+        {"b_region": case.region_code, "b_id": document.id, **values, "withdraw_reason": reason},
     )
     if result.rowcount != 1:
         raise DomainError("document_inactive", "该材料已被撤回或更换", 409)
-    session.expire(document)
+    # The row as just written, without reading it back (a reload would be by id alone).
+    for name, value in {**values, "withdraw_reason": reason}.items():
+        set_committed_value(document, name, value)
     payload = {"document": _brief(ctx, case, document), "reason": reason}
     append_event(
         session,

@@ -30,6 +30,7 @@ _INSERT_LINK = insert(CaseLink)
 def sync_links(
     session: Session,
     case_id: int,
+    region: str,
     case_type: CaseType,
     fields_before: Mapping[str, Any],
     fields_after: Mapping[str, Any],
@@ -51,9 +52,8 @@ def sync_links(
     new_targets = {after[name] for name in changed if name in after}
     found: dict[int, str] = {}
     if new_targets:
-        region = select(Case.region_code).where(Case.id == case_id).scalar_subquery()
         query = select(Case.id, Case.type).where(
-            Case.id.in_(new_targets), Case.region_code == region
+            Case.region_code == region, Case.id.in_(new_targets)
         )
         if actor is not None:
             from fazhi.actions.cases import visible_clause  # circular at module level
@@ -72,11 +72,21 @@ def sync_links(
                 name,
             )
         conn.execute(
-            delete(CaseLink).where(CaseLink.from_case_id == case_id, CaseLink.field == name)
+            delete(CaseLink).where(
+                CaseLink.region_code == region,
+                CaseLink.from_case_id == case_id,
+                CaseLink.field == name,
+            )
         )
         if target is not None:
             conn.execute(
-                _INSERT_LINK, {"from_case_id": case_id, "field": name, "to_case_id": target}
+                _INSERT_LINK,
+                {
+                    "from_case_id": case_id,
+                    "region_code": region,
+                    "field": name,
+                    "to_case_id": target,
+                },
             )
 
 
@@ -112,7 +122,11 @@ def _linked_statement(actor: Actor, columns: Sequence[Any]) -> Any:
         statement = (
             select(outgoing.label("link_outgoing"), CaseLink.field.label("link_field"), *columns)
             .join(Case, Case.id == other)
-            .where(or_(outgoing, CaseLink.to_case_id == case_id), visible_clause(actor))
+            .where(
+                CaseLink.region_code == actor.region_code,
+                or_(outgoing, CaseLink.to_case_id == case_id),
+                visible_clause(actor),
+            )
             .order_by(sql_case((outgoing, 0), else_=1), Case.id)
             .limit(2 * LINKS_SHOWN)
         )

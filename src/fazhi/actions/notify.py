@@ -182,7 +182,7 @@ def scan_reminders(platform: Platform, now: datetime | None = None) -> ScanResul
             Case.fields,
             Case.lead_unit_id,
         )
-        .join(Case, Case.id == Clock.case_id)
+        .join(Case, (Case.region_code == Clock.region_code) & (Case.id == Clock.case_id))
         .where(
             Clock.stopped_at.is_(None),
             Clock.due_at <= now + SCAN_WINDOW,

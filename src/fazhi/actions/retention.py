@@ -147,7 +147,11 @@ def do_anonymise_case(
     conn = session.connection()
     result = conn.execute(
         update(Case)
-        .where(Case.id == case.id, Case.version == case.version)
+        .where(
+            Case.region_code == case.region_code,
+            Case.id == case.id,
+            Case.version == case.version,
+        )
         .values(
             fields=plan.fields,
             contact_key=None,
@@ -160,7 +164,7 @@ def do_anonymise_case(
     for change in plan.events:
         conn.execute(
             update(Event)
-            .where(Event.id == change.id)
+            .where(Event.region_code == case.region_code, Event.id == change.id)
             .values(
                 payload=change.payload,
                 seal=change.seal,

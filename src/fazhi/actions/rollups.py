@@ -51,6 +51,7 @@ _UPSERT_ROLLUP = {
 }
 _LATE_CLOCK = select(
     exists().where(
+        Clock.region_code == bindparam("region"),
         Clock.case_id == bindparam("case_id"),
         Clock.name == bindparam("clock"),
         Clock.stopped_at > Clock.due_at,
@@ -104,7 +105,7 @@ def do_count_event(
             if facts.created
             else bool(
                 session.connection()
-                .execute(_LATE_CLOCK, {"case_id": case_id, "clock": name})
+                .execute(_LATE_CLOCK, {"region": region_code, "case_id": case_id, "clock": name})
                 .scalar()
             )
             for name in needed
@@ -242,7 +243,7 @@ def do_rebuild_rollups(session: Session, platform: Platform, flush_every: int = 
             Case.created_at,
             *(getattr(Case, name) for name in sorted(CASE_FLAGS)),
         )
-        .join(Case, Case.id == Event.case_id)
+        .join(Case, (Case.region_code == Event.region_code) & (Case.id == Event.case_id))
         .order_by(Event.case_id, Event.seq)
         .limit(5000)
     )

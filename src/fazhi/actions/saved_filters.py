@@ -99,7 +99,11 @@ def saved_filters(session: Session, actor: Actor, list_name: str) -> list[SavedF
     return list(
         session.scalars(
             select(SavedFilter)
-            .where(SavedFilter.user_id == actor.user_id, SavedFilter.list == list_name)
+            .where(
+                SavedFilter.region_code == actor.region_code,
+                SavedFilter.user_id == actor.user_id,
+                SavedFilter.list == list_name,
+            )
             .order_by(SavedFilter.created_at, SavedFilter.id)
         )
     )

@@ -92,12 +92,22 @@ def do_tick_clocks(session: Session, ctx: ActionContext, case: Case, tick: TickP
     conn = session.connection()
     result = conn.execute(
         update(Case)
-        .where(Case.id == case.id, Case.version == case.version)
+        .where(
+            Case.region_code == case.region_code,
+            Case.id == case.id,
+            Case.version == case.version,
+        )
         .values(version=case.version + 1, due_at=tick.next_due, updated_at=ctx.now)
     )
     if result.rowcount != 1:
         raise DomainError("version_conflict", "案件已被他人同时更新，请稍后重试", 409)
-    write_clock_changes(session, case.id, stopped=tick.stopped, new=(*tick.recorded, *tick.started))
+    write_clock_changes(
+        session,
+        case.id,
+        case.region_code,
+        stopped=tick.stopped,
+        new=(*tick.recorded, *tick.started),
+    )
     payload = {
         "clocks": {
             "stopped": [

@@ -27,7 +27,7 @@ from fazhi.store.models import Case, Event
 _INSERT_EVENT = insert(Event)
 _LAST_EVENT = (
     select(Event.seq, Event.hash)
-    .where(Event.case_id == bindparam("case_id"))
+    .where(Event.region_code == bindparam("region"), Event.case_id == bindparam("case_id"))
     .order_by(Event.seq.desc())
     .limit(1)
 )
@@ -89,8 +89,14 @@ def append_event(
 ) -> int:
     """Append the next link of the case's chain; return its seq. `case_type` names the
     personal fields to seal (looked up from the case when not given)."""
+    # The actor's region is the case's: the one door shows an actor only its region's cases.
+    region = ctx.actor.region_code
     last = (
-        None if first else session.connection().execute(_LAST_EVENT, {"case_id": case_id}).first()
+        None
+        if first
+        else session.connection()
+        .execute(_LAST_EVENT, {"region": region, "case_id": case_id})
+        .first()
     )
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     actor = {
@@ -105,7 +111,9 @@ def append_event(
         actor["roles"] = list(ctx.actor.roles)
     payload = _jsonable(payload)
     if case_type is None:
-        type_name = session.connection().scalar(select(Case.type).where(Case.id == case_id))
+        type_name = session.connection().scalar(
+            select(Case.type).where(Case.region_code == region, Case.id == case_id)
+        )
         case_type = ctx.platform.types.get(type_name) if type_name else None
     paths = personal_paths(case_type, action, payload)
     # The moment as it reads back (UTC): a caller's local-time `now` (`schedule run
@@ -121,6 +129,7 @@ def append_event(
         _INSERT_EVENT,
         {
             "case_id": case_id,
+            "region_code": region,
             "seq": seq,
             "action": action,
             "at": at,

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, bindparam, exists, false, or_, select
+from sqlalchemy import Select, bindparam, exists, or_, select
 from sqlalchemy.orm import Session
 
 from fazhi.catalog.roles import UNDECLARED_VISIBILITY
@@ -57,10 +57,20 @@ def _reach(scope: str, open_cases: bool, unit_id: Any) -> Any:
     """The scope's condition for one group of types (None: the whole region)."""
     if scope == "region":
         return None
+    # Joined on the region too (the rows of a case carry its region): a co-located join on
+    # a sharded or partitioned store (docs/scaling.md).
     if scope == "subtree":
-        reach = exists().where(CaseAccess.case_id == Case.id, CaseAccess.unit_id == unit_id)
+        reach = exists().where(
+            CaseAccess.region_code == Case.region_code,
+            CaseAccess.case_id == Case.id,
+            CaseAccess.unit_id == unit_id,
+        )
     else:
-        reach = exists().where(CaseUnit.case_id == Case.id, CaseUnit.unit_id == unit_id)
+        reach = exists().where(
+            CaseUnit.region_code == Case.region_code,
+            CaseUnit.case_id == Case.id,
+            CaseUnit.unit_id == unit_id,
+        )
     return reach | Case.open_to_units.is_(True) if open_cases else reach
 
 
@@ -71,7 +81,8 @@ def _groups_clause(groups: tuple[tuple[str, bool, tuple[str, ...]], ...], unit_i
         reach = _reach(scope, open_cases, unit_id)
         parts.append(of_types if reach is None else of_types & reach)
     if not parts:
-        return false()
+        # No type at all; not false(), which would fold the region condition away with it.
+        return Case.type.in_(())
     return parts[0] if len(parts) == 1 else or_(*parts)
 
 

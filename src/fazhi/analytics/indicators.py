@@ -189,7 +189,7 @@ def figure_rows(
     F, B = ImportedFigure, FigureImport
     rows = session.execute(
         select(F, B.source, B.filename, B.imported_by, B.imported_at)
-        .join(B, B.id == F.batch_id)
+        .join(B, (B.region_code == F.region_code) & (B.id == F.batch_id))
         .where(
             F.region_code == scope.region_code,
             F.code.in_(wanted),

@@ -82,7 +82,7 @@ def _counted_events(
     touched = (
         select(Event.case_id)
         .distinct()
-        .join(Case, Case.id == Event.case_id)
+        .join(Case, (Case.region_code == Event.region_code) & (Case.id == Event.case_id))
         .where(
             Case.region_code == scope.region_code,
             Case.type == case_type.name,
@@ -109,7 +109,7 @@ def _counted_events(
                 Case.title,
                 *(getattr(Case, name) for name in flags),
             )
-            .join(Case, Case.id == Event.case_id)
+            .join(Case, (Case.region_code == Event.region_code) & (Case.id == Event.case_id))
             .where(Event.case_id.in_(chunk))
             .order_by(Event.case_id, Event.seq)
         ).all()

@@ -46,7 +46,7 @@ def upload_counts(w: Work, scheme: Scheme, year: int) -> dict[str, int]:
 def evidence_files(w: Work, scheme: Scheme, year: int) -> dict[str, list[dict[str, Any]]]:
     rows = w.session.execute(
         select(E, User.display_name)
-        .join(User, User.id == E.uploaded_by)
+        .join(User, (User.region_code == E.region_code) & (User.id == E.uploaded_by))
         .where(*_standing(w, scheme, year))
         .order_by(E.id)
     ).all()

@@ -241,7 +241,11 @@ def events(request: Request, case_id: CaseId) -> dict[str, Any]:
     with work(request) as w:
         case = read_visible_case(w.session, w.ctx, case_id, "events")
         case_type = w.platform.types.get(case.type)
-        rows = w.session.scalars(select(Event).where(Event.case_id == case.id).order_by(Event.seq))
+        rows = w.session.scalars(
+            select(Event)
+            .where(Event.region_code == case.region_code, Event.case_id == case.id)
+            .order_by(Event.seq)
+        )
         return {"items": present_events(rows, case_type, w.actor)}
 
 

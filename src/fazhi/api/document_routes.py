@@ -178,7 +178,7 @@ def list_(request: Request, case_id: CaseId, all: bool = False) -> dict[str, Any
     with work(request) as w:
         case = read_visible_case(w.session, w.ctx, case_id, "documents")
         case_type = case_type_or_error(w.platform, case.type)
-        rows = case_documents(w.session, case.id, include_inactive=True)
+        rows = case_documents(w.session, case, include_inactive=True)
         after = replaced_by_map(rows)
         shown = rows if all else [d for d in rows if d.active]
         kinds = addable_kinds(case_type, case.state, actor_roles(w.actor))
@@ -209,7 +209,7 @@ def get(request: Request, case_id: CaseId, document_id: DocumentId) -> dict[str,
         document = document_of(w.session, case, document_id)
         record_read(w.session, w.ctx, case, "document", {"document_id": document.id})
         case_type = w.platform.types.get(case.type)
-        rows = [d for d in case_documents(w.session, case.id, True) if d.kind == document.kind]
+        rows = [d for d in case_documents(w.session, case, True) if d.kind == document.kind]
         after = replaced_by_map(rows)
         return {
             **present_document(

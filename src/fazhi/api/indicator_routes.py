@@ -128,7 +128,11 @@ def imports(request: Request, source: str = "") -> dict[str, Any]:
         ix.require_reader(w)
         statement = (
             select(FigureImport, User.display_name)
-            .join(User, User.id == FigureImport.imported_by)
+            .join(
+                User,
+                (User.region_code == FigureImport.region_code)
+                & (User.id == FigureImport.imported_by),
+            )
             .where(FigureImport.region_code == w.actor.region_code)
             .order_by(FigureImport.id.desc())
             .limit(100)

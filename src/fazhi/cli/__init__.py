@@ -16,6 +16,7 @@ from fazhi.cli import (
     retention,
     schedule,
     setup,
+    shards,
     trail,
     worker,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "retention",
     "schedule",
     "setup",
+    "shards",
     "trail",
     "worker",
 ]

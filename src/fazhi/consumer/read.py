@@ -138,7 +138,7 @@ def abnormal_listings(w: Work, year: int) -> list[dict[str, Any]]:
     start, end = _year_bounds(year)
     rows = w.session.execute(
         select(Event.at, Case)
-        .join(Case, Case.id == Event.case_id)
+        .join(Case, (Case.region_code == Event.region_code) & (Case.id == Event.case_id))
         .where(Event.action == "list_abnormal", Event.at >= start, Event.at < end)
         .where(Case.type == COMPLAINT, visible_clause(w.actor))
         .order_by(Event.at, Event.id)

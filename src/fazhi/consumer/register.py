@@ -28,7 +28,7 @@ def listed_by(session: Session, region_code: str, credit_code: str) -> Case | No
         return None
     rows = session.scalars(
         select(Case)
-        .join(Event, Event.case_id == Case.id)
+        .join(Event, (Event.region_code == Case.region_code) & (Event.case_id == Case.id))
         .where(Event.action == "list_abnormal", Case.type == COMPLAINT)
         .where(Case.region_code == region_code)
         .order_by(Event.at, Event.id)

@@ -45,7 +45,7 @@ def case_record_of(
         raise DomainError("not_a_penalty_case", "只有行政处罚案件有执法案卷", 422)
     record_read(session, ctx, case, "case_record")  # a restricted type's export is a read
     files: dict[str, bytes] = {}
-    for d in case_documents(session, case.id):
+    for d in case_documents(session, case):
         if d.sha256 is not None:
             files[_file_name(d)] = document_file(session, d)
     return _manifest(session, ctx, case, with_files=True), files
@@ -66,7 +66,7 @@ def _manifest(
             local_date(d.uploaded_at),
             _file_name(d) if with_files and d.sha256 is not None else "",
         )
-        for d in case_documents(session, case.id)
+        for d in case_documents(session, case)
     ]
     unit = ctx.directory.by_id.get(case.lead_unit_id) if case.lead_unit_id else None
     agency = {"name": unit.name if unit else "", "code": ""}

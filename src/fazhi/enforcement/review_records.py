@@ -46,8 +46,8 @@ def reviewed_files(
     T = CaseFileReview
     rows = session.execute(
         select(T, Case.lead_unit_id, User.display_name)
-        .outerjoin(Case, Case.id == T.case_id)
-        .outerjoin(User, User.id == T.reviewer_id)
+        .outerjoin(Case, (Case.region_code == T.region_code) & (Case.id == T.case_id))
+        .outerjoin(User, (User.region_code == T.region_code) & (User.id == T.reviewer_id))
         .where(
             T.region_code == region_code,
             T.status == "done",

@@ -72,8 +72,11 @@ class OutboxCollector(Collector):
             labels=["status"],
         )
         with self.platform.sessions() as session:
+            # The platform's region's: a district's servers report their own backlog.
             rows = session.execute(
-                select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+                select(OutboxMessage.status, func.count())
+                .where(OutboxMessage.region_code == self.platform.region_code)
+                .group_by(OutboxMessage.status)
             ).all()
         counts = {"pending": 0, "sending": 0, "failed": 0, "dead": 0} | {
             status: int(n) for status, n in rows if status != "sent"

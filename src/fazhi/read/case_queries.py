@@ -111,6 +111,7 @@ def list_cases(
 # `fields` document or ORM objects.
 BRIEF_COLUMNS = (
     Case.id,
+    Case.region_code,
     Case.type,
     Case.state,
     Case.terminal,

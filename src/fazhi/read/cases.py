@@ -14,11 +14,13 @@ from fazhi.store.models import Case, CaseUnit, Clock
 
 _CLOCKS_OF_CASE = (
     select(Clock.__table__)
-    .where(Clock.case_id == bindparam("case_id"))
+    .where(Clock.region_code == bindparam("region"), Clock.case_id == bindparam("case_id"))
     .order_by(Clock.started_at, Clock.id)
 )
 _ASSISTING = select(CaseUnit.unit_id).where(
-    CaseUnit.case_id == bindparam("case_id"), CaseUnit.role == "assisting"
+    CaseUnit.region_code == bindparam("region"),
+    CaseUnit.case_id == bindparam("case_id"),
+    CaseUnit.role == "assisting",
 )
 
 
@@ -33,7 +35,7 @@ def full_case(
         assisting = written.assisting
     else:
         conn = w.session.connection()
-        key = {"case_id": case.id}
+        key = {"region": case.region_code, "case_id": case.id}
         clocks = list(conn.execute(_CLOCKS_OF_CASE, key))
         assisting = list(conn.execute(_ASSISTING, key).scalars())
     return present_case(

@@ -36,14 +36,18 @@ def clock_record(row: Any) -> ClockRecord:
 
 def deadline_clocks(session: Session, cases: Iterable[Any]) -> dict[int, ClockRecord]:
     """Case id → the running clock its `due_at` comes from (open cases with a deadline).
-    `cases`: Case objects or rows with their id, due_at and terminal."""
-    due = {c.id: c.due_at for c in cases if c.due_at is not None and not c.terminal}
+    `cases`: Case objects or rows with their id, region_code, due_at and terminal."""
+    open_cases = [c for c in cases if c.due_at is not None and not c.terminal]
+    due = {c.id: c.due_at for c in open_cases}
     if not due:
         return {}
     found: dict[int, ClockRecord] = {}
+    regions = sorted({c.region_code for c in open_cases})
     # Plain rows: clock_record reads them as it reads ORM objects, without the ORM's cost.
     rows = session.connection().execute(
-        select(Clock.__table__).where(Clock.case_id.in_(list(due)), Clock.stopped_at.is_(None))
+        select(Clock.__table__).where(
+            Clock.region_code.in_(regions), Clock.case_id.in_(list(due)), Clock.stopped_at.is_(None)
+        )
     )
     for row in rows:
         # Several clocks may end at the same moment (签收 and 退单时限): any of them will do.

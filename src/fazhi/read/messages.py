@@ -70,7 +70,7 @@ def _select(actor: Actor) -> Any:
             Case.type,
             Case.created_at.label("case_created_at"),
         )
-        .outerjoin(Case, Case.id == Message.case_id)
+        .outerjoin(Case, (Case.region_code == Message.region_code) & (Case.id == Message.case_id))
         .where(addressed_to(actor))
     )
     return query

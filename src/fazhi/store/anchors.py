@@ -27,7 +27,7 @@ KEEP_HEADS = 7
 def current_heads(session: Session, region: str) -> list[Head]:
     last = (
         select(Event.case_id, func.max(Event.seq).label("seq"))
-        .join(Case, Case.id == Event.case_id)
+        .join(Case, (Case.region_code == Event.region_code) & (Case.id == Event.case_id))
         .where(Case.region_code == region)
         .group_by(Event.case_id)
         .subquery()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 
 from fazhi.actions.totp import (
     check_confirm_enrolment,
@@ -28,7 +29,9 @@ def _page(
     error: str = "",
     status_code: int = 200,
 ) -> Response:
-    user = w.session.get(User, w.actor.user_id)
+    user = w.session.scalar(
+        select(User).where(User.region_code == w.actor.region_code, User.id == w.actor.user_id)
+    )
     return render(
         request,
         "account.html",

@@ -43,7 +43,10 @@ def _deadlines_page(
     editors = {
         u.id: u.username
         for u in w.session.scalars(
-            select(User).where(User.id.in_({r.updated_by for r in rows.values() if r.updated_by}))
+            select(User).where(
+                User.region_code == w.actor.region_code,
+                User.id.in_({r.updated_by for r in rows.values() if r.updated_by}),
+            )
         )
     }
     types = []

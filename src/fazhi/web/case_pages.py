@@ -67,7 +67,11 @@ def _timeline(w: Work, case: Case, extension: CasePageExtension) -> list[dict[st
     case_type = w.platform.types.get(case.type)
     directory = w.ctx.directory
     items = []
-    rows = w.session.scalars(select(Event).where(Event.case_id == case.id).order_by(Event.seq))
+    rows = w.session.scalars(
+        select(Event)
+        .where(Event.region_code == case.region_code, Event.case_id == case.id)
+        .order_by(Event.seq)
+    )
     for event in rows:
         shown = present_event(event, case_type, w.actor)
         changes = []
@@ -228,7 +232,9 @@ def _render_case(
     # The clock records in the order full_case presents them (started, id).
     records = list(
         w.session.scalars(
-            select(Clock).where(Clock.case_id == case.id).order_by(Clock.started_at, Clock.id)
+            select(Clock)
+            .where(Clock.region_code == case.region_code, Clock.case_id == case.id)
+            .order_by(Clock.started_at, Clock.id)
         )
     )
     for clock, record in zip(data["clocks"], records, strict=False):

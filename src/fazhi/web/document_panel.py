@@ -73,7 +73,7 @@ def _view(
 def document_panel(w: Work, case: Case, case_type: CaseType) -> list[KindView]:
     """The kinds that have documents or that this user may add now, in file order."""
     roles = actor_roles(w.actor)
-    rows = case_documents(w.session, case.id, include_inactive=True)
+    rows = case_documents(w.session, case, include_inactive=True)
     after = replaced_by_map(rows)
     shown = shown_personal_kinds(case_type, w.actor)
     kinds = []

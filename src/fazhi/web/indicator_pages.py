@@ -174,7 +174,10 @@ def _year_bounds(year: str, w: Work) -> tuple[Any, Any]:
 def _recent_imports(w: Work) -> list[dict[str, Any]]:
     rows = w.session.execute(
         select(FigureImport, User.display_name)
-        .join(User, User.id == FigureImport.imported_by)
+        .join(
+            User,
+            (User.region_code == FigureImport.region_code) & (User.id == FigureImport.imported_by),
+        )
         .where(FigureImport.region_code == w.actor.region_code)
         .order_by(FigureImport.id.desc())
         .limit(20)

@@ -36,7 +36,10 @@ LIST_LIMIT = 200
 def _rows(w: Work) -> list[dict[str, Any]]:
     query = (
         select(OutboxMessage, Case.type, Case.created_at)
-        .outerjoin(Case, Case.id == OutboxMessage.case_id)
+        .outerjoin(
+            Case,
+            (Case.region_code == OutboxMessage.region_code) & (Case.id == OutboxMessage.case_id),
+        )
         .where(
             OutboxMessage.region_code == w.actor.region_code,
             OutboxMessage.status.in_(("failed", "dead")),

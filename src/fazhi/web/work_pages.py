@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import Select, and_, false, or_
+from sqlalchemy import Select, and_, or_
 
 from fazhi.catalog.categories import load_categories
 from fazhi.domain.case_type import CaseType, FieldSpec
@@ -84,7 +84,9 @@ def _queue_clause(w: Work) -> Any:
                 led_here = Case.lead_unit_id.in_(w.ctx.directory.subtree_ids(w.actor.unit))
             part = and_(part, led_here)
         parts.append(part)
-    return or_(*parts) if parts else false()
+    # Without a queue: no type at all (not false(), which would fold the region condition
+    # of the query away with it).
+    return or_(*parts) if parts else Case.type.in_(())
 
 
 # Query parameters of the filter bar itself: a summary field of the same name is filtered

@@ -30,13 +30,14 @@ CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
 def first_admin_context(session: Session, platform: Platform) -> ActionContext | None:
-    """The first administrator acting now (None without one): who loads demo registers."""
+    """The platform's region's first administrator acting now (None without one): who
+    loads demo registers."""
     from fazhi.actions.auth import actor_for
 
     admin = session.scalars(
         select(User)
         .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == "admin")
+        .where(User.region_code == platform.region_code, UserRole.role == "admin")
         .order_by(User.id)
     ).first()
     return (

@@ -117,7 +117,7 @@ def assess(
             Case.lead_unit_id,
             unreasonable.is_not(None),
         )
-        .join(Case, Case.id == Event.case_id)
+        .join(Case, (Case.region_code == Event.region_code) & (Case.id == Event.case_id))
         .where(
             Event.action.in_({*COUNTED, *GIVEN, "return"}),
             period.contains(Event.at),

@@ -41,7 +41,7 @@ def objections_by_unit(session: Session, actor: Actor, period: Period) -> dict[i
     unit = Event.actor[("unit", "id")].as_integer()
     returns = session.execute(
         select(Event.case_id, Event.seq, unit)
-        .join(Case, Case.id == Event.case_id)
+        .join(Case, (Case.region_code == Event.region_code) & (Case.id == Event.case_id))
         .where(
             Event.action == "return",
             period.contains(Event.at),

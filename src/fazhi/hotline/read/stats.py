@@ -113,6 +113,7 @@ def ratio(part: int, whole: int) -> float | None:
 def _late_handle_clock() -> Any:
     """EXISTS a handle clock of the case that ran past its due time (or still runs)."""
     return exists().where(
+        Clock.region_code == Case.region_code,
         Clock.case_id == Case.id,
         Clock.name == "handle",
         or_(Clock.stopped_at.is_(None), Clock.stopped_at > Clock.due_at),
@@ -147,7 +148,7 @@ def _ratings_statement(scope: Scope, period: Period) -> Any:
             func.coalesce(func.sum(case((rating.in_(RATINGS), 1), else_=0)), 0),
         )
         .select_from(Event)
-        .join(Case, Case.id == Event.case_id)
+        .join(Case, (Case.region_code == Event.region_code) & (Case.id == Event.case_id))
         .where(Event.action == "revisit", period.contains(Event.at), *scope.cases())
     )
 
@@ -163,7 +164,7 @@ def _dispatched_statement(scope: Scope, period: Period) -> Any:
     return (
         select(unit, func.count(func.distinct(Event.case_id)))
         .select_from(Event)
-        .join(Case, Case.id == Event.case_id)
+        .join(Case, (Case.region_code == Event.region_code) & (Case.id == Event.case_id))
         .where(Event.action.in_(DISPATCH_ACTIONS), period.contains(Event.at), *conditions)
         .group_by(unit)
     )
@@ -183,7 +184,7 @@ def _event_count_statement(scope: Scope, period: Period, action: str, by_actor: 
     return (
         select(func.count())
         .select_from(Event)
-        .join(Case, Case.id == Event.case_id)
+        .join(Case, (Case.region_code == Event.region_code) & (Case.id == Event.case_id))
         .where(Event.action == action, period.contains(Event.at), *conditions)
     )
 

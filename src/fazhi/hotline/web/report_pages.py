@@ -184,7 +184,11 @@ def report_submitted(request: Request, case_id: CaseId) -> Response:
                 "photos": w.session.scalar(
                     select(func.count())
                     .select_from(Document)
-                    .where(Document.case_id == case.id, Document.kind == PHOTO_KIND)
+                    .where(
+                        Document.region_code == case.region_code,
+                        Document.case_id == case.id,
+                        Document.kind == PHOTO_KIND,
+                    )
                 ),
                 "recent": _recent(w),
             },

@@ -67,6 +67,8 @@ class CaseUnit(Base):
     __tablename__ = "case_units"
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    # The case's region, so every statement names it (docs/scaling.md).
+    region_code: Mapped[str] = mapped_column(String(6))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
     role: Mapped[str] = mapped_column(String(12))
     since: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -82,6 +84,8 @@ class CaseAccess(Base):
     __table_args__ = (Index("ix_case_access_unit", "unit_id", "case_id"),)
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    # The case's region, so every statement names it (docs/scaling.md).
+    region_code: Mapped[str] = mapped_column(String(6))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
 
 
@@ -91,6 +95,8 @@ class Clock(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    # The case's region, so every statement names it (docs/scaling.md).
+    region_code: Mapped[str] = mapped_column(String(6))
     name: Mapped[str] = mapped_column(String(40))
     label: Mapped[str] = mapped_column(String(100))
     basis: Mapped[str] = mapped_column(Text)
@@ -118,6 +124,8 @@ class Event(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    # The case's region, so every statement names it (docs/scaling.md).
+    region_code: Mapped[str] = mapped_column(String(6))
     seq: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(40))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -148,6 +156,8 @@ class Document(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    # The case's region, so every statement names it (docs/scaling.md).
+    region_code: Mapped[str] = mapped_column(String(6))
     kind: Mapped[str] = mapped_column(String(40))
     # The file, when there is one (a data-only document has none).
     filename: Mapped[str | None] = mapped_column(String(255))
@@ -184,5 +194,7 @@ class CaseLink(Base):
     __table_args__ = (Index("ix_case_links_to", "to_case_id", "from_case_id"),)
 
     from_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    # The case's region, so every statement names it (docs/scaling.md).
+    region_code: Mapped[str] = mapped_column(String(6))
     field: Mapped[str] = mapped_column(String(40), primary_key=True)
     to_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
