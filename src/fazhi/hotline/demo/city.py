@@ -142,8 +142,11 @@ def generate_city(
             rng = random.Random(f"{seed}:{region_code}")
             gen = CityGenerator(session, district_platform(platform, region_code), rng, writer)
             session.commit()  # the cast's logins
-            moments = sorted(_working_moment(d, rng) for d in rng.choices(days, weights, k=count))
-            moments = [m for m in moments if m <= now]
+            drawn = [_working_moment(d, rng) for d in rng.choices(days, weights, k=count)]
+            # Today's calls are those before now: one drawn later came in a little earlier.
+            moments = sorted(
+                m if m <= now else now - timedelta(minutes=rng.randint(1, 240)) for m in drawn
+            )
             for n, at in enumerate(moments, 1):
                 try:
                     case, grid = gen.register(at, f"CITY-{n:07d}")
