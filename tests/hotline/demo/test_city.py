@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -27,6 +28,7 @@ from fazhi.store.audit import chained
 from fazhi.store.db import transaction
 from fazhi.store.models import Case, CaseAccess, CaseUnit, Clock, Event, RollupDaily
 from tests.support import FakeClock
+from tests.test_cli import env_for, run
 
 # The end of the generated history: a working Tuesday.
 NOW = datetime(2023, 6, 6, 10, 0, tzinfo=LOCAL_TZ)
@@ -177,3 +179,18 @@ def test_generating_again_leaves_a_district_as_it_is(
     assert generate_city(platform, {city_region_code(2): 10}, seed=8, years=1) == (0, 0)
     with platform.sessions() as session:
         assert len(_generated(session)) == before
+
+
+@pytest.mark.sqlite_only
+def test_the_command_writes_the_city_and_its_trail_verifies(tmp_path: Path) -> None:
+    env = {**env_for(tmp_path / "city.db"), "FAZHI_NOW": "2024-03-05T10:00:00+08:00"}
+    made = run(env, "demo", "generate", "--orders", "50", "--districts", "3", "--years", "2")
+    assert made.exit_code == 0, made.output
+    output = "".join(made.output.split())
+    assert "已批量写入合成工单50件" in output and "件/秒" in output
+    assert "云岭区（合成数据）（439901）" in output
+    checked = run(env, "trail", "verify")
+    assert checked.exit_code == 0, checked.output
+    assert "校验通过：50个案件" in "".join(checked.output.split())
+    refused = run(env, "demo", "generate", "--districts", "100")
+    assert refused.exit_code != 0 and "1–99" in refused.output
