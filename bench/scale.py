@@ -119,6 +119,9 @@ def generate(env: dict[str, str], size: int, districts: int) -> tuple[float, flo
     if not found:
         raise SystemExit(f"generate printed no timing: {done.stdout}\n{done.stderr}")
     seconds = float(found.group(1))
+    cpu = re.search(r"CPU ([\d.]+) 秒", done.stdout)
+    if cpu:
+        print(f"  {size:>9,} orders: the generating process used {float(cpu.group(1)):.1f} s CPU")
     return (size / seconds if seconds else 0.0), seconds
 
 
