@@ -88,6 +88,18 @@ class TypePackage(Protocol):
         progress: Callable[[int], None],
     ) -> str: ...
 
+    def generate_city(
+        self,
+        platform: Platform,
+        orders: dict[str, int],
+        seed: int,
+        years: int,
+        progress: Callable[[int], None],
+    ) -> str:
+        """Bulk synthetic history: `orders[region]` cases of the package's type in each
+        district (already loaded) over the last `years` years (`fazhi demo generate`)."""
+        ...
+
 
 TYPE_PACKAGES: tuple[ModuleType, ...] = (
     hotline,

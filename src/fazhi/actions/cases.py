@@ -119,7 +119,7 @@ def snapshot(session: Session, case: Case, directory: UnitDirectory) -> CaseSnap
 # Writing
 
 
-def _title(case_type: CaseType, fields: dict[str, Any]) -> str:
+def case_title(case_type: CaseType, fields: dict[str, Any]) -> str:
     text = str(fields.get(case_type.title_field, "")) if case_type.title_field else ""
     text = " ".join(text.split())
     return text[:60] + ("…" if len(text) > 60 else "") if text else case_type.label
@@ -261,7 +261,7 @@ def do_create_case(
         "state": plan.to_state,
         "terminal": terminal,
         "version": 1,
-        "title": _title(case_type, plan.fields),
+        "title": case_title(case_type, plan.fields),
         "category": plan.fields.get(case_type.category_field) if case_type.category_field else None,
         "lead_unit_id": plan.lead_unit.id if plan.lead_unit else None,
         "grid_id": grid_id if isinstance(grid_id, int) else None,
@@ -408,7 +408,7 @@ def do_perform_action(
         "due_at": plan.next_due,
         "updated_at": ctx.now,
         "lead_unit_id": plan.lead_unit.id if plan.lead_unit else None,
-        "title": _title(case_type, plan.fields),
+        "title": case_title(case_type, plan.fields),
         "category": plan.fields.get(case_type.category_field)
         if case_type.category_field
         else case.category,

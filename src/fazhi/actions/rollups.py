@@ -169,11 +169,14 @@ class CaseReplay:
         self.terminal = False
         self.fields: dict[str, Any] = {}
         self.late: set[str] = set()  # clocks of the case that have stopped late
+        # Read once per case, not per event (a rebuild or a bulk write replays millions).
+        self._names = case_type.fields_names()
+        self._late_names = late_names(case_type)
 
     def facts(self, event: Any) -> tuple[RollupFacts, Dims]:
         payload = event.payload or {}
         changes = payload.get("changes") or {}
-        names = self.case_type.fields_names()
+        names = self._names
         for name, pair in changes.items():
             if name in names and isinstance(pair, list) and len(pair) == 2:
                 if pair[1] is None:
@@ -198,7 +201,7 @@ class CaseReplay:
             stopped,
             dict(self.fields),
             self.flags,
-            {name: name in self.late for name in late_names(self.case_type)},
+            {name: name in self.late for name in self._late_names},
         )
         self.terminal = to_terminal
         field = self.case_type.category_field

@@ -99,6 +99,29 @@ def append_event(
         .first()
     )
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    if case_type is None:
+        type_name = session.connection().scalar(
+            select(Case.type).where(Case.region_code == region, Case.id == case_id)
+        )
+        case_type = ctx.platform.types.get(type_name) if type_name else None
+    row = event_row(case_id, seq, prev, action, ctx, from_state, to_state, payload, case_type)
+    session.connection().execute(_INSERT_EVENT, row)
+    return seq
+
+
+def event_row(
+    case_id: int,
+    seq: int,
+    prev: str,
+    action: str,
+    ctx: ActionContext,
+    from_state: str | None,
+    to_state: str,
+    payload: dict[str, Any],
+    case_type: CaseType | None,
+) -> dict[str, Any]:
+    """The `events` row of link `seq` after `prev` (the previous link's hash, or GENESIS),
+    sealed and hashed; no I/O, so a bulk writer (`fazhi.actions.bulk`) chains the same way."""
     actor = {
         "id": ctx.actor.user_id,
         "username": ctx.actor.username,
@@ -110,11 +133,6 @@ def append_event(
         # Which roles the actor held when acting (the first is the primary one).
         actor["roles"] = list(ctx.actor.roles)
     payload = _jsonable(payload)
-    if case_type is None:
-        type_name = session.connection().scalar(
-            select(Case.type).where(Case.region_code == region, Case.id == case_id)
-        )
-        case_type = ctx.platform.types.get(type_name) if type_name else None
     paths = personal_paths(case_type, action, payload)
     # The moment as it reads back (UTC): a caller's local-time `now` (`schedule run
     # --once-at`, a transfer's or import's reception time) would otherwise seal an isoformat
@@ -125,26 +143,23 @@ def append_event(
         paths,
         ctx.platform.secret,
     )
-    session.connection().execute(
-        _INSERT_EVENT,
-        {
-            "case_id": case_id,
-            "region_code": region,
-            "seq": seq,
-            "action": action,
-            "at": at,
-            "actor_id": ctx.actor.user_id,
-            "actor": actor,
-            "from_state": from_state,
-            "to_state": to_state,
-            "payload": payload,
-            "prev_hash": prev,
-            "hash": event_hash(prev, content),
-            "seal": SEAL_KEYED,
-            "sealed": [list(p) for p in paths],
-        },
-    )
-    return seq
+    return {
+        "case_id": case_id,
+        # The actor's region is the case's: the one door shows an actor only its region's cases.
+        "region_code": ctx.actor.region_code,
+        "seq": seq,
+        "action": action,
+        "at": at,
+        "actor_id": ctx.actor.user_id,
+        "actor": actor,
+        "from_state": from_state,
+        "to_state": to_state,
+        "payload": payload,
+        "prev_hash": prev,
+        "hash": event_hash(prev, content),
+        "seal": SEAL_KEYED,
+        "sealed": [list(p) for p in paths],
+    }
 
 
 def stopped_clocks(plan: Plan) -> tuple[tuple[str, bool], ...]:

@@ -134,10 +134,41 @@ def _replace(tree: Any, path: SealPath, change: Callable[[Any], Any]) -> None:
         return
 
 
+def _copied_along(tree: dict[str, Any], path: SealPath) -> Any:
+    """The container at `path[:-1]` in `tree`, every container on the way there replaced by
+    a shallow copy (so the caller's tree is left as it was); None when the path leads
+    nowhere."""
+    node: Any = tree
+    for part in path[:-1]:
+        try:
+            child = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+        if isinstance(child, dict):
+            child = dict(child)
+        elif isinstance(child, list):
+            child = list(child)
+        else:
+            return None
+        node[part] = child
+        node = child
+    return node
+
+
 def seal_payload(payload: Mapping[str, Any], paths: Iterable[SealPath], key: bytes) -> Any:
-    sealed = copy.deepcopy(dict(payload))
+    """A copy of `payload` with the values at `paths` as digests. Only the containers on the
+    paths are copied (a deep copy of every payload was most of the cost of sealing); the
+    rest is shared with `payload`, which is never changed."""
+    sealed = dict(payload)
     for path in paths:
-        _replace(sealed, path, lambda v: value_digest(key, v))
+        node = _copied_along(sealed, path)
+        if node is None:
+            continue
+        last = path[-1]
+        try:
+            node[last] = value_digest(key, node[last])
+        except (KeyError, IndexError, TypeError):
+            continue
     return sealed
 
 

@@ -212,3 +212,17 @@ def generate_demo(
         f"{kb}已生成 2023 年合成工单 {made} 件、2022 年 {before} 件、近期在办 {recent} 件，"
         f"未接来电 {calls} 个、答复模板 {templates} 条（均为合成数据）。"
     )
+
+
+def generate_city(
+    platform: Platform,
+    orders: dict[str, int],
+    seed: int,
+    years: int,
+    progress: Callable[[int], None],
+) -> str:
+    """Synthetic hotline history of a synthetic city (`fazhi demo generate`), in bulk."""
+    from fazhi.hotline.demo.city import generate_city as generate
+
+    made, events = generate(platform, orders, seed, years, progress)
+    return f"已批量写入合成工单 {made} 件、事件 {events} 条（均为合成数据）。"

@@ -195,17 +195,18 @@ class Generator:
             "longitude": lon,
             "latitude": lat,
         }
-        ctx = ActionContext(self.platform, self.cast.operator, at.astimezone(UTC))
+        action = "register"
         if kind == "consultation" and rng.random() < 0.45:
             fields["answer"] = "已根据相关政策当场答复来电人（合成数据）。"
-            case = create_case(
-                self.session, ctx, "hotline", fields, "resolve_at_intake", DEMO_SOURCE, external_id
-            )
-        else:
-            case = create_case(
-                self.session, ctx, "hotline", fields, "register", DEMO_SOURCE, external_id
-            )
-        return case, grid
+            action = "resolve_at_intake"
+        return self._create(at, fields, action, grid, external_id), grid
+
+    def _create(
+        self, at: datetime, fields: dict[str, Any], action: str, grid: UnitRef, external_id: str
+    ) -> Case:
+        """Register the order by the operator (the create action `action`)."""
+        ctx = ActionContext(self.platform, self.cast.operator, at.astimezone(UTC))
+        return create_case(self.session, ctx, "hotline", fields, action, DEMO_SOURCE, external_id)
 
     def _review(self, case: Case, step: datetime, until: datetime) -> None:
         """Still dissatisfied after the last call-back: a supervisor reviews the order and

@@ -32,6 +32,17 @@ class Case(Base):
         Index("ix_cases_category", "region_code", "category", "created_at"),
         Index("ix_cases_region_closed", "region_code", "closed_at"),
         Index("ix_cases_contact", "region_code", "type", "contact_key", "created_at"),
+        # The open cases only (issue 15): work queues read these, and their number is the
+        # work in hand, not the years of history. The predicate is the queries' own
+        # `terminal IS false` as each dialect writes it, so both planners can prove it.
+        Index(
+            "ix_cases_open",
+            "region_code",
+            "type",
+            "due_at",
+            sqlite_where=text("terminal IS 0"),
+            postgresql_where=text("terminal IS false"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
