@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import text
@@ -23,8 +24,32 @@ from tests.support import FakeClock
 pytestmark = pytest.mark.sqlite_only
 
 
+T = TypeVar("T")
+
+
 class Refused(Exception):
     pass
+
+
+def run_loop(main: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` on a thread of its own, as the server runs its loop: the suite's browser
+    fixture keeps an event loop running on the main thread, where asyncio.run would refuse."""
+    found: list[T] = []
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            found.append(asyncio.run(main))
+        except BaseException as exc:  # handed to the test's thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(30)
+    if errors:
+        raise errors[0]
+    assert found, "the event loop did not finish in 30 s"
+    return found[0]
 
 
 @pytest.fixture
@@ -75,7 +100,7 @@ def test_a_lone_write_commits_and_a_refused_one_leaves_nothing(
         assert await committer.submit(_insert(3)) == 3
         assert not committer.draining and not committer.pending
 
-    asyncio.run(run())
+    run_loop(run())
     assert _stored(committer) == [1, 3]
 
 
@@ -101,7 +126,7 @@ def test_writes_arriving_meanwhile_share_the_next_batch(committer: GroupCommitte
         gate.set()
         return await asyncio.gather(first, *later, return_exceptions=True)
 
-    results = asyncio.run(run())
+    results = run_loop(run())
     assert results[:2] == [1, 2] and isinstance(results[2], Refused) and results[3] == 4
     assert batches == [3]  # the three that queued went as one batch
     assert _stored(committer) == [1, 2, 4]
