@@ -26,7 +26,8 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
-from fazhi.actions.cases import case_title
+from fazhi.actions.case_state import clock_row
+from fazhi.actions.cases import case_title, new_case_values
 from fazhi.actions.context import ActionContext
 from fazhi.actions.platform import Platform
 from fazhi.actions.repeat_calls import contact_key
@@ -163,32 +164,7 @@ class BulkWriter:
     ) -> BulkCase:
         """A new case by its create action `action`, as `do_create_case` would write it."""
         plan = self._plan(case_type, CaseSnapshot(), actor, directory, action, inputs, at)
-        state = case_type.state(plan.to_state)
-        terminal = bool(state and state.terminal)
-        grid_id = plan.fields.get("grid") if case_type.field("grid") else None
-        values: dict[str, Any] = {
-            "region_code": actor.region_code,
-            "type": case_type.name,
-            "state": plan.to_state,
-            "terminal": terminal,
-            "version": 1,
-            "title": case_title(case_type, plan.fields),
-            "category": plan.fields.get(case_type.category_field)
-            if case_type.category_field
-            else None,
-            "lead_unit_id": plan.lead_unit.id if plan.lead_unit else None,
-            "grid_id": grid_id if isinstance(grid_id, int) else None,
-            "fields": plan.fields,
-            "marks": plan.marks,
-            "open_to_units": plan.open_to_units,
-            "due_at": plan.next_due,
-            "created_at": at,
-            "updated_at": at,
-            "closed_at": at if terminal else None,
-            "created_by": actor.user_id,
-            "external_source": external[0] if external else None,
-            "external_id": external[1] if external else None,
-        }
+        values = new_case_values(case_type, plan, actor, at, *(external or (None, None)))
         values["contact_key"], values["repeat_call"] = self._repeat_call(
             case_type, plan, actor.region_code, at
         )
@@ -371,7 +347,10 @@ class BulkWriter:
                 {"case_id": case.id, "region_code": case.region_code, "unit_id": u}
                 for u in case.access
             )
-            clocks.extend(_clock_row(case.id, case.region_code, c) for c in case.clocks.values())
+            clocks.extend(
+                {"id": c.id, **clock_row(case.id, case.region_code, c)}
+                for c in case.clocks.values()
+            )
             events.extend(case.events)
         for model, rows in zip(_TABLES, (cases, units, access, clocks, events), strict=True):
             if rows:
@@ -402,24 +381,3 @@ class BulkWriter:
                         f"(SELECT coalesce(max(id), 1) FROM {table}))"
                     )
                 )
-
-
-def _clock_row(case_id: int, region_code: str, c: ClockRecord) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "case_id": case_id,
-        "region_code": region_code,
-        "name": c.name,
-        "label": c.label,
-        "basis": c.basis,
-        "limit": c.limit,
-        "start_action": c.start_action,
-        "started_at": c.started_at,
-        "due_at": c.due_at,
-        "stopped_at": c.stopped_at,
-        "extended": c.extended,
-        "suspended_at": c.suspended_at,
-        "remaining": c.remaining,
-        "resumed_at": c.resumed_at,
-        "window": c.window,
-    }

@@ -100,7 +100,9 @@ def sync_units(
         _grant_access(session, case_id, region, grant, ctx.directory, known)
 
 
-def _clock_row(case_id: int, region: str, c: ClockRecord) -> dict[str, Any]:
+def clock_row(case_id: int, region: str, c: ClockRecord) -> dict[str, Any]:
+    """The `clocks` row of a clock record (without its id): what write_clocks and the bulk
+    writer insert."""
     return {
         "case_id": case_id,
         "region_code": region,
@@ -165,4 +167,4 @@ def write_clock_changes(
             },
         )
     if new:
-        conn.execute(_INSERT_CLOCK, [_clock_row(case_id, region, c) for c in new])
+        conn.execute(_INSERT_CLOCK, [clock_row(case_id, region, c) for c in new])

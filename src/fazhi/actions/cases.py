@@ -37,6 +37,7 @@ from fazhi.domain.case_type import ActionSpec, CaseType, NotifySpec
 from fazhi.domain.errors import DomainError
 from fazhi.domain.hooks import ScheduledAction
 from fazhi.domain.rollup import RollupFacts
+from fazhi.domain.units import Actor
 from fazhi.domain.workflow import CaseSnapshot, ClockRecord, Plan, plan_action
 from fazhi.org.directory import UnitDirectory
 from fazhi.org.locate import locate_grid
@@ -236,6 +237,42 @@ def create_case(
     ).case
 
 
+def new_case_values(
+    case_type: CaseType,
+    plan: Plan,
+    actor: Actor,
+    at: datetime,
+    external_source: str | None = None,
+    external_id: str | None = None,
+) -> dict[str, Any]:
+    """The `cases` row a create plan writes (without its repeat-call columns): what
+    `do_create_case` and the bulk writer (`fazhi.actions.bulk`) both insert."""
+    state = case_type.state(plan.to_state)
+    terminal = bool(state and state.terminal)
+    grid_id = plan.fields.get("grid") if case_type.field("grid") else None
+    return {
+        "region_code": actor.region_code,
+        "type": case_type.name,
+        "state": plan.to_state,
+        "terminal": terminal,
+        "version": 1,
+        "title": case_title(case_type, plan.fields),
+        "category": plan.fields.get(case_type.category_field) if case_type.category_field else None,
+        "lead_unit_id": plan.lead_unit.id if plan.lead_unit else None,
+        "grid_id": grid_id if isinstance(grid_id, int) else None,
+        "fields": plan.fields,
+        "marks": plan.marks,
+        "open_to_units": plan.open_to_units,
+        "due_at": plan.next_due,
+        "created_at": at,
+        "updated_at": at,
+        "closed_at": at if terminal else None,
+        "created_by": actor.user_id,
+        "external_source": external_source,
+        "external_id": external_id,
+    }
+
+
 def do_create_case(
     session: Session,
     ctx: ActionContext,
@@ -252,30 +289,8 @@ def do_create_case(
     empty snapshot by `ctx.actor` at `ctx.now`, so role, inputs and guards are checked; the
     caller has made sure `external_id` is new for `external_source` (the unique index refuses
     a duplicate)."""
-    state = case_type.state(plan.to_state)
-    terminal = bool(state and state.terminal)
-    grid_id = plan.fields.get("grid") if case_type.field("grid") else None
-    values: dict[str, Any] = {
-        "region_code": ctx.actor.region_code,
-        "type": case_type.name,
-        "state": plan.to_state,
-        "terminal": terminal,
-        "version": 1,
-        "title": case_title(case_type, plan.fields),
-        "category": plan.fields.get(case_type.category_field) if case_type.category_field else None,
-        "lead_unit_id": plan.lead_unit.id if plan.lead_unit else None,
-        "grid_id": grid_id if isinstance(grid_id, int) else None,
-        "fields": plan.fields,
-        "marks": plan.marks,
-        "open_to_units": plan.open_to_units,
-        "due_at": plan.next_due,
-        "created_at": ctx.now,
-        "updated_at": ctx.now,
-        "closed_at": ctx.now if terminal else None,
-        "created_by": ctx.actor.user_id,
-        "external_source": external_source,
-        "external_id": external_id,
-    }
+    values = new_case_values(case_type, plan, ctx.actor, ctx.now, external_source, external_id)
+    terminal = values["terminal"]
     values["contact_key"], values["repeat_call"] = repeat_call(session, ctx, case_type, plan)
     case_id = session.connection().execute(_INSERT_CASE, values).scalar_one()
     sync_units(session, case_id, plan, ctx, new_case=True)

@@ -85,6 +85,20 @@ def filtered(
     return stmt
 
 
+def _listed(
+    actor: Actor,
+    f: CaseFilter,
+    directory: UnitDirectory,
+    now: datetime,
+    shape: Callable[[Select[tuple[Case]]], Select[tuple[Case]]] | None,
+) -> Select[tuple[Case]]:
+    """The list's statement before its order and page (the sort checked first)."""
+    if f.sort not in SORTS:
+        raise DomainError("invalid_sort", "排序只能是：" + "、".join(SORTS), 422, "sort")
+    stmt = filtered(actor, f, directory, now)
+    return shape(stmt) if shape is not None else stmt
+
+
 def list_cases(
     session: Session,
     actor: Actor,
@@ -95,11 +109,7 @@ def list_cases(
     page_size: int,
     shape: Callable[[Select[tuple[Case]]], Select[tuple[Case]]] | None = None,
 ) -> tuple[list[Case], int, bool]:
-    if f.sort not in SORTS:
-        raise DomainError("invalid_sort", "排序只能是：" + "、".join(SORTS), 422, "sort")
-    stmt = filtered(actor, f, directory, now)
-    if shape is not None:
-        stmt = shape(stmt)
+    stmt = _listed(actor, f, directory, now, shape)
     page_stmt = stmt.order_by(*SORTS[f.sort]).offset((page - 1) * page_size).limit(page_size)
     rows = list(session.scalars(page_stmt))
     total = page_total(session, stmt, page, page_size, len(rows))
@@ -138,11 +148,7 @@ def list_case_briefs(
     shape: Callable[[Select[tuple[Case]]], Select[tuple[Case]]] | None = None,
 ) -> tuple[list[Any], int, bool]:
     """`list_cases` answering rows of BRIEF_COLUMNS (attributes named like the case's)."""
-    if f.sort not in SORTS:
-        raise DomainError("invalid_sort", "排序只能是：" + "、".join(SORTS), 422, "sort")
-    stmt = filtered(actor, f, directory, now)
-    if shape is not None:
-        stmt = shape(stmt)
+    stmt = _listed(actor, f, directory, now, shape)
     page_stmt = (
         stmt.with_only_columns(*BRIEF_COLUMNS)
         .order_by(*SORTS[f.sort])
