@@ -12,7 +12,7 @@ WORKERS ?= 1
 JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 PYTEST := $(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile --durations=15
 
-.PHONY: install install-test system-deps run test test-sqlite test-postgres lint bench clean
+.PHONY: install install-test system-deps run test test-sqlite test-postgres lint bench bench-scale clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,11 @@ test-postgres: install-test
 bench: install-test
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/cost.py
+	$(BIN)/python bench/workers.py
+
+# Minutes: generates synthetic cities of 10,000 and 30,000 orders (issue 15, bench/scale.py).
+bench-scale: install-test
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) var node_modules src/fazhi/web/static/vendor .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
