@@ -83,7 +83,7 @@ bench: install-test
 	$(BIN)/python bench/cost.py
 	$(BIN)/python bench/workers.py
 
-# Minutes: generates synthetic cities of 10,000 and 30,000 orders (issue 15, bench/scale.py).
+# Long: generates synthetic cities of 10,000 and 100,000 orders (issue 15, bench/scale.py).
 bench-scale: install-test
 	$(BIN)/python bench/scale.py
 
