@@ -26,8 +26,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
-from fazhi.actions.case_state import clock_row
-from fazhi.actions.cases import case_title, new_case_values
+from fazhi.actions.case_state import case_title, clock_row, new_case_values
 from fazhi.actions.context import ActionContext
 from fazhi.actions.platform import Platform
 from fazhi.actions.repeat_calls import contact_key

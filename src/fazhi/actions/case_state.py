@@ -1,18 +1,21 @@
-"""The rows beside a case that an action keeps in step with its plan: the units of the case
-(lead / assisting / former), the units that may see it (`case_access`, every ancestor of
-each unit ever involved), and its clocks."""
+"""A case's row as a create plan writes it (title, columns), and the rows beside a case that
+an action keeps in step with its plan: the units of the case (lead / assisting / former), the
+units that may see it (`case_access`, every ancestor of each unit ever involved), and its
+clocks. The one door and the bulk writer (`fazhi.actions.bulk`) both build them here."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from fazhi.actions.context import ActionContext
+from fazhi.domain.case_type import CaseType
 from fazhi.domain.records import ClockRecord
-from fazhi.domain.units import UnitRef
+from fazhi.domain.units import Actor, UnitRef
 from fazhi.domain.workflow import Plan
 from fazhi.org.directory import UnitDirectory
 from fazhi.store.models import CaseAccess, CaseUnit, Clock
@@ -36,6 +39,48 @@ _SET_UNIT_ROLE = update(CaseUnit).where(
 _STOP_CLOCK = update(Clock).where(
     Clock.region_code == bindparam("b_region"), Clock.id == bindparam("b_id")
 )
+
+
+def case_title(case_type: CaseType, fields: dict[str, Any]) -> str:
+    text = str(fields.get(case_type.title_field, "")) if case_type.title_field else ""
+    text = " ".join(text.split())
+    return text[:60] + ("…" if len(text) > 60 else "") if text else case_type.label
+
+
+def new_case_values(
+    case_type: CaseType,
+    plan: Plan,
+    actor: Actor,
+    at: datetime,
+    external_source: str | None = None,
+    external_id: str | None = None,
+) -> dict[str, Any]:
+    """The `cases` row a create plan writes (without its repeat-call columns): what
+    `do_create_case` and the bulk writer (`fazhi.actions.bulk`) both insert."""
+    state = case_type.state(plan.to_state)
+    terminal = bool(state and state.terminal)
+    grid_id = plan.fields.get("grid") if case_type.field("grid") else None
+    return {
+        "region_code": actor.region_code,
+        "type": case_type.name,
+        "state": plan.to_state,
+        "terminal": terminal,
+        "version": 1,
+        "title": case_title(case_type, plan.fields),
+        "category": plan.fields.get(case_type.category_field) if case_type.category_field else None,
+        "lead_unit_id": plan.lead_unit.id if plan.lead_unit else None,
+        "grid_id": grid_id if isinstance(grid_id, int) else None,
+        "fields": plan.fields,
+        "marks": plan.marks,
+        "open_to_units": plan.open_to_units,
+        "due_at": plan.next_due,
+        "created_at": at,
+        "updated_at": at,
+        "closed_at": at if terminal else None,
+        "created_by": actor.user_id,
+        "external_source": external_source,
+        "external_id": external_id,
+    }
 
 
 def _grant_access(

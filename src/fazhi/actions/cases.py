@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fazhi.actions.action_checks import after_for, checks_for
-from fazhi.actions.case_state import sync_units, write_clocks
+from fazhi.actions.case_state import case_title, new_case_values, sync_units, write_clocks
 from fazhi.actions.context import ActionContext
 from fazhi.actions.document_files import document_records
 from fazhi.actions.links import sync_links, visible_link_resolver
@@ -37,7 +37,6 @@ from fazhi.domain.case_type import ActionSpec, CaseType, NotifySpec
 from fazhi.domain.errors import DomainError
 from fazhi.domain.hooks import ScheduledAction
 from fazhi.domain.rollup import RollupFacts
-from fazhi.domain.units import Actor
 from fazhi.domain.workflow import CaseSnapshot, ClockRecord, Plan, plan_action
 from fazhi.org.directory import UnitDirectory
 from fazhi.org.locate import locate_grid
@@ -118,12 +117,6 @@ def snapshot(session: Session, case: Case, directory: UnitDirectory) -> CaseSnap
 
 # ---------------------------------------------------------------------------------------------
 # Writing
-
-
-def case_title(case_type: CaseType, fields: dict[str, Any]) -> str:
-    text = str(fields.get(case_type.title_field, "")) if case_type.title_field else ""
-    text = " ".join(text.split())
-    return text[:60] + ("…" if len(text) > 60 else "") if text else case_type.label
 
 
 def _add_location(case_type: CaseType, inputs: dict[str, Any], ctx: ActionContext) -> None:
@@ -235,42 +228,6 @@ def create_case(
     return check_create_case(
         session, ctx, type_name, fields, action_name, external_source, external_id
     ).case
-
-
-def new_case_values(
-    case_type: CaseType,
-    plan: Plan,
-    actor: Actor,
-    at: datetime,
-    external_source: str | None = None,
-    external_id: str | None = None,
-) -> dict[str, Any]:
-    """The `cases` row a create plan writes (without its repeat-call columns): what
-    `do_create_case` and the bulk writer (`fazhi.actions.bulk`) both insert."""
-    state = case_type.state(plan.to_state)
-    terminal = bool(state and state.terminal)
-    grid_id = plan.fields.get("grid") if case_type.field("grid") else None
-    return {
-        "region_code": actor.region_code,
-        "type": case_type.name,
-        "state": plan.to_state,
-        "terminal": terminal,
-        "version": 1,
-        "title": case_title(case_type, plan.fields),
-        "category": plan.fields.get(case_type.category_field) if case_type.category_field else None,
-        "lead_unit_id": plan.lead_unit.id if plan.lead_unit else None,
-        "grid_id": grid_id if isinstance(grid_id, int) else None,
-        "fields": plan.fields,
-        "marks": plan.marks,
-        "open_to_units": plan.open_to_units,
-        "due_at": plan.next_due,
-        "created_at": at,
-        "updated_at": at,
-        "closed_at": at if terminal else None,
-        "created_by": actor.user_id,
-        "external_source": external_source,
-        "external_id": external_id,
-    }
 
 
 def do_create_case(

@@ -99,6 +99,18 @@ def _listed(
     return shape(stmt) if shape is not None else stmt
 
 
+def _page(stmt: Select[Any], f: CaseFilter, page: int, page_size: int) -> Select[Any]:
+    return stmt.order_by(*SORTS[f.sort]).offset((page - 1) * page_size).limit(page_size)
+
+
+def _counted(
+    session: Session, stmt: Select[Any], page: int, page_size: int, rows: list[Any]
+) -> tuple[list[Any], int, bool]:
+    """The page's rows with the list's total, capped at COUNT_CAP, and whether it was."""
+    total = page_total(session, stmt, page, page_size, len(rows))
+    return rows, min(total, COUNT_CAP), total > COUNT_CAP
+
+
 def list_cases(
     session: Session,
     actor: Actor,
@@ -110,10 +122,8 @@ def list_cases(
     shape: Callable[[Select[tuple[Case]]], Select[tuple[Case]]] | None = None,
 ) -> tuple[list[Case], int, bool]:
     stmt = _listed(actor, f, directory, now, shape)
-    page_stmt = stmt.order_by(*SORTS[f.sort]).offset((page - 1) * page_size).limit(page_size)
-    rows = list(session.scalars(page_stmt))
-    total = page_total(session, stmt, page, page_size, len(rows))
-    return rows, min(total, COUNT_CAP), total > COUNT_CAP
+    rows = list(session.scalars(_page(stmt, f, page, page_size)))
+    return _counted(session, stmt, page, page_size, rows)
 
 
 # What a case's brief (read.presenters.present_case_brief) and its deadline clock
@@ -149,15 +159,8 @@ def list_case_briefs(
 ) -> tuple[list[Any], int, bool]:
     """`list_cases` answering rows of BRIEF_COLUMNS (attributes named like the case's)."""
     stmt = _listed(actor, f, directory, now, shape)
-    page_stmt = (
-        stmt.with_only_columns(*BRIEF_COLUMNS)
-        .order_by(*SORTS[f.sort])
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    )
-    rows = list(session.execute(page_stmt).all())
-    total = page_total(session, stmt, page, page_size, len(rows))
-    return rows, min(total, COUNT_CAP), total > COUNT_CAP
+    rows = list(session.execute(_page(stmt.with_only_columns(*BRIEF_COLUMNS), f, page, page_size)))
+    return _counted(session, stmt, page, page_size, rows)
 
 
 def page_total(

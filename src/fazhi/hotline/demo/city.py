@@ -19,7 +19,6 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fazhi.actions.bulk import BulkCase, BulkWriter
@@ -27,8 +26,7 @@ from fazhi.actions.platform import Platform
 from fazhi.domain.calendar import CalendarYearUnknown
 from fazhi.domain.durations import LOCAL_TZ
 from fazhi.domain.units import Actor, UnitRef
-from fazhi.hotline.demo.generate import Generator, _working_moment
-from fazhi.store.models import Case
+from fazhi.hotline.demo.generate import Generator, _working_moment, source_loaded
 
 CITY_SOURCE = "city"
 # Orders per flush: one executemany per table per batch, one commit.
@@ -110,14 +108,7 @@ def district_platform(platform: Platform, region_code: str) -> Platform:
 
 
 def city_loaded(session: Session, region_code: str) -> bool:
-    return (
-        session.scalar(
-            select(Case.id)
-            .where(Case.region_code == region_code, Case.external_source == CITY_SOURCE)
-            .limit(1)
-        )
-        is not None
-    )
+    return source_loaded(session, region_code, CITY_SOURCE)
 
 
 def generate_city(

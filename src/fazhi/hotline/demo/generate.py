@@ -424,15 +424,20 @@ def _settle_history_notifications(session: Session, numbers: str = "DEMO-2023-%"
     )
 
 
-def demo_loaded(session: Session, region_code: str) -> bool:
+def source_loaded(session: Session, region_code: str, source: str) -> bool:
+    """Whether the region holds a case of that external source (a generator ran already)."""
     return (
         session.scalar(
             select(Case.id)
-            .where(Case.region_code == region_code, Case.external_source == DEMO_SOURCE)
+            .where(Case.region_code == region_code, Case.external_source == source)
             .limit(1)
         )
         is not None
     )
+
+
+def demo_loaded(session: Session, region_code: str) -> bool:
+    return source_loaded(session, region_code, DEMO_SOURCE)
 
 
 def units_loaded(session: Session, region_code: str) -> bool:
