@@ -49,6 +49,10 @@ def test_a_template_is_inserted_into_the_reply_and_submitted(
     button = page.locator("#reply-templates li", has_text=f"已处理{tag}").locator(
         "button.insert-template"
     )
+    # The template list comes in by htmx: click once its swap has settled, so the click lands
+    # on the button the page keeps (on a loaded machine the swap can lag the first paint).
+    button.wait_for(state="visible")
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling')")
     with page.expect_response(lambda r: r.url.endswith("/used")) as used:
         button.click()
     assert used.value.status == 204
